@@ -1,0 +1,73 @@
+# Fabrique — two commands on a fresh machine:
+#   make run    install everything and start the app (SQLite, one process, no Redis)
+#   make test   install everything and run the whole test suite
+# Everything else here is what those two need, plus a few conveniences.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+VENDOR := static/vendor
+PO     := $(wildcard facilitation/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+
+.PHONY: run test setup install assets translations migrate services lint bench chaos account extract clean
+
+run: setup migrate
+	@$(BIN)/flask ensure-admin
+	@echo "Fabrique is starting on http://$(HOST):$(PORT)/  (facilitators sign in at http://$(HOST):$(PORT)/login)"
+	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) \
+		--access-logfile - --graceful-timeout 5 wsgi:app
+
+test: setup services
+	.ci/check-browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+	$(BIN)/pytest --database=postgresql -m "not browser"
+
+setup: install assets translations
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,dev]'
+	touch $@
+
+assets: $(VENDOR)/.installed
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/socket.io
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* $(VENDOR)/socket.io/
+	touch $@
+
+translations: $(MO)
+%.mo: %.po | install
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+services:
+	.ci/services
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
+
+bench: setup services
+	$(BIN)/python -m benchmarks.run
+
+account: setup migrate
+	$(BIN)/flask create-account
+
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o facilitation/translations/messages.pot .
+	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

@@ -1,0 +1,98 @@
+"""Fabrique: live collective-intelligence workshops that become coalition proposals."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as configuration
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The application; ``config`` overrides what the environment sets."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("FABRIQUE_INSTANCE") or str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(configuration.from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_formats(app)
+    register_blueprints(app)
+    register_socket_handlers()
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import i18n, models
+    from .accounts.services import load_user
+    from .realtime import runtime
+
+    assert models.__all__  # every table is known to the metadata
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["REDIS_URL"],
+        channel=app.config["SOCKETIO_CHANNEL"],
+        max_http_buffer_size=64 * 1024,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    runtime.init_app(app, socketio)
+
+
+def register_formats(app: Flask) -> None:
+    from .formats import load_formats
+    from .workshops.services import FORMATS_KEY
+
+    directory = Path(app.config["FORMATS_DIR"] or ROOT / "workshops")
+    app.extensions[FORMATS_KEY] = load_formats(directory)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .accounts.views import blueprint as accounts
+    from .participants.views import blueprint as participants
+    from .workshops.views import blueprint as workshops
+
+    for blueprint in (accounts, participants, workshops):
+        app.register_blueprint(blueprint)
+
+
+def register_socket_handlers() -> None:
+    """Every feature's socket handlers, on this app's Socket.IO server."""
+    from .notes import events as note_events
+    from .realtime.commands import register_handlers
+    from .workshops import events as workshop_events
+
+    del note_events, workshop_events  # imported for the handlers they declare
+    register_handlers(socketio)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

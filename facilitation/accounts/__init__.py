@@ -1,0 +1,1 @@
+"""Staff accounts (admin, facilitator, coordinator), sign-in and the account CLI."""

@@ -1,0 +1,66 @@
+"""Command-line tools: ``flask --app wsgi <command>`` (or the ``fabrique`` script)."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .accounts import services as accounts
+from .accounts.models import Role
+from .errors import FabriqueError
+from .extensions import db
+from .formats import FormatError, load_formats
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_account)
+    app.cli.add_command(ensure_admin)
+    app.cli.add_command(check_formats)
+
+
+@click.command("create-account")
+@click.option("--email", prompt=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="facilitator")
+@click.password_option()
+def create_account(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff account (admin, facilitator or coordinator)."""
+    try:
+        user = accounts.create_user(email, name, password, role)
+        db.session.commit()
+    except FabriqueError as error:
+        raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from error
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("ensure-admin")
+def ensure_admin() -> None:
+    """On a new instance, create a first admin account and print how to sign in."""
+    if accounts.has_accounts():
+        click.echo("Sign in with your account, or add one: make account")
+        return
+    password = secrets.token_urlsafe(12)
+    user = accounts.create_user("admin@fabrique.local", "Admin", password, Role.ADMIN)
+    db.session.commit()
+    click.echo("A first admin account was created. Sign in with:")
+    click.echo(f"    e-mail:   {user.email}")
+    click.echo(f"    password: {password}")
+    click.echo("(shown once; add your own account with: make account)")
+
+
+@click.command("check-formats")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def check_formats(directory: Path | None) -> None:
+    """Check every workshop format file; exit 1 naming the file and field of the first error."""
+    folder = directory or Path(current_app.root_path).parent / "workshops"
+    try:
+        registry = load_formats(folder)
+    except FormatError as error:
+        click.echo(f"Invalid format: {error}", err=True)
+        sys.exit(1)
+    for key, fmt in registry.items():
+        click.echo(f"ok  {key}: {len(fmt.areas)} areas, {len(fmt.phases)} phases")

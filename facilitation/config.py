@@ -1,0 +1,97 @@
+"""Configuration, read from the environment (see docs/deploy.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_SQLITE_NAME = "fabrique.sqlite3"
+SECRET_FILE_NAME = "secret_key"  # noqa: S105 (a file name, not a secret)
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable deployment."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / DEFAULT_SQLITE_NAME}"
+    # Heroku-style URLs, and psycopg 3 rather than the psycopg2 default driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters long.")
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY is required in production (FABRIQUE_ENV=production).")
+    return _instance_secret(instance_path)
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A key generated once for the embedded default and kept in the instance folder."""
+    path = instance_path / SECRET_FILE_NAME
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # The WAL journal and busy timeout are set per connection (see extensions.py).
+        return {"connect_args": {"timeout": 15}}
+    return {
+        "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
+        "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+    }
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Every setting Fabrique reads, with its default."""
+    production = os.environ.get("FABRIQUE_ENV", "development") == "production"
+    database_url = _database_url(instance_path)
+    redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    return {
+        "FABRIQUE_ENV": "production" if production else "development",
+        "SECRET_KEY": _secret_key(instance_path, production),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "REDIS_URL": redis_url,
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "fabrique"),
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
+        "REALTIME_BACKGROUND": _bool(os.environ.get("REALTIME_BACKGROUND"), True),
+        "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "3")),
+        "COALESCE_MS": int(os.environ.get("COALESCE_MS", "25")),
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/") or None,
+        "FORMATS_DIR": os.environ.get("FORMATS_DIR") or None,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "LANGUAGES": ("fr", "en"),
+    }

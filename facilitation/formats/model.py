@@ -1,0 +1,75 @@
+"""Workshop formats as frozen values: what a format file becomes once checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """A text in French and English; French is the reference language."""
+
+    fr: str
+    en: str
+
+    def get(self, locale: str | None) -> str:
+        return self.en if (locale or "").startswith("en") else self.fr
+
+    def as_dict(self) -> dict[str, str]:
+        return {"fr": self.fr, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: LocalizedText
+    color: str
+    hint: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class VoteRules:
+    """Dot voting: a budget per participant (per area when asked) and a cap per item."""
+
+    budget: int
+    max_per_item: int
+    per_area: bool = False
+    target: str = "notes"
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    kind: str
+    label: LocalizedText
+    allows: frozenset[str]
+    instructions: LocalizedText | None = None
+    duration_minutes: int | None = None
+    vote: VoteRules | None = None
+    areas: tuple[str, ...] | None = None
+
+    def permits(self, capability: str) -> bool:
+        return capability in self.allows
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    title: LocalizedText
+    description: LocalizedText
+    question_label: LocalizedText
+    areas: tuple[Area, ...]
+    phases: tuple[Phase, ...]
+    anonymous: bool = True
+    source: Path | None = field(default=None, compare=False)
+
+    def area(self, key: str) -> Area | None:
+        return next((area for area in self.areas if area.key == key), None)
+
+    def phase_at(self, index: int) -> Phase:
+        return self.phases[max(0, min(index, len(self.phases) - 1))]
+
+    @property
+    def area_keys(self) -> tuple[str, ...]:
+        return tuple(area.key for area in self.areas)

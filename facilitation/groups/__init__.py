@@ -1,0 +1,1 @@
+"""Groups of notes, named by the facilitator."""

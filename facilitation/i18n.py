@@ -1,0 +1,70 @@
+"""French and English: the locale of a request, and the strings the browser scripts use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+LOCALE_COOKIE = "fabrique_lang"
+
+# Every string the scripts show, by key; templates hand them over in the page's locale.
+SCRIPT_MESSAGES = {
+    "connecting": _l("Connecting…"),
+    "online": _l("Connected"),
+    "offline": _l("Offline — your notes are kept and will be sent"),
+    "sending": _l("Sending…"),
+    "saved": _l("Saved"),
+    "failed": _l("Not saved"),
+    "retry": _l("Retry"),
+    "post": _l("Post"),
+    "your_note": _l("Your note"),
+    "participants_one": _l("%(n)s participant"),
+    "participants_many": _l("%(n)s participants"),
+    "notes_hidden": _l("%(n)s notes written, hidden until the reveal"),
+    "no_notes": _l("No notes yet."),
+    "join_at": _l("Join at"),
+    "phase": _l("Phase"),
+    "next_phase": _l("Next phase"),
+    "previous_phase": _l("Previous phase"),
+    "edit": _l("Edit"),
+    "delete": _l("Delete"),
+    "cancel": _l("Cancel"),
+    "save": _l("Save"),
+    "area": _l("Area"),
+    "chars_left": _l("%(n)s characters left"),
+    "phase_closed": _l("Posting is closed in this phase."),
+    "resyncing": _l("Catching up…"),
+}
+
+
+def select_locale() -> str:
+    """An explicit choice (?lang= or the cookie it sets), else the browser's preference."""
+    languages = current_app.config["LANGUAGES"]
+    for choice in (request.args.get("lang"), request.cookies.get(LOCALE_COOKIE)):
+        if choice in languages:
+            return choice
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def script_messages() -> dict[str, str]:
+    return {key: str(message) for key, message in SCRIPT_MESSAGES.items()}
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def locale_context() -> dict[str, Any]:
+        return {"locale": str(get_locale()), "script_messages": script_messages}
+
+    @app.after_request
+    def remember_choice(response):  # type: ignore[no-untyped-def]
+        choice = request.args.get("lang")
+        if choice in app.config["LANGUAGES"] and request.cookies.get(LOCALE_COOKIE) != choice:
+            response.set_cookie(
+                LOCALE_COOKIE, choice, max_age=31536000, samesite="Lax", httponly=True
+            )
+        return response

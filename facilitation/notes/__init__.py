@@ -1,0 +1,1 @@
+"""Sticky notes: posting, editing, deleting, moderating."""

@@ -1,0 +1,1 @@
+"""Participants: joining by code with no account, the signed identity, the phone page."""

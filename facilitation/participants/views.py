@@ -1,0 +1,75 @@
+"""The participant's way in: the home page's code field, /j/<code> from the QR, the phone page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from ..extensions import db
+from ..notes.schemas import NOTE_MAX_LENGTH
+from ..workshops import services as workshops
+from ..workshops.codes import display_code
+from . import services
+from .schemas import JoinSchema
+
+blueprint = Blueprint("participants", __name__)
+
+
+def _identity(workshop_id: int):  # type: ignore[no-untyped-def]
+    token = request.cookies.get(services.cookie_name(workshop_id))
+    return services.from_token(workshop_id, token)
+
+
+@blueprint.get("/")
+def home() -> str:
+    return render_template("participants/home.html")
+
+
+@blueprint.post("/join")
+def join_by_code() -> Response:
+    workshop = workshops.find_by_code(request.form.get("code", ""))
+    return redirect(url_for(".join", code=workshop.code))
+
+
+@blueprint.get("/j/<code>")
+def join(code: str) -> Response | str:
+    workshop = workshops.find_by_code(code)
+    if _identity(workshop.id):
+        return redirect(url_for(".phone", code=workshop.code))
+    return render_template(
+        "participants/join.html", workshop=workshop, code=display_code(workshop.code)
+    )
+
+
+@blueprint.post("/j/<code>")
+def join_submit(code: str) -> Response:
+    workshop = workshops.find_by_code(code)
+    participant = _identity(workshop.id)
+    nickname = JoinSchema().load({"nickname": request.form.get("nickname", "")})["nickname"]
+    if participant is None:
+        participant = services.join(workshop, nickname)
+    else:
+        services.rename(participant, nickname)
+    db.session.commit()
+    response = redirect(url_for(".phone", code=workshop.code))
+    response.set_cookie(
+        services.cookie_name(workshop.id),
+        services.identity_token(participant),
+        max_age=services.COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@blueprint.get("/p/<code>")
+def phone(code: str) -> Response | str:
+    workshop = workshops.find_by_code(code)
+    participant = _identity(workshop.id)
+    if participant is None:
+        return redirect(url_for(".join", code=workshop.code))
+    config = {"code": workshop.code, "role": "phone", "noteMaxLength": NOTE_MAX_LENGTH}
+    return render_template(
+        "participants/phone.html", workshop=workshop, participant=participant, config=config
+    )

@@ -1,0 +1,1 @@
+"""The live channel: event log, publish-after-commit, socket commands, presence."""

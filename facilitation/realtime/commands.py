@@ -1,0 +1,164 @@
+"""The socket edge: one wrapper that turns a handler into a safe, idempotent command.
+
+Every socket handler reads as: load the payload with its schema, resolve the actor, call
+one service, commit, ack. Commands carry a client-generated ``command_id``; a command
+sent again returns the stored ack, marked ``duplicate``, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..auth import Actor
+from ..errors import FabriqueError, InvalidInput, NotAuthenticated, error_ack, from_validation
+from ..extensions import db
+from . import publish
+from .models import Command
+from .runtime import runtime
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Actor, dict[str, Any]], dict[str, Any]]
+
+# Socket handlers declared by the features, registered on each app's server by the factory.
+HANDLERS: dict[str, Callable[..., Any]] = {}
+
+
+def register_handlers(server: Any) -> None:
+    for name, handler in HANDLERS.items():
+        server.on_event(name, handler)
+
+
+def on(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a plain socket handler (connect, disconnect)."""
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+        HANDLERS[name] = handler
+        return handler
+
+    return decorate
+
+
+class ServerError(FabriqueError):
+    code, status = "server_error", 500
+    default_message = _l("Something went wrong on the server; nothing was changed.")
+
+
+def current_actor() -> Actor:
+    """The actor this socket joined as (commands before ``join`` are refused)."""
+    actor = runtime().actor(request.sid)  # type: ignore[attr-defined]
+    if actor is None:
+        raise NotAuthenticated(_l("Join a workshop first."))
+    return actor
+
+
+def load(schema: Schema, payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise InvalidInput(_l("The message must be an object."))
+    try:
+        return schema.load(payload)
+    except ValidationError as error:
+        raise from_validation(error) from error
+
+
+def _command_id(payload: Any) -> str | None:
+    value = payload.get("command_id") if isinstance(payload, dict) else None
+    return value if isinstance(value, str) and len(value) <= 64 else None
+
+
+def _stored_ack(actor: Actor, command_id: str) -> dict[str, Any] | None:
+    stored = db.session.scalar(
+        select(Command.ack).where(Command.actor == actor.key, Command.command_id == command_id)
+    )
+    return {**stored, "duplicate": True} if stored is not None else None
+
+
+def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
+    command_id = data["command_id"]
+    replay = _stored_ack(actor, command_id)
+    if replay is not None:
+        return replay
+    result = handler(actor, data)
+    ack = {"ok": True, "command_id": command_id, "seq": publish.pending_head(db.session)}
+    ack["data"] = result
+    db.session.add(
+        Command(
+            workshop_id=actor.workshop_id,
+            actor=actor.key,
+            command_id=command_id,
+            name=name,
+            ack=ack,
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same command, carried out concurrently: replay its ack
+        db.session.rollback()
+        replay = _stored_ack(actor, command_id)
+        if replay is None:
+            raise
+        return replay
+    return {**ack, "duplicate": False}
+
+
+def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+    """One unit of work per socket event; every refusal becomes an error ack."""
+
+    @functools.wraps(body)
+    def handler(payload: Any = None) -> dict[str, Any]:
+        with current_app.app_context():  # a session of its own, even under a test's context
+            return _unit_of_work(name, body, payload)
+
+    return handler
+
+
+def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
+    try:
+        return body(payload)
+    except FabriqueError as error:
+        db.session.rollback()
+        return error_ack(error, _command_id(payload))
+    except Exception:
+        db.session.rollback()
+        log.exception("socket event %s failed", name)
+        return error_ack(ServerError(), _command_id(payload))
+    finally:
+        db.session.remove()
+
+
+def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
+    """Register a socket command: idempotent by ``command_id``, acked, committed once."""
+
+    def decorate(handler: Handler) -> Handler:
+        def body(payload: Any) -> dict[str, Any]:
+            data = load(schema, payload)
+            return _carry_out(name, current_actor(), data, handler)
+
+        HANDLERS[name] = _guarded(name, body)
+        return handler
+
+    return decorate
+
+
+def query(name: str, schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a socket request that changes nothing durable (join, sync): no command id."""
+
+    def decorate(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
+        def body(payload: Any) -> dict[str, Any]:
+            result = handler(load(schema, payload))
+            db.session.commit()
+            return {"ok": True, **result}
+
+        HANDLERS[name] = _guarded(name, body)
+        return handler
+
+    return decorate

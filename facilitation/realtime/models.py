@@ -1,0 +1,72 @@
+"""The event log: per-workshop streams, their events, and the commands already handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import JSONType, UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Stream(db.Model):
+    """A workshop's sequence counter; its row lock orders the workshop's changes."""
+
+    __tablename__ = "event_streams"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    )
+    head: Mapped[int] = mapped_column(default=0)
+    public_head: Mapped[int] = mapped_column(default=0)
+
+
+class Event(db.Model):
+    """One change to a workshop, append-only, numbered in the transaction that made it."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "seq"),
+        Index("ix_events_workshop_seq_audience", "workshop_id", "seq", "audience"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    audience: Mapped[str] = mapped_column(String(16))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def wire(self) -> dict[str, Any]:
+        """The event as clients receive it."""
+        return {
+            "seq": self.seq,
+            "type": self.type,
+            "audience": self.audience,
+            "data": self.data,
+            "at": self.created_at.isoformat(),
+        }
+
+
+class Command(db.Model):
+    """A client command already carried out, with the ack it got: resends replay the ack."""
+
+    __tablename__ = "commands"
+    __table_args__ = (UniqueConstraint("actor", "command_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(64))
+    command_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(40))
+    ack: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

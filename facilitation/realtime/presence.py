@@ -1,0 +1,96 @@
+"""Who is connected: this process's sockets, and the participant count per workshop.
+
+The count lives in memory on the embedded default and in Redis (sorted sets whose scores
+are expiry times) when processes are scaled out; it is ephemeral and never in the database.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..auth import Actor
+
+PRESENCE_TTL_SECONDS = 20
+
+
+@dataclass
+class Connections:
+    """This process's joined sockets, by Socket.IO session id."""
+
+    _actors: dict[str, Actor] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, sid: str, actor: Actor) -> None:
+        with self._lock:
+            self._actors[sid] = actor
+
+    def remove(self, sid: str) -> Actor | None:
+        with self._lock:
+            return self._actors.pop(sid, None)
+
+    def get(self, sid: str) -> Actor | None:
+        return self._actors.get(sid)
+
+    def participants(self) -> dict[int, set[int]]:
+        """Participant ids connected here, by workshop."""
+        found: dict[int, set[int]] = defaultdict(set)
+        with self._lock:
+            actors = list(self._actors.values())
+        for actor in actors:
+            if actor.participant_id is not None:
+                found[actor.workshop_id].add(actor.participant_id)
+        return found
+
+    def workshops(self) -> set[int]:
+        with self._lock:
+            return {actor.workshop_id for actor in self._actors.values()}
+
+
+class MemoryPresence:
+    """One process: the connections are the whole truth."""
+
+    def __init__(self, connections: Connections) -> None:
+        self.connections = connections
+
+    def touch(self, participants: dict[int, set[int]]) -> None:
+        """Nothing to refresh: counts are read from the connections."""
+
+    def forget(self, workshop_id: int, participant_id: int) -> None:
+        """Nothing to forget: the connection is already gone."""
+
+    def count(self, workshop_id: int) -> int:
+        return len(self.connections.participants().get(workshop_id, ()))
+
+
+class RedisPresence:
+    """Several processes: each refreshes its participants' expiry; counts drop stale ones."""
+
+    def __init__(self, redis: Any, prefix: str, connections: Connections) -> None:
+        self.redis, self.prefix, self.connections = redis, prefix, connections
+
+    def _key(self, workshop_id: int) -> str:
+        return f"{self.prefix}:presence:{workshop_id}"
+
+    def touch(self, participants: dict[int, set[int]]) -> None:
+        expiry = time.time() + PRESENCE_TTL_SECONDS
+        pipe = self.redis.pipeline(transaction=False)
+        for workshop_id, ids in participants.items():
+            key = self._key(workshop_id)
+            pipe.zadd(key, {str(pid): expiry for pid in ids})
+            pipe.expire(key, PRESENCE_TTL_SECONDS * 3)
+        pipe.execute()
+
+    def forget(self, workshop_id: int, participant_id: int) -> None:
+        if participant_id not in self.connections.participants().get(workshop_id, ()):
+            self.redis.zrem(self._key(workshop_id), str(participant_id))
+
+    def count(self, workshop_id: int) -> int:
+        key = self._key(workshop_id)
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zremrangebyscore(key, "-inf", time.time())
+        pipe.zcard(key)
+        return int(pipe.execute()[1])

@@ -1,0 +1,59 @@
+"""The names of the live channel: every server→client event type, audiences and rooms.
+
+docs/protocol.md documents each of them; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class EventType(enum.StrEnum):
+    """Every change recorded in a workshop's event log (the ``type`` of a wire event)."""
+
+    WORKSHOP_UPDATED = "workshop.updated"
+    PHASE_CHANGED = "phase.changed"
+    NOTE_POSTED = "note.posted"
+    NOTE_UPDATED = "note.updated"
+    NOTE_DELETED = "note.deleted"
+    GROUP_SAVED = "group.saved"
+    GROUP_DELETED = "group.deleted"
+    VOTES_TALLIED = "votes.tallied"
+    VISIBILITY_CHANGED = "visibility.changed"
+
+
+class ServerMessage(enum.StrEnum):
+    """Socket.IO message names the server emits."""
+
+    EVENTS = "events"  # a batch of logged events, ordered by seq
+    HEARTBEAT = "heartbeat"  # head sequence numbers and presence, every few seconds
+    PRESENCE = "presence"  # connected participants, when it changes
+
+
+class Audience(enum.StrEnum):
+    """Who may receive an event."""
+
+    ALL = "all"  # everyone in the workshop
+    STAFF = "staff"  # facilitators and boards
+    PARTICIPANT = "participant"  # staff and one participant (their own private note)
+
+
+def workshop_room(workshop_id: int) -> str:
+    return f"w{workshop_id}"
+
+
+def staff_room(workshop_id: int) -> str:
+    return f"w{workshop_id}:staff"
+
+
+def participant_room(workshop_id: int, participant_id: int) -> str:
+    return f"w{workshop_id}:p{participant_id}"
+
+
+def rooms_for(workshop_id: int, audience: Audience, participant_id: int | None) -> list[str]:
+    """The one place that turns an event's audience into Socket.IO rooms."""
+    if audience is Audience.ALL:
+        return [workshop_room(workshop_id)]
+    if audience is Audience.STAFF or participant_id is None:
+        return [staff_room(workshop_id)]
+    return [staff_room(workshop_id), participant_room(workshop_id, participant_id)]

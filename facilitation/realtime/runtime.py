@@ -1,0 +1,134 @@
+"""The live channel's per-process machinery: connections, presence, heartbeat, broadcaster."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import Flask, current_app
+from flask_sqlalchemy.session import Session as FlaskSession
+from redis import Redis
+
+from ..auth import Actor
+from ..extensions import db
+from . import eventlog, publish
+from .presence import Connections, MemoryPresence, RedisPresence
+from .protocol import ServerMessage, workshop_room
+
+log = logging.getLogger(__name__)
+
+RUNTIME_KEY = "fabrique.realtime"
+TICK_SECONDS = 1.0
+
+
+class Runtime:
+    """Joins and leaves, presence counts, and the heartbeat that lets clients spot gaps."""
+
+    def __init__(self, app: Flask, socketio: Any) -> None:
+        self.app, self.socketio = app, socketio
+        self.connections = Connections()
+        url = app.config.get("REDIS_URL")
+        self.redis = (
+            Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5) if url else None
+        )
+        self.prefix = f"fabrique:{app.config['SOCKETIO_CHANNEL']}"
+        self.presence: MemoryPresence | RedisPresence = (
+            RedisPresence(self.redis, self.prefix, self.connections)
+            if self.redis
+            else MemoryPresence(self.connections)
+        )
+        self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
+        self._dirty: set[int] = set()
+        self._started = False
+        self._lock = threading.Lock()
+        self._last_heartbeat = 0.0
+
+    def joined(self, sid: str, actor: Actor) -> None:
+        self.connections.add(sid, actor)
+        if actor.participant_id is not None:
+            self.presence.touch({actor.workshop_id: {actor.participant_id}})
+            self._dirty.add(actor.workshop_id)
+        self.ensure_background()
+
+    def left(self, sid: str) -> None:
+        actor = self.connections.remove(sid)
+        if actor and actor.participant_id is not None:
+            self.presence.forget(actor.workshop_id, actor.participant_id)
+            self._dirty.add(actor.workshop_id)
+
+    def actor(self, sid: str) -> Actor | None:
+        return self.connections.get(sid)
+
+    def participant_count(self, workshop_id: int) -> int:
+        return self.presence.count(workshop_id)
+
+    def ensure_background(self) -> None:
+        if not self.app.config["REALTIME_BACKGROUND"]:
+            return
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        self.socketio.start_background_task(self._loop)
+
+    def _loop(self) -> None:
+        with self.app.app_context():
+            while True:
+                self.socketio.sleep(TICK_SECONDS)
+                try:
+                    self.tick()
+                except Exception:  # a bad tick must not end the heartbeat
+                    log.exception("realtime tick failed")
+                finally:
+                    db.session.remove()
+
+    def tick(self, now: float | None = None) -> None:
+        """Refresh presence, announce changed counts, and beat when it is time."""
+        now = time.monotonic() if now is None else now
+        self.presence.touch(self.connections.participants())
+        dirty, self._dirty = self._dirty, set()
+        for workshop_id in dirty:
+            self.emit_presence(workshop_id)
+        if now - self._last_heartbeat >= self.heartbeat_seconds:
+            self._last_heartbeat = now
+            self.beat(sorted(self.connections.workshops()))
+
+    def emit_presence(self, workshop_id: int) -> None:
+        payload = {"participants": self.participant_count(workshop_id)}
+        self.socketio.emit(ServerMessage.PRESENCE, payload, to=workshop_room(workshop_id))
+
+    def beat(self, workshop_ids: list[int]) -> None:
+        """Send each workshop's head sequence numbers (one process per workshop per beat)."""
+        if not workshop_ids:
+            return
+        heads = eventlog.heads_of(workshop_ids)
+        db.session.remove()
+        for workshop_id, (head, public_head) in heads.items():
+            if not self._lead(workshop_id):
+                continue
+            payload = {
+                "head": head,
+                "public_head": public_head,
+                "participants": self.participant_count(workshop_id),
+                "now": time.time(),
+            }
+            self.socketio.emit(ServerMessage.HEARTBEAT, payload, to=workshop_room(workshop_id))
+
+    def _lead(self, workshop_id: int) -> bool:
+        if self.redis is None:
+            return True
+        ttl_ms = int(self.heartbeat_seconds * 900)
+        key = f"{self.prefix}:heartbeat:{workshop_id}"
+        return bool(self.redis.set(key, "1", nx=True, px=ttl_ms))
+
+
+def init_app(app: Flask, socketio: Any) -> None:
+    publish.install(FlaskSession)
+    app.extensions[RUNTIME_KEY] = Runtime(app, socketio)
+    app.extensions[publish.EXTENSION_KEY] = publish.Broadcaster(socketio, app.config["COALESCE_MS"])
+
+
+def runtime() -> Runtime:
+    return current_app.extensions[RUNTIME_KEY]

@@ -1,0 +1,17 @@
+"""Payload schemas shared by every socket command, and the join and sync requests."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+COMMAND_ID = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="8 to 64 letters, digits, - or _.")
+
+
+class CommandSchema(Schema):
+    """Base of every command: the client-generated id that makes resends harmless."""
+
+    command_id = fields.String(required=True, validate=COMMAND_ID)
+
+
+class SyncSchema(Schema):
+    since = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))

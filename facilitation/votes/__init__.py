@@ -1,0 +1,1 @@
+"""Dot voting: budgets, caps, incremental tallies."""

@@ -1,0 +1,1 @@
+"""Workshops: creation from a format, join codes, phases, the control and board pages."""

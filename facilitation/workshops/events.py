@@ -1,0 +1,86 @@
+"""Socket handlers of a workshop: join (snapshot), sync (catch up), move between phases."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import join_room, leave_room, rooms
+from marshmallow import Schema, fields, validate
+
+from ..auth import Actor, ActorKind
+from ..errors import Forbidden, NotAuthenticated
+from ..participants import services as participants
+from ..realtime.commands import command, current_actor, on, query
+from ..realtime.protocol import participant_room, staff_room, workshop_room
+from ..realtime.runtime import runtime
+from ..realtime.schemas import SyncSchema
+from . import services
+from .models import Workshop
+from .schemas import MovePhaseSchema
+from .snapshots import catch_up, snapshot
+
+
+class JoinSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 20))
+    role = fields.String(required=True, validate=validate.OneOf(["phone", "board", "control"]))
+    key = fields.String(load_default=None, validate=validate.Length(max=64))
+
+
+def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
+    if role == "phone":
+        token = request.cookies.get(participants.cookie_name(workshop.id))
+        participant = participants.from_token(workshop.id, token)
+        if participant is None:
+            raise NotAuthenticated()
+        return Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+    if services.can_run(current_user, workshop):
+        kind = ActorKind.FACILITATOR if role == "control" else ActorKind.BOARD
+        return Actor(kind, workshop.id, user_id=current_user.id)
+    if role == "board" and key and secrets.compare_digest(key, workshop.board_key):
+        return Actor(ActorKind.BOARD, workshop.id)
+    raise Forbidden()
+
+
+def _enter_rooms(actor: Actor) -> None:
+    for room in rooms():
+        if room != request.sid:  # type: ignore[attr-defined]
+            leave_room(room)
+    join_room(workshop_room(actor.workshop_id))
+    if actor.is_staff:
+        join_room(staff_room(actor.workshop_id))
+    elif actor.participant_id is not None:
+        join_room(participant_room(actor.workshop_id, actor.participant_id))
+
+
+@query("join", JoinSchema())
+def join(data: dict[str, Any]) -> dict[str, Any]:
+    """Join a workshop's rooms, then read the snapshot (rooms first: nothing falls between)."""
+    workshop = services.find_by_code(data["code"])
+    actor = _resolve(workshop, data["role"], data["key"])
+    _enter_rooms(actor)
+    live = runtime()
+    live.joined(request.sid, actor)  # type: ignore[attr-defined]
+    return {"snapshot": snapshot(actor, workshop, live.participant_count(workshop.id))}
+
+
+@query("sync", SyncSchema())
+def sync(data: dict[str, Any]) -> dict[str, Any]:
+    actor = current_actor()
+    workshop = services.get_workshop(actor.workshop_id)
+    count = runtime().participant_count(workshop.id)
+    return catch_up(actor, workshop, data["since"], count)
+
+
+@command("phase.move", MovePhaseSchema())
+def move_phase(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    services.move_phase(actor, workshop, data["index"])
+    return {"phase_index": workshop.phase_index}
+
+
+@on("disconnect")
+def disconnect(*_: Any) -> None:
+    runtime().left(request.sid)  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""What crosses the wire about a workshop: creation input, live state, format summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from ..formats import Format, Phase
+from ..realtime.schemas import CommandSchema
+from ..text import UserText
+from .codes import display_code
+
+
+class CreateWorkshopSchema(Schema):
+    format = fields.String(required=True, validate=validate.Length(1, 40))
+    title = UserText(required=True, max_length=200, multiline=False)
+    question = UserText(load_default="", max_length=1000, allow_empty=True)
+    language = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class MovePhaseSchema(CommandSchema):
+    index = fields.Integer(required=True, strict=True)
+
+
+def phase_summary(phase: Phase) -> dict[str, Any]:
+    return {
+        "key": phase.key,
+        "kind": phase.kind,
+        "label": phase.label.as_dict(),
+        "instructions": phase.instructions.as_dict() if phase.instructions else None,
+        "allows": sorted(phase.allows),
+        "duration_minutes": phase.duration_minutes,
+        "areas": list(phase.areas) if phase.areas else None,
+        "vote": phase.vote.__dict__ if phase.vote else None,
+    }
+
+
+def format_summary(fmt: Format) -> dict[str, Any]:
+    """The format as screens need it: areas and phases, in both languages."""
+    return {
+        "key": fmt.key,
+        "title": fmt.title.as_dict(),
+        "question_label": fmt.question_label.as_dict(),
+        "areas": [
+            {
+                "key": area.key,
+                "label": area.label.as_dict(),
+                "color": area.color,
+                "hint": area.hint.as_dict() if area.hint else None,
+            }
+            for area in fmt.areas
+        ],
+        "phases": [phase_summary(phase) for phase in fmt.phases],
+    }
+
+
+class WorkshopStateSchema(Schema):
+    """The workshop's live state, as every screen receives it."""
+
+    id = fields.Integer()
+    code = fields.Function(lambda workshop: display_code(workshop.code))
+    title = fields.String()
+    question = fields.String()
+    format = fields.String(attribute="format_key")
+    language = fields.String()
+    status = fields.String()
+    phase_index = fields.Integer()
+    anonymous = fields.Boolean()
+    locked = fields.Boolean()
+    results_revealed = fields.Boolean()
+    timer_ends_at = fields.DateTime()
+    timer_remaining = fields.Integer()
+    spotlight = fields.String()
+    seq = fields.Integer()

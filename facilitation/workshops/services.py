@@ -1,0 +1,135 @@
+"""Workshops: creating one from a format, finding it by code, its live state and snapshot."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..accounts.models import Role, User
+from ..auth import Actor
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..formats import Format, FormatRegistry, Phase
+from ..realtime import eventlog
+from ..realtime.protocol import Audience, EventType
+from .codes import new_code, normalize_code
+from .models import Status, Workshop
+
+FORMATS_KEY = "fabrique.formats"
+SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
+
+
+def formats() -> FormatRegistry:
+    return current_app.extensions[FORMATS_KEY]
+
+
+def format_of(workshop: Workshop) -> Format:
+    return formats()[workshop.format_key]
+
+
+def phase_of(workshop: Workshop) -> Phase:
+    return format_of(workshop).phase_at(workshop.phase_index)
+
+
+def create_workshop(
+    creator: User, format_key: str, title: str, question: str, language: str
+) -> Workshop:
+    """A new running workshop at the first phase of its format."""
+    if not creator.can_facilitate:
+        raise Forbidden()
+    fmt = formats().get(format_key)
+    if fmt is None:
+        raise InvalidInput(fields={"format": [str(_l("Unknown format."))]})
+    workshop = Workshop(
+        code=_unused_code(),
+        board_key=secrets.token_urlsafe(24),
+        format_key=format_key,
+        title=title,
+        question=question,
+        language=language,
+        anonymous=fmt.anonymous,
+        created_by_id=creator.id,
+        status=Status.RUNNING,
+    )
+    db.session.add(workshop)
+    db.session.flush()
+    eventlog.open_stream(workshop.id)
+    announce(workshop)
+    return workshop
+
+
+def _unused_code() -> str:
+    while True:
+        code = new_code()
+        if db.session.scalar(select(Workshop.id).where(Workshop.code == code)) is None:
+            return code
+
+
+def find_by_code(raw: str) -> Workshop:
+    """The workshop a join code opens; wrong and unknown codes get the same answer."""
+    code = normalize_code(raw)
+    workshop = code and db.session.scalar(select(Workshop).where(Workshop.code == code))
+    if not workshop or workshop.status == Status.ENDED:
+        raise NotFound(_l("No open workshop has this code."))
+    return workshop
+
+
+def get_workshop(workshop_id: int) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFound(_l("This workshop does not exist."))
+    return workshop
+
+
+def can_run(user: Any, workshop: Workshop) -> bool:
+    """Admins run every workshop; a facilitator runs the ones they created."""
+    if not getattr(user, "is_authenticated", False) or not user.can_facilitate:
+        return False
+    return user.role == Role.ADMIN or workshop.created_by_id == user.id
+
+
+def workshop_for_staff(user: Any, workshop_id: int) -> Workshop:
+    workshop = get_workshop(workshop_id)
+    if not can_run(user, workshop):
+        raise Forbidden()
+    return workshop
+
+
+def workshops_of(user: User) -> list[Workshop]:
+    query = select(Workshop).order_by(Workshop.created_at.desc())
+    if user.role != Role.ADMIN:
+        query = query.where(Workshop.created_by_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def state(workshop: Workshop) -> dict[str, Any]:
+    """What every screen knows of the workshop itself."""
+    from .schemas import WorkshopStateSchema
+
+    return WorkshopStateSchema().dump(workshop)
+
+
+def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) -> int:
+    """Record the workshop's new state as an event everybody receives."""
+
+    def payload(seq: int) -> dict[str, Any]:
+        workshop.seq = seq
+        return state(workshop)
+
+    return eventlog.append(workshop.id, type_, Audience.ALL, payload).seq
+
+
+def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
+    """Go to another phase of the format (the facilitator's next and previous)."""
+    actor.require_facilitator()
+    phases = format_of(workshop).phases
+    if not 0 <= index < len(phases):
+        raise InvalidInput(_l("There is no such phase."))
+    if index != workshop.phase_index:
+        workshop.phase_index = index
+        announce(workshop, EventType.PHASE_CHANGED)
+    return workshop

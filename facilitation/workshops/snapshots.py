@@ -1,0 +1,52 @@
+"""Snapshot on join, sequence numbers after: what a (re)joining screen receives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..auth import Actor
+from ..notes import services as notes
+from ..realtime import eventlog
+from ..realtime.protocol import EventType
+from .models import Workshop
+from .schemas import format_summary
+from .services import format_of, state
+
+SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
+# Events after which a participant's view must be rebuilt (what they may see has changed).
+RESHAPING = {EventType.PHASE_CHANGED.value, EventType.VISIBILITY_CHANGED.value}
+
+
+def snapshot(actor: Actor, workshop: Workshop, participants: int) -> dict[str, Any]:
+    """Everything the actor may see now, and the sequence number it is at.
+
+    The head is read first: a change committed while the rest is read is then both in
+    the snapshot and delivered after it, and screens apply it once (by ``seq``).
+    """
+    head, public_head = eventlog.heads(workshop.id)
+    note_list = [
+        notes.payload(workshop, note) | {"mine": note.participant_id == actor.participant_id}
+        for note in notes.visible_notes(actor, workshop)
+    ]
+    return {
+        "head": head,
+        "public_head": public_head,
+        "workshop": state(workshop),
+        "format": format_summary(format_of(workshop)),
+        "notes": note_list,
+        "groups": [],
+        "participants": participants,
+        "me": {"kind": actor.kind.value},
+    }
+
+
+def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) -> dict[str, Any]:
+    """The events missed since ``since``, or a snapshot when that is simpler or needed."""
+    head, _ = eventlog.heads(workshop.id)
+    if since > head:
+        return {"snapshot": snapshot(actor, workshop, participants)}
+    events = eventlog.events_since(actor, since, SYNC_LIMIT + 1)
+    reshaped = not actor.is_staff and any(event.type in RESHAPING for event in events)
+    if len(events) > SYNC_LIMIT or reshaped:
+        return {"snapshot": snapshot(actor, workshop, participants)}
+    return {"head": head, "events": [event.wire() for event in events]}

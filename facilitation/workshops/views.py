@@ -1,0 +1,100 @@
+"""Facilitator pages: the list, creating a workshop, the control page and the board."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..notes.schemas import NOTE_MAX_LENGTH
+from . import services
+from .codes import display_code
+from .models import Workshop
+from .schemas import CreateWorkshopSchema
+
+blueprint = Blueprint("workshops", __name__)
+
+
+def join_url(workshop: Workshop) -> str:
+    public = current_app.config.get("PUBLIC_URL")
+    path = url_for("participants.join", code=workshop.code)
+    return (
+        f"{public}{path}"
+        if public
+        else url_for("participants.join", code=workshop.code, _external=True)
+    )
+
+
+def _page_context(workshop: Workshop, role: str, key: str | None = None) -> dict[str, Any]:
+    config = {"code": workshop.code, "role": role, "key": key, "noteMaxLength": NOTE_MAX_LENGTH}
+    return {
+        "workshop": workshop,
+        "code": display_code(workshop.code),
+        "join_url": join_url(workshop),
+        "config": config,
+    }
+
+
+@blueprint.get("/workshops/")
+@login_required
+def index() -> str:
+    return render_template(
+        "workshops/index.html",
+        workshops=services.workshops_of(current_user),
+        formats=services.formats(),
+        display_code=display_code,
+    )
+
+
+@blueprint.post("/workshops/")
+@login_required
+def create() -> Response:
+    form = CreateWorkshopSchema().load(
+        {key: request.form.get(key, "") for key in ("format", "title", "question", "language")}
+    )
+    workshop = services.create_workshop(
+        current_user, form["format"], form["title"], form["question"], form["language"]
+    )
+    db.session.commit()
+    return redirect(url_for(".control", workshop_id=workshop.id))
+
+
+@blueprint.get("/workshops/<int:workshop_id>/control")
+@login_required
+def control(workshop_id: int) -> str:
+    workshop = services.workshop_for_staff(current_user, workshop_id)
+    board_url = url_for(".board_by_key", key=workshop.board_key, _external=True)
+    return render_template(
+        "workshops/control.html", board_url=board_url, **_page_context(workshop, "control")
+    )
+
+
+@blueprint.get("/workshops/<int:workshop_id>/board")
+@login_required
+def board(workshop_id: int) -> str:
+    workshop = services.workshop_for_staff(current_user, workshop_id)
+    return render_template("workshops/board.html", **_page_context(workshop, "board"))
+
+
+@blueprint.get("/b/<key>")
+def board_by_key(key: str) -> str:
+    """The board for a projector's own browser, opened with the workshop's board link."""
+    workshop = db.session.scalar(select(Workshop).where(Workshop.board_key == key))
+    if workshop is None:
+        return render_template("error.html", status=404, message=None), 404  # type: ignore[return-value]
+    return render_template("workshops/board.html", **_page_context(workshop, "board", key))
+
+
+@blueprint.get("/j/<code>/qr.svg")
+def qr_code(code: str) -> Response:
+    workshop = services.find_by_code(code)
+    buffer = io.BytesIO()
+    segno.make(join_url(workshop), error="m").save(buffer, kind="svg", scale=8, border=2)
+    response = Response(buffer.getvalue(), mimetype="image/svg+xml")
+    response.cache_control.max_age = 3600
+    return response

@@ -1,0 +1,215 @@
+// The live channel in the browser: snapshot on join, events by sequence number after,
+// gap detection from heartbeats, and an outbox that resends unacknowledged commands.
+import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+
+const ACK_TIMEOUT_MS = 10000;
+const GAP_GRACE_MS = 1500;
+const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
+
+// Which collection each event type updates, and how.
+const REDUCERS = {
+  "workshop.updated": (state, data) => { if (newer(state.workshop, data)) state.workshop = data; },
+  "phase.changed": (state, data) => { if (newer(state.workshop, data)) state.workshop = data; },
+  "note.posted": (state, data) => put(state.notes, data),
+  "note.updated": (state, data) => put(state.notes, data),
+  "note.deleted": (state, data) => state.notes.delete(data.id),
+  "group.saved": (state, data) => put(state.groups, data),
+  "group.deleted": (state, data) => state.groups.delete(data.id),
+  "votes.tallied": (state, data) => { state.tallies = data; },
+  "visibility.changed": () => {},
+};
+
+function newer(current, data) {
+  return !current || (data.seq ?? 0) >= (current.seq ?? 0);
+}
+
+function put(map, data) {
+  const current = map.get(data.id);
+  if (!newer(current, data)) return;
+  map.set(data.id, current && current.mine !== undefined ? { mine: current.mine, ...data } : data);
+}
+
+function newId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Live {
+  constructor({ code, role, key }) {
+    this.join = { code, role, key: key || undefined };
+    this.staff = role !== "phone";
+    this.state = { workshop: null, format: null, notes: new Map(), groups: new Map(), tallies: null, participants: 0 };
+    this.seq = 0; // everything up to here is applied (staff see every number)
+    this.publicSeq = 0;
+    this.held = new Map(); // events that arrived ahead of a gap
+    this.listeners = new Set();
+    this.statusListeners = new Set();
+    this.status = "connecting";
+    this.outboxKey = `fabrique.outbox.${code}.${role}`;
+    this.outbox = JSON.parse(localStorage.getItem(this.outboxKey) || "[]");
+    this.pending = new Map(); // command_id -> {resolve, reject}
+    this.gapTimer = null;
+    this.syncing = false;
+  }
+
+  start() {
+    this.socket = io({ reconnectionDelayMax: 4000, timeout: 8000 });
+    this.socket.on("connect", () => this.rejoin());
+    this.socket.on("disconnect", () => this.setStatus("offline"));
+    this.socket.on("events", (batch) => this.receive(batch.events));
+    this.socket.on("heartbeat", (beat) => this.onHeartbeat(beat));
+    this.socket.on("presence", (presence) => {
+      this.state.participants = presence.participants;
+      this.changed({ presence: true });
+    });
+    window.addEventListener("online", () => this.socket.connected || this.socket.connect());
+    return this;
+  }
+
+  onChange(listener) { this.listeners.add(listener); return this; }
+  onStatus(listener) { this.statusListeners.add(listener); listener(this.status); return this; }
+  changed(detail = {}) { for (const listener of this.listeners) listener(this.state, detail); }
+  setStatus(status) {
+    this.status = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+
+  rejoin() {
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("join", this.join, (err, ack) => {
+      if (err) return this.socket.disconnect().connect();
+      if (!ack.ok) { this.setStatus("refused"); this.refusal = ack.error; this.changed({ refused: ack.error }); return; }
+      this.applySnapshot(ack.snapshot);
+      this.setStatus("online");
+      this.flushOutbox();
+    });
+  }
+
+  applySnapshot(snapshot) {
+    const notes = new Map(snapshot.notes.map((note) => [note.id, note]));
+    const groups = new Map(snapshot.groups.map((group) => [group.id, group]));
+    Object.assign(this.state, {
+      workshop: snapshot.workshop, format: snapshot.format, notes, groups,
+      tallies: snapshot.tallies || null, participants: snapshot.participants, me: snapshot.me,
+    });
+    this.seq = snapshot.head;
+    this.publicSeq = snapshot.public_head;
+    this.held.clear();
+    this.changed({ snapshot: true });
+  }
+
+  receive(events) {
+    events.sort((a, b) => a.seq - b.seq);
+    let reshaped = false;
+    const before = this.seq;
+    for (const event of events) {
+      if (event.seq <= this.seq && this.staff) continue;
+      if (this.staff && event.seq > this.seq + 1) { this.held.set(event.seq, event); continue; }
+      reshaped = this.apply(event) || reshaped;
+    }
+    this.drainHeld();
+    if (this.held.size) this.scheduleGapCheck();
+    if (reshaped) this.sync(before);
+    this.changed({ events });
+  }
+
+  apply(event) {
+    const reducer = REDUCERS[event.type];
+    if (reducer) reducer(this.state, event.data);
+    this.seq = Math.max(this.seq, event.seq);
+    if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
+    return !this.staff && RESHAPING.has(event.type);
+  }
+
+  drainHeld() {
+    while (this.held.has(this.seq + 1)) {
+      const event = this.held.get(this.seq + 1);
+      this.held.delete(event.seq);
+      this.apply(event);
+    }
+  }
+
+  onHeartbeat(beat) {
+    this.state.participants = beat.participants;
+    this.serverOffset = beat.now * 1000 - Date.now();
+    this.scheduleGapCheck(this.staff ? beat.head : beat.public_head);
+    this.changed({ heartbeat: true });
+  }
+
+  position() {
+    return this.staff ? this.seq : this.publicSeq;
+  }
+
+  // Behind the server (a held event, or a heartbeat ahead of us): give in-flight events
+  // a moment to arrive, then ask for what is missing.
+  scheduleGapCheck(target = 0) {
+    this.gapTarget = Math.max(this.gapTarget || 0, target);
+    if (this.gapTimer || !(this.held.size || this.position() < this.gapTarget)) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.held.size || this.position() < this.gapTarget) this.sync(this.position());
+      this.gapTarget = 0;
+    }, GAP_GRACE_MS);
+  }
+
+  sync(since) {
+    if (this.syncing || !this.socket.connected) return;
+    this.syncing = true;
+    const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
+    setTimeout(() => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
+        this.syncing = false;
+        if (err || !ack.ok) return;
+        if (ack.snapshot) this.applySnapshot(ack.snapshot);
+        else { this.held.clear(); this.receive(ack.events); }
+      });
+    }, delay);
+  }
+
+  // Commands: kept in the outbox (and localStorage) until the server acknowledges them.
+  send(name, payload) {
+    const command = { name, payload: { ...payload, command_id: newId() }, at: Date.now() };
+    this.outbox.push(command);
+    this.saveOutbox();
+    const result = new Promise((resolve, reject) => {
+      this.pending.set(command.payload.command_id, { resolve, reject });
+    });
+    this.transmit(command);
+    return { commandId: command.payload.command_id, result };
+  }
+
+  transmit(command) {
+    if (!this.socket.connected || this.status !== "online") return;
+    this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, command.payload, (err, ack) => {
+      if (err) return; // stays in the outbox, resent on reconnect
+      if (!ack.ok && ["server_error", "rate_limited"].includes(ack.error.code)) return;
+      this.settle(command, ack);
+    });
+  }
+
+  settle(command, ack) {
+    const id = command.payload.command_id;
+    this.outbox = this.outbox.filter((item) => item.payload.command_id !== id);
+    this.saveOutbox();
+    const waiter = this.pending.get(id);
+    this.pending.delete(id);
+    if (ack.ok && ack.data?.note) put(this.state.notes, { ...ack.data.note, mine: true });
+    if (waiter) (ack.ok ? waiter.resolve : waiter.reject)(ack);
+    this.changed({ ack, command });
+  }
+
+  flushOutbox() {
+    for (const command of [...this.outbox]) this.transmit(command);
+  }
+
+  saveOutbox() {
+    localStorage.setItem(this.outboxKey, JSON.stringify(this.outbox));
+  }
+
+  unsent() {
+    return this.outbox;
+  }
+
+  serverNow() {
+    return Date.now() + (this.serverOffset || 0);
+  }
+}

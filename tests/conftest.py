@@ -1,0 +1,191 @@
+"""Fixtures: a real database (SQLite file, or PostgreSQL with --database=postgresql), real
+Redis when a test asks for it, factories for accounts, workshops, phones and boards."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from facilitation import create_app
+from facilitation.accounts import services as accounts
+from facilitation.accounts.models import Role, User
+from facilitation.extensions import db, socketio
+from facilitation.workshops import services as workshops
+from facilitation.workshops.models import Workshop
+
+from .services import (
+    create_postgres_database,
+    drop_postgres_database,
+    migrate,
+    redis_url,
+)
+from .sockets import Screen
+
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="run the suite against a SQLite file (default) or the local PostgreSQL server",
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A fresh, migrated database for the whole run."""
+    if request.config.getoption("--database") == "postgresql":
+        name = f"fabrique_test_{uuid.uuid4().hex[:10]}"
+        url = create_postgres_database(name)
+        migrate(url)
+        yield url
+        drop_postgres_database(name)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def channel() -> str:
+    """A Socket.IO channel of this run's own: parallel runs never hear each other."""
+    return f"fabrique-test-{uuid.uuid4().hex[:8]}"
+
+
+def test_config(database_url: str, channel: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-to-pass",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "SOCKETIO_CHANNEL": channel,
+        "REALTIME_BACKGROUND": False,
+        "COALESCE_MS": 0,
+        "REDIS_URL": None,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, channel: str, instance_path: Path
+) -> Iterator[Callable[..., Flask]]:
+    """Build an app on the run's database; every table is emptied after the test."""
+    os.environ["FABRIQUE_INSTANCE"] = str(instance_path)
+    built: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app(test_config(database_url, channel, **overrides))
+        built.append(app)
+        return app
+
+    yield make
+    if built:
+        with built[0].app_context():
+            empty_tables()
+
+
+def empty_tables() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (table names are ours)
+    db.session.commit()
+    db.session.remove()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def redis_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """The app with the real Redis as message queue and presence store."""
+    app = make_app(REDIS_URL=redis_url())
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def create_user(app: Flask) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def create(role: str = Role.FACILITATOR, email: str | None = None) -> User:
+        user = accounts.create_user(
+            email or f"{role}{next(counter)}@example.org", "Camille", PASSWORD, role
+        )
+        db.session.commit()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def facilitator(create_user: Callable[..., User]) -> User:
+    return create_user(Role.FACILITATOR)
+
+
+@pytest.fixture
+def create_workshop(facilitator: User) -> Callable[..., Workshop]:
+    def create(
+        format_key: str = "brainstorm", owner: User | None = None, **fields: Any
+    ) -> Workshop:
+        workshop = workshops.create_workshop(
+            owner or facilitator,
+            format_key,
+            fields.pop("title", "Atelier"),
+            fields.pop("question", "Comment ?"),
+            "fr",
+        )
+        for name, value in fields.items():
+            setattr(workshop, name, value)
+        db.session.commit()
+        return workshop
+
+    return create
+
+
+@pytest.fixture
+def workshop(create_workshop: Callable[..., Workshop]) -> Workshop:
+    return create_workshop()
+
+
+@pytest.fixture
+def screens(app: Flask) -> Iterator[Callable[..., Screen]]:
+    """Open a phone, board or control screen on a workshop, over the Socket.IO test client."""
+    opened: list[Screen] = []
+
+    def open_screen(workshop: Workshop, role: str = "phone", **kwargs: Any) -> Screen:
+        screen = Screen.open(app, socketio, workshop, role, **kwargs)
+        opened.append(screen)
+        return screen
+
+    yield open_screen
+    for screen in opened:
+        screen.close()

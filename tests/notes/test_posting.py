@@ -1,0 +1,113 @@
+"""Posting notes from a phone: acknowledged, numbered, delivered to those who may see them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from facilitation.extensions import db
+from facilitation.notes.models import Note
+from facilitation.realtime.models import Event
+
+
+def note_count() -> int:
+    return db.session.scalar(select(func.count(Note.id)))
+
+
+def test_a_posted_note_is_acked_with_its_sequence_number(workshop, screens):
+    phone = screens(workshop)
+    ack = phone.send("note.post", area="ideas", text="Des jardins partagés")
+    assert ack["ok"] is True
+    assert ack["duplicate"] is False
+    assert ack["seq"] == phone.state.seq + 1
+    assert ack["data"]["note"]["text"] == "Des jardins partagés"
+
+
+def test_the_board_receives_the_note_with_the_same_sequence_number(workshop, screens, facilitator):
+    board = screens(workshop, "board", user=facilitator)
+    phone = screens(workshop)
+    ack = phone.send("note.post", area="ideas", text="Un atelier vélo")
+    events = board.events()
+    assert [(e["seq"], e["type"]) for e in events] == [(ack["seq"], "note.posted")]
+    assert board.state.notes[ack["data"]["note"]["id"]]["text"] == "Un atelier vélo"
+
+
+def test_a_command_sent_twice_creates_one_note_and_returns_the_same_ack(workshop, screens):
+    phone = screens(workshop)
+    payload = {"command_id": "same-command-0001", "area": "ideas", "text": "Une seule fois"}
+    first = phone.send("note.post", dict(payload))
+    second = phone.send("note.post", dict(payload))
+    assert note_count() == 1
+    assert second["duplicate"] is True
+    assert {**second, "duplicate": False} == first
+
+
+def test_a_resent_command_publishes_nothing_new(workshop, screens, facilitator):
+    board = screens(workshop, "board", user=facilitator)
+    phone = screens(workshop)
+    payload = {"command_id": "same-command-0002", "area": "ideas", "text": "Une fois"}
+    phone.send("note.post", dict(payload))
+    phone.send("note.post", dict(payload))
+    assert len(board.events()) == 1
+    assert db.session.scalar(select(func.count(Event.id)).where(Event.type == "note.posted")) == 1
+
+
+def test_the_same_command_id_from_two_participants_is_two_commands(workshop, screens):
+    payload = {"command_id": "shared-id-0003", "area": "ideas", "text": "Chacun la sienne"}
+    assert screens(workshop).send("note.post", dict(payload))["duplicate"] is False
+    assert screens(workshop).send("note.post", dict(payload))["duplicate"] is False
+    assert note_count() == 2
+
+
+def test_during_silent_writing_other_phones_do_not_receive_the_note(workshop, screens, facilitator):
+    author, neighbour = screens(workshop), screens(workshop)
+    board = screens(workshop, "board", user=facilitator)
+    author.send("note.post", area="ideas", text="Secret pour l'instant")
+    assert neighbour.events() == []
+    assert len(board.events()) == 1
+    assert len(author.events()) == 1
+
+
+def test_a_late_phone_does_not_get_unrevealed_notes_in_its_snapshot(workshop, screens):
+    screens(workshop).send("note.post", area="ideas", text="Pas encore révélé")
+    late = screens(workshop)
+    assert late.join_ack["snapshot"]["notes"] == []
+
+
+def test_after_the_reveal_every_phone_sees_every_note(workshop, screens, facilitator):
+    screens(workshop).send("note.post", area="ideas", text="Bientôt visible")
+    control = screens(workshop, "control", user=facilitator)
+    assert control.send("phase.move", index=1)["ok"]
+    late = screens(workshop)
+    assert [note["text"] for note in late.join_ack["snapshot"]["notes"]] == ["Bientôt visible"]
+
+
+def test_the_author_sees_their_note_marked_as_theirs(workshop, screens):
+    phone = screens(workshop)
+    phone.send("note.post", area="ideas", text="La mienne")
+    phone.join()
+    assert [note["mine"] for note in phone.join_ack["snapshot"]["notes"]] == [True]
+
+
+def test_an_author_edits_their_own_note(workshop, screens):
+    phone = screens(workshop)
+    note_id = phone.send("note.post", area="ideas", text="Velo")["data"]["note"]["id"]
+    ack = phone.send("note.edit", id=note_id, text="Vélo")
+    assert ack["ok"]
+    assert db.session.get(Note, note_id).text == "Vélo"
+
+
+def test_a_participant_cannot_edit_someone_elses_note(workshop, screens):
+    note_id = screens(workshop).send("note.post", area="ideas", text="À moi")["data"]["note"]["id"]
+    ack = screens(workshop).send("note.edit", id=note_id, text="Volé")
+    assert ack["error"]["code"] == "forbidden"
+    assert db.session.get(Note, note_id).text == "À moi"
+
+
+def test_a_deleted_note_is_kept_for_the_record_but_leaves_the_board(workshop, screens, facilitator):
+    phone = screens(workshop)
+    board = screens(workshop, "board", user=facilitator)
+    note_id = phone.send("note.post", area="ideas", text="Oups")["data"]["note"]["id"]
+    assert phone.send("note.delete", id=note_id)["ok"]
+    board.events()
+    assert note_id not in board.state.notes
+    assert db.session.get(Note, note_id).deleted_at is not None

@@ -1,0 +1,141 @@
+"""Screens over the Socket.IO test client, with the same state rules as static/js/live.js."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from facilitation.accounts.models import User
+from facilitation.extensions import db
+from facilitation.participants import services as participants
+from facilitation.workshops.models import Workshop
+
+_ids = itertools.count(1)
+
+
+def command_id() -> str:
+    return f"cmd-{uuid.uuid4().hex}"
+
+
+def login(http: Any, user: User) -> None:
+    with http.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@dataclass
+class BoardState:
+    """A screen's state: a snapshot, then events applied by sequence number."""
+
+    workshop: dict[str, Any] | None = None
+    notes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[int, dict[str, Any]] = field(default_factory=dict)
+    tallies: Any = None
+    seq: int = 0
+
+    def load(self, snapshot: dict[str, Any]) -> None:
+        self.workshop = snapshot["workshop"]
+        self.notes = {note["id"]: _drop_mine(note) for note in snapshot["notes"]}
+        self.groups = {group["id"]: group for group in snapshot["groups"]}
+        self.tallies = snapshot.get("tallies")
+        self.seq = snapshot["head"]
+
+    def apply(self, event: dict[str, Any]) -> None:
+        kind, data = event["type"], event["data"]
+        if kind in ("workshop.updated", "phase.changed"):
+            self.workshop = data
+        elif kind in ("note.posted", "note.updated"):
+            self.notes[data["id"]] = _drop_mine(data)
+        elif kind == "note.deleted":
+            self.notes.pop(data["id"], None)
+        elif kind == "group.saved":
+            self.groups[data["id"]] = data
+        elif kind == "group.deleted":
+            self.groups.pop(data["id"], None)
+        elif kind == "votes.tallied":
+            self.tallies = data
+        self.seq = max(self.seq, event["seq"])
+
+
+def _drop_mine(note: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in note.items() if key != "mine"}
+
+
+class Screen:
+    """A phone, board or control page connected to a workshop."""
+
+    def __init__(self, sio: Any, http: Any, workshop: Workshop, role: str) -> None:
+        self.sio, self.http, self.role = sio, http, role
+        self.code, self.workshop_id = workshop.code, workshop.id
+        self.state = BoardState()
+        self.join_ack: dict[str, Any] | None = None
+
+    @classmethod
+    def open(
+        cls,
+        app: Flask,
+        socketio: SocketIO,
+        workshop: Workshop,
+        role: str = "phone",
+        *,
+        user: User | None = None,
+        nickname: str | None = None,
+        participant: Any = None,
+        join: bool = True,
+    ) -> Screen:
+        http = app.test_client()
+        if role == "phone":
+            participant = participant or participants.join(workshop, nickname)
+            db.session.commit()
+            http.set_cookie(
+                participants.cookie_name(workshop.id), participants.identity_token(participant)
+            )
+        elif user is not None:
+            login(http, user)
+        sio = socketio.test_client(app, flask_test_client=http)
+        screen = cls(sio, http, workshop, role)
+        screen.participant = participant
+        if join:
+            screen.join()
+        return screen
+
+    def emit(self, name: str, payload: Any) -> Any:
+        """Emit and wait for the ack; the test's next read then sees what the server committed."""
+        ack = self.sio.emit(name, payload, callback=True)
+        db.session.rollback()
+        return ack
+
+    def join(self, **extra: Any) -> dict[str, Any]:
+        payload = {"code": self.code, "role": self.role, **extra}
+        self.join_ack = self.emit("join", payload)
+        if self.join_ack and self.join_ack.get("ok"):
+            self.state.load(self.join_ack["snapshot"])
+        return self.join_ack
+
+    def send(self, name: str, payload: Any = None, **fields: Any) -> dict[str, Any]:
+        """Emit a command (with a fresh command id unless given) and return its ack."""
+        if payload is None:
+            payload = {"command_id": command_id(), **fields}
+        return self.emit(name, payload)
+
+    def received(self, name: str | None = None) -> list[dict[str, Any]]:
+        messages = self.sio.get_received()
+        return [message for message in messages if name is None or message["name"] == name]
+
+    def events(self) -> list[dict[str, Any]]:
+        """Logged events received since the last call, applied to the screen's state."""
+        found = [
+            event for message in self.received("events") for event in message["args"][0]["events"]
+        ]
+        for event in sorted(found, key=lambda event: event["seq"]):
+            self.state.apply(event)
+        return found
+
+    def close(self) -> None:
+        if self.sio.is_connected():
+            self.sio.disconnect()
