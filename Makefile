@@ -19,11 +19,9 @@ MO     := $(PO:.po=.mo)
 run: setup migrate
 	@$(BIN)/flask ensure-admin
 	@echo "Fabrique is starting on http://$(HOST):$(PORT)/  (facilitators sign in at http://$(HOST):$(PORT)/login)"
-	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) \
-		--access-logfile - --graceful-timeout 5 wsgi:app
+	BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: setup services
-	.ci/check-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

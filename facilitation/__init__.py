@@ -69,10 +69,11 @@ def register_formats(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
+    from .health import blueprint as health
     from .participants.views import blueprint as participants
     from .workshops.views import blueprint as workshops
 
-    for blueprint in (accounts, participants, workshops):
+    for blueprint in (accounts, health, participants, workshops):
         app.register_blueprint(blueprint)
 
 

@@ -99,6 +99,9 @@ def make_app(
     if built:
         with built[0].app_context():
             empty_tables()
+    for app in built:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def empty_tables() -> None:

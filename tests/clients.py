@@ -1,0 +1,103 @@
+"""Real clients of real servers: HTTP with requests, the live channel with python-socketio."""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from typing import Any
+
+import requests
+import socketio
+
+from .sockets import BoardState
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(http: requests.Session, url: str) -> str:
+    page = http.get(url, timeout=10)
+    page.raise_for_status()
+    match = CSRF.search(page.text)
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
+
+
+def join_as_participant(base: str, code: str, nickname: str = "") -> requests.Session:
+    """What a phone does after scanning the QR code: open /j/<code>, send a nickname."""
+    http = requests.Session()
+    token = csrf_token(http, f"{base}/j/{code}")
+    response = http.post(
+        f"{base}/j/{code}", data={"csrf_token": token, "nickname": nickname}, timeout=10
+    )
+    response.raise_for_status()
+    return http
+
+
+def sign_in(base: str, email: str, password: str) -> requests.Session:
+    http = requests.Session()
+    token = csrf_token(http, f"{base}/login")
+    response = http.post(
+        f"{base}/login",
+        data={"csrf_token": token, "email": email, "password": password},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return http
+
+
+class LiveClient:
+    """A screen on the live channel: joins, keeps state by sequence number, sends commands."""
+
+    def __init__(self, base: str, http: requests.Session | None = None) -> None:
+        self.base = base
+        self.http = http or requests.Session()
+        self.sio = socketio.Client(reconnection=False)
+        self.state = BoardState()
+        self.events: list[dict[str, Any]] = []
+        self.heartbeats: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
+        self.sio.on("events", self._on_events)
+        self.sio.on("heartbeat", self._on_heartbeat)
+
+    def _on_events(self, batch: dict[str, Any]) -> None:
+        with self.arrived:
+            for event in sorted(batch["events"], key=lambda event: event["seq"]):
+                self.events.append(event)
+                self.state.apply(event)
+            self.arrived.notify_all()
+
+    def _on_heartbeat(self, beat: dict[str, Any]) -> None:
+        with self.arrived:
+            self.heartbeats.append(beat)
+            self.arrived.notify_all()
+
+    def connect(self) -> LiveClient:
+        cookies = "; ".join(f"{name}={value}" for name, value in self.http.cookies.items())
+        self.sio.connect(
+            self.base, headers={"Cookie": cookies} if cookies else {}, transports=["websocket"]
+        )
+        return self
+
+    def join(self, code: str, role: str, key: str | None = None) -> dict[str, Any]:
+        ack = self.sio.call("join", {"code": code, "role": role, "key": key}, timeout=15)
+        if ack.get("ok"):
+            with self.lock:
+                self.state.load(ack["snapshot"])
+        return ack
+
+    def send(self, name: str, **payload: Any) -> dict[str, Any]:
+        payload.setdefault("command_id", uuid.uuid4().hex)
+        return self.sio.call(name, payload, timeout=15)
+
+    def call(self, name: str, payload: Any) -> Any:
+        return self.sio.call(name, payload, timeout=15)
+
+    def wait_for(self, predicate, timeout: float = 10) -> bool:  # type: ignore[no-untyped-def]
+        with self.arrived:
+            return self.arrived.wait_for(lambda: predicate(self), timeout)
+
+    def close(self) -> None:
+        if self.sio.connected:
+            self.sio.disconnect()
