@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -43,6 +43,8 @@ SCRIPT_MESSAGES = {
 def select_locale() -> str:
     """An explicit choice (?lang= or the cookie it sets), else the browser's preference."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, background tasks
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     for choice in (request.args.get("lang"), request.cookies.get(LOCALE_COOKIE)):
         if choice in languages:
             return choice

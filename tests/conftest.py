@@ -4,6 +4,7 @@ Redis when a test asks for it, factories for accounts, workshops, phones and boa
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,6 +134,27 @@ def redis_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    """The token a page's form carries (forms are CSRF-protected)."""
+    match = CSRF.search(client.get(url).get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+@pytest.fixture
+def post_form(client: FlaskClient) -> Callable[..., Any]:
+    """Submit a form as a browser would: read its page for the token, then post."""
+
+    def post(url: str, data: dict[str, str], page: str | None = None, **kwargs: Any) -> Any:
+        token = csrf_token(client, page or url)
+        return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+    return post
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ class Screen:
     def join(self, **extra: Any) -> dict[str, Any]:
         payload = {"code": self.code, "role": self.role, **extra}
         self.join_ack = self.emit("join", payload)
-        if self.join_ack and self.join_ack.get("ok"):
+        if self.join_ack and "snapshot" in self.join_ack:
             self.state.load(self.join_ack["snapshot"])
         return self.join_ack
 

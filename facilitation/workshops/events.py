@@ -27,6 +27,7 @@ class JoinSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(1, 20))
     role = fields.String(required=True, validate=validate.OneOf(["phone", "board", "control"]))
     key = fields.String(load_default=None, validate=validate.Length(max=64))
+    since = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0))
 
 
 def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
@@ -57,13 +58,20 @@ def _enter_rooms(actor: Actor) -> None:
 
 @query("join", JoinSchema())
 def join(data: dict[str, Any]) -> dict[str, Any]:
-    """Join a workshop's rooms, then read the snapshot (rooms first: nothing falls between)."""
+    """Join a workshop's rooms, then read its state (rooms first: nothing falls between).
+
+    A screen coming back gives ``since``, its last sequence number, and receives what it
+    missed (or a snapshot when that is simpler); a new screen receives a snapshot.
+    """
     workshop = services.find_by_code(data["code"])
     actor = _resolve(workshop, data["role"], data["key"])
     _enter_rooms(actor)
     live = runtime()
     live.joined(request.sid, actor)  # type: ignore[attr-defined]
-    return {"snapshot": snapshot(actor, workshop, live.participant_count(workshop.id))}
+    count = live.participant_count(workshop.id)
+    if data["since"] is None:
+        return {"snapshot": snapshot(actor, workshop, count)}
+    return catch_up(actor, workshop, data["since"], count)
 
 
 @query("sync", SyncSchema())

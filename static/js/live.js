@@ -74,11 +74,14 @@ export class Live {
     for (const listener of this.statusListeners) listener(status);
   }
 
+  // Coming back, give the last sequence number: the server sends what was missed.
   rejoin() {
-    this.socket.timeout(ACK_TIMEOUT_MS).emit("join", this.join, (err, ack) => {
+    const payload = this.state.workshop ? { ...this.join, since: this.position() } : this.join;
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
       if (err) return this.socket.disconnect().connect();
       if (!ack.ok) { this.setStatus("refused"); this.refusal = ack.error; this.changed({ refused: ack.error }); return; }
-      this.applySnapshot(ack.snapshot);
+      if (ack.snapshot) this.applySnapshot(ack.snapshot);
+      else this.receive(ack.events);
       this.setStatus("online");
       this.flushOutbox();
     });
@@ -100,7 +103,7 @@ export class Live {
   receive(events) {
     events.sort((a, b) => a.seq - b.seq);
     let reshaped = false;
-    const before = this.seq;
+    const before = this.position();
     for (const event of events) {
       if (event.seq <= this.seq && this.staff) continue;
       if (this.staff && event.seq > this.seq + 1) { this.held.set(event.seq, event); continue; }

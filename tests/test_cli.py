@@ -1,0 +1,52 @@
+"""The command line: accounts, the first admin, checking formats."""
+
+from __future__ import annotations
+
+import shutil
+
+from facilitation import ROOT
+from facilitation.accounts.models import User
+from facilitation.extensions import db
+
+
+def test_create_account_makes_a_facilitator(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-account", "--email", "Ana@Example.org", "--name", "Ana"],
+        input="a-long-password\na-long-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.query(User).one().email == "ana@example.org"
+
+
+def test_create_account_refuses_a_short_password_with_a_clear_error(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-account", "--email", "ana@example.org", "--password", "short"]
+    )
+    assert result.exit_code != 0
+    assert "At least 10 characters" in result.output
+    assert db.session.query(User).count() == 0
+
+
+def test_ensure_admin_creates_one_admin_and_prints_how_to_sign_in(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["ensure-admin"])
+    second = runner.invoke(args=["ensure-admin"])
+    assert "admin@fabrique.local" in first.output
+    assert "password:" in first.output
+    assert "password:" not in second.output
+    assert [user.role for user in db.session.query(User)] == ["admin"]
+
+
+def test_check_formats_lists_the_shipped_formats(app):
+    result = app.test_cli_runner().invoke(args=["check-formats"])
+    assert result.exit_code == 0
+    assert "ok  brainstorm" in result.output
+
+
+def test_check_formats_names_the_file_and_field_of_an_error(app, tmp_path):
+    shutil.copy(ROOT / "workshops" / "swot.toml", tmp_path / "swot.toml")
+    text = (tmp_path / "swot.toml").read_text().replace('color = "#7bd389"', 'color = "green"')
+    (tmp_path / "swot.toml").write_text(text)
+    result = app.test_cli_runner().invoke(args=["check-formats", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "swot.toml: areas[0].color: Use a #rrggbb colour." in result.output
