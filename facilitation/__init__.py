@@ -34,11 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, models
+    from . import i18n, models  # noqa: F401 (models: every table joins the metadata)
     from .accounts.services import load_user
     from .realtime import runtime
 
-    assert models.__all__  # every table is known to the metadata
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
