@@ -1,0 +1,1 @@
+"""Load benchmarks of the live channel (see ``benchmarks.run`` for usage)."""

@@ -1,0 +1,113 @@
+"""What a run measured, as one line of text or as JSON."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .load import Post
+
+CLIENT_BUSY = 0.8  # above this share of one core, the client itself may be the bottleneck
+HOST_BUSY = 0.3  # other processes using this much CPU skew the figures (cores are shared)
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The nearest-rank percentile ``q`` (0-100) of ``values``, None when there are none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil without floats
+    return ordered[int(rank) - 1]
+
+
+def _ms(value: float | None) -> float | None:
+    return None if value is None else round(value * 1000, 1)
+
+
+@dataclass
+class Result:
+    """The figures of one configuration (times in milliseconds, rates per second)."""
+
+    mode: str
+    phones: int
+    rate: float
+    duration: float
+    posted: int = 0
+    acked: int = 0
+    refused: int = 0
+    unacked: int = 0
+    on_board: int = 0
+    lost: int = 0
+    id_mismatch: int = 0
+    latency: dict[str, float | None] = field(default_factory=dict)
+    ack: dict[str, float | None] = field(default_factory=dict)
+    send_rate: float = 0.0
+    deliveries_per_s: float = 0.0
+    client_cpu: float = 0.0
+    client_lag_max_ms: float = 0.0
+    server_cpu: float | None = None
+    other_cpu: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        """The compact summary line."""
+        lat, ack = self.latency, self.ack
+        parts = [
+            f"mode={self.mode} phones={self.phones} rate={self.rate:g}/s "
+            f"duration={self.duration:g}s",
+            f"posted={self.posted} acked={self.acked} on_board={self.on_board} lost={self.lost}"
+            + (f" (refused={self.refused} unacked={self.unacked})" if self.lost else ""),
+            f"latency ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",
+            f"deliveries/s={self.deliveries_per_s:.1f} sent/s={self.send_rate:.1f}",
+            f"ack ms p50={ack['p50']} p99={ack['p99']}",
+            self._load_part(),
+        ]
+        return " | ".join(parts)
+
+    def _load_part(self) -> str:
+        text = f"client cpu={self.client_cpu:.0%} lag max={self.client_lag_max_ms:.0f}ms"
+        if self.server_cpu is not None:
+            text += f" server cpu={self.server_cpu:.0%}"
+        text += f" other cpu={self.other_cpu:.0%}"
+        if self.client_cpu > CLIENT_BUSY or self.send_rate < 0.95 * self.rate:
+            text += " CLIENT-BOUND: figures understate the server"
+        if self.other_cpu > HOST_BUSY:
+            text += " HOST-BUSY: other processes share the cores"
+        if self.id_mismatch:
+            text += f" id_mismatch={self.id_mismatch}"
+        return text
+
+
+def _spread(values: list[float]) -> dict[str, float | None]:
+    return {
+        "p50": _ms(percentile(values, 50)),
+        "p95": _ms(percentile(values, 95)),
+        "p99": _ms(percentile(values, 99)),
+        "max": _ms(max(values, default=None)),
+    }
+
+
+def tally(result: Result, posts: list[Post]) -> Result:
+    """Fill in counts and latencies from the measured (non warm-up) posts."""
+    measured = [post for post in posts if not post.warmup]
+    result.posted = sum(1 for post in measured if post.sent is not None)
+    result.acked = sum(1 for post in measured if post.ok)
+    result.refused = sum(1 for post in measured if post.acked and not post.ok)
+    result.unacked = sum(1 for post in measured if post.sent is not None and not post.acked)
+    result.on_board = sum(1 for post in measured if post.on_board is not None)
+    result.lost = sum(1 for post in measured if post.ok and post.on_board is None)
+    result.lost += result.refused + result.unacked
+    result.id_mismatch = sum(
+        1 for post in measured if post.note_id and post.board_id and post.note_id != post.board_id
+    )
+    result.latency = _spread([p.on_board - p.sent for p in measured if p.on_board and p.sent])
+    result.ack = _spread([p.acked - p.sent for p in measured if p.acked and p.sent])
+    result.errors = dict(Counter(post.error for post in measured if post.error))
+    sent = [post.sent for post in measured if post.sent is not None]
+    if len(sent) > 1:
+        result.send_rate = (len(sent) - 1) / (max(sent) - min(sent))
+    return result
