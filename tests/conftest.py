@@ -133,7 +133,10 @@ def redis_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+    """A browser preferring English (pages otherwise default to French)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
