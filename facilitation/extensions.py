@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextvars import ContextVar
 
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -29,6 +30,8 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Set while a socket command runs: its SQLite transaction begins IMMEDIATE (see below).
+WRITE_INTENT: ContextVar[bool] = ContextVar("fabrique_write_intent", default=False)
 migrate = Migrate()
 socketio = SocketIO()
 login_manager = LoginManager()
@@ -47,3 +50,17 @@ def _tune_sqlite(dbapi_connection, _record):  # type: ignore[no-untyped-def]
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):  # type: ignore[no-untyped-def]
+    """On SQLite, commands take the write lock when their transaction starts.
+
+    A command that reads (a vote budget, say) and then writes after another writer
+    committed would otherwise fail at once instead of waiting its turn; with the lock
+    taken up front, concurrent commands queue behind the busy timeout and read fresh
+    data. Other transactions keep the driver's deferred behaviour, so readers never
+    block writers (WAL).
+    """
+    if connection.dialect.name == "sqlite" and WRITE_INTENT.get():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,11 +1,25 @@
 """Imports every feature's models so that the metadata is complete (Alembic, tests)."""
 
 from .accounts.models import User
+from .cards.models import Card
 from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
+from .pledges.models import Pledge
 from .realtime.models import Command, Event, Stream
 from .votes.models import Vote
 from .workshops.models import Workshop
 
-__all__ = ["Command", "Event", "Group", "Note", "Participant", "Stream", "User", "Vote", "Workshop"]
+__all__ = [
+    "Card",
+    "Command",
+    "Event",
+    "Group",
+    "Note",
+    "Participant",
+    "Pledge",
+    "Stream",
+    "User",
+    "Vote",
+    "Workshop",
+]

@@ -1,4 +1,6 @@
-"""The registry of phase kinds: what each kind lets participants do by default.
+"""The registry of phase kinds: what each kind lets participants do by default, and the
+slots of the kinds whose cards are sorted into fixed places (TOWS quadrants, roadmap
+horizons, the coalition canvas).
 
 A format file names a kind for each phase and may widen or narrow what it allows
 with ``allows``; the server enforces the resulting capabilities on every command.
@@ -8,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .model import LocalizedText
+
 # What a participant may do during a phase.
 CAPABILITIES = frozenset(
     {
@@ -15,13 +19,104 @@ CAPABILITIES = frozenset(
         "edit_own",  # edit or delete one's own notes
         "see_all",  # receive everyone's notes (otherwise only one's own)
         "vote",  # spend dots
-        "see_results",  # receive vote tallies
-        "pledge",  # "I would join" on a group or proposal
+        "see_results",  # receive vote tallies once the facilitator reveals them
+        "pledge",  # "I would join" on a group
         "canvas",  # fill the coalition canvas of the top groups
         "strategies",  # propose TOWS strategy cards
         "roadmap",  # propose roadmap items
     }
 )
+
+# Card kinds, the capability that lets participants add them, and their slots.
+CARD_CAPABILITY = {"strategy": "strategies", "roadmap": "roadmap", "canvas": "canvas"}
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    label: LocalizedText
+    hint: LocalizedText | None = None
+
+
+def _slot(key: str, fr: str, en: str, hint_fr: str = "", hint_en: str = "") -> Slot:
+    hint = LocalizedText(hint_fr, hint_en) if hint_fr else None
+    return Slot(key, LocalizedText(fr, en), hint)
+
+
+CARD_SLOTS: dict[str, tuple[Slot, ...]] = {
+    "strategy": (
+        _slot(
+            "SO",
+            "Forces × Opportunités",
+            "Strengths × Opportunities",
+            "Utiliser nos forces pour saisir les opportunités",
+            "Use strengths to seize opportunities",
+        ),
+        _slot(
+            "ST",
+            "Forces × Menaces",
+            "Strengths × Threats",
+            "Utiliser nos forces pour parer les menaces",
+            "Use strengths to counter threats",
+        ),
+        _slot(
+            "WO",
+            "Faiblesses × Opportunités",
+            "Weaknesses × Opportunities",
+            "Saisir les opportunités pour corriger nos faiblesses",
+            "Use opportunities to overcome weaknesses",
+        ),
+        _slot(
+            "WT",
+            "Faiblesses × Menaces",
+            "Weaknesses × Threats",
+            "Réduire nos faiblesses pour éviter les menaces",
+            "Reduce weaknesses to avoid threats",
+        ),
+    ),
+    "roadmap": (
+        _slot("now", "Dans les 6 mois", "Within 6 months"),
+        _slot("next", "De 6 à 12 mois", "6 to 12 months"),
+        _slot("later", "De 1 à 2 ans", "1 to 2 years"),
+    ),
+    "canvas": (
+        _slot(
+            "diagnostic",
+            "Diagnostic",
+            "Diagnostic",
+            "Le problème, et pourquoi maintenant",
+            "The problem, and why now",
+        ),
+        _slot(
+            "impact",
+            "Impact visé à deux ans",
+            "Impact aimed at within two years",
+            "Ce qui aura changé, et quand",
+            "What will have changed, and when",
+        ),
+        _slot(
+            "actors",
+            "Acteurs",
+            "Actors",
+            "Organisations et personnes qui portent",
+            "Organisations and people who carry it",
+        ),
+        _slot(
+            "levers",
+            "Leviers et chemin",
+            "Levers and path",
+            "Les moyens et les étapes",
+            "The means and the steps",
+        ),
+        _slot(
+            "evaluation",
+            "Évaluation",
+            "Evaluation",
+            "Les indicateurs de réussite",
+            "The indicators of success",
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True)

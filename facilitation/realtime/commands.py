@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import Actor
 from ..errors import FabriqueError, InvalidInput, NotAuthenticated, error_ack, from_validation
-from ..extensions import db
+from ..extensions import WRITE_INTENT, db
 from . import publish
 from .models import Command
 from .runtime import runtime
@@ -122,6 +122,7 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
 
 
 def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
+    intent = WRITE_INTENT.set(True)
     try:
         return body(payload)
     except FabriqueError as error:
@@ -133,6 +134,7 @@ def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any
         return error_ack(ServerError(), _command_id(payload))
     finally:
         db.session.remove()
+        WRITE_INTENT.reset(intent)
 
 
 def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:

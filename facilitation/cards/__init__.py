@@ -1,0 +1,1 @@
+"""Cards: TOWS strategies, roadmap items and coalition-canvas entries, sorted into slots."""

@@ -1,0 +1,1 @@
+"""Pledges: "I would join" on a candidate coalition, from a phone."""
