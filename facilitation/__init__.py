@@ -46,6 +46,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    # Flask-SocketIO keeps the previous app's queue manager in its options; an app
+    # without a queue (several apps in one process: the tests) must not inherit it.
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -78,11 +81,15 @@ def register_blueprints(app: Flask) -> None:
 
 def register_socket_handlers() -> None:
     """Every feature's socket handlers, on this app's Socket.IO server."""
-    from .notes import events as note_events
+    from .cards import events as cards
+    from .groups import events as groups
+    from .notes import events as notes
+    from .pledges import events as pledges
     from .realtime.commands import register_handlers
-    from .workshops import events as workshop_events
+    from .votes import events as votes
+    from .workshops import events as workshops
 
-    del note_events, workshop_events  # imported for the handlers they declare
+    del cards, groups, notes, pledges, votes, workshops  # imported for their handlers
     register_handlers(socketio)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,3 +35,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """One transaction for one command outside the socket edge (HTTP API, CLI, scripts):
+    committed if the block succeeds, rolled back if it raises. On SQLite it takes the
+    write lock when it begins, as socket commands do (see extensions.py)."""
+    from .extensions import WRITE_INTENT, db
+
+    token = WRITE_INTENT.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        WRITE_INTENT.reset(token)

@@ -217,3 +217,22 @@ def screens(app: Flask) -> Iterator[Callable[..., Screen]]:
     yield open_screen
     for screen in opened:
         screen.close()
+
+
+@pytest.fixture
+def control(workshop: Workshop, screens: Callable[..., Screen], facilitator: User) -> Screen:
+    """The facilitator's control page on the default workshop."""
+    return screens(workshop, "control", user=facilitator)
+
+
+@pytest.fixture
+def go_to(control: Screen) -> Callable[[str], dict[str, Any]]:
+    """Move the default workshop to the phase with this key."""
+
+    def go(phase_key: str) -> dict[str, Any]:
+        keys = [phase["key"] for phase in control.join_ack["snapshot"]["format"]["phases"]]
+        ack = control.send("phase.move", index=keys.index(phase_key))
+        assert ack["ok"], ack
+        return ack
+
+    return go

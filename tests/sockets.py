@@ -35,35 +35,54 @@ class BoardState:
     workshop: dict[str, Any] | None = None
     notes: dict[int, dict[str, Any]] = field(default_factory=dict)
     groups: dict[int, dict[str, Any]] = field(default_factory=dict)
-    tallies: Any = None
+    cards: dict[int, dict[str, Any]] = field(default_factory=dict)
+    tallies: dict[str, Any] | None = None
+    results: list[dict[str, Any]] | None = None
     seq: int = 0
 
     def load(self, snapshot: dict[str, Any]) -> None:
         self.workshop = snapshot["workshop"]
         self.notes = {note["id"]: _drop_mine(note) for note in snapshot["notes"]}
         self.groups = {group["id"]: group for group in snapshot["groups"]}
+        self.cards = {card["id"]: _drop_mine(card) for card in snapshot["cards"]}
         self.tallies = snapshot.get("tallies")
+        self.results = snapshot.get("results")
         self.seq = snapshot["head"]
 
     def apply(self, event: dict[str, Any]) -> None:
         kind, data = event["type"], event["data"]
-        if kind in ("workshop.updated", "phase.changed"):
+        collection = {"note": self.notes, "group": self.groups, "card": self.cards}
+        entity, _, change = kind.partition(".")
+        if kind in ("workshop.updated", "phase.changed", "visibility.changed"):
             self.workshop = data
-        elif kind in ("note.posted", "note.updated"):
-            self.notes[data["id"]] = _drop_mine(data)
-        elif kind == "note.deleted":
-            self.notes.pop(data["id"], None)
-        elif kind == "group.saved":
-            self.groups[data["id"]] = data
-        elif kind == "group.deleted":
-            self.groups.pop(data["id"], None)
+        elif change in ("posted", "updated", "saved"):
+            _put(collection[entity], data)
+        elif change == "deleted":
+            collection[entity].pop(data["id"], None)
         elif kind == "votes.tallied":
-            self.tallies = data
+            self.tallies = self.tallies or {"items": {}}
+            items = {**self.tallies["items"], data["target"]: data["dots"]}
+            self.tallies = {
+                "items": {t: d for t, d in items.items() if d},
+                "total": data["total"],
+                "voters": data["voters"],
+            }
+            self.results = data.get("results", self.results)
+        elif kind == "results.published":
+            self.results = data["results"]
         self.seq = max(self.seq, event["seq"])
 
 
 def _drop_mine(note: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in note.items() if key != "mine"}
+
+
+def _put(collection: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
+    """Replace an entity; a redacted one (a hidden note) keeps the text it had."""
+    current = collection.get(data["id"], {})
+    if data.get("redacted"):
+        data = {**current, **{k: v for k, v in data.items() if k != "redacted"}}
+    collection[data["id"]] = _drop_mine(data)
 
 
 class Screen:
@@ -117,7 +136,7 @@ class Screen:
             self.state.load(self.join_ack["snapshot"])
         return self.join_ack
 
-    def send(self, name: str, payload: Any = None, **fields: Any) -> dict[str, Any]:
+    def send(self, name: str, payload: Any = None, /, **fields: Any) -> dict[str, Any]:
         """Emit a command (with a fresh command id unless given) and return its ack."""
         if payload is None:
             payload = {"command_id": command_id(), **fields}

@@ -8,7 +8,14 @@ from ..auth import Actor
 from ..realtime.commands import command
 from ..workshops.services import get_workshop
 from . import services
-from .schemas import EditNoteSchema, NoteRefSchema, PostNoteSchema
+from .schemas import (
+    EditNoteSchema,
+    MergeNoteSchema,
+    ModerateNoteSchema,
+    NoteRefSchema,
+    PlaceNoteSchema,
+    PostNoteSchema,
+)
 
 
 @command("note.post", PostNoteSchema())
@@ -30,3 +37,24 @@ def delete_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     services.delete_note(actor, workshop, data["id"])
     return {"id": data["id"]}
+
+
+@command("note.moderate", ModerateNoteSchema())
+def moderate_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    note = services.set_hidden(actor, workshop, data["id"], data["hidden"])
+    return {"note": services.payload(workshop, note)}
+
+
+@command("note.merge", MergeNoteSchema())
+def merge_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    target = services.merge_notes(actor, workshop, data["id"], data["into"])
+    return {"id": data["id"], "into": target.id}
+
+
+@command("note.place", PlaceNoteSchema())
+def place_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    note = services.place_note(actor, workshop, data["id"], data["group_id"], data["position"])
+    return {"note": services.payload(workshop, note)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, StrictBoolean
 from ..text import UserText
 
 NOTE_MAX_LENGTH = 280
@@ -38,3 +38,19 @@ class NoteSchema(Schema):
     hidden = fields.Boolean()
     seq = fields.Integer()
     created_at = fields.DateTime()
+
+
+class ModerateNoteSchema(CommandSchema):
+    id = fields.Integer(required=True, strict=True)
+    hidden = StrictBoolean(required=True)
+
+
+class MergeNoteSchema(CommandSchema):
+    id = fields.Integer(required=True, strict=True)
+    into = fields.Integer(required=True, strict=True)
+
+
+class PlaceNoteSchema(CommandSchema):
+    id = fields.Integer(required=True, strict=True)
+    group_id = fields.Integer(required=True, strict=True, allow_none=True)
+    position = fields.Integer(load_default=None, allow_none=True, strict=True)

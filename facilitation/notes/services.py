@@ -1,39 +1,34 @@
-"""Sticky notes: who may post, edit or delete them, and who gets to see them."""
+"""Sticky notes: posting, editing, deleting, and the facilitator's moderation (hide,
+restore, merge duplicates, sort into groups). Who sees a note is decided here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..auth import Actor, ActorKind
+from ..auth import Actor
 from ..database import utcnow
-from ..errors import Forbidden, InvalidInput, NotFound, PhaseClosed
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..groups.models import Group
 from ..participants.models import Participant
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..workshops.models import Status, Workshop
-from ..workshops.services import format_of, phase_of
+from ..workshops.models import Workshop
+from ..workshops.services import (
+    format_of,
+    phase_of,
+    public,
+    require_open,
+    require_participant_action,
+)
 from .models import Note
 from .schemas import NoteSchema
 
 MAX_NOTES_PER_PARTICIPANT = 200
-
-
-def _require_open(workshop: Workshop, actor: Actor) -> None:
-    if workshop.status == Status.ENDED:
-        raise PhaseClosed(_l("The workshop has ended."))
-    if workshop.locked and not actor.is_facilitator:
-        raise PhaseClosed(_l("The board is locked for now."))
-
-
-def _require_capability(workshop: Workshop, actor: Actor, capability: str) -> None:
-    if actor.kind is ActorKind.BOARD:
-        raise Forbidden()
-    if not actor.is_facilitator and not phase_of(workshop).permits(capability):
-        raise PhaseClosed()
+REDACTED = ("text", "author", "color")
 
 
 def _check_area(workshop: Workshop, area: str) -> None:
@@ -42,16 +37,12 @@ def _check_area(workshop: Workshop, area: str) -> None:
         raise InvalidInput(fields={"area": [str(_l("This area is not open."))]})
 
 
-def notes_public(workshop: Workshop) -> bool:
-    """Whether participants currently see each other's notes."""
-    return phase_of(workshop).permits("see_all")
-
-
-def audience_of(workshop: Workshop, note: Note) -> Audience:
-    return Audience.ALL if notes_public(workshop) else Audience.PARTICIPANT
+def audience_of(workshop: Workshop) -> Audience:
+    return Audience.ALL if public(workshop) else Audience.PARTICIPANT
 
 
 def payload(workshop: Workshop, note: Note) -> dict[str, Any]:
+    """The note as screens show it; the author's nickname only in non-anonymous workshops."""
     nickname = None
     if not workshop.anonymous and note.participant_id is not None:
         participant = db.session.get(Participant, note.participant_id)
@@ -60,25 +51,39 @@ def payload(workshop: Workshop, note: Note) -> dict[str, Any]:
 
 
 def record(workshop: Workshop, note: Note, type_: EventType) -> int:
-    """Log a note's new state for those who may see it; returns its sequence number."""
+    """Log a note's new state for those who may see it; returns its sequence number.
+
+    A hidden note's text never goes to every phone: the public event is redacted and
+    screens keep what they had (staff screens get the full text in their snapshots).
+    """
+    audience = audience_of(workshop)
 
     def data(seq: int) -> dict[str, Any]:
         note.seq = seq
-        return payload(workshop, note)
+        full = payload(workshop, note)
+        if note.hidden and audience is Audience.ALL:
+            return {key: value for key, value in full.items() if key not in REDACTED} | {
+                "redacted": True
+            }
+        return full
 
-    event = eventlog.append(
-        workshop.id, type_, audience_of(workshop, note), data, note.participant_id
+    return eventlog.append(workshop.id, type_, audience, data, note.participant_id).seq
+
+
+def _removed(workshop: Workshop, note: Note, **extra: Any) -> None:
+    data = {"id": note.id, **extra}
+    eventlog.append(
+        workshop.id, EventType.NOTE_DELETED, audience_of(workshop), data, note.participant_id
     )
-    return event.seq
 
 
 def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str | None) -> Note:
     """A participant (or facilitator) posts a note into one of the format's areas."""
-    _require_open(workshop, actor)
-    _require_capability(workshop, actor, "post")
+    require_participant_action(workshop, actor, "post")
     _check_area(workshop, area)
     if actor.participant_id is not None and _count_of(actor) >= MAX_NOTES_PER_PARTICIPANT:
         raise Forbidden(_l("You have posted the maximum number of notes."))
+    now = utcnow()
     note = Note(
         workshop_id=workshop.id,
         participant_id=actor.participant_id,
@@ -86,8 +91,8 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
         area=area,
         text=text,
         color=color,
-        created_at=utcnow(),
-        updated_at=utcnow(),
+        created_at=now,
+        updated_at=now,
     )
     db.session.add(note)
     db.session.flush()
@@ -96,12 +101,12 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
 
 
 def _count_of(actor: Actor) -> int:
-    query = select(db.func.count(Note.id)).where(Note.participant_id == actor.participant_id)
+    query = select(func.count(Note.id)).where(Note.participant_id == actor.participant_id)
     return db.session.scalar(query) or 0
 
 
 def get_note(actor: Actor, note_id: int) -> Note:
-    """A live note of the actor's workshop that the actor may see."""
+    """A live note of the actor's workshop."""
     note = db.session.get(Note, note_id)
     if note is None or note.workshop_id != actor.workshop_id or not note.live:
         raise NotFound(_l("This note does not exist."))
@@ -113,8 +118,7 @@ def _require_author_or_facilitator(actor: Actor, workshop: Workshop, note: Note)
         return
     if actor.participant_id is None or note.participant_id != actor.participant_id:
         raise Forbidden(_l("You can only change your own notes."))
-    _require_open(workshop, actor)
-    _require_capability(workshop, actor, "edit_own")
+    require_participant_action(workshop, actor, "edit_own")
 
 
 def edit_note(actor: Actor, workshop: Workshop, note_id: int, text: str) -> Note:
@@ -132,14 +136,68 @@ def delete_note(actor: Actor, workshop: Workshop, note_id: int) -> Note:
     note = get_note(actor, note_id)
     _require_author_or_facilitator(actor, workshop, note)
     note.deleted_at = utcnow()
-    eventlog.append(
-        workshop.id,
-        EventType.NOTE_DELETED,
-        audience_of(workshop, note),
-        {"id": note.id},
-        note.participant_id,
-    )
+    _removed(workshop, note)
     return note
+
+
+def set_hidden(actor: Actor, workshop: Workshop, note_id: int, hidden: bool) -> Note:
+    """Moderation: hide a note from phones and the board, or restore it."""
+    actor.require_facilitator()
+    note = get_note(actor, note_id)
+    if note.hidden != hidden:
+        note.hidden, note.updated_at = hidden, utcnow()
+        record(workshop, note, EventType.NOTE_UPDATED)
+    return note
+
+
+def merge_notes(actor: Actor, workshop: Workshop, note_id: int, into_id: int) -> Note:
+    """Fold a duplicate into another note; the duplicate is kept, marked as merged."""
+    actor.require_facilitator()
+    note, target = get_note(actor, note_id), get_note(actor, into_id)
+    if note.id == target.id:
+        raise InvalidInput(_l("A note cannot be merged into itself."))
+    if note.dots:
+        raise Conflict(_l("This note already has dots: merge duplicates before voting."))
+    note.merged_into_id, note.updated_at = target.id, utcnow()
+    _removed(workshop, note, merged_into=target.id)
+    return target
+
+
+def place_note(
+    actor: Actor, workshop: Workshop, note_id: int, group_id: int | None, position: int | None
+) -> Note:
+    """Move a note into a group (or out of any), at a position."""
+    actor.require_facilitator()
+    require_open(workshop, actor)
+    note = get_note(actor, note_id)
+    if group_id is not None:
+        group = db.session.get(Group, group_id)
+        if group is None or group.workshop_id != workshop.id or group.deleted_at is not None:
+            raise NotFound(_l("This group does not exist."))
+        if group.area is not None and group.area != note.area:
+            raise InvalidInput(_l("This note belongs to another area than the group."))
+    note.group_id = group_id
+    note.position = position if position is not None else _next_position(workshop, group_id)
+    note.updated_at = utcnow()
+    record(workshop, note, EventType.NOTE_UPDATED)
+    return note
+
+
+def _next_position(workshop: Workshop, group_id: int | None) -> int:
+    in_group = Note.group_id.is_(None) if group_id is None else Note.group_id == group_id
+    query = select(func.max(Note.position)).where(Note.workshop_id == workshop.id, in_group)
+    return (db.session.scalar(query) or 0) + 1
+
+
+def ungroup(workshop: Workshop, group_id: int) -> None:
+    """Every live note of a deleted group goes back to the loose notes."""
+    notes = db.session.scalars(
+        select(Note).where(Note.workshop_id == workshop.id, Note.group_id == group_id)
+    )
+    for note in notes:
+        note.group_id = None
+        if note.live:
+            record(workshop, note, EventType.NOTE_UPDATED)
 
 
 def visible_notes(actor: Actor, workshop: Workshop) -> list[Note]:
@@ -149,5 +207,5 @@ def visible_notes(actor: Actor, workshop: Workshop) -> list[Note]:
     )
     if not actor.is_staff:
         own = Note.participant_id == actor.participant_id
-        query = query.where((own | ~Note.hidden) if notes_public(workshop) else own)
+        query = query.where((own | ~Note.hidden) if public(workshop) else own)
     return list(db.session.scalars(query.order_by(Note.id)))

@@ -19,7 +19,10 @@ class EventType(enum.StrEnum):
     GROUP_SAVED = "group.saved"
     GROUP_DELETED = "group.deleted"
     VOTES_TALLIED = "votes.tallied"
+    RESULTS_PUBLISHED = "results.published"
     VISIBILITY_CHANGED = "visibility.changed"
+    CARD_SAVED = "card.saved"
+    CARD_DELETED = "card.deleted"
 
 
 class ServerMessage(enum.StrEnum):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
 COMMAND_ID = validate.Regexp(r"^[A-Za-z0-9_-]{8,64}$", error="8 to 64 letters, digits, - or _.")
@@ -15,3 +17,12 @@ class CommandSchema(Schema):
 
 class SyncSchema(Schema):
     since = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, nothing that merely looks like them ("yes", 1)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value

@@ -16,10 +16,11 @@ from ..participants import services as participants
 from ..realtime.commands import command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import runtime
-from ..realtime.schemas import SyncSchema
-from . import services
+from ..realtime.schemas import CommandSchema, SyncSchema
+from ..targets import resolve
+from . import controls, services
 from .models import Workshop
-from .schemas import MovePhaseSchema
+from .schemas import LockSchema, MovePhaseSchema, SpotlightSchema, TimerSchema
 from .snapshots import catch_up, snapshot
 
 
@@ -85,8 +86,62 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
 @command("phase.move", MovePhaseSchema())
 def move_phase(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = services.get_workshop(actor.workshop_id)
-    services.move_phase(actor, workshop, data["index"])
+    controls.move_phase(actor, workshop, data["index"])
     return {"phase_index": workshop.phase_index}
+
+
+@command("timer.start", TimerSchema())
+def start_timer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    return {"workshop": services.state(controls.start_timer(actor, workshop, data["seconds"]))}
+
+
+@command("timer.add", TimerSchema())
+def add_time(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    return {"workshop": services.state(controls.add_time(actor, workshop, data["seconds"]))}
+
+
+@command("timer.pause", CommandSchema())
+def pause_timer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    return {"workshop": services.state(controls.pause_timer(actor, workshop))}
+
+
+@command("timer.resume", CommandSchema())
+def resume_timer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    return {"workshop": services.state(controls.resume_timer(actor, workshop))}
+
+
+@command("timer.stop", CommandSchema())
+def stop_timer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    return {"workshop": services.state(controls.stop_timer(actor, workshop))}
+
+
+@command("workshop.lock", LockSchema())
+def lock(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    controls.set_lock(actor, workshop, data["locked"])
+    return {"workshop": services.state(workshop)}
+
+
+@command("spotlight", SpotlightSchema())
+def spotlight(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    actor.require_facilitator()
+    if data["target"] is not None:
+        resolve(workshop.id, data["target"], ("note", "group"))
+    controls.set_spotlight(actor, workshop, data["target"])
+    return {"workshop": services.state(workshop)}
+
+
+@command("workshop.end", CommandSchema())
+def end(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    controls.end_workshop(actor, workshop)
+    return {"workshop": services.state(workshop)}
 
 
 @on("disconnect")

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..formats import Format, Phase
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, StrictBoolean
 from ..text import UserText
 from .codes import display_code
 
@@ -17,6 +17,20 @@ class CreateWorkshopSchema(Schema):
     title = UserText(required=True, max_length=200, multiline=False)
     question = UserText(load_default="", max_length=1000, allow_empty=True)
     language = fields.String(load_default="fr", validate=validate.OneOf(["fr", "en"]))
+
+
+class TimerSchema(CommandSchema):
+    seconds = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4 * 3600))
+
+
+class LockSchema(CommandSchema):
+    locked = StrictBoolean(required=True)
+
+
+class SpotlightSchema(CommandSchema):
+    target = fields.String(
+        required=True, allow_none=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,12}$")
+    )
 
 
 class MovePhaseSchema(CommandSchema):

@@ -1,4 +1,5 @@
-"""Workshops: creating one from a format, finding it by code, its live state and snapshot."""
+"""Workshops: creating one from a format, finding it by code, its state, and the rules
+every feature checks before changing it (open, phase allows)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import Role, User
-from ..auth import Actor
-from ..errors import Forbidden, InvalidInput, NotFound
+from ..auth import Actor, ActorKind
+from ..errors import Forbidden, InvalidInput, NotFound, PhaseClosed
 from ..extensions import db
 from ..formats import Format, FormatRegistry, Phase
 from ..realtime import eventlog
@@ -20,7 +21,6 @@ from .codes import new_code, normalize_code
 from .models import Status, Workshop
 
 FORMATS_KEY = "fabrique.formats"
-SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
 
 
 def formats() -> FormatRegistry:
@@ -123,13 +123,27 @@ def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) 
     return eventlog.append(workshop.id, type_, Audience.ALL, payload).seq
 
 
-def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
-    """Go to another phase of the format (the facilitator's next and previous)."""
-    actor.require_facilitator()
-    phases = format_of(workshop).phases
-    if not 0 <= index < len(phases):
-        raise InvalidInput(_l("There is no such phase."))
-    if index != workshop.phase_index:
-        workshop.phase_index = index
-        announce(workshop, EventType.PHASE_CHANGED)
-    return workshop
+def require_open(workshop: Workshop, actor: Actor) -> None:
+    """Participants act only while the workshop runs and the board is unlocked."""
+    if workshop.status == Status.ENDED:
+        raise PhaseClosed(_l("The workshop has ended."))
+    if workshop.locked and not actor.is_facilitator:
+        raise PhaseClosed(_l("The board is locked for now."))
+
+
+def require_phase_allows(workshop: Workshop, actor: Actor, capability: str) -> None:
+    """A participant's action must be one the current phase allows; boards only watch."""
+    if actor.kind is ActorKind.BOARD:
+        raise Forbidden()
+    if not actor.is_facilitator and not phase_of(workshop).permits(capability):
+        raise PhaseClosed()
+
+
+def require_participant_action(workshop: Workshop, actor: Actor, capability: str) -> None:
+    require_open(workshop, actor)
+    require_phase_allows(workshop, actor, capability)
+
+
+def public(workshop: Workshop) -> bool:
+    """Whether participants currently see each other's contributions."""
+    return phase_of(workshop).permits("see_all")

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..auth import Actor
+from ..cards import services as cards
+from ..groups import services as groups
+from ..groups.schemas import GroupSchema
 from ..notes import services as notes
+from ..pledges import services as pledges
 from ..realtime import eventlog
 from ..realtime.protocol import EventType
+from ..votes import services as votes
 from .models import Workshop
 from .schemas import format_summary
 from .services import format_of, state
@@ -24,20 +29,41 @@ def snapshot(actor: Actor, workshop: Workshop, participants: int) -> dict[str, A
     the snapshot and delivered after it, and screens apply it once (by ``seq``).
     """
     head, public_head = eventlog.heads(workshop.id)
-    note_list = [
-        notes.payload(workshop, note) | {"mine": note.participant_id == actor.participant_id}
-        for note in notes.visible_notes(actor, workshop)
-    ]
     return {
         "head": head,
         "public_head": public_head,
         "workshop": state(workshop),
         "format": format_summary(format_of(workshop)),
-        "notes": note_list,
-        "groups": [],
+        "notes": [
+            notes.payload(workshop, note) | {"mine": note.participant_id == actor.participant_id}
+            for note in notes.visible_notes(actor, workshop)
+        ],
+        "groups": [GroupSchema().dump(group) for group in groups.visible_groups(actor, workshop)],
+        "cards": [
+            cards.payload(workshop, card) | {"mine": card.participant_id == actor.participant_id}
+            for card in cards.visible_cards(actor, workshop)
+        ],
+        "canvas_groups": cards.canvas_groups(workshop),
         "participants": participants,
-        "me": {"kind": actor.kind.value},
+        "me": _me(actor, workshop),
+        **_results(actor, workshop),
     }
+
+
+def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+    me: dict[str, Any] = {"kind": actor.kind.value}
+    if actor.participant_id is not None:
+        me["votes"] = votes.my_votes(actor)
+        me["budget"] = votes.budget_of(actor, workshop)
+        me["pledges"] = pledges.my_pledges(actor)
+    return me
+
+
+def _results(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+    """Tallies for staff; tallies and ranked results for all once revealed."""
+    if not (actor.is_staff or workshop.results_revealed):
+        return {"tallies": None, "results": None}
+    return {"tallies": votes.tallies(workshop), "results": votes.results(workshop)}
 
 
 def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) -> dict[str, Any]:

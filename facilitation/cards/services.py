@@ -1,0 +1,139 @@
+"""Cards: TOWS strategies drawn from voted items, roadmap items, and the coalition canvas
+of the top groups, filled together from phones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..auth import Actor
+from ..database import utcnow
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
+from ..groups import services as groups
+from ..participants.models import Participant
+from ..realtime import eventlog
+from ..realtime.protocol import Audience, EventType
+from ..targets import resolve
+from ..workshops.models import Workshop
+from ..workshops.services import announce, public, require_participant_action
+from .models import Card
+from .schemas import CardSchema
+
+CANVAS_GROUPS = 3  # by default, the canvas is filled for the three top groups
+
+
+def audience_of(workshop: Workshop) -> Audience:
+    return Audience.ALL if public(workshop) else Audience.PARTICIPANT
+
+
+def payload(workshop: Workshop, card: Card) -> dict[str, Any]:
+    nickname = None
+    if not workshop.anonymous and card.participant_id is not None:
+        participant = db.session.get(Participant, card.participant_id)
+        nickname = participant.nickname if participant else None
+    return CardSchema().dump(card) | {"author": nickname}
+
+
+def record(workshop: Workshop, card: Card) -> int:
+    def data(seq: int) -> dict[str, Any]:
+        card.seq = seq
+        return payload(workshop, card)
+
+    event = eventlog.append(
+        workshop.id, EventType.CARD_SAVED, audience_of(workshop), data, card.participant_id
+    )
+    return event.seq
+
+
+def canvas_groups(workshop: Workshop) -> list[int]:
+    """The groups whose coalition canvas is filled: chosen by the facilitator, or the top."""
+    chosen = (workshop.settings or {}).get("canvas_groups")
+    if chosen is not None:
+        return list(chosen)
+    return [group.id for group in groups.top_groups(workshop, CANVAS_GROUPS)]
+
+
+def choose_canvas_groups(actor: Actor, workshop: Workshop, group_ids: list[int]) -> Workshop:
+    actor.require_facilitator()
+    for group_id in group_ids:
+        groups.get_group(actor, group_id)
+    workshop.settings = {**(workshop.settings or {}), "canvas_groups": group_ids}
+    announce(workshop)
+    return workshop
+
+
+def _check_links(workshop: Workshop, links: list[str]) -> None:
+    for link in links:
+        resolve(workshop.id, link, ("note", "group", "card"))
+
+
+def _check_place(workshop: Workshop, kind: str, slot: str, group_id: int | None) -> None:
+    if slot not in {known.key for known in CARD_SLOTS[kind]}:
+        raise InvalidInput(fields={"slot": [str(_l("Unknown slot."))]})
+    if kind == "canvas" and group_id not in canvas_groups(workshop):
+        raise InvalidInput(fields={"group_id": [str(_l("This group has no canvas."))]})
+    if kind != "canvas" and group_id is not None:
+        raise InvalidInput(fields={"group_id": [str(_l("Only canvas entries belong to a group."))]})
+
+
+def add_card(actor: Actor, workshop: Workshop, fields: dict[str, Any]) -> Card:
+    """A participant (in the phase that allows this kind) or a facilitator adds a card."""
+    kind = fields["kind"]
+    require_participant_action(workshop, actor, CARD_CAPABILITY[kind])
+    _check_place(workshop, kind, fields["slot"], fields["group_id"])
+    _check_links(workshop, fields["links"])
+    card = Card(
+        workshop_id=workshop.id, participant_id=actor.participant_id, **fields, created_at=utcnow()
+    )
+    db.session.add(card)
+    db.session.flush()
+    record(workshop, card)
+    return card
+
+
+def get_card(actor: Actor, card_id: int) -> Card:
+    card = db.session.get(Card, card_id)
+    if card is None or card.workshop_id != actor.workshop_id or card.deleted_at is not None:
+        raise NotFound(_l("This card does not exist."))
+    return card
+
+
+def _require_author(actor: Actor, workshop: Workshop, card: Card) -> None:
+    if actor.is_facilitator:
+        return
+    if actor.participant_id is None or card.participant_id != actor.participant_id:
+        raise Forbidden(_l("You can only change your own cards."))
+    require_participant_action(workshop, actor, CARD_CAPABILITY[card.kind])
+
+
+def edit_card(actor: Actor, workshop: Workshop, card_id: int, text: str) -> Card:
+    card = get_card(actor, card_id)
+    _require_author(actor, workshop, card)
+    card.text = text
+    record(workshop, card)
+    return card
+
+
+def delete_card(actor: Actor, workshop: Workshop, card_id: int) -> Card:
+    card = get_card(actor, card_id)
+    _require_author(actor, workshop, card)
+    card.deleted_at = utcnow()
+    eventlog.append(
+        workshop.id,
+        EventType.CARD_DELETED,
+        audience_of(workshop),
+        {"id": card.id},
+        card.participant_id,
+    )
+    return card
+
+
+def visible_cards(actor: Actor, workshop: Workshop) -> list[Card]:
+    query = select(Card).where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
+    if not (actor.is_staff or public(workshop)):
+        query = query.where(Card.participant_id == actor.participant_id)
+    return list(db.session.scalars(query.order_by(Card.id)))

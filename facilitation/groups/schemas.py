@@ -1,0 +1,34 @@
+"""Group payloads: the facilitator's commands, and what screens receive."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..realtime.schemas import CommandSchema
+from ..text import UserText
+
+TITLE = {"max_length": 120, "multiline": False}
+
+
+class CreateGroupSchema(CommandSchema):
+    title = UserText(load_default="", allow_empty=True, **TITLE)
+    area = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+
+
+class UpdateGroupSchema(CommandSchema):
+    id = fields.Integer(required=True, strict=True)
+    title = UserText(load_default=None, allow_none=True, allow_empty=True, **TITLE)
+    position = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class GroupRefSchema(CommandSchema):
+    id = fields.Integer(required=True, strict=True)
+
+
+class GroupSchema(Schema):
+    id = fields.Integer()
+    area = fields.String()
+    title = fields.String()
+    position = fields.Integer()
+    pledges = fields.Integer()
+    seq = fields.Integer()

@@ -1,0 +1,99 @@
+"""Groups of notes, made and named by the facilitator: clusters, candidate coalitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..auth import Actor
+from ..database import utcnow
+from ..errors import InvalidInput, NotFound
+from ..extensions import db
+from ..notes import services as notes
+from ..realtime import eventlog
+from ..realtime.protocol import Audience, EventType
+from ..workshops.models import Workshop
+from ..workshops.services import format_of, public
+from .models import Group
+from .schemas import GroupSchema
+
+
+def audience_of(workshop: Workshop) -> Audience:
+    return Audience.ALL if public(workshop) else Audience.STAFF
+
+
+def record(workshop: Workshop, group: Group) -> int:
+    def data(seq: int) -> dict[str, Any]:
+        group.seq = seq
+        return GroupSchema().dump(group)
+
+    return eventlog.append(workshop.id, EventType.GROUP_SAVED, audience_of(workshop), data).seq
+
+
+def get_group(actor: Actor, group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or group.workshop_id != actor.workshop_id or group.deleted_at is not None:
+        raise NotFound(_l("This group does not exist."))
+    return group
+
+
+def create_group(actor: Actor, workshop: Workshop, title: str, area: str | None) -> Group:
+    """A new, empty group at the end of its area (or of the board)."""
+    actor.require_facilitator()
+    if area is not None and format_of(workshop).area(area) is None:
+        raise InvalidInput(fields={"area": [str(_l("Unknown area."))]})
+    last = db.session.scalar(
+        select(func.max(Group.position)).where(Group.workshop_id == workshop.id)
+    )
+    group = Group(workshop_id=workshop.id, area=area, title=title, position=(last or 0) + 1)
+    db.session.add(group)
+    db.session.flush()
+    record(workshop, group)
+    return group
+
+
+def update_group(
+    actor: Actor, workshop: Workshop, group_id: int, title: str | None, position: int | None
+) -> Group:
+    """Rename a group or move it."""
+    actor.require_facilitator()
+    group = get_group(actor, group_id)
+    if title is not None:
+        group.title = title
+    if position is not None:
+        group.position = position
+    record(workshop, group)
+    return group
+
+
+def delete_group(actor: Actor, workshop: Workshop, group_id: int) -> Group:
+    """Dissolve a group: its notes go back to the loose notes."""
+    actor.require_facilitator()
+    group = get_group(actor, group_id)
+    if group.dots or group.pledges:
+        message = _l("People voted for or pledged to this group: it cannot be dissolved now.")
+        raise InvalidInput(message)
+    group.deleted_at = utcnow()
+    notes.ungroup(workshop, group.id)
+    eventlog.append(workshop.id, EventType.GROUP_DELETED, audience_of(workshop), {"id": group.id})
+    return group
+
+
+def visible_groups(actor: Actor, workshop: Workshop) -> list[Group]:
+    if not (actor.is_staff or public(workshop)):
+        return []
+    query = select(Group).where(Group.workshop_id == workshop.id, Group.deleted_at.is_(None))
+    return list(db.session.scalars(query.order_by(Group.position, Group.id)))
+
+
+def top_groups(workshop: Workshop, count: int) -> list[Group]:
+    """The groups with the most dots, then the most pledges (candidate coalitions)."""
+    query = (
+        select(Group)
+        .where(Group.workshop_id == workshop.id, Group.deleted_at.is_(None))
+        .order_by(Group.dots.desc(), Group.pledges.desc(), Group.position)
+        .limit(count)
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,22 @@
+"""Voting payloads."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from ..realtime.schemas import CommandSchema, StrictBoolean
+
+TARGET = validate.Regexp(r"^(note|group):[0-9]{1,12}$", error="note:<id> or group:<id>.")
+
+
+class VoteSchema(CommandSchema):
+    target = fields.String(required=True, validate=TARGET)
+
+
+class VoteRulesSchema(CommandSchema):
+    budget = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+    max_per_item = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+
+
+class RevealSchema(CommandSchema):
+    revealed = StrictBoolean(required=True)

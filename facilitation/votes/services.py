@@ -1,0 +1,217 @@
+"""Dot voting: budgets and caps enforced by the server, tallies kept incrementally,
+results ranked with ties shown as ties."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import distinct, func, select
+
+from ..auth import Actor
+from ..database import utcnow
+from ..errors import Conflict, InvalidInput, PhaseClosed
+from ..extensions import db
+from ..formats import VoteRules
+from ..groups.models import Group
+from ..notes.models import Note
+from ..participants.models import Participant
+from ..realtime import eventlog
+from ..realtime.protocol import Audience, EventType
+from ..targets import resolve
+from ..workshops.models import Workshop
+from ..workshops.services import announce, format_of, phase_of, require_participant_action
+from .models import Vote
+
+Item = Note | Group
+
+
+def active_rules(workshop: Workshop) -> VoteRules | None:
+    """The current phase's vote rules, with the facilitator's overrides."""
+    rules = phase_of(workshop).vote
+    override = (workshop.settings or {}).get("vote") or {}
+    return replace(rules, **override) if rules else None
+
+
+def results_rules(workshop: Workshop) -> VoteRules | None:
+    """The rules of the voting phase the results are about: the current or latest one."""
+    phases = format_of(workshop).phases
+    voting = [phase for phase in phases[: workshop.phase_index + 1] if phase.vote]
+    chosen = voting[-1] if voting else next((phase for phase in phases if phase.vote), None)
+    return chosen.vote if chosen else None
+
+
+def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) -> Workshop:
+    """The facilitator changes the dot budget and the cap per item for this workshop."""
+    actor.require_facilitator()
+    if max_per_item > budget:
+        raise InvalidInput(_l("The cap per item cannot exceed the budget."))
+    workshop.settings = {
+        **(workshop.settings or {}),
+        "vote": {"budget": budget, "max_per_item": max_per_item},
+    }
+    announce(workshop)
+    return workshop
+
+
+def _lock(actor: Actor) -> None:
+    """Serialise one participant's votes (a row lock on PostgreSQL; SQLite commands
+    already hold the database's write lock)."""
+    db.session.execute(
+        select(Participant.id).where(Participant.id == actor.participant_id).with_for_update()
+    )
+
+
+def _used(actor: Actor, area: str | None) -> int:
+    query = select(func.coalesce(func.sum(Vote.dots), 0)).where(
+        Vote.participant_id == actor.participant_id
+    )
+    if area is not None:
+        query = query.where(Vote.area == area)
+    return db.session.scalar(query)
+
+
+def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str, Any]:
+    """Put one dot on a note or group (delta 1) or take one back (delta -1)."""
+    actor.require_participant()
+    require_participant_action(workshop, actor, "vote")
+    rules = active_rules(workshop)
+    if rules is None:
+        raise PhaseClosed()
+    item = resolve(workshop.id, target, (rules.target[:-1],))
+    _lock(actor)
+    vote = db.session.scalar(
+        select(Vote).where(Vote.participant_id == actor.participant_id, Vote.target == target)
+    ) or Vote(
+        workshop_id=workshop.id,
+        participant_id=actor.participant_id,
+        target=target,
+        area=item.area,
+        dots=0,
+    )
+    _check(rules, actor, vote, item, delta)
+    vote.dots, vote.phase, vote.updated_at = vote.dots + delta, phase_of(workshop).key, utcnow()
+    db.session.add(vote)
+    item.dots = type(item).dots + delta
+    db.session.flush()
+    db.session.refresh(item, ["dots"])
+    record_tally(workshop, target, item.dots)
+    return {"target": target, "mine": vote.dots, **budget_of(actor, workshop)}
+
+
+def _check(rules: VoteRules, actor: Actor, vote: Vote, item: Item, delta: int) -> None:
+    if delta < 0:
+        if vote.dots <= 0:
+            raise Conflict(_l("There is no dot of yours to take back here."))
+        return
+    if vote.dots >= rules.max_per_item:
+        raise Conflict(_l("You already put the most dots allowed on this item."))
+    if _used(actor, item.area if rules.per_area else None) >= rules.budget:
+        raise Conflict(_l("You have no dots left."))
+
+
+def totals(workshop: Workshop) -> dict[str, int]:
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(Vote.dots), 0), func.count(distinct(Vote.participant_id))
+        ).where(Vote.workshop_id == workshop.id, Vote.dots > 0)
+    ).one()
+    return {"total": int(row[0]), "voters": int(row[1])}
+
+
+def record_tally(workshop: Workshop, target: str, dots: int) -> None:
+    """Staff see tallies live; everyone once the facilitator reveals the results (then the
+    ranking travels with each change, which is rare by then)."""
+    data: dict[str, Any] = {"target": target, "dots": dots, **totals(workshop)}
+    if workshop.results_revealed:
+        data["results"] = results(workshop)
+    audience = Audience.ALL if workshop.results_revealed else Audience.STAFF
+    eventlog.append(workshop.id, EventType.VOTES_TALLIED, audience, data)
+
+
+def reveal_results(actor: Actor, workshop: Workshop, revealed: bool) -> Workshop:
+    """Show the ranked results on every screen, or hide them again."""
+    actor.require_facilitator()
+    if workshop.results_revealed == revealed:
+        return workshop
+    workshop.results_revealed = revealed
+    announce(workshop, EventType.VISIBILITY_CHANGED)
+    data = {"results": results(workshop) if revealed else None, **totals(workshop)}
+    eventlog.append(workshop.id, EventType.RESULTS_PUBLISHED, Audience.ALL, data)
+    return workshop
+
+
+def budget_of(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+    """What a participant has spent and has left, per area when the budget is per area."""
+    rules = active_rules(workshop) or results_rules(workshop)
+    if rules is None or actor.participant_id is None:
+        return {"budget": None}
+    spent = db.session.execute(
+        select(Vote.area, func.sum(Vote.dots))
+        .where(Vote.participant_id == actor.participant_id)
+        .group_by(Vote.area)
+    ).all()
+    used = {area or "": int(dots) for area, dots in spent}
+    return {
+        "budget": rules.budget,
+        "max_per_item": rules.max_per_item,
+        "per_area": rules.per_area,
+        "used": used if rules.per_area else {"": sum(used.values())},
+    }
+
+
+def my_votes(actor: Actor) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Vote.target, Vote.dots).where(
+            Vote.participant_id == actor.participant_id, Vote.dots > 0
+        )
+    )
+    return {row.target: row.dots for row in rows}
+
+
+def tallies(workshop: Workshop) -> dict[str, Any]:
+    """Dots per target, incrementally kept on the notes and groups themselves."""
+    items: dict[str, int] = {}
+    for model, kind in ((Note, "note"), (Group, "group")):
+        rows = db.session.execute(
+            select(model.id, model.dots).where(model.workshop_id == workshop.id, model.dots > 0)
+        )
+        items.update({f"{kind}:{ident}": dots for ident, dots in rows})
+    return {"items": items, **totals(workshop)}
+
+
+def results(workshop: Workshop) -> list[dict[str, Any]]:
+    """Voted items, most dots first; equal dots share a rank and are marked as tied."""
+    rules = results_rules(workshop)
+    kind = "group" if rules and rules.target == "groups" else "note"
+    model: type[Item] = Group if kind == "group" else Note
+    query = select(model).where(
+        model.workshop_id == workshop.id, model.deleted_at.is_(None), model.dots > 0
+    )
+    if model is Note:
+        query = query.where(Note.hidden.is_(False), Note.merged_into_id.is_(None))
+    items = sorted(db.session.scalars(query), key=lambda item: (-item.dots, item.id))
+    counts: dict[int, int] = {}
+    for item in items:
+        counts[item.dots] = counts.get(item.dots, 0) + 1
+    ranked, above = [], 0
+    for dots in sorted(counts, reverse=True):
+        for item in (i for i in items if i.dots == dots):
+            ranked.append(_entry(kind, item, above + 1, counts[dots] > 1))
+        above += counts[dots]
+    return ranked
+
+
+def _entry(kind: str, item: Item, rank: int, tied: bool) -> dict[str, Any]:
+    label = item.text if isinstance(item, Note) else item.title
+    return {
+        "target": f"{kind}:{item.id}",
+        "kind": kind,
+        "id": item.id,
+        "label": label,
+        "area": item.area,
+        "dots": item.dots,
+        "rank": rank,
+        "tied": tied,
+    }

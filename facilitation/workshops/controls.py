@@ -1,0 +1,109 @@
+"""The facilitator's controls: phases, timer, lock, spotlight, the end."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from ..auth import Actor
+from ..database import utcnow
+from ..errors import Conflict, InvalidInput
+from ..realtime.protocol import EventType
+from .models import Status, Workshop
+from .services import announce, format_of
+
+MAX_TIMER_SECONDS = 4 * 60 * 60
+
+
+def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
+    """Go to another phase of the format (next, previous, or any)."""
+    actor.require_facilitator()
+    if not 0 <= index < len(format_of(workshop).phases):
+        raise InvalidInput(_l("There is no such phase."))
+    if index != workshop.phase_index:
+        workshop.phase_index = index
+        announce(workshop, EventType.PHASE_CHANGED)
+    return workshop
+
+
+def _seconds(value: int) -> timedelta:
+    if not 0 < value <= MAX_TIMER_SECONDS:
+        raise InvalidInput(_l("A timer lasts between one second and four hours."))
+    return timedelta(seconds=value)
+
+
+def start_timer(actor: Actor, workshop: Workshop, seconds: int) -> Workshop:
+    """Count down from ``seconds``; the end time is the server's, so reloads agree."""
+    actor.require_facilitator()
+    workshop.timer_ends_at, workshop.timer_remaining = utcnow() + _seconds(seconds), None
+    announce(workshop)
+    return workshop
+
+
+def pause_timer(actor: Actor, workshop: Workshop) -> Workshop:
+    actor.require_facilitator()
+    if workshop.timer_ends_at is None:
+        raise Conflict(_l("The timer is not running."))
+    left = (workshop.timer_ends_at - utcnow()).total_seconds()
+    workshop.timer_ends_at, workshop.timer_remaining = None, max(0, round(left))
+    announce(workshop)
+    return workshop
+
+
+def resume_timer(actor: Actor, workshop: Workshop) -> Workshop:
+    actor.require_facilitator()
+    if workshop.timer_remaining is None:
+        raise Conflict(_l("The timer is not paused."))
+    workshop.timer_ends_at = utcnow() + timedelta(seconds=workshop.timer_remaining)
+    workshop.timer_remaining = None
+    announce(workshop)
+    return workshop
+
+
+def add_time(actor: Actor, workshop: Workshop, seconds: int) -> Workshop:
+    """Add time to a running or paused timer, or start one."""
+    actor.require_facilitator()
+    extra = _seconds(seconds)
+    if workshop.timer_ends_at is not None:
+        workshop.timer_ends_at = max(workshop.timer_ends_at, utcnow()) + extra
+    elif workshop.timer_remaining is not None:
+        workshop.timer_remaining += seconds
+    else:
+        workshop.timer_ends_at = utcnow() + extra
+    announce(workshop)
+    return workshop
+
+
+def stop_timer(actor: Actor, workshop: Workshop) -> Workshop:
+    actor.require_facilitator()
+    workshop.timer_ends_at = workshop.timer_remaining = None
+    announce(workshop)
+    return workshop
+
+
+def set_lock(actor: Actor, workshop: Workshop, locked: bool) -> Workshop:
+    """A locked board takes no participant input until unlocked."""
+    actor.require_facilitator()
+    if workshop.locked != locked:
+        workshop.locked = locked
+        announce(workshop)
+    return workshop
+
+
+def set_spotlight(actor: Actor, workshop: Workshop, target: str | None) -> Workshop:
+    """Show one note or group big on the board (``target`` checked by the caller)."""
+    actor.require_facilitator()
+    workshop.spotlight = target
+    announce(workshop)
+    return workshop
+
+
+def end_workshop(actor: Actor, workshop: Workshop) -> Workshop:
+    """Close the workshop: participants can no longer act; its record stays."""
+    actor.require_facilitator()
+    if workshop.status != Status.ENDED:
+        workshop.status, workshop.ended_at = Status.ENDED, utcnow()
+        workshop.timer_ends_at = workshop.timer_remaining = None
+        announce(workshop)
+    return workshop

@@ -1,0 +1,64 @@
+"""Reset day: participants vote for candidate coalitions and pledge to join them."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation.extensions import db
+from facilitation.groups.models import Group
+from facilitation.pledges.models import Pledge
+
+
+@pytest.fixture
+def coalitions(create_workshop, screens, facilitator):
+    """A Reset day in its votes-and-pledges phase, with two candidate coalitions."""
+    workshop = create_workshop("reset_day")
+    control = screens(workshop, "control", user=facilitator)
+    ids = [control.send("group.create", title=t)["data"]["group"]["id"] for t in ("Vélo", "Four")]
+    control.send("phase.move", index=2)
+    return workshop, control, ids
+
+
+def test_a_participant_pledges_to_join_a_coalition(screens, coalitions):
+    workshop, _, ids = coalitions
+    ack = screens(workshop).send("pledge.add", group_id=ids[0], name="Léa", organisation="Fing")
+    assert ack["data"]["group"]["pledges"] == 1
+    assert ack["data"]["pledged"] == [ids[0]]
+    assert db.session.query(Pledge).one().organisation == "Fing"
+
+
+def test_pledging_twice_to_the_same_coalition_counts_once(screens, coalitions):
+    workshop, _, ids = coalitions
+    phone = screens(workshop)
+    phone.send("pledge.add", group_id=ids[0])
+    assert phone.send("pledge.add", group_id=ids[0])["error"]["code"] == "conflict"
+    assert db.session.get(Group, ids[0]).pledges == 1
+
+
+def test_a_pledge_can_be_withdrawn(screens, coalitions):
+    workshop, _, ids = coalitions
+    phone = screens(workshop)
+    phone.send("pledge.add", group_id=ids[0])
+    assert phone.send("pledge.withdraw", group_id=ids[0])["data"]["group"]["pledges"] == 0
+    assert db.session.query(Pledge).count() == 0
+
+
+def test_everyone_sees_the_pledge_count(screens, coalitions):
+    workshop, _, ids = coalitions
+    watcher = screens(workshop)
+    screens(workshop).send("pledge.add", group_id=ids[1])
+    assert [e["data"]["pledges"] for e in watcher.events()] == [1]
+
+
+def test_pledging_outside_the_pledge_phase_is_refused(screens, coalitions):
+    workshop, control, ids = coalitions
+    control.send("phase.move", index=1)
+    assert screens(workshop).send("pledge.add", group_id=ids[0])["error"]["code"] == "phase"
+
+
+def test_votes_in_this_phase_go_to_coalitions_not_notes(screens, coalitions):
+    workshop, _control, ids = coalitions
+    phone = screens(workshop)
+    assert phone.send("vote.cast", target=f"group:{ids[0]}")["ok"]
+    assert phone.send("vote.cast", target="note:1")["error"]["code"] == "invalid"
+    assert db.session.get(Group, ids[0]).dots == 1

@@ -1,0 +1,164 @@
+"""Dot voting: budgets and caps held by the server, tallies hidden until the reveal."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from facilitation.auth import Actor, ActorKind
+from facilitation.database import unit_of_work
+from facilitation.errors import FabriqueError
+from facilitation.extensions import db
+from facilitation.notes.models import Note
+from facilitation.votes import services as votes
+from facilitation.votes.models import Vote
+from facilitation.workshops.services import get_workshop
+
+
+@pytest.fixture
+def ideas(workshop, screens, control, go_to):
+    """Three notes, revealed, and the workshop in its voting phase (budget 5, cap 3)."""
+    author = screens(workshop)
+    ids = [author.send("note.post", area="ideas", text=t)["data"]["note"]["id"] for t in "ABC"]
+    go_to("voting")
+    return ids
+
+
+def dots_of(participant_id: int) -> int:
+    query = select(func.coalesce(func.sum(Vote.dots), 0)).where(
+        Vote.participant_id == participant_id
+    )
+    return db.session.scalar(query)
+
+
+def test_a_participant_puts_a_dot_on_a_note(workshop, screens, ideas):
+    ack = screens(workshop).send("vote.cast", target=f"note:{ideas[0]}")
+    assert ack["ok"]
+    assert ack["data"]["mine"] == 1
+    assert ack["data"]["used"] == {"": 1}
+    assert db.session.get(Note, ideas[0]).dots == 1
+
+
+def test_voting_outside_the_voting_phase_is_refused(workshop, screens, go_to, ideas):
+    go_to("grouping")
+    ack = screens(workshop).send("vote.cast", target=f"note:{ideas[0]}")
+    assert ack["error"]["code"] == "phase"
+    assert db.session.get(Note, ideas[0]).dots == 0
+
+
+def test_no_more_dots_than_the_cap_on_one_item(workshop, screens, ideas):
+    phone = screens(workshop)
+    acks = [phone.send("vote.cast", target=f"note:{ideas[0]}") for _ in range(4)]
+    assert [ack["ok"] for ack in acks] == [True, True, True, False]
+    assert acks[-1]["error"]["code"] == "conflict"
+    assert db.session.get(Note, ideas[0]).dots == 3
+
+
+def test_no_more_dots_than_the_budget(workshop, screens, ideas):
+    phone = screens(workshop)
+    targets = [ideas[0]] * 3 + [ideas[1]] * 3
+    acks = [phone.send("vote.cast", target=f"note:{t}") for t in targets]
+    assert [ack["ok"] for ack in acks] == [True] * 5 + [False]
+    assert dots_of(phone.participant.id) == 5
+
+
+def test_a_dot_taken_back_can_be_spent_again(workshop, screens, ideas):
+    phone = screens(workshop)
+    for target in [ideas[0]] * 3 + [ideas[1]] * 2:
+        phone.send("vote.cast", target=f"note:{target}")
+    assert phone.send("vote.retract", target=f"note:{ideas[0]}")["data"]["mine"] == 2
+    assert phone.send("vote.cast", target=f"note:{ideas[2]}")["ok"]
+    assert dots_of(phone.participant.id) == 5
+
+
+def test_taking_back_a_dot_never_put_is_refused(workshop, screens, ideas):
+    ack = screens(workshop).send("vote.retract", target=f"note:{ideas[0]}")
+    assert ack["error"]["code"] == "conflict"
+
+
+def test_a_repeated_vote_command_counts_once(workshop, screens, ideas):
+    phone = screens(workshop)
+    payload = {"command_id": "vote-once-0001", "target": f"note:{ideas[0]}"}
+    first, second = phone.send("vote.cast", dict(payload)), phone.send("vote.cast", dict(payload))
+    assert second["duplicate"] is True
+    assert first["data"] == second["data"]
+    assert db.session.get(Note, ideas[0]).dots == 1
+
+
+def test_twenty_concurrent_votes_never_exceed_the_budget(app, workshop, screens, ideas):
+    participant_id, workshop_id = screens(workshop).participant.id, workshop.id
+
+    def vote(index: int) -> bool:
+        actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant_id)
+        try:
+            with app.app_context(), unit_of_work():
+                votes.cast(actor, get_workshop(workshop_id), f"note:{ideas[index % 3]}", +1)
+        except FabriqueError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        accepted = sum(pool.map(vote, range(20)))
+    assert accepted == 5
+    assert dots_of(participant_id) == 5
+    assert sum(db.session.get(Note, note_id).dots for note_id in ideas) == 5
+
+
+def test_a_facilitator_does_not_vote(control, ideas):
+    assert control.send("vote.cast", target=f"note:{ideas[0]}")["error"]["code"] == "forbidden"
+
+
+def test_a_board_does_not_vote(workshop, screens, facilitator, ideas):
+    board = screens(workshop, "board", user=facilitator)
+    assert board.send("vote.cast", target=f"note:{ideas[0]}")["error"]["code"] == "forbidden"
+
+
+def test_a_note_of_another_workshop_gets_no_dot(workshop, create_workshop, screens, ideas):
+    other = create_workshop()
+    foreign = screens(other).send("note.post", area="ideas", text="Ailleurs")["data"]["note"]
+    ack = screens(workshop).send("vote.cast", target=f"note:{foreign['id']}")
+    assert ack["error"]["code"] == "not_found"
+    assert db.session.get(Note, foreign["id"]).dots == 0
+
+
+def test_a_hidden_note_gets_no_dot(workshop, screens, control, ideas):
+    control.send("note.moderate", id=ideas[0], hidden=True)
+    ack = screens(workshop).send("vote.cast", target=f"note:{ideas[0]}")
+    assert ack["error"]["code"] == "not_found"
+
+
+def test_participants_receive_no_tally_before_the_reveal(workshop, screens, facilitator, ideas):
+    watcher, voter = screens(workshop), screens(workshop)
+    board = screens(workshop, "board", user=facilitator)
+    voter.send("vote.cast", target=f"note:{ideas[0]}")
+    assert [e["type"] for e in watcher.events()] == []
+    assert [e["type"] for e in voter.events()] == []
+    assert [e["type"] for e in board.events()] == ["votes.tallied"]
+    assert watcher.join()["snapshot"]["tallies"] is None
+
+
+def test_the_revealed_results_rank_ties_as_ties(workshop, screens, control, ideas):
+    first, second = screens(workshop), screens(workshop)
+    for phone, target in ((first, 0), (first, 0), (second, 1), (second, 1), (second, 2)):
+        phone.send("vote.cast", target=f"note:{ideas[target]}")
+    watcher = screens(workshop)
+    assert control.send("results.reveal", revealed=True)["ok"]
+    published = next(e for e in watcher.events() if e["type"] == "results.published")
+    ranking = [(r["label"], r["dots"], r["rank"], r["tied"]) for r in published["data"]["results"]]
+    assert ranking == [("A", 2, 1, True), ("B", 2, 1, True), ("C", 1, 3, False)]
+    assert published["data"]["voters"] == 2
+
+
+def test_a_participant_cannot_reveal_the_results(workshop, screens, ideas):
+    ack = screens(workshop).send("results.reveal", revealed=True)
+    assert ack["error"]["code"] == "forbidden"
+    assert get_workshop(workshop.id).results_revealed is False
+
+
+def test_the_facilitator_can_change_the_budget(workshop, screens, control, ideas):
+    assert control.send("vote.rules", budget=2, max_per_item=1)["ok"]
+    phone = screens(workshop)
+    acks = [phone.send("vote.cast", target=f"note:{t}") for t in ideas]
+    assert [ack["ok"] for ack in acks] == [True, True, False]
