@@ -10,34 +10,31 @@ from flask_babel import lazy_gettext as _l
 
 LOCALE_COOKIE = "fabrique_lang"
 
-# Every string the scripts show, by key; templates hand them over in the page's locale.
-SCRIPT_MESSAGES = {
+# Strings every script shows, by key; the phone's and the staff screens' own are in
+# their features. Templates hand them over in the page's locale.
+COMMON_MESSAGES = {
     "connecting": _l("Connecting…"),
     "online": _l("Connected"),
-    "offline": _l("Offline — your notes are kept and will be sent"),
+    "offline": _l("Offline"),
+    "offline_detail": _l("Your notes are kept and will be sent when the connection returns."),
+    "refused": _l("This screen cannot join the workshop."),
     "sending": _l("Sending…"),
     "saved": _l("Saved"),
     "failed": _l("Not saved"),
     "retry": _l("Retry"),
-    "post": _l("Post"),
-    "your_note": _l("Your note"),
+    "resyncing": _l("Catching up…"),
+    "phase": _l("Phase"),
     "participants_one": _l("%(n)s participant"),
     "participants_many": _l("%(n)s participants"),
-    "notes_hidden": _l("%(n)s notes written, hidden until the reveal"),
-    "no_notes": _l("No notes yet."),
-    "join_at": _l("Join at"),
-    "phase": _l("Phase"),
-    "next_phase": _l("Next phase"),
-    "previous_phase": _l("Previous phase"),
-    "edit": _l("Edit"),
-    "delete": _l("Delete"),
-    "cancel": _l("Cancel"),
-    "save": _l("Save"),
-    "area": _l("Area"),
-    "chars_left": _l("%(n)s characters left"),
-    "phase_closed": _l("Posting is closed in this phase."),
-    "resyncing": _l("Catching up…"),
 }
+
+
+def script_messages() -> dict[str, str]:
+    from .participants.messages import PHONE_MESSAGES
+    from .workshops.messages import STAFF_MESSAGES
+
+    messages = {**COMMON_MESSAGES, **PHONE_MESSAGES, **STAFF_MESSAGES}
+    return {key: str(message) for key, message in messages.items()}
 
 
 def select_locale() -> str:
@@ -51,10 +48,6 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
-
-
-def script_messages() -> dict[str, str]:
-    return {key: str(message) for key, message in SCRIPT_MESSAGES.items()}
 
 
 def init_app(app: Flask) -> None:

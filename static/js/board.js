@@ -18,7 +18,7 @@ function card(note) {
 }
 
 function hiddenCards(count) {
-  return h("p", { class: "board-facedown" }, t("notes_hidden", { n: count }));
+  return h("p", { class: "board-facedown" }, plural("notes_hidden", count));
 }
 
 function renderAreas(state) {

@@ -34,8 +34,10 @@ export function t(key, values = {}) {
   return text;
 }
 
+// French uses the singular for 0 and 1, English only for 1.
 export function plural(key, n) {
-  return t(n === 1 ? `${key}_one` : `${key}_many`, { n });
+  const one = locale.startsWith("fr") ? n <= 1 : n === 1;
+  return t(one ? `${key}_one` : `${key}_many`, { n });
 }
 
 export function localized(text) {

@@ -6,27 +6,40 @@ const ACK_TIMEOUT_MS = 10000;
 const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 
-// Which collection each event type updates, and how.
+// Which part of the state each event type updates, and how (docs/protocol.md).
+const setWorkshop = (state, data) => { if (newer(state.workshop, data)) state.workshop = data; };
 const REDUCERS = {
-  "workshop.updated": (state, data) => { if (newer(state.workshop, data)) state.workshop = data; },
-  "phase.changed": (state, data) => { if (newer(state.workshop, data)) state.workshop = data; },
+  "workshop.updated": setWorkshop,
+  "phase.changed": setWorkshop,
+  "visibility.changed": setWorkshop,
   "note.posted": (state, data) => put(state.notes, data),
   "note.updated": (state, data) => put(state.notes, data),
   "note.deleted": (state, data) => state.notes.delete(data.id),
   "group.saved": (state, data) => put(state.groups, data),
   "group.deleted": (state, data) => state.groups.delete(data.id),
-  "votes.tallied": (state, data) => { state.tallies = data; },
-  "visibility.changed": () => {},
+  "card.saved": (state, data) => put(state.cards, data),
+  "card.deleted": (state, data) => state.cards.delete(data.id),
+  "votes.tallied": (state, data) => {
+    const items = { ...(state.tallies?.items || {}), [data.target]: data.dots };
+    if (!data.dots) delete items[data.target];
+    state.tallies = { items, total: data.total, voters: data.voters };
+    if (data.results) state.results = data.results;
+  },
+  "results.published": (state, data) => { state.results = data.results; },
 };
 
 function newer(current, data) {
   return !current || (data.seq ?? 0) >= (current.seq ?? 0);
 }
 
+// Replace an entity by its newer state. A redacted one (a hidden note sent to every
+// phone without its text) keeps what the screen already had; "mine" is the screen's own.
 function put(map, data) {
   const current = map.get(data.id);
   if (!newer(current, data)) return;
-  map.set(data.id, current && current.mine !== undefined ? { mine: current.mine, ...data } : data);
+  const next = data.redacted ? { ...current, ...data } : { ...data };
+  if (current && current.mine !== undefined && next.mine === undefined) next.mine = current.mine;
+  map.set(data.id, next);
 }
 
 function newId() {
@@ -38,7 +51,10 @@ export class Live {
   constructor({ code, role, key }) {
     this.join = { code, role, key: key || undefined };
     this.staff = role !== "phone";
-    this.state = { workshop: null, format: null, notes: new Map(), groups: new Map(), tallies: null, participants: 0 };
+    this.state = {
+      workshop: null, format: null, notes: new Map(), groups: new Map(), cards: new Map(),
+      tallies: null, results: null, canvasGroups: [], participants: 0, me: {},
+    };
     this.seq = 0; // everything up to here is applied (staff see every number)
     this.publicSeq = 0;
     this.held = new Map(); // events that arrived ahead of a gap
@@ -62,7 +78,10 @@ export class Live {
       this.state.participants = presence.participants;
       this.changed({ presence: true });
     });
-    window.addEventListener("online", () => this.socket.connected || this.socket.connect());
+    // Back on the network: reconnect now rather than when the retry timer comes round.
+    window.addEventListener("online", () => {
+      if (!this.socket.connected) this.socket.disconnect().connect();
+    });
     return this;
   }
 
@@ -88,11 +107,12 @@ export class Live {
   }
 
   applySnapshot(snapshot) {
-    const notes = new Map(snapshot.notes.map((note) => [note.id, note]));
-    const groups = new Map(snapshot.groups.map((group) => [group.id, group]));
+    const byId = (items) => new Map(items.map((item) => [item.id, item]));
     Object.assign(this.state, {
-      workshop: snapshot.workshop, format: snapshot.format, notes, groups,
-      tallies: snapshot.tallies || null, participants: snapshot.participants, me: snapshot.me,
+      workshop: snapshot.workshop, format: snapshot.format,
+      notes: byId(snapshot.notes), groups: byId(snapshot.groups), cards: byId(snapshot.cards),
+      tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
+      participants: snapshot.participants, me: snapshot.me,
     });
     this.seq = snapshot.head;
     this.publicSeq = snapshot.public_head;
@@ -195,9 +215,24 @@ export class Live {
     this.saveOutbox();
     const waiter = this.pending.get(id);
     this.pending.delete(id);
-    if (ack.ok && ack.data?.note) put(this.state.notes, { ...ack.data.note, mine: true });
+    if (ack.ok) this.applyAck(command, ack.data || {});
     if (waiter) (ack.ok ? waiter.resolve : waiter.reject)(ack);
     this.changed({ ack, command });
+  }
+
+  // What an ack tells this screen about itself: its note or card, its dots, its pledges.
+  applyAck(command, data) {
+    const me = this.state.me;
+    if (data.note && command.name === "note.post") put(this.state.notes, { ...data.note, mine: true });
+    else if (data.note) put(this.state.notes, data.note);
+    if (data.card) put(this.state.cards, command.name === "card.add" ? { ...data.card, mine: true } : data.card);
+    if (data.group) put(this.state.groups, data.group);
+    if (data.target !== undefined && data.mine !== undefined) {
+      me.votes = { ...(me.votes || {}), [data.target]: data.mine };
+      me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
+    }
+    if (data.pledged) me.pledges = data.pledged;
+    if (data.workshop) setWorkshop(this.state, data.workshop);
   }
 
   flushOutbox() {
