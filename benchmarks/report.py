@@ -47,6 +47,7 @@ class Result:
     client_cpu: float = 0.0
     client_lag_max_ms: float = 0.0
     server_cpu: float | None = None
+    services_cpu: float = 0.0
     other_cpu: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -72,7 +73,7 @@ class Result:
         text = f"client cpu={self.client_cpu:.0%} lag max={self.client_lag_max_ms:.0f}ms"
         if self.server_cpu is not None:
             text += f" server cpu={self.server_cpu:.0%}"
-        text += f" other cpu={self.other_cpu:.0%}"
+        text += f" pg+redis cpu={self.services_cpu:.0%} other cpu={self.other_cpu:.0%}"
         if self.client_cpu > CLIENT_BUSY or self.send_rate < 0.95 * self.rate:
             text += " CLIENT-BOUND: figures understate the server"
         if self.other_cpu > HOST_BUSY:
