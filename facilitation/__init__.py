@@ -73,15 +73,17 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
     from .health import blueprint as health
     from .participants.views import blueprint as participants
+    from .syntheses.views import blueprint as syntheses
     from .workshops.views import blueprint as workshops
 
-    for blueprint in (accounts, health, participants, workshops):
+    for blueprint in (accounts, health, participants, syntheses, workshops):
         app.register_blueprint(blueprint)
 
 
 def register_socket_handlers() -> None:
     """Every feature's socket handlers, on this app's Socket.IO server."""
     from .cards import events as cards
+    from .coalitions import events as coalitions
     from .groups import events as groups
     from .notes import events as notes
     from .pledges import events as pledges
@@ -89,7 +91,7 @@ def register_socket_handlers() -> None:
     from .votes import events as votes
     from .workshops import events as workshops
 
-    del cards, groups, notes, pledges, votes, workshops  # imported for their handlers
+    del cards, coalitions, groups, notes, pledges, votes, workshops  # for their handlers
     register_handlers(socketio)
 
 

@@ -93,5 +93,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
+        "SYNTHESIS_LICENCE": os.environ.get("SYNTHESIS_LICENCE", "CC-BY-SA-4.0"),
         "LANGUAGES": ("fr", "en"),
     }

@@ -2,6 +2,7 @@
 
 from .accounts.models import User
 from .cards.models import Card
+from .coalitions.models import Coalition, Member, Origin, Revision
 from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
@@ -12,12 +13,16 @@ from .workshops.models import Workshop
 
 __all__ = [
     "Card",
+    "Coalition",
     "Command",
     "Event",
     "Group",
+    "Member",
     "Note",
+    "Origin",
     "Participant",
     "Pledge",
+    "Revision",
     "Stream",
     "User",
     "Vote",

@@ -38,6 +38,7 @@ class BoardState:
     cards: dict[int, dict[str, Any]] = field(default_factory=dict)
     tallies: dict[str, Any] | None = None
     results: list[dict[str, Any]] | None = None
+    proposals: dict[int, dict[str, Any]] = field(default_factory=dict)
     seq: int = 0
 
     def load(self, snapshot: dict[str, Any]) -> None:
@@ -47,6 +48,7 @@ class BoardState:
         self.cards = {card["id"]: _drop_mine(card) for card in snapshot["cards"]}
         self.tallies = snapshot.get("tallies")
         self.results = snapshot.get("results")
+        self.proposals = {proposal["id"]: proposal for proposal in snapshot["proposals"]}
         self.seq = snapshot["head"]
 
     def apply(self, event: dict[str, Any]) -> None:
@@ -70,6 +72,8 @@ class BoardState:
             self.results = data.get("results", self.results)
         elif kind == "results.published":
             self.results = data["results"]
+        elif kind == "proposal.saved":
+            self.proposals[data["id"]] = data
         self.seq = max(self.seq, event["seq"])
 
 

@@ -144,7 +144,7 @@ KINDS: dict[str, Kind] = {
         _kind("canvas", "see_all", "see_results", "canvas"),
         _kind("strategies", "see_all", "see_results", "strategies"),
         _kind("roadmap", "see_all", "see_results", "roadmap"),
-        _kind("proposals", "see_all", "see_results"),
+        _kind("proposals", "see_all", "see_results", "pledge"),
         _kind("synthesis", "see_all", "see_results"),
     )
 }

@@ -23,6 +23,7 @@ class EventType(enum.StrEnum):
     VISIBILITY_CHANGED = "visibility.changed"
     CARD_SAVED = "card.saved"
     CARD_DELETED = "card.deleted"
+    PROPOSAL_SAVED = "proposal.saved"
 
 
 class ServerMessage(enum.StrEnum):

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..formats import Format, Phase
+from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
 from ..realtime.schemas import CommandSchema, StrictBoolean
 from ..text import UserText
 from .codes import display_code
@@ -47,6 +48,23 @@ def phase_summary(phase: Phase) -> dict[str, Any]:
         "duration_minutes": phase.duration_minutes,
         "areas": list(phase.areas) if phase.areas else None,
         "vote": phase.vote.__dict__ if phase.vote else None,
+        "slots": _card_slots(phase),
+    }
+
+
+def _card_slots(phase: Phase) -> dict[str, list[dict[str, Any]]]:
+    """The slots of the card kinds this phase lets participants add (empty for the others)."""
+    return {
+        kind: [
+            {
+                "key": slot.key,
+                "label": slot.label.as_dict(),
+                "hint": slot.hint.as_dict() if slot.hint else None,
+            }
+            for slot in CARD_SLOTS[kind]
+        ]
+        for kind, capability in CARD_CAPABILITY.items()
+        if phase.permits(capability)
     }
 
 

@@ -92,6 +92,19 @@ def can_run(user: Any, workshop: Workshop) -> bool:
     return user.role == Role.ADMIN or workshop.created_by_id == user.id
 
 
+def can_read(user: Any, workshop: Workshop) -> bool:
+    """Who may read a workshop's record and exports: those who run it, and coordinators."""
+    coordinator = getattr(user, "is_authenticated", False) and user.role == Role.COORDINATOR
+    return bool(coordinator) or can_run(user, workshop)
+
+
+def workshop_for_reader(user: Any, workshop_id: int) -> Workshop:
+    workshop = get_workshop(workshop_id)
+    if not can_read(user, workshop):
+        raise Forbidden()
+    return workshop
+
+
 def workshop_for_staff(user: Any, workshop_id: int) -> Workshop:
     workshop = get_workshop(workshop_id)
     if not can_run(user, workshop):

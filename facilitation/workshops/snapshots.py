@@ -6,6 +6,7 @@ from typing import Any
 
 from ..auth import Actor
 from ..cards import services as cards
+from ..coalitions import services as coalitions
 from ..groups import services as groups
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
@@ -44,6 +45,7 @@ def snapshot(actor: Actor, workshop: Workshop, participants: int) -> dict[str, A
             for card in cards.visible_cards(actor, workshop)
         ],
         "canvas_groups": cards.canvas_groups(workshop),
+        "proposals": coalitions.proposals_of(workshop.id),
         "participants": participants,
         "me": _me(actor, workshop),
         **_results(actor, workshop),

@@ -26,6 +26,7 @@ const REDUCERS = {
     if (data.results) state.results = data.results;
   },
   "results.published": (state, data) => { state.results = data.results; },
+  "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
 };
 
 function newer(current, data) {
@@ -53,7 +54,7 @@ export class Live {
     this.staff = role !== "phone";
     this.state = {
       workshop: null, format: null, notes: new Map(), groups: new Map(), cards: new Map(),
-      tallies: null, results: null, canvasGroups: [], participants: 0, me: {},
+      tallies: null, results: null, canvasGroups: [], proposals: new Map(), participants: 0, me: {},
     };
     this.seq = 0; // everything up to here is applied (staff see every number)
     this.publicSeq = 0;
@@ -112,6 +113,7 @@ export class Live {
       workshop: snapshot.workshop, format: snapshot.format,
       notes: byId(snapshot.notes), groups: byId(snapshot.groups), cards: byId(snapshot.cards),
       tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
+      proposals: byId(snapshot.proposals || []),
       participants: snapshot.participants, me: snapshot.me,
     });
     this.seq = snapshot.head;

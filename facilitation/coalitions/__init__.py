@@ -1,0 +1,1 @@
+"""Coalition proposals: from a workshop's groups or notes to a registry with members."""

@@ -1,0 +1,121 @@
+"""Each export format: its file extension, media type, and how it is made."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..notes.models import Note
+from ..participants.models import Participant
+from ..workshops.models import Workshop
+from . import jsonio, services
+from .text import csv_cell
+
+
+@dataclass(frozen=True)
+class Export:
+    extension: str
+    mimetype: str
+    make: Callable[[Workshop], bytes]
+
+
+def _in_language(workshop: Workshop, template: str) -> str:
+    """Render a synthesis template in the workshop's language, not the reader's."""
+    synthesis = services.build(workshop)
+    with force_locale(workshop.language):
+        return render_template(template, s=synthesis)
+
+
+def markdown(workshop: Workshop) -> bytes:
+    return _in_language(workshop, "syntheses/synthesis.md").encode()
+
+
+def html(workshop: Workshop) -> bytes:
+    return _in_language(workshop, "syntheses/synthesis.html").encode()
+
+
+def pdf(workshop: Workshop) -> bytes:
+    from weasyprint import HTML  # imported on use: it loads Pango, not needed elsewhere
+
+    return HTML(string=html(workshop).decode()).write_pdf()
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    """UTF-8 with a BOM (spreadsheets then read accents right), formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def _status(note: Note) -> str:
+    if note.deleted_at:
+        return "deleted"
+    if note.merged_into_id:
+        return f"merged into {note.merged_into_id}"
+    return "hidden" if note.hidden else "visible"
+
+
+def notes_csv(workshop: Workshop) -> bytes:
+    """Every note, whatever became of it."""
+    nicknames = (
+        {}
+        if workshop.anonymous
+        else dict(
+            db.session.execute(
+                select(Participant.id, Participant.nickname).where(
+                    Participant.workshop_id == workshop.id
+                )
+            ).all()
+        )
+    )
+    notes = db.session.scalars(
+        select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
+    )
+    rows = [
+        [
+            note.id,
+            note.area,
+            note.group_id or "",
+            note.text,
+            nicknames.get(note.participant_id or 0) or "",
+            note.dots,
+            _status(note),
+            note.created_at.isoformat(),
+        ]
+        for note in notes
+    ]
+    header = ["id", "area", "group", "text", "author", "dots", "status", "created_at"]
+    return _csv(header, rows)
+
+
+def votes_csv(workshop: Workshop) -> bytes:
+    rows = [
+        [r["rank"], "yes" if r["tied"] else "", r["target"], r["label"], r["area"] or "", r["dots"]]
+        for r in services.votes.results(workshop)
+    ]
+    return _csv(["rank", "tied", "target", "label", "area", "dots"], rows)
+
+
+def archive(workshop: Workshop) -> bytes:
+    return json.dumps(jsonio.export(workshop), ensure_ascii=False, indent=2).encode()
+
+
+EXPORTS: dict[str, Export] = {
+    "md": Export("md", "text/markdown; charset=utf-8", markdown),
+    "html": Export("html", "text/html; charset=utf-8", html),
+    "pdf": Export("pdf", "application/pdf", pdf),
+    "notes.csv": Export("notes.csv", "text/csv; charset=utf-8", notes_csv),
+    "votes.csv": Export("votes.csv", "text/csv; charset=utf-8", votes_csv),
+    "json": Export("json", "application/json", archive),
+}

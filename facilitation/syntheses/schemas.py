@@ -1,0 +1,128 @@
+"""The JSON archive of a workshop: checked field by field when it is imported."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from marshmallow import Schema, fields, validate
+
+from ..cards.schemas import CARD_MAX_LENGTH
+from ..formats.kinds import CARD_SLOTS
+from ..notes.schemas import NOTE_MAX_LENGTH
+
+REF = {"required": True, "validate": validate.Regexp(r"^[pgnc][0-9]{1,7}$")}
+OPTIONAL_REF = {
+    "load_default": None,
+    "allow_none": True,
+    "validate": validate.Regexp(r"^[pgnc][0-9]{1,7}$"),
+}
+KEY = validate.Length(1, 40)
+
+
+def _time(required: bool = True) -> fields.AwareDateTime:
+    if required:
+        return fields.AwareDateTime(required=True, default_timezone=UTC)
+    return fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+
+
+class HeaderSchema(Schema):
+    kind = fields.String(required=True, validate=validate.Equal("workshop"))
+    version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+
+
+class WorkshopFieldsSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    question = fields.String(required=True, validate=validate.Length(max=1000))
+    format_key = fields.String(required=True, validate=KEY)
+    language = fields.String(required=True, validate=validate.OneOf(["fr", "en"]))
+    status = fields.String(required=True, validate=validate.OneOf(["running", "ended"]))
+    phase_index = fields.Integer(required=True, strict=True, validate=validate.Range(0, 29))
+    anonymous = fields.Boolean(required=True)
+    locked = fields.Boolean(required=True)
+    results_revealed = fields.Boolean(required=True)
+    settings = fields.Dict(required=True)
+    created_at = _time()
+    started_at = _time(False)
+    ended_at = _time(False)
+
+
+class ParticipantSchema(Schema):
+    ref = fields.String(**REF)
+    nickname = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    created_at = _time()
+
+
+class GroupSchema(Schema):
+    ref = fields.String(**REF)
+    area = fields.String(load_default=None, allow_none=True, validate=KEY)
+    title = fields.String(required=True, validate=validate.Length(max=120))
+    position = fields.Integer(required=True, strict=True)
+    deleted_at = _time(False)
+    created_at = _time()
+
+
+class NoteSchema(Schema):
+    ref = fields.String(**REF)
+    participant = fields.String(**OPTIONAL_REF)
+    area = fields.String(required=True, validate=KEY)
+    text = fields.String(required=True, validate=validate.Length(1, NOTE_MAX_LENGTH))
+    color = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$")
+    )
+    group = fields.String(**OPTIONAL_REF)
+    position = fields.Integer(required=True, strict=True)
+    hidden = fields.Boolean(required=True)
+    merged_into = fields.String(**OPTIONAL_REF)
+    deleted_at = _time(False)
+    created_at = _time()
+    updated_at = _time()
+
+
+class VoteSchema(Schema):
+    participant = fields.String(**REF)
+    target = fields.String(**REF)
+    area = fields.String(load_default=None, allow_none=True, validate=KEY)
+    phase = fields.String(required=True, validate=KEY)
+    dots = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+
+
+class PledgeSchema(Schema):
+    participant = fields.String(**REF)
+    group = fields.String(**REF)
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
+    organisation = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=160)
+    )
+    created_at = _time()
+
+
+class CardSchema(Schema):
+    ref = fields.String(**REF)
+    kind = fields.String(required=True, validate=validate.OneOf(sorted(CARD_SLOTS)))
+    slot = fields.String(required=True, validate=validate.Length(1, 24))
+    group = fields.String(**OPTIONAL_REF)
+    participant = fields.String(**OPTIONAL_REF)
+    text = fields.String(required=True, validate=validate.Length(1, CARD_MAX_LENGTH))
+    links = fields.List(
+        fields.String(validate=validate.Regexp(r"^[gnc][0-9]{1,7}$")), required=True
+    )
+    deleted_at = _time(False)
+    created_at = _time()
+
+
+class StepSchema(Schema):
+    phase_index = fields.Integer(required=True, strict=True, validate=validate.Range(0, 29))
+    at = _time()
+
+
+class WorkshopArchiveSchema(Schema):
+    fabrique = fields.Nested(HeaderSchema, required=True)
+    exported_at = _time()
+    workshop = fields.Nested(WorkshopFieldsSchema, required=True)
+    participants = fields.List(fields.Nested(ParticipantSchema), required=True)
+    groups = fields.List(fields.Nested(GroupSchema), required=True)
+    notes = fields.List(fields.Nested(NoteSchema), required=True)
+    votes = fields.List(fields.Nested(VoteSchema), required=True)
+    pledges = fields.List(fields.Nested(PledgeSchema), required=True)
+    cards = fields.List(fields.Nested(CardSchema), required=True)
+    timeline = fields.List(fields.Nested(StepSchema), required=True)

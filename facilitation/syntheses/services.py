@@ -1,0 +1,270 @@
+"""What a synthesis says about a workshop, as plain data that every export format renders:
+context, participation, notes by area and group, ranked results, cards, proposals,
+the timeline of phases and the licence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import distinct, func, select
+
+from ..accounts.models import User
+from ..cards.models import Card
+from ..coalitions import services as coalitions
+from ..database import utcnow
+from ..extensions import db
+from ..formats.kinds import CARD_SLOTS
+from ..groups.models import Group
+from ..notes.models import Note
+from ..participants.models import Participant
+from ..pledges.models import Pledge
+from ..realtime.models import Event
+from ..realtime.protocol import EventType
+from ..votes import services as votes
+from ..votes.models import Vote
+from ..workshops.codes import display_code
+from ..workshops.models import Workshop
+from ..workshops.services import format_of
+
+LICENCES = {
+    "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC-BY-4.0": ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+
+
+def licence() -> dict[str, str]:
+    """The licence syntheses are published under (SYNTHESIS_LICENCE, CC BY-SA 4.0 by default)."""
+    key = current_app.config.get("SYNTHESIS_LICENCE", "CC-BY-SA-4.0")
+    name, url = LICENCES.get(key, LICENCES["CC-BY-SA-4.0"])
+    return {"key": key, "name": name, "url": url}
+
+
+def build(workshop: Workshop) -> dict[str, Any]:
+    """Everything a coordinator sends the same day, in the workshop's language."""
+    fmt, locale = format_of(workshop), workshop.language
+    return {
+        "language": locale,
+        "workshop": _context(workshop, fmt.title.get(locale), fmt.question_label.get(locale)),
+        "participation": participation(workshop),
+        "areas": _areas(workshop, fmt, locale),
+        "results": votes.results(workshop),
+        "vote_totals": votes.totals(workshop),
+        "cards": _cards(workshop, locale),
+        "proposals": _proposals(workshop),
+        "timeline": timeline(workshop, fmt, locale),
+        "licence": licence(),
+        "generated_at": local(utcnow()).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _context(workshop: Workshop, format_title: str, question_label: str) -> dict[str, Any]:
+    facilitator = db.session.get(User, workshop.created_by_id) if workshop.created_by_id else None
+    return {
+        "title": workshop.title,
+        "question": workshop.question,
+        "question_label": question_label,
+        "format": format_title,
+        "format_key": workshop.format_key,
+        "date": local(workshop.created_at).date().isoformat(),
+        "created_at": workshop.created_at.isoformat(),
+        "ended_at": workshop.ended_at.isoformat() if workshop.ended_at else None,
+        "status": workshop.status,
+        "code": display_code(workshop.code),
+        "facilitator": facilitator.name if facilitator else None,
+        "anonymous": workshop.anonymous,
+    }
+
+
+def participation(workshop: Workshop) -> dict[str, int]:
+    """Head counts: joined, wrote, voted; notes and dots."""
+
+    def count(query: Any) -> int:
+        return db.session.scalar(query) or 0
+
+    live_notes = select(func.count(Note.id)).where(
+        Note.workshop_id == workshop.id, Note.deleted_at.is_(None), Note.merged_into_id.is_(None)
+    )
+    return {
+        "participants": count(
+            select(func.count(Participant.id)).where(Participant.workshop_id == workshop.id)
+        ),
+        "contributors": count(
+            select(func.count(distinct(Note.participant_id))).where(Note.workshop_id == workshop.id)
+        ),
+        "voters": count(
+            select(func.count(distinct(Vote.participant_id))).where(
+                Vote.workshop_id == workshop.id, Vote.dots > 0
+            )
+        ),
+        "notes": count(live_notes.where(Note.hidden.is_(False))),
+        "hidden_notes": count(live_notes.where(Note.hidden.is_(True))),
+        "merged_notes": count(
+            select(func.count(Note.id)).where(
+                Note.workshop_id == workshop.id, Note.merged_into_id.is_not(None)
+            )
+        ),
+        "dots": count(select(func.sum(Vote.dots)).where(Vote.workshop_id == workshop.id)),
+        "pledges": count(select(func.count(Pledge.id)).where(Pledge.workshop_id == workshop.id)),
+    }
+
+
+def _note(note: Note, nicknames: dict[int, str | None]) -> dict[str, Any]:
+    author = nicknames.get(note.participant_id or 0)
+    return {"id": note.id, "text": note.text, "dots": note.dots, "author": author}
+
+
+def _areas(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
+    """Visible notes by area, then by group (most dots first), then loose notes."""
+    notes = list(
+        db.session.scalars(
+            select(Note)
+            .where(
+                Note.workshop_id == workshop.id,
+                Note.deleted_at.is_(None),
+                Note.merged_into_id.is_(None),
+                Note.hidden.is_(False),
+            )
+            .order_by(Note.dots.desc(), Note.id)
+        )
+    )
+    groups = {
+        g.id: g
+        for g in db.session.scalars(
+            select(Group).where(Group.workshop_id == workshop.id, Group.deleted_at.is_(None))
+        )
+    }
+    nicknames = (
+        {}
+        if workshop.anonymous
+        else dict(
+            db.session.execute(
+                select(Participant.id, Participant.nickname).where(
+                    Participant.workshop_id == workshop.id
+                )
+            ).all()
+        )
+    )
+    by_area: dict[str, dict[int | None, list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for note in notes:
+        by_area[note.area][note.group_id if note.group_id in groups else None].append(
+            _note(note, nicknames)
+        )
+    return [_area(area, by_area.get(area.key, {}), groups, locale) for area in fmt.areas]
+
+
+def _area(
+    area: Any,
+    grouped: dict[int | None, list[dict[str, Any]]],
+    groups: dict[int, Group],
+    locale: str,
+) -> dict[str, Any]:
+    named = sorted(
+        (gid for gid in grouped if gid is not None),
+        key=lambda gid: (-groups[gid].dots, groups[gid].position, gid),
+    )
+    return {
+        "key": area.key,
+        "label": area.label.get(locale),
+        "groups": [
+            {
+                "id": gid,
+                "title": groups[gid].title,
+                "dots": groups[gid].dots,
+                "pledges": groups[gid].pledges,
+                "notes": grouped[gid],
+            }
+            for gid in named
+        ],
+        "loose": grouped.get(None, []),
+    }
+
+
+def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
+    cards = list(
+        db.session.scalars(
+            select(Card)
+            .where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
+            .order_by(Card.id)
+        )
+    )
+    titles = dict(
+        db.session.execute(
+            select(Group.id, Group.title).where(Group.workshop_id == workshop.id)
+        ).all()
+    )
+    result: dict[str, Any] = {}
+    for kind in ("strategy", "roadmap"):
+        slots = [
+            {
+                "key": s.key,
+                "label": s.label.get(locale),
+                "cards": [c.text for c in cards if c.kind == kind and c.slot == s.key],
+            }
+            for s in CARD_SLOTS[kind]
+        ]
+        result[kind] = slots if any(slot["cards"] for slot in slots) else []
+    canvases = []
+    for group_id in dict.fromkeys(c.group_id for c in cards if c.kind == "canvas"):
+        fields = [
+            {
+                "key": s.key,
+                "label": s.label.get(locale),
+                "cards": [c.text for c in cards if c.group_id == group_id and c.slot == s.key],
+            }
+            for s in CARD_SLOTS["canvas"]
+        ]
+        canvases.append({"group": titles.get(group_id, ""), "fields": fields})
+    result["canvas"] = canvases
+    return result
+
+
+def _proposals(workshop: Workshop) -> list[dict[str, Any]]:
+    found = []
+    for proposal in coalitions.proposals_of(workshop.id):
+        coalition = coalitions.get(proposal["id"])
+        found.append(
+            {
+                **proposal,
+                "impact": coalition.impact,
+                "members": [
+                    {"name": m.name, "organisation": m.organisation}
+                    for m in coalitions.members(coalition)
+                ],
+            }
+        )
+    return found
+
+
+def phase_changes(workshop: Workshop) -> list[tuple[datetime, int]]:
+    """Every phase change in the event log: when, and to which phase."""
+    rows = db.session.execute(
+        select(Event.created_at, Event.data)
+        .where(Event.workshop_id == workshop.id, Event.type == EventType.PHASE_CHANGED.value)
+        .order_by(Event.seq)
+    ).all()
+    return [(at, data["phase_index"]) for at, data in rows]
+
+
+def timeline(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
+    """When each phase began: the start, then every phase change."""
+    steps = [(workshop.created_at, 0), *phase_changes(workshop)]
+    return [
+        {
+            "at": local(at).strftime("%Y-%m-%d %H:%M"),
+            "phase": fmt.phase_at(index).label.get(locale),
+            "index": index,
+        }
+        for at, index in steps
+    ]
+
+
+def local(moment: datetime) -> datetime:
+    """A moment on the instance's clock (TIMEZONE, Europe/Paris by default)."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))

@@ -1,0 +1,66 @@
+"""Downloading a workshop's synthesis and exports; importing a JSON archive."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..database import unit_of_work
+from ..errors import InvalidInput
+from ..workshops.services import workshop_for_reader
+from . import jsonio
+from .exports import EXPORTS
+from .text import markdown_text
+
+blueprint = Blueprint("syntheses", __name__)
+blueprint.add_app_template_filter(markdown_text, "md")
+MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+
+
+def filename(title: str, extension: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()[:60] or "atelier"
+    return f"{slug}.{extension}"
+
+
+@blueprint.get("/workshops/<int:workshop_id>/export.<path:kind>")
+@login_required
+def export(workshop_id: int, kind: str) -> Response:
+    """A synthesis or export, for those who run the workshop and for coordinators."""
+    workshop = workshop_for_reader(current_user, workshop_id)
+    chosen = EXPORTS.get(kind)
+    if chosen is None:
+        abort(404)
+    body = chosen.make(workshop)
+    inline = kind in ("html", "pdf") and "download" not in request.args
+    disposition = "inline" if inline else "attachment"
+    response = Response(body, mimetype=chosen.mimetype)
+    name = filename(workshop.title, chosen.extension)
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@blueprint.post("/workshops/import")
+@login_required
+def import_archive() -> BaseResponse:
+    """A JSON export becomes a new workshop here (archives, moving between instances)."""
+    upload = request.files.get("archive")
+    if upload is None:
+        raise InvalidInput(fields={"archive": [_("Choose a JSON export file.")]})
+    raw = upload.read(MAX_ARCHIVE_BYTES + 1)
+    if len(raw) > MAX_ARCHIVE_BYTES:
+        raise InvalidInput(fields={"archive": [_("The file is too large.")]})
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(fields={"archive": [_("This is not a JSON export.")]}) from error
+    with unit_of_work():
+        workshop = jsonio.import_workshop(current_user, data)
+    return redirect(url_for("workshops.control", workshop_id=workshop.id))
