@@ -71,12 +71,14 @@ def register_formats(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
+    from .coalitions.views import blueprint as coalitions
+    from .dashboard.views import blueprint as dashboard
     from .health import blueprint as health
     from .participants.views import blueprint as participants
     from .syntheses.views import blueprint as syntheses
     from .workshops.views import blueprint as workshops
 
-    for blueprint in (accounts, health, participants, syntheses, workshops):
+    for blueprint in (accounts, coalitions, dashboard, health, participants, syntheses, workshops):
         app.register_blueprint(blueprint)
 
 

@@ -1,9 +1,10 @@
-"""Command-line tools: ``flask --app wsgi <command>`` (or the ``fabrique`` script)."""
+"""Command-line tools: ``flask --app wsgi <command>``."""
 
 from __future__ import annotations
 
 import secrets
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -11,15 +12,20 @@ from flask import Flask, current_app
 
 from .accounts import services as accounts
 from .accounts.models import Role
+from .coalitions import services as coalitions
+from .database import unit_of_work
 from .errors import FabriqueError
 from .extensions import db
 from .formats import FormatError, load_formats
+
+RESET_REGISTRY = Path(__file__).parent / "coalitions" / "reset_2020.toml"
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_account)
     app.cli.add_command(ensure_admin)
     app.cli.add_command(check_formats)
+    app.cli.add_command(load_reset_coalitions)
 
 
 @click.command("create-account")
@@ -64,3 +70,16 @@ def check_formats(directory: Path | None) -> None:
         sys.exit(1)
     for key, fmt in registry.items():
         click.echo(f"ok  {key}: {len(fmt.areas)} areas, {len(fmt.phases)} phases")
+
+
+@click.command("load-reset-coalitions")
+@click.option("--as", "email", required=True, help="The account recorded as their author.")
+def load_reset_coalitions(email: str) -> None:
+    """Load the sixteen first #Reset coalitions as a starting registry (idempotent)."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account {email}.")
+    registry = tomllib.loads(RESET_REGISTRY.read_text(encoding="utf-8"))
+    with unit_of_work():
+        added = coalitions.load_registry(user, registry)
+    click.echo(f"{len(added)} coalitions added ({len(registry['coalitions'])} in the registry).")

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .models import Role
+
 
 class LoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(1, 254))
     password = fields.String(required=True, validate=validate.Length(1, 200))
     next = fields.String(load_default="")
     csrf_token = fields.String(load_default="")
+
+
+class NewAccountSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(1, 120))
+    role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    password = fields.String(required=True, validate=validate.Length(10, 200))

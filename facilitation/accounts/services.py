@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ..errors import Conflict, InvalidInput
+from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from .models import Role, User
 
@@ -52,3 +52,18 @@ def authenticate(email: str, password: str) -> User | None:
 
 def has_accounts() -> bool:
     return db.session.scalar(select(func.count(User.id))) > 0
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def set_active(admin: User, user_id: int, active: bool) -> User:
+    """Suspend or restore an account (an admin cannot suspend themself)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    if user.id == admin.id and not active:
+        raise Conflict(_l("You cannot suspend your own account."))
+    user.active = active
+    return user

@@ -1,23 +1,27 @@
-"""Sign in and out."""
+"""Sign in and out; the admin's account management."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response
 
+from ..database import unit_of_work
+from ..errors import Forbidden
 from ..extensions import db
 from . import services
-from .schemas import LoginSchema
+from .models import Role, User
+from .schemas import LoginSchema, NewAccountSchema
 
 blueprint = Blueprint("accounts", __name__)
 
 
-def _safe_next(target: str) -> str:
+def _safe_next(target: str, user: User) -> str:
     if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("workshops.index")
+    return url_for("dashboard.index" if user.role == Role.COORDINATOR else "workshops.index")
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -35,7 +39,7 @@ def login():  # type: ignore[no-untyped-def]
         return page, 401
     login_user(user, remember=True)
     db.session.commit()
-    return redirect(_safe_next(form["next"]))
+    return redirect(_safe_next(form["next"], user))
 
 
 @blueprint.route("/logout", methods=["POST"])
@@ -43,3 +47,38 @@ def login():  # type: ignore[no-untyped-def]
 def logout():  # type: ignore[no-untyped-def]
     logout_user()
     return redirect(url_for("participants.home"))
+
+
+def _require_admin() -> None:
+    if current_user.role != Role.ADMIN:
+        raise Forbidden()
+
+
+@blueprint.get("/accounts/")
+@login_required
+def manage() -> str:
+    """Admins see every staff account and create new ones."""
+    _require_admin()
+    return render_template("accounts/manage.html", users=services.all_users(), roles=list(Role))
+
+
+@blueprint.post("/accounts/")
+@login_required
+def create() -> Response:
+    _require_admin()
+    form = NewAccountSchema().load(
+        {key: request.form.get(key, "") for key in ("email", "name", "role", "password")}
+    )
+    with unit_of_work():
+        user = services.create_user(form["email"], form["name"], form["password"], form["role"])
+    flash(_("Account created for %(email)s.", email=user.email), "ok")
+    return redirect(url_for(".manage"))
+
+
+@blueprint.post("/accounts/<int:user_id>/active")
+@login_required
+def set_active(user_id: int) -> Response:
+    _require_admin()
+    with unit_of_work():
+        services.set_active(current_user, user_id, request.form.get("active") == "1")
+    return redirect(url_for(".manage"))

@@ -3,6 +3,7 @@ joined by members, followed in a pipeline across workshops."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -290,3 +291,28 @@ def search(status: str | None, theme: str | None, quality: str | None) -> list[C
 def themes() -> list[str]:
     seen = {theme for themes in db.session.scalars(select(Coalition.themes)) for theme in themes}
     return sorted(seen, key=str.casefold)
+
+
+def load_registry(user: User, registry: dict[str, Any]) -> list[Coalition]:
+    """Add a registry's coalitions (such as #Reset's first sixteen), skipping numbers
+    already present, so loading twice changes nothing."""
+    existing = set(
+        db.session.scalars(select(Coalition.number).where(Coalition.number.is_not(None)))
+    )
+    impact_date = date(registry["impact_year"], 12, 31)
+    added = []
+    for entry in registry["coalitions"]:
+        if entry["number"] in existing:
+            continue
+        coalition = create(
+            user,
+            {
+                "title": entry["title"],
+                "themes": entry["themes"],
+                "impact_date": impact_date,
+                "status": Status.PROPOSED,
+            },
+        )
+        coalition.number, coalition.source_note = entry["number"], registry["source"]
+        added.append(coalition)
+    return added

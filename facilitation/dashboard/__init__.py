@@ -1,0 +1,1 @@
+"""The coordinator's dashboard: every workshop and its outcome, and the coalition pipeline."""

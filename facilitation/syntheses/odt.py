@@ -1,0 +1,502 @@
+"""The synthesis as an OpenDocument text (ODT), written with odfdo; and the outline of
+the synthesis that both word-processor formats (ODT here, DOCX in docx.py) write.
+
+The outline follows templates/syntheses/synthesis.html section by section, with the same
+English msgids translated in the workshop's language, so one translation serves every
+format. User text only ever goes into text runs: markup in it stays literal text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from odfdo import (
+    Cell,
+    Column,
+    Document,
+    Element,
+    Frame,
+    Header,
+    HeaderRows,
+    Link,
+    List,
+    ListItem,
+    Paragraph,
+    Row,
+    Span,
+    Table,
+)
+
+from ..workshops.models import Workshop
+from . import chart, services
+
+# --- The outline: what a synthesis says, as blocks a word processor lays out ---------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in a paragraph: plain, bold, italic, grey, or a link."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    muted: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 the title, 2 a section, 3 an area or slot, 4 a group
+    text: str
+    aside: str = ""  # a dot count or a status, after the heading's text
+
+
+@dataclass(frozen=True)
+class Para:
+    runs: tuple[Run, ...]
+    kind: str = "body"  # body, eyebrow, meta, empty, licence
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[tuple[Run, ...], ...]
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Head counts side by side: (label, value)."""
+
+    items: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table with a header row repeated on each page; widths are relative."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes
+    width_px: int
+    height_px: int
+    name: str
+    description: str
+
+
+Block = Heading | Para | Bullets | Figures | Grid | Picture
+
+
+@dataclass
+class Outline:
+    title: str
+    language: str  # "fr-FR", "en-GB"
+    subject: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+
+LANGUAGE_TAGS = {"fr": "fr-FR", "en": "en-GB"}
+# Characters XML 1.0 cannot hold (a hand-made archive could bring them in).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> str:
+    return NOT_XML.sub("", str(value if value is not None else ""))
+
+
+def outline(workshop: Workshop) -> Outline:
+    """The synthesis of a workshop as blocks, in the workshop's language."""
+    s = services.build(workshop)
+    with force_locale(workshop.language):
+        return _outline(s)
+
+
+def _outline(s: dict[str, Any]) -> Outline:
+    w = s["workshop"]
+    doc = Outline(
+        title=w["title"],
+        language=LANGUAGE_TAGS.get(s["language"], s["language"]),
+        subject=f"{_('Workshop synthesis')} · {w['format']}",
+    )
+    doc.add(
+        Para((Run(f"{_('Workshop synthesis')} · {w['format']}"),), "eyebrow"),
+        Heading(1, w["title"]),
+    )
+    if w["question"]:
+        doc.add(Para((Run(w["question_label"], bold=True), Run(f" — {w['question']}"))))
+    meta = f"{_('Date')} : {w['date']}"
+    if w["facilitator"]:
+        meta += f" · {_('Facilitation')} : {w['facilitator']}"
+    doc.add(Para((Run(meta),), "meta"))
+    _participation(doc, s["participation"])
+    if s["results"]:
+        _results(doc, s["results"])
+    _areas(doc, s["areas"])
+    _cards(doc, s["cards"])
+    _proposals(doc, s["proposals"])
+    doc.add(
+        Heading(2, _("Timeline")),
+        Bullets(
+            tuple(
+                (Run(step["at"].replace("T", " "), muted=True), Run(f" {step['phase']}"))
+                for step in s["timeline"]
+            ),
+            numbered=True,
+        ),
+    )
+    licence = s["licence"]
+    doc.add(
+        Para(
+            (
+                Run(f"{_('This synthesis is published under the licence')} "),
+                Run(licence["name"], url=licence["url"]),
+                Run(f". {_('Made with Fabrique.')}"),
+            ),
+            "licence",
+        )
+    )
+    return doc
+
+
+def _participation(doc: Outline, p: dict[str, int]) -> None:
+    figures = [
+        (_("Participants"), p["participants"]),
+        (_("Contributors"), p["contributors"]),
+        (_("Notes"), p["notes"]),
+        (_("Voters"), p["voters"]),
+        (_("Dots"), p["dots"]),
+    ]
+    if p["pledges"]:
+        figures.append((_("Pledges"), p["pledges"]))
+    doc.add(Heading(2, _("Participation")), Figures(tuple(figures)))
+
+
+def _results(doc: Outline, results: list[dict[str, Any]]) -> None:
+    doc.add(Heading(2, _("Vote results")))
+    png = chart.ranked_bars(results)
+    if png:
+        shown = min(len(results), chart.TOP)
+        doc.add(Picture(png, chart.WIDTH, chart.height(shown), "chart", _("Vote results")))
+    rows = tuple((chart.rank_label(r), str(r["label"]), str(r["dots"])) for r in results)
+    doc.add(Grid("results", (_("Rank"), _("Item"), _("Dots")), rows, (2, 13, 2)))
+
+
+def _note(note: dict[str, Any]) -> tuple[Run, ...]:
+    runs = [Run(note["text"])]
+    if note["author"]:
+        runs.append(Run(f" — {note['author']}", italic=True))
+    if note["dots"]:
+        runs.append(Run(f" ({note['dots']})", bold=True))
+    return tuple(runs)
+
+
+def _areas(doc: Outline, areas: list[dict[str, Any]]) -> None:
+    doc.add(Heading(2, _("Notes by area")))
+    for area in areas:
+        doc.add(Heading(3, area["label"]))
+        for group in area["groups"]:
+            aside = f"{group['dots']} {_('dots')}" if group["dots"] else ""
+            doc.add(
+                Heading(4, group["title"] or _("Untitled group"), aside),
+                Bullets(tuple(_note(note) for note in group["notes"])),
+            )
+        if area["loose"]:
+            if area["groups"]:
+                doc.add(Heading(4, _("Other notes")))
+            doc.add(Bullets(tuple(_note(note) for note in area["loose"])))
+        if not area["groups"] and not area["loose"]:
+            doc.add(Para((Run(_("No notes.")),), "empty"))
+
+
+def _slot(doc: Outline, label: str, cards: list[str]) -> None:
+    doc.add(Heading(3, label))
+    if cards:
+        doc.add(Bullets(tuple((Run(text),) for text in cards)))
+    else:
+        doc.add(Para((Run("—"),), "empty"))
+
+
+def _cards(doc: Outline, cards: dict[str, Any]) -> None:
+    for kind, title in (("strategy", _("Strategies")), ("roadmap", _("Roadmap"))):
+        if cards[kind]:
+            doc.add(Heading(2, title))
+            for slot in cards[kind]:
+                _slot(doc, slot["label"], slot["cards"])
+    for canvas in cards["canvas"]:
+        doc.add(Heading(2, f"{_('Coalition canvas')} — {canvas['group']}"))
+        for item in canvas["fields"]:
+            _slot(doc, item["label"], item["cards"])
+
+
+def _proposals(doc: Outline, proposals: list[dict[str, Any]]) -> None:
+    if not proposals:
+        return
+    doc.add(Heading(2, _("Proposals")))
+    for p in proposals:
+        doc.add(Heading(3, p["title"], p["status"]))
+        if p["impact"]:
+            doc.add(Para((Run(p["impact"]),)))
+        runs = [Run(f"{len(p['members'])} {_('members')}")]
+        for index, m in enumerate(p["members"]):
+            runs.append(Run(" : " if index == 0 else ", "))
+            runs.append(Run(m["name"] or _("anonymous"), bold=True))
+            if m["organisation"]:
+                runs.append(Run(f" ({m['organisation']})"))
+        doc.add(Para(tuple(runs)))
+
+
+# --- ODT -------------------------------------------------------------------------------
+
+TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins
+GREY = "#4a5360"
+LINE = "0.5pt solid #d5d2ca"
+
+STYLES = f"""
+<style:style style:name="Fabrique_Body" style:display-name="Fabrique Body"
+    style:family="paragraph" style:parent-style-name="Text_20_body">
+  <style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0.18cm"/>
+  <style:text-properties style:font-name="Liberation Sans" fo:font-size="10.5pt"/>
+</style:style>
+<style:style style:name="Fabrique_Eyebrow" style:display-name="Fabrique Eyebrow"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:text-properties fo:font-size="9pt" fo:color="{GREY}" fo:text-transform="uppercase"
+      fo:letter-spacing="0.03cm"/>
+</style:style>
+<style:style style:name="Fabrique_Meta" style:display-name="Fabrique Meta"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-bottom="0.4cm" fo:padding-bottom="0.25cm"
+      fo:border-bottom="2.5pt solid #ffd84d"/>
+  <style:text-properties fo:color="{GREY}"/>
+</style:style>
+<style:style style:name="Fabrique_Empty" style:display-name="Fabrique Empty"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:text-properties fo:color="{GREY}"/>
+</style:style>
+<style:style style:name="Fabrique_Licence" style:display-name="Fabrique Licence"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-top="0.8cm" fo:padding-top="0.2cm"
+      fo:border-top="{LINE}"/>
+  <style:text-properties fo:font-size="9pt" fo:color="{GREY}"/>
+</style:style>
+<style:style style:name="Fabrique_List" style:display-name="Fabrique List"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-bottom="0.08cm"/>
+</style:style>
+<style:style style:name="Fabrique_Figure_Label" style:display-name="Fabrique Figure Label"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-bottom="0cm"/>
+  <style:text-properties fo:font-size="9pt" fo:color="{GREY}"/>
+</style:style>
+<style:style style:name="Fabrique_Figure_Value" style:display-name="Fabrique Figure Value"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:text-properties fo:font-size="16pt" fo:font-weight="bold"/>
+</style:style>
+<style:style style:name="Fabrique_Table_Heading" style:display-name="Fabrique Table Heading"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-bottom="0cm"/>
+  <style:text-properties fo:font-size="9.5pt" fo:font-weight="bold"/>
+</style:style>
+<style:style style:name="Fabrique_Table_Contents" style:display-name="Fabrique Table Contents"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-bottom="0cm"/>
+  <style:text-properties fo:font-size="9.5pt"/>
+</style:style>
+<style:style style:name="Fabrique_Picture" style:display-name="Fabrique Picture"
+    style:family="paragraph" style:parent-style-name="Fabrique_Body">
+  <style:paragraph-properties fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"/>
+</style:style>
+<style:style style:name="Fabrique_Strong" style:display-name="Fabrique Strong"
+    style:family="text">
+  <style:text-properties fo:font-weight="bold"/>
+</style:style>
+<style:style style:name="Fabrique_Emphasis" style:display-name="Fabrique Emphasis"
+    style:family="text">
+  <style:text-properties fo:font-style="italic"/>
+</style:style>
+<style:style style:name="Fabrique_Muted" style:display-name="Fabrique Muted"
+    style:family="text">
+  <style:text-properties fo:color="{GREY}" fo:font-weight="normal" fo:font-size="80%"/>
+</style:style>
+"""
+
+AUTOMATIC = f"""
+<style:style style:name="Fabrique_Table" style:family="table">
+  <style:table-properties style:width="{TEXT_WIDTH_CM}cm" table:align="margins"
+      fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"/>
+</style:style>
+<style:style style:name="Fabrique_Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.07cm" fo:border-bottom="{LINE}"
+      fo:border-top="none" fo:border-left="none" fo:border-right="none"/>
+</style:style>
+<style:style style:name="Fabrique_Header_Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.07cm" fo:border-bottom="1pt solid #1b1f24"
+      fo:border-top="none" fo:border-left="none" fo:border-right="none"/>
+</style:style>
+<style:style style:name="Fabrique_Figure_Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.05cm" fo:border="none"/>
+</style:style>
+<style:style style:name="Fabrique_Picture_Frame" style:family="graphic">
+  <style:graphic-properties style:wrap="none" style:vertical-pos="top"
+      style:vertical-rel="baseline" style:horizontal-pos="center"
+      style:horizontal-rel="paragraph"/>
+</style:style>
+"""
+
+
+def _styles(document: Document) -> None:
+    for xml in re.findall(r"<style:style .*?</style:style>", STYLES, re.S):
+        document.insert_style(Element.from_tag(xml), automatic=False)
+    for xml in re.findall(r"<style:style .*?</style:style>", AUTOMATIC, re.S):
+        document.insert_style(Element.from_tag(xml), automatic=True)
+
+
+def _column_style(document: Document, name: str, width_cm: float) -> str:
+    xml = (
+        f'<style:style style:name="{name}" style:family="table-column">'
+        f'<style:table-column-properties style:column-width="{width_cm:.2f}cm"/>'
+        "</style:style>"
+    )
+    document.insert_style(Element.from_tag(xml), automatic=True)
+    return name
+
+
+def _paragraph(runs: tuple[Run, ...], style: str) -> Paragraph:
+    paragraph = Paragraph("", style=style)
+    for run in runs:
+        text = xml_text(run.text)
+        if run.url:
+            paragraph.append(Link(run.url, text=text))
+            continue
+        span_style = (
+            "Fabrique_Strong"
+            if run.bold
+            else "Fabrique_Emphasis"
+            if run.italic
+            else "Fabrique_Muted"
+            if run.muted
+            else None
+        )
+        if span_style:
+            paragraph.append(Span(text, style=span_style))
+        else:
+            paragraph.append(Span(text))
+    return paragraph
+
+
+def _cell(text: str, paragraph_style: str, cell_style: str) -> Cell:
+    cell = Cell(style=cell_style)
+    cell.append(Paragraph(xml_text(text), style=paragraph_style))
+    return cell
+
+
+def _grid(document: Document, grid: Grid) -> Table:
+    table = Table(name=grid.name.capitalize(), style="Fabrique_Table")
+    total = sum(grid.widths)
+    for index, share in enumerate(grid.widths):
+        width = TEXT_WIDTH_CM * share / total
+        table.append(Column(style=_column_style(document, f"{grid.name}_col{index}", width)))
+    header = HeaderRows()
+    row = Row()
+    for title in grid.header:
+        row.append(_cell(title, "Fabrique_Table_Heading", "Fabrique_Header_Cell"))
+    header.append(row)
+    table.append(header)
+    for values in grid.rows:
+        row = Row()
+        for value in values:
+            row.append(_cell(value, "Fabrique_Table_Contents", "Fabrique_Cell"))
+        table.append(row)
+    return table
+
+
+def _figures(document: Document, figures: Figures) -> Table:
+    table = Table(name="Participation", style="Fabrique_Table")
+    width = TEXT_WIDTH_CM / len(figures.items)
+    style = _column_style(document, "participation_col", width)
+    table.append(Column(style=style, repeated=len(figures.items)))
+    labels, values = Row(), Row()
+    for label, value in figures.items:
+        labels.append(_cell(label, "Fabrique_Figure_Label", "Fabrique_Figure_Cell"))
+        values.append(_cell(str(value), "Fabrique_Figure_Value", "Fabrique_Figure_Cell"))
+    table.append(labels)
+    table.append(values)
+    return table
+
+
+def _picture(document: Document, picture: Picture) -> Paragraph:
+    uri = document.add_file(io.BytesIO(picture.png))
+    width = TEXT_WIDTH_CM
+    height = width * picture.height_px / picture.width_px
+    frame = Frame.image_frame(
+        uri,
+        name=picture.name,
+        style="Fabrique_Picture_Frame",
+        size=(f"{width:.2f}cm", f"{height:.2f}cm"),
+        anchor_type="as-char",
+    )
+    frame.svg_title = xml_text(picture.description)
+    paragraph = Paragraph("", style="Fabrique_Picture")
+    paragraph.append(frame)
+    return paragraph
+
+
+def _bullets(bullets: Bullets) -> List:
+    items = List(style="Numbering_20_1" if bullets.numbered else "List_20_1")
+    for runs in bullets.items:
+        item = ListItem()
+        item.append(_paragraph(runs, "Fabrique_List"))
+        items.append(item)
+    return items
+
+
+def _heading(heading: Heading) -> Header:
+    element = Header(heading.level, style=f"Heading_20_{heading.level}")
+    element.append(Span(xml_text(heading.text)))
+    if heading.aside:
+        element.append(Span(xml_text(f" — {heading.aside}"), style="Fabrique_Muted"))
+    return element
+
+
+def write(doc: Outline) -> bytes:
+    document = Document("text")
+    document.body.clear()
+    _styles(document)
+    document.set_language(doc.language)
+    document.meta.title = xml_text(doc.title)
+    document.meta.subject = xml_text(doc.subject)
+    body = document.body
+    styles = {"body": "Fabrique_Body", "eyebrow": "Fabrique_Eyebrow", "meta": "Fabrique_Meta"}
+    styles |= {"empty": "Fabrique_Empty", "licence": "Fabrique_Licence"}
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            body.append(_heading(block))
+        elif isinstance(block, Para):
+            body.append(_paragraph(block.runs, styles[block.kind]))
+        elif isinstance(block, Bullets):
+            body.append(_bullets(block))
+        elif isinstance(block, Figures):
+            body.append(_figures(document, block))
+        elif isinstance(block, Grid):
+            body.append(_grid(document, block))
+        else:
+            body.append(_picture(document, block))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def odt(workshop: Workshop) -> bytes:
+    return write(outline(workshop))
