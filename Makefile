@@ -42,6 +42,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/socket.io
 	cp node_modules/socket.io-client/dist/socket.io.esm.min.js* $(VENDOR)/socket.io/
+	mkdir -p $(VENDOR)/sortablejs $(VENDOR)/axe-core
+	cp node_modules/sortablejs/modular/sortable.esm.js node_modules/sortablejs/LICENSE $(VENDOR)/sortablejs/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
 	touch $@
 
 translations: $(MO)

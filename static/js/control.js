@@ -1,44 +1,320 @@
-// The facilitator's control page: phases, presence, the notes as they arrive.
-import { h, replace, readConfig, t, localized } from "./dom.js";
+// The facilitator's control page, keyboard first: phases, timer, the board's lock, the
+// results and the spotlight, moderation and grouping (control/notes.js), the live vote,
+// the coalition canvas, cards. Every change goes through live.send; refusals are read
+// out in an assertive live region.
+import { h, replace, readConfig, t, plural, localized } from "./dom.js";
 import { Live } from "./live.js";
+import {
+  CARD_KIND, currentPhase, timerView, votingPhase, ranking, rankLabel, slotsOf, dotsOf, targetOf,
+} from "./board/common.js";
+import { NotesPanel, excerpt } from "./control/notes.js";
 
 const config = readConfig();
 const live = new Live(config).start();
 const $ = (id) => document.getElementById(id);
+const RULES_KEY = `fabrique.voterules.${config.code}`;
 
-function renderPhases(state) {
-  const items = state.format.phases.map((phase, index) =>
-    h("li", { class: index === state.workshop.phase_index ? "current" : "", "aria-current": index === state.workshop.phase_index ? "step" : null },
-      h("button", { type: "button", class: "link", onclick: () => move(index) }, localized(phase.label))));
-  replace($("control-phases"), items);
-  $("phase-previous").disabled = state.workshop.phase_index === 0;
-  $("phase-next").disabled = state.workshop.phase_index >= state.format.phases.length - 1;
+// ---- Commands and their refusals -------------------------------------------------------
+
+function send(name, payload = {}) {
+  const { result } = live.send(name, payload);
+  result.catch((ack) => showError(ack?.error));
+  return result;
 }
 
-function renderNotes(state) {
-  const notes = [...state.notes.values()].sort((a, b) => b.id - a.id);
-  $("control-count").textContent = notes.length;
-  const areas = new Map(state.format.areas.map((a) => [a.key, a]));
-  replace($("control-notes"), notes.length ? notes.map((note) =>
-    h("article", { class: `control-note${note.hidden ? " hidden-note" : ""}`, style: { "--area": areas.get(note.area)?.color } },
-      h("p", {}, note.text),
-      h("footer", {}, localized(areas.get(note.area)?.label), note.author ? ` · ${note.author}` : ""))) : h("p", {}, t("no_notes")));
+function showError(error) {
+  if (!error) return;
+  const fields = Object.values(error.fields || {}).flat();
+  const text = [error.message, ...fields].filter(Boolean).join(" ");
+  const box = $("control-feedback");
+  const item = h("p", { class: "feedback-item" },
+    h("span", {}, text || t("failed")),
+    h("button", { type: "button", class: "small", onclick: () => { item.remove(); $("phase-next").focus(); } }, t("dismiss")));
+  box.append(item);
+  while (box.children.length > 3) box.firstElementChild.remove();
+}
+
+function announce(text) {
+  const status = $("control-status");
+  status.textContent = "";
+  setTimeout(() => { status.textContent = text; }, 50);
+}
+
+// ---- Rendering, keeping the focus where it was ----------------------------------------
+
+const notesPanel = new NotesPanel(live, send);
+const signatures = new Map();
+
+// Run a section's render only when what it shows has changed.
+function section(name, signature, render) {
+  const key = JSON.stringify(signature);
+  if (signatures.get(name) === key) return;
+  signatures.set(name, key);
+  render();
 }
 
 function render(state) {
   if (!state.workshop) return;
+  const focusKey = document.activeElement?.dataset?.key || document.activeElement?.id;
+  const focused = document.activeElement;
   $("control-presence").textContent = state.participants;
+  $("control-count").textContent = [...state.notes.values()].length;
   renderPhases(state);
-  renderNotes(state);
+  renderBoardControls(state);
+  renderVoting(state);
+  renderCanvas(state);
+  renderCards(state);
+  renderGroupForm(state);
+  notesPanel.render(state);
+  renderTimer();
+  // An element that was moved or redrawn loses the focus: give it back to its twin.
+  if (focusKey && document.activeElement !== focused && (!document.activeElement || document.activeElement === document.body)) {
+    const again = document.querySelector(`[data-key="${CSS.escape(focusKey)}"]`) || document.getElementById(focusKey);
+    again?.focus();
+  }
 }
 
+function renderPhases(state) {
+  const index = state.workshop.phase_index;
+  section("phases", [index, state.format.phases.length], () => {
+    const items = state.format.phases.map((phase, i) =>
+      h("li", { class: i === index ? "current" : "" },
+        h("button", { type: "button", class: "link", "aria-current": i === index ? "step" : null, dataset: { key: `phase-${i}` }, onclick: () => move(i) },
+          localized(phase.label))));
+    replace($("control-phases"), items);
+    const phase = currentPhase(state);
+    $("phase-instructions").textContent = localized(phase.instructions);
+    $("phase-previous").disabled = index === 0;
+    $("phase-next").disabled = index >= state.format.phases.length - 1;
+    if (phase.duration_minutes) $("timer-minutes").value = phase.duration_minutes;
+  });
+}
+
+function renderBoardControls(state) {
+  const w = state.workshop;
+  const lock = $("lock-toggle");
+  lock.textContent = w.locked ? t("unlock_board") : t("lock_board");
+  lock.setAttribute("aria-pressed", String(w.locked));
+  $("lock-status").textContent = w.locked ? t("locked_status") : t("unlocked_status");
+  const results = $("results-toggle");
+  results.textContent = w.results_revealed ? t("hide_results") : t("reveal_results");
+  results.setAttribute("aria-pressed", String(w.results_revealed));
+  const spotlight = w.spotlight ? targetOf(state, w.spotlight) : null;
+  $("spotlight-status").textContent = spotlight ? t("spotlight_on", { what: excerpt(spotlight.label || t("untitled_group"), 60) }) : t("spotlight_none");
+  $("spotlight-clear").hidden = !w.spotlight;
+  const ended = w.status === "ended";
+  $("end-workshop").disabled = ended;
+  $("ended-status").hidden = !ended;
+}
+
+function renderTimer() {
+  const state = live.state;
+  if (!state.workshop) return;
+  const view = timerView(state.workshop, live.serverNow());
+  const display = $("timer-display");
+  const text = view ? `${view.text}${view.state === "paused" ? ` · ${t("timer_paused")}` : view.state === "over" ? ` · ${t("time_up")}` : ""}` : t("timer_none");
+  if (display.textContent !== text) display.textContent = text;
+  display.dataset.state = view?.state || "none";
+  const toggle = $("timer-toggle");
+  const label = view?.state === "paused" ? t("timer_resume") : t("timer_pause");
+  if (toggle.textContent !== label) toggle.textContent = label;
+  toggle.disabled = !view || view.state === "over";
+  $("timer-stop").disabled = !view;
+}
+
+function renderVoting(state) {
+  const phase = currentPhase(state);
+  const voting = votingPhase(state);
+  const panel = $("vote-panel");
+  const total = state.tallies?.total || 0;
+  panel.hidden = !(phase.vote || total);
+  if (panel.hidden) return;
+  $("vote-progress").textContent = `${plural("dots_cast", total)} ${plural("by_voters", state.tallies?.voters || 0)}`;
+  const stored = JSON.parse(localStorage.getItem(RULES_KEY) || "null");
+  const rules = { ...(voting?.vote || {}), ...(stored || {}) };
+  section("vote-rules", [rules.budget, rules.max_per_item, rules.per_area], () => {
+    if (!rules.budget) return;
+    $("vote-budget").value = rules.budget;
+    $("vote-max").value = rules.max_per_item;
+    $("vote-rules-current").textContent = t(rules.per_area ? "rules_now_per_area" : "rules_now", { budget: rules.budget, max: rules.max_per_item });
+  });
+  const ranked = ranking({ ...state, workshop: { ...state.workshop, results_revealed: false } });
+  section("tallies", [ranked.map((r) => [r.target, r.dots, r.label]), state.format.areas.length], () => {
+    const areas = new Map(state.format.areas.map((area) => [area.key, area]));
+    replace($("tallies"), ranked.length ? ranked.map((result) =>
+      h("li", { style: { "--area": areas.get(result.area)?.color || "#ffd84d" } },
+        h("span", { class: "tally-rank" }, rankLabel(result)),
+        h("span", { class: "tally-label" }, result.label || t("untitled_group")),
+        h("span", { class: "tally-dots" }, plural("dots", result.dots)))) : h("li", { class: "hint" }, t("no_votes")));
+  });
+}
+
+function hasKind(state, kind) {
+  return state.format.phases.some((phase) => phase.kind === kind || phase.allows.includes(kind));
+}
+
+function renderCanvas(state) {
+  const panel = $("canvas-panel");
+  panel.hidden = !hasKind(state, "canvas") || !state.groups.size;
+  if (panel.hidden) return;
+  const groups = [...state.groups.values()].sort((a, b) =>
+    dotsOf(state, `group:${b.id}`) - dotsOf(state, `group:${a.id}`) || (b.pledges || 0) - (a.pledges || 0) || a.position - b.position);
+  const chosen = new Set(state.canvasGroups || []);
+  section("canvas", [groups.map((g) => [g.id, g.title, g.pledges, dotsOf(state, `group:${g.id}`)]), [...chosen]], () => {
+    replace($("canvas-choices"), groups.map((group) => {
+      const id = `canvas-group-${group.id}`;
+      const facts = [plural("dots", dotsOf(state, `group:${group.id}`)), plural("pledges", group.pledges || 0)].join(" · ");
+      return h("div", { class: "choice" },
+        h("input", { type: "checkbox", id, value: group.id, checked: chosen.has(group.id), dataset: { key: id } }),
+        h("label", { for: id }, group.title || t("untitled_group"), h("span", { class: "hint" }, ` — ${facts}`)));
+    }));
+  });
+}
+
+function cardPhaseKind(state) {
+  return CARD_KIND[currentPhase(state).kind] || null;
+}
+
+function renderCards(state) {
+  const cards = [...state.cards.values()];
+  const kind = cardPhaseKind(state);
+  const panel = $("cards-panel");
+  panel.hidden = !kind && !cards.length;
+  if (panel.hidden) return;
+  const canvasGroups = (state.canvasGroups || []).map((id) => state.groups.get(id)).filter(Boolean);
+  section("card-form", [kind, canvasGroups.map((g) => [g.id, g.title])], () => {
+    $("card-form").hidden = !kind;
+    if (!kind) return;
+    replace($("card-slot"), slotsOf(state, kind).map((slot) => h("option", { value: slot.key }, slot.label)));
+    $("card-group-field").hidden = kind !== "canvas";
+    replace($("card-group"), canvasGroups.map((group) => h("option", { value: group.id }, group.title || t("untitled_group"))));
+  });
+  section("cards", cards.map((card) => [card.id, card.seq, card.text]), () => {
+    const slotLabels = new Map();
+    for (const k of Object.values(CARD_KIND)) for (const slot of slotsOf(state, k)) slotLabels.set(`${k}:${slot.key}`, slot.label);
+    const ordered = cards.sort((a, b) => a.kind.localeCompare(b.kind) || a.slot.localeCompare(b.slot) || a.id - b.id);
+    replace($("cards-list"), ordered.length ? h("ul", { class: "cards" }, ordered.map((card) => {
+      const group = card.group_id ? state.groups.get(card.group_id) : null;
+      return h("li", { class: "control-card" },
+        h("p", { class: "card-place" }, [slotLabels.get(`${card.kind}:${card.slot}`) || card.slot, group?.title].filter(Boolean).join(" · ")),
+        h("p", { class: "card-text", id: `card-${card.id}-text` }, card.text),
+        card.author ? h("p", { class: "hint" }, card.author) : null,
+        h("button", { type: "button", class: "small danger", "aria-describedby": `card-${card.id}-text`, dataset: { key: `card-delete-${card.id}` }, onclick: () => send("card.delete", { id: card.id }) }, t("delete")));
+    })) : h("p", { class: "hint" }, t("no_cards")));
+  });
+}
+
+function renderGroupForm(state) {
+  section("group-form", [state.format.areas.map((area) => area.key)], () => {
+    const several = state.format.areas.length > 1;
+    $("group-area-field").hidden = !several;
+    replace($("group-area"), h("option", { value: "" }, t("any_area")),
+      state.format.areas.map((area) => h("option", { value: area.key }, localized(area.label))));
+  });
+}
+
+// ---- Actions -------------------------------------------------------------------------
+
 function move(index) {
-  live.send("phase.move", { index });
+  send("phase.move", { index });
 }
 
 $("phase-previous").addEventListener("click", () => move(live.state.workshop.phase_index - 1));
 $("phase-next").addEventListener("click", () => move(live.state.workshop.phase_index + 1));
-live.onChange(render);
-live.onStatus((status) => {
-  $("control-connection").textContent = status === "online" ? t("online") : status === "offline" ? t("offline") : t("connecting");
+
+$("timer-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const minutes = Number($("timer-minutes").value);
+  if (!(minutes > 0)) { showError({ message: t("timer_minutes_invalid") }); return; }
+  send("timer.start", { seconds: Math.min(4 * 3600, Math.round(minutes * 60)) });
 });
+$("timer-add").addEventListener("click", () => send("timer.add", { seconds: 60 }));
+$("timer-toggle").addEventListener("click", () => {
+  const paused = live.state.workshop?.timer_remaining !== null && live.state.workshop?.timer_remaining !== undefined && !live.state.workshop?.timer_ends_at;
+  send(paused ? "timer.resume" : "timer.pause");
+});
+$("timer-stop").addEventListener("click", () => send("timer.stop"));
+
+$("lock-toggle").addEventListener("click", () => send("workshop.lock", { locked: !live.state.workshop.locked }));
+$("results-toggle").addEventListener("click", () => send("results.reveal", { revealed: !live.state.workshop.results_revealed }));
+$("spotlight-clear").addEventListener("click", () => { send("spotlight", { target: null }); $("phase-next").focus(); });
+
+const dialog = $("end-dialog");
+$("end-workshop").addEventListener("click", () => dialog.showModal());
+dialog.addEventListener("close", () => {
+  if (dialog.returnValue === "end") send("workshop.end");
+  $("end-workshop").focus();
+});
+
+$("vote-rules").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const budget = Number($("vote-budget").value);
+  const max = Number($("vote-max").value);
+  send("vote.rules", { budget, max_per_item: max }).then(() => {
+    localStorage.setItem(RULES_KEY, JSON.stringify({ budget, max_per_item: max }));
+    announce(t("rules_saved"));
+    signatures.delete("vote-rules");
+    render(live.state);
+  });
+});
+
+$("canvas-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const ids = [...$("canvas-choices").querySelectorAll("input:checked")].map((input) => Number(input.value));
+  send("canvas.groups", { group_ids: ids }).then(() => {
+    live.state.canvasGroups = ids;
+    announce(t("saved"));
+    render(live.state);
+  });
+});
+
+$("group-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const title = $("group-title").value.trim();
+  const area = $("group-area-field").hidden ? null : $("group-area").value || null;
+  send("group.create", { title, area }).then(() => {
+    $("group-title").value = "";
+    announce(t("group_created"));
+  });
+});
+
+$("card-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const kind = cardPhaseKind(live.state);
+  const text = $("card-text").value.trim();
+  if (!kind || !text) return;
+  const groupId = kind === "canvas" ? Number($("card-group").value) || null : null;
+  send("card.add", { kind, slot: $("card-slot").value, text, group_id: groupId, links: [] }).then(() => {
+    $("card-text").value = "";
+    announce(t("saved"));
+  });
+});
+
+// ---- Live ----------------------------------------------------------------------------
+
+let frame = null;
+function schedule() {
+  if (frame) return;
+  frame = requestAnimationFrame(() => { frame = null; render(live.state); });
+}
+
+let lastKind = null;
+live.onChange((state, detail = {}) => {
+  if (state.workshop) {
+    const kind = currentPhase(state).kind;
+    // Canvas groups travel in snapshots only: refresh them when the canvas comes up.
+    if (detail.events && kind !== lastKind && ["canvas", "proposals"].includes(kind)) live.sync(live.seq + 1_000_000_000);
+    lastKind = kind;
+  }
+  if (detail.heartbeat) {
+    $("control-presence").textContent = state.participants;
+    return;
+  }
+  schedule();
+});
+live.onStatus((status) => {
+  const el = $("control-connection");
+  el.dataset.status = status;
+  el.textContent = status === "online" ? t("online") : status === "offline" ? `${t("offline")} — ${t("commands_kept")}` : status === "refused" ? t("refused") : t("connecting");
+});
+setInterval(renderTimer, 500);
