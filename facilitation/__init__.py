@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_formats(app)
     register_blueprints(app)
+    register_api(app)
     register_socket_handlers()
     register_errorhandlers(app)
     register_commands(app)
@@ -70,6 +71,9 @@ def register_formats(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .routing import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     from .accounts.views import blueprint as accounts
     from .coalitions.views import blueprint as coalitions
     from .dashboard.views import blueprint as dashboard
@@ -80,6 +84,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (accounts, coalitions, dashboard, health, participants, syntheses, workshops):
         app.register_blueprint(blueprint)
+
+
+def register_api(app: Flask) -> None:
+    from . import rest
+
+    rest.init_app(app)
 
 
 def register_socket_handlers() -> None:

@@ -70,6 +70,14 @@ def error_ack(error: FabriqueError, command_id: str | None = None) -> dict[str, 
     return {"ok": False, "command_id": command_id, "error": error.body()}
 
 
+def _flatten_locations(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs nests messages by location ({"json": {...}}); callers care about fields."""
+    flat: dict[str, Any] = {}
+    for value in messages.values():
+        flat.update(value if isinstance(value, dict) else {"_": value})
+    return flat
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -91,5 +99,8 @@ def register_errorhandlers(app: Flask) -> None:
         status = error.code or 500
         if _wants_json():
             body = {"code": error.name.lower().replace(" ", "_"), "message": error.description}
+            messages = (getattr(error, "data", None) or {}).get("messages")
+            if messages:  # the API's argument validation (webargs)
+                body = InvalidInput(fields=_flatten_locations(messages)).body()
             return jsonify(error=body), status
         return render_template("error.html", status=status, message=error.description), status

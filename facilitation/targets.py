@@ -11,8 +11,9 @@ from .errors import InvalidInput, NotFound
 from .extensions import db
 from .groups.models import Group
 from .notes.models import Note
+from .realtime.schemas import MAX_ID
 
-PATTERN = re.compile(r"^(note|group|card):([0-9]{1,12})$")
+PATTERN = re.compile(r"^(note|group|card):([0-9]{1,10})$")
 MODELS: dict[str, type[Note | Group | Card]] = {"note": Note, "group": Group, "card": Card}
 
 
@@ -21,7 +22,8 @@ def resolve(workshop_id: int, target: str, kinds: tuple[str, ...]) -> Note | Gro
     match = PATTERN.match(target)
     if not match or match.group(1) not in kinds:
         raise InvalidInput(fields={"target": [str(_l("Unknown target: %(t)s", t=target))]})
-    item = db.session.get(MODELS[match.group(1)], int(match.group(2)))
+    ident = int(match.group(2))
+    item = db.session.get(MODELS[match.group(1)], ident) if 0 < ident <= MAX_ID else None
     if (
         item is None
         or item.workshop_id != workshop_id

@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 # Bidi embeddings, overrides and isolates can flip how a whole board line reads.
 BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
@@ -42,7 +42,9 @@ class UserText(fields.String):
     def __init__(
         self, *, max_length: int, allow_empty: bool = False, multiline: bool = True, **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)
+        # Documents the bounds in the OpenAPI document; the checks below run first.
+        length = validate.Length(min=0 if allow_empty else 1, max=max_length)
+        super().__init__(validate=length, **kwargs)
         self.max_length, self.allow_empty, self.multiline = max_length, allow_empty, multiline
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:

@@ -75,7 +75,7 @@ def create() -> Response:
     return redirect(url_for(".manage"))
 
 
-@blueprint.post("/accounts/<int:user_id>/active")
+@blueprint.post("/accounts/<id:user_id>/active")
 @login_required
 def set_active(user_id: int) -> Response:
     _require_admin()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..formats.kinds import CARD_SLOTS
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, Id
 from ..text import UserText
 
 CARD_MAX_LENGTH = 500
@@ -15,7 +15,7 @@ class AddCardSchema(CommandSchema):
     kind = fields.String(required=True, validate=validate.OneOf(sorted(CARD_SLOTS)))
     slot = fields.String(required=True, validate=validate.Length(1, 24))
     text = UserText(required=True, max_length=CARD_MAX_LENGTH)
-    group_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    group_id = Id(load_default=None, allow_none=True)
     links = fields.List(
         fields.String(validate=validate.Length(1, 24)),
         load_default=list,
@@ -24,18 +24,16 @@ class AddCardSchema(CommandSchema):
 
 
 class EditCardSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
     text = UserText(required=True, max_length=CARD_MAX_LENGTH)
 
 
 class CardRefSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
 
 
 class CanvasGroupsSchema(CommandSchema):
-    group_ids = fields.List(
-        fields.Integer(strict=True), required=True, validate=validate.Length(max=12)
-    )
+    group_ids = fields.List(Id(), required=True, validate=validate.Length(max=12))
 
 
 class CardSchema(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, Id
 from ..text import UserText
 from .models import QUALITIES, Status
 
@@ -50,6 +50,10 @@ class CoalitionInputSchema(Schema):
         load_default=Status.DRAFT.value,
         validate=validate.OneOf([status.value for status in Status]),
     )
+
+
+class CoalitionChangeSchema(CoalitionInputSchema):
+    """Editing a coalition through the API: only the fields sent change (see api.py)."""
 
 
 class MemberInputSchema(Schema):
@@ -110,11 +114,11 @@ class CoalitionFilterSchema(Schema):
 
 
 class PromoteSchema(CommandSchema):
-    target = fields.String(required=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,12}$"))
+    target = fields.String(required=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,10}$"))
 
 
 class PhonePledgeSchema(CommandSchema):
-    proposal_id = fields.Integer(required=True, strict=True)
+    proposal_id = Id(required=True)
     name = UserText(required=True, max_length=120, **LINE)
     organisation = UserText(load_default="", allow_empty=True, max_length=160, **LINE)
     role = UserText(load_default="", allow_empty=True, max_length=120, **LINE)

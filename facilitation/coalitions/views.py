@@ -50,7 +50,7 @@ def index() -> str:
     )
 
 
-@blueprint.get("/<int:coalition_id>")
+@blueprint.get("/<id:coalition_id>")
 def detail(coalition_id: int) -> str:
     """Anyone may read a proposed coalition and pledge to it; drafts are for the team."""
     coalition = services.get(coalition_id)
@@ -97,7 +97,7 @@ def create():  # type: ignore[no-untyped-def]
     return redirect(url_for(".detail", coalition_id=coalition.id))
 
 
-@blueprint.route("/<int:coalition_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/<id:coalition_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(coalition_id: int):  # type: ignore[no-untyped-def]
     coalition = services.get_for_edit(current_user, coalition_id)
@@ -114,7 +114,7 @@ def edit(coalition_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for(".detail", coalition_id=coalition.id))
 
 
-@blueprint.post("/<int:coalition_id>/pledge")
+@blueprint.post("/<id:coalition_id>/pledge")
 def pledge(coalition_id: int) -> Response | tuple[str, int]:
     """Join a coalition from the web: name, organisation, role, optional e-mail."""
     coalition = services.get(coalition_id)

@@ -6,30 +6,22 @@ from typing import Any
 
 from sqlalchemy import distinct, func, select
 
-from ..accounts.models import Role, User
+from ..accounts.models import User
 from ..coalitions.models import Coalition, Origin
 from ..extensions import db
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..votes.models import Vote
-from ..workshops.models import Workshop
+from ..workshops.services import readable_workshops
 
 
 def _per_workshop(query: Any) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
-def visible_workshops(user: User) -> list[Workshop]:
-    """Coordinators and admins see every workshop; facilitators their own."""
-    query = select(Workshop).order_by(Workshop.created_at.desc())
-    if user.role not in (Role.ADMIN, Role.COORDINATOR):
-        query = query.where(Workshop.created_by_id == user.id)
-    return list(db.session.scalars(query))
-
-
 def workshop_rows(user: User) -> list[dict[str, Any]]:
     """Each workshop with its participation and outcomes, newest first."""
-    workshops = visible_workshops(user)
+    workshops = readable_workshops(user)
     participants = _per_workshop(
         select(Participant.workshop_id, func.count(Participant.id)).group_by(
             Participant.workshop_id

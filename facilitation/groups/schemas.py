@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, Id, Position
 from ..text import UserText
 
 TITLE = {"max_length": 120, "multiline": False}
@@ -16,13 +16,13 @@ class CreateGroupSchema(CommandSchema):
 
 
 class UpdateGroupSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
     title = UserText(load_default=None, allow_none=True, allow_empty=True, **TITLE)
-    position = fields.Integer(load_default=None, allow_none=True, strict=True)
+    position = Position(load_default=None, allow_none=True)
 
 
 class GroupRefSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
 
 
 class GroupSchema(Schema):
@@ -32,3 +32,8 @@ class GroupSchema(Schema):
     position = fields.Integer()
     pledges = fields.Integer()
     seq = fields.Integer()
+
+
+class NewGroupSchema(Schema):
+    title = UserText(load_default="", allow_empty=True, **TITLE)
+    area = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))

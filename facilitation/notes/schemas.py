@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..realtime.schemas import CommandSchema, StrictBoolean
+from ..realtime.schemas import CommandSchema, Id, Position, StrictBoolean
 from ..text import UserText
 
 NOTE_MAX_LENGTH = 280
@@ -18,12 +18,12 @@ class PostNoteSchema(CommandSchema):
 
 
 class EditNoteSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
     text = UserText(required=True, max_length=NOTE_MAX_LENGTH)
 
 
 class NoteRefSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
 
 
 class NoteSchema(Schema):
@@ -41,16 +41,38 @@ class NoteSchema(Schema):
 
 
 class ModerateNoteSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
     hidden = StrictBoolean(required=True)
 
 
 class MergeNoteSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
-    into = fields.Integer(required=True, strict=True)
+    id = Id(required=True)
+    into = Id(required=True)
 
 
 class PlaceNoteSchema(CommandSchema):
-    id = fields.Integer(required=True, strict=True)
-    group_id = fields.Integer(required=True, strict=True, allow_none=True)
-    position = fields.Integer(load_default=None, allow_none=True, strict=True)
+    id = Id(required=True)
+    group_id = Id(required=True, allow_none=True)
+    position = Position(load_default=None, allow_none=True)
+
+
+class NewNoteSchema(Schema):
+    """A note posted through the API (by a facilitator)."""
+
+    area = fields.String(required=True, validate=validate.Length(1, 40))
+    text = UserText(required=True, max_length=NOTE_MAX_LENGTH)
+    color = fields.String(load_default=None, allow_none=True, validate=COLOR)
+
+
+class NoteChangeSchema(Schema):
+    """A facilitator's change to a note: its text (a typo), or hiding it."""
+
+    text = UserText(load_default=None, allow_none=True, max_length=NOTE_MAX_LENGTH)
+    hidden = StrictBoolean(load_default=None, allow_none=True)
+
+
+class StaffNoteSchema(NoteSchema):
+    """A note as staff see it, with its dots and author."""
+
+    dots = fields.Integer()
+    author = fields.String(allow_none=True)

@@ -26,7 +26,7 @@ PHONE_MESSAGES = {
     "phone.close": _l("Close"),
     "phone.not_saved_text": _l("Not saved: « %(text)s »"),
     # Phase and timer
-    "phone.phase_step": _l("Step %(n)s of %(total)s"),
+    "phone.phase_step": _l("Step %(n)s/%(total)s"),
     "phone.timer_left": _l("left"),
     "phone.timer_paused": _l("paused"),
     "phone.timer_over": _l("time's up"),
@@ -87,6 +87,16 @@ PHONE_MESSAGES = {
     "phone.pledge_org": _l("Your organisation"),
     "phone.pledging_as": _l("Pledging as %(who)s."),
     "phone.pledging_anonymously": _l("Pledging without a name."),
+    # Coalition proposals that came out of the workshop
+    "phone.proposals": _l("Coalition proposals"),
+    "phone.members_one": _l("%(n)s member"),
+    "phone.members_many": _l("%(n)s members"),
+    "phone.joined": _l("You joined"),
+    "phone.status_draft": _l("Draft"),
+    "phone.status_proposed": _l("Proposed"),
+    "phone.status_forming": _l("Forming"),
+    "phone.status_active": _l("Active"),
+    "phone.status_closed": _l("Closed"),
     # Cards: strategies, roadmap, canvas
     "phone.cards": _l("Cards"),
     "phone.cards_count_one": _l("%(n)s card"),

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from marshmallow import fields
-
-from ..realtime.schemas import CommandSchema
+from ..realtime.schemas import CommandSchema, Id
 from ..text import UserText
 
 
 class PledgeSchema(CommandSchema):
-    group_id = fields.Integer(required=True, strict=True)
+    group_id = Id(required=True)
     name = UserText(load_default="", allow_empty=True, max_length=120, multiline=False)
     organisation = UserText(load_default="", allow_empty=True, max_length=160, multiline=False)
 
 
 class WithdrawSchema(CommandSchema):
-    group_id = fields.Integer(required=True, strict=True)
+    group_id = Id(required=True)

@@ -26,3 +26,20 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+MAX_ID = 2**31 - 1  # every database's INTEGER holds it; larger ids cannot exist
+
+
+class Id(fields.Integer):
+    """The id of a row: a strict integer within what a database column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class Position(fields.Integer):
+    """A position in a list: a strict, bounded integer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, validate=validate.Range(0, 1_000_000), **kwargs)

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..workshops.models import Workshop
-from . import jsonio, services
+from . import docx, jsonio, odt, services
 from .text import csv_cell
 
 
@@ -118,4 +118,10 @@ EXPORTS: dict[str, Export] = {
     "notes.csv": Export("notes.csv", "text/csv; charset=utf-8", notes_csv),
     "votes.csv": Export("votes.csv", "text/csv; charset=utf-8", votes_csv),
     "json": Export("json", "application/json", archive),
+    "odt": Export("odt", "application/vnd.oasis.opendocument.text", odt.odt),
+    "docx": Export(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        docx.docx,
+    ),
 }

@@ -171,24 +171,35 @@ class _Importer:
     def __init__(self, workshop: Workshop, data: dict[str, Any]) -> None:
         self.workshop, self.data = workshop, data
         self.ids: dict[str, Any] = {}
+        self.seen: set[tuple[str, str, str]] = set()
 
     def add(self, ref: str | None, row: Any) -> Any:
+        if ref is not None and ref in self.ids:
+            raise InvalidInput(fields={"references": [f"Reference {ref!r} is used twice."]})
         db.session.add(row)
         db.session.flush()
         if ref:
             self.ids[ref] = row.id
         return row
 
-    def id(self, ref: str | None) -> int | None:
+    def id(self, ref: str | None, kinds: str) -> int | None:
+        """The new id of a reference to an earlier row of one of these kinds (prefixes
+        "p", "g", "n", "c"): a participant's ref where a group belongs is refused."""
         if ref is None:
             return None
-        if ref not in self.ids:
+        if ref[0] not in kinds or ref not in self.ids:
             raise InvalidInput(fields={"references": [f"Unknown reference {ref!r}."]})
         return self.ids[ref]
 
-    def target(self, ref: str) -> str:
-        kinds = {"n": "note", "g": "group", "c": "card"}
-        return f"{kinds[ref[0]]}:{self.id(ref)}"
+    def target(self, ref: str, kinds: str = "ngc") -> str:
+        names = {"n": "note", "g": "group", "c": "card"}
+        return f"{names[ref[0]]}:{self.id(ref, kinds)}"
+
+    def once(self, field: str, participant: str, item: str) -> None:
+        """A participant votes once per item and pledges once per group (one row each)."""
+        if (field, participant, item) in self.seen:
+            raise InvalidInput(fields={field: [f"{participant} appears twice with {item}."]})
+        self.seen.add((field, participant, item))
 
     def run(self) -> None:
         wid = self.workshop.id
@@ -202,23 +213,23 @@ class _Importer:
                 x["ref"],
                 Note(
                     workshop_id=wid,
-                    participant_id=self.id(x["participant"]),
-                    group_id=self.id(x["group"]),
+                    participant_id=self.id(x["participant"], "p"),
+                    group_id=self.id(x["group"], "g"),
                     **_but(x, "ref", "participant", "group", "merged_into"),
                 ),
             )
             for x in self.data["notes"]
         ]
         for note, x in zip(notes, self.data["notes"], strict=True):
-            note.merged_into_id = self.id(x["merged_into"])
+            note.merged_into_id = self.id(x["merged_into"], "n")
         self._votes_and_pledges(wid)
         for x in self.data["cards"]:
             self.add(
                 x["ref"],
                 Card(
                     workshop_id=wid,
-                    group_id=self.id(x["group"]),
-                    participant_id=self.id(x["participant"]),
+                    group_id=self.id(x["group"], "g"),
+                    participant_id=self.id(x["participant"], "p"),
                     links=[],
                     **_but(x, "ref", "group", "participant", "links"),
                 ),
@@ -229,12 +240,13 @@ class _Importer:
 
     def _votes_and_pledges(self, wid: int) -> None:
         for x in self.data["votes"]:
-            target = self.target(x["target"])
+            target = self.target(x["target"], "ng")
+            self.once("votes", x["participant"], x["target"])
             self.add(
                 None,
                 Vote(
                     workshop_id=wid,
-                    participant_id=self.id(x["participant"]),
+                    participant_id=self.id(x["participant"], "p"),
                     target=target,
                     area=x["area"],
                     phase=x["phase"],
@@ -245,16 +257,18 @@ class _Importer:
             item = db.session.get(model, int(target.split(":")[1]))
             item.dots += x["dots"]
         for x in self.data["pledges"]:
+            self.once("pledges", x["participant"], x["group"])
+            group_id = self.id(x["group"], "g")
             self.add(
                 None,
                 Pledge(
                     workshop_id=wid,
-                    participant_id=self.id(x["participant"]),
-                    group_id=self.id(x["group"]),
+                    participant_id=self.id(x["participant"], "p"),
+                    group_id=group_id,
                     **_but(x, "participant", "group"),
                 ),
             )
-            db.session.get(Group, self.id(x["group"])).pledges += 1
+            db.session.get(Group, group_id).pledges += 1
 
     def _timeline(self, wid: int) -> None:
         for step in self.data["timeline"]:

@@ -261,8 +261,52 @@ def _proposals(doc: Outline, proposals: list[dict[str, Any]]) -> None:
 # --- ODT -------------------------------------------------------------------------------
 
 TEXT_WIDTH_CM = 17.0  # A4 less 2 cm margins
+THUMBNAIL = "Thumbnails/thumbnail.png"
 GREY = "#4a5360"
 LINE = "0.5pt solid #d5d2ca"
+
+HEADINGS = {  # level: (size, space above, rule below)
+    1: ("22pt", "0.1cm", False),
+    2: ("15pt", "0.7cm", True),
+    3: ("12.5pt", "0.45cm", False),
+    4: ("11pt", "0.3cm", False),
+}
+
+
+def _heading_style(level: int) -> str:
+    size, above, rule = HEADINGS[level]
+    border = f' fo:border-bottom="{LINE}" fo:padding-bottom="0.05cm"' if rule else ""
+    return f"""
+<style:style style:name="Heading_20_{level}" style:display-name="Heading {level}"
+    style:family="paragraph" style:parent-style-name="Heading"
+    style:next-style-name="Text_20_body" style:default-outline-level="{level}"
+    style:class="chapter">
+  <style:paragraph-properties fo:margin-top="{above}" fo:margin-bottom="0.15cm"{border}/>
+  <style:text-properties style:font-name="Liberation Sans" fo:font-size="{size}"
+      fo:font-weight="bold" fo:font-style="normal" style:font-size-asian="{size}"
+      style:font-weight-asian="bold" style:font-style-asian="normal"
+      style:font-size-complex="{size}" style:font-weight-complex="bold"
+      style:font-style-complex="normal"/>
+</style:style>"""
+
+
+def _list_style(name: str, numbered: bool) -> str:
+    levels = "".join(
+        (
+            f'<text:list-level-style-number text:level="{level}" style:num-suffix="."'
+            f' style:num-format="1">'
+            if numbered
+            else f'<text:list-level-style-bullet text:level="{level}" text:bullet-char="•">'
+        )
+        + '<style:list-level-properties text:list-level-position-and-space-mode="label-alignment">'
+        f'<style:list-level-label-alignment text:label-followed-by="listtab"'
+        f' text:list-tab-stop-position="{0.6 * level:.1f}cm" fo:text-indent="-0.6cm"'
+        f' fo:margin-left="{0.6 * level:.1f}cm"/></style:list-level-properties>'
+        + ("</text:list-level-style-number>" if numbered else "</text:list-level-style-bullet>")
+        for level in (1, 2, 3)
+    )
+    return f'<text:list-style style:name="{name}">{levels}</text:list-style>'
+
 
 STYLES = f"""
 <style:style style:name="Fabrique_Body" style:display-name="Fabrique Body"
@@ -359,6 +403,16 @@ AUTOMATIC = f"""
 def _styles(document: Document) -> None:
     for xml in re.findall(r"<style:style .*?</style:style>", STYLES, re.S):
         document.insert_style(Element.from_tag(xml), automatic=False)
+    for level in HEADINGS:
+        document.insert_style(Element.from_tag(_heading_style(level)), automatic=False)
+    document.insert_style(Element.from_tag(_list_style("Fabrique_Bullets", False)))
+    document.insert_style(Element.from_tag(_list_style("Fabrique_Numbers", True)))
+    # Headings unnumbered: the template's outline numbers them "1.", "1.1."…
+    for level_style in document.styles.get_elements("//text:outline-level-style"):
+        for name in ("style:num-suffix", "loext:num-list-format", "text:display-levels"):
+            if level_style.get_attribute(name) is not None:
+                level_style.del_attribute(name)
+        level_style.set_attribute("style:num-format", "")
     for xml in re.findall(r"<style:style .*?</style:style>", AUTOMATIC, re.S):
         document.insert_style(Element.from_tag(xml), automatic=True)
 
@@ -437,7 +491,12 @@ def _figures(document: Document, figures: Figures) -> Table:
 
 
 def _picture(document: Document, picture: Picture) -> Paragraph:
-    uri = document.add_file(io.BytesIO(picture.png))
+    # Stored by hand: add_file() would name it without .png and call it octet-stream.
+    uri = f"Pictures/{picture.name}.png"
+    document.container.set_part(uri, picture.png)
+    if document.manifest.get_media_type("Pictures/") is None:
+        document.manifest.add_full_path("Pictures/")
+    document.manifest.add_full_path(uri, "image/png")
     width = TEXT_WIDTH_CM
     height = width * picture.height_px / picture.width_px
     frame = Frame.image_frame(
@@ -454,7 +513,7 @@ def _picture(document: Document, picture: Picture) -> Paragraph:
 
 
 def _bullets(bullets: Bullets) -> List:
-    items = List(style="Numbering_20_1" if bullets.numbered else "List_20_1")
+    items = List(style="Fabrique_Numbers" if bullets.numbered else "Fabrique_Bullets")
     for runs in bullets.items:
         item = ListItem()
         item.append(_paragraph(runs, "Fabrique_List"))
@@ -463,8 +522,8 @@ def _bullets(bullets: Bullets) -> List:
 
 
 def _heading(heading: Heading) -> Header:
-    element = Header(heading.level, style=f"Heading_20_{heading.level}")
-    element.append(Span(xml_text(heading.text)))
+    element = Header(heading.level, xml_text(heading.text))
+    element.style = f"Heading_20_{heading.level}"  # Header() itself ignores its style
     if heading.aside:
         element.append(Span(xml_text(f" — {heading.aside}"), style="Fabrique_Muted"))
     return element
@@ -473,6 +532,9 @@ def _heading(heading: Heading) -> Header:
 def write(doc: Outline) -> bytes:
     document = Document("text")
     document.body.clear()
+    # The template's thumbnail would show its own page, not this synthesis.
+    document.del_part(THUMBNAIL)
+    document.manifest.del_full_path(THUMBNAIL)
     _styles(document)
     document.set_language(doc.language)
     document.meta.title = xml_text(doc.title)

@@ -29,7 +29,7 @@ def filename(title: str, extension: str) -> str:
     return f"{slug}.{extension}"
 
 
-@blueprint.get("/workshops/<int:workshop_id>/export.<path:kind>")
+@blueprint.get("/workshops/<id:workshop_id>/export.<path:kind>")
 @login_required
 def export(workshop_id: int, kind: str) -> Response:
     """A synthesis or export, for those who run the workshop and for coordinators."""

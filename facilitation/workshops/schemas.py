@@ -30,12 +30,12 @@ class LockSchema(CommandSchema):
 
 class SpotlightSchema(CommandSchema):
     target = fields.String(
-        required=True, allow_none=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,12}$")
+        required=True, allow_none=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,10}$")
     )
 
 
 class MovePhaseSchema(CommandSchema):
-    index = fields.Integer(required=True, strict=True)
+    index = fields.Integer(required=True, strict=True, validate=validate.Range(0, 29))
 
 
 def phase_summary(phase: Phase) -> dict[str, Any]:
@@ -105,3 +105,35 @@ class WorkshopStateSchema(Schema):
     timer_remaining = fields.Integer()
     spotlight = fields.String()
     seq = fields.Integer()
+
+
+class WorkshopOutSchema(Schema):
+    """A workshop in the API."""
+
+    id = fields.Integer()
+    code = fields.Function(lambda workshop: display_code(workshop.code))
+    title = fields.String()
+    question = fields.String()
+    format = fields.String(attribute="format_key")
+    language = fields.String()
+    status = fields.String()
+    phase_index = fields.Integer()
+    anonymous = fields.Boolean()
+    created_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class ParticipationSchema(Schema):
+    participants = fields.Integer()
+    contributors = fields.Integer()
+    voters = fields.Integer()
+    notes = fields.Integer()
+    hidden_notes = fields.Integer()
+    merged_notes = fields.Integer()
+    dots = fields.Integer()
+    pledges = fields.Integer()
+
+
+class WorkshopDetailSchema(WorkshopOutSchema):
+    phase = fields.Dict()
+    participation = fields.Nested(ParticipationSchema)

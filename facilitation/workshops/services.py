@@ -113,10 +113,18 @@ def workshop_for_staff(user: Any, workshop_id: int) -> Workshop:
 
 
 def workshops_of(user: User) -> list[Workshop]:
+    """The workshops a facilitator runs (all of them for an admin)."""
     query = select(Workshop).order_by(Workshop.created_at.desc())
     if user.role != Role.ADMIN:
         query = query.where(Workshop.created_by_id == user.id)
     return list(db.session.scalars(query))
+
+
+def readable_workshops(user: User) -> list[Workshop]:
+    """The workshops a staff member may read: all for coordinators, else those they run."""
+    if user.role == Role.COORDINATOR:
+        return list(db.session.scalars(select(Workshop).order_by(Workshop.created_at.desc())))
+    return workshops_of(user)
 
 
 def state(workshop: Workshop) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def create() -> Response:
     return redirect(url_for(".control", workshop_id=workshop.id))
 
 
-@blueprint.get("/workshops/<int:workshop_id>/control")
+@blueprint.get("/workshops/<id:workshop_id>/control")
 @login_required
 def control(workshop_id: int) -> str:
     workshop = services.workshop_for_staff(current_user, workshop_id)
@@ -74,7 +74,7 @@ def control(workshop_id: int) -> str:
     )
 
 
-@blueprint.get("/workshops/<int:workshop_id>/board")
+@blueprint.get("/workshops/<id:workshop_id>/board")
 @login_required
 def board(workshop_id: int) -> str:
     workshop = services.workshop_for_staff(current_user, workshop_id)

@@ -1,0 +1,91 @@
+"""REST: workshops, their results and their exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..accounts.models import Role
+from ..database import unit_of_work
+from ..errors import NotFound
+from ..rest import require_user
+from ..syntheses import exports
+from ..syntheses.services import participation
+from ..votes import services as votes
+from ..votes.schemas import ResultsSchema
+from . import services
+from .schemas import (
+    CreateWorkshopSchema,
+    WorkshopDetailSchema,
+    WorkshopOutSchema,
+    phase_summary,
+)
+
+blueprint = Blueprint(
+    "workshops_api",
+    __name__,
+    url_prefix="/api/workshops",
+    description="Workshops, their results and their exports.",
+)
+STAFF = (Role.ADMIN, Role.FACILITATOR, Role.COORDINATOR)
+
+
+def readable(workshop_id: int) -> Any:
+    return services.workshop_for_reader(require_user(*STAFF), workshop_id)
+
+
+@blueprint.route("/")
+class Workshops(MethodView):
+    @blueprint.response(200, WorkshopOutSchema(many=True))
+    def get(self) -> Any:
+        """The workshops you may read (every one for coordinators and admins)."""
+        return services.readable_workshops(require_user(*STAFF))
+
+    @blueprint.arguments(CreateWorkshopSchema)
+    @blueprint.response(201, WorkshopOutSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create a workshop from a format (facilitators and admins)."""
+        user = require_user(Role.ADMIN, Role.FACILITATOR)
+        with unit_of_work():
+            return services.create_workshop(
+                user, data["format"], data["title"], data["question"], data["language"]
+            )
+
+
+@blueprint.route("/<id:workshop_id>")
+class WorkshopItem(MethodView):
+    @blueprint.response(200, WorkshopDetailSchema)
+    def get(self, workshop_id: int) -> Any:
+        """A workshop, its current phase and its participation figures."""
+        workshop = readable(workshop_id)
+        return {
+            **WorkshopOutSchema().dump(workshop),
+            "phase": phase_summary(services.phase_of(workshop)),
+            "participation": participation(workshop),
+        }
+
+
+@blueprint.route("/<id:workshop_id>/results")
+class Results(MethodView):
+    @blueprint.response(200, ResultsSchema)
+    def get(self, workshop_id: int) -> Any:
+        """Dots per item and the ranking (ties share a rank)."""
+        workshop = readable(workshop_id)
+        return {**votes.totals(workshop), "results": votes.results(workshop)}
+
+
+@blueprint.route("/<id:workshop_id>/exports/<string:kind>")
+class Exports(MethodView):
+    @blueprint.response(
+        200, {"format": "binary", "type": "string"}, content_type="application/octet-stream"
+    )
+    def get(self, workshop_id: int, kind: str) -> Response:
+        """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv, json."""
+        workshop = readable(workshop_id)
+        chosen = exports.EXPORTS.get(kind)
+        if chosen is None:
+            raise NotFound()
+        return Response(chosen.make(workshop), mimetype=chosen.mimetype)
