@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..database import unit_of_work
 from ..errors import Forbidden
-from ..extensions import db
+from ..extensions import db, limiter
 from . import services
 from .models import Role, User
 from .schemas import LoginSchema, NewAccountSchema
@@ -25,6 +25,7 @@ def _safe_next(target: str, user: User) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit("10/minute;50/hour", methods=["POST"], deduct_when=lambda r: r.status_code == 401)
 def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("accounts/login.html", next=request.args.get("next", ""))

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import NotFound
+from ..extensions import limiter
 from ..rest import require_user
 from . import services
 from .models import Status
@@ -93,6 +94,7 @@ class Members(MethodView):
 
     @blueprint.arguments(MemberInputSchema)
     @blueprint.response(201, PublicMemberSchema)
+    @limiter.limit("10/minute;100/day")
     def post(self, data: dict[str, Any], coalition_id: int) -> Any:
         """Join a coalition (anyone, once it is proposed)."""
         coalition = _public(coalition_id)

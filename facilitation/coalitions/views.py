@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import Forbidden
+from ..extensions import limiter
 from . import forms, services
 from .models import QUALITIES, Status
 from .schemas import CoalitionFilterSchema, CoalitionInputSchema, MemberInputSchema
@@ -115,6 +116,7 @@ def edit(coalition_id: int):  # type: ignore[no-untyped-def]
 
 
 @blueprint.post("/<id:coalition_id>/pledge")
+@limiter.limit("10/minute;100/day")
 def pledge(coalition_id: int) -> Response | tuple[str, int]:
     """Join a coalition from the web: name, organisation, role, optional e-mail."""
     coalition = services.get(coalition_id)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 PHONE_MESSAGES = {
     # Connection and the workshop's state
     "phone.status_refused": _l("Not admitted"),
+    "phone.status_ended": _l("Ended"),
     "phone.still_connecting": _l(
         "Still trying to connect… Check your Wi-Fi or mobile data; this page keeps trying."
     ),

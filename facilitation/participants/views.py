@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
@@ -25,13 +25,23 @@ def home() -> str:
     return render_template("participants/home.html")
 
 
+def unknown_code(response: Response) -> bool:
+    """Only failed lookups count: a whole room joins from one Wi-Fi address."""
+    return response.status_code == 404
+
+
+CODE_GUESSES = "20/minute;100/hour"
+
+
 @blueprint.post("/join")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def join_by_code() -> Response:
     workshop = workshops.find_by_code(request.form.get("code", ""))
     return redirect(url_for(".join", code=workshop.code))
 
 
 @blueprint.get("/j/<code>")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def join(code: str) -> Response | str:
     workshop = workshops.find_by_code(code)
     if _identity(workshop.id):
@@ -42,6 +52,7 @@ def join(code: str) -> Response | str:
 
 
 @blueprint.post("/j/<code>")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def join_submit(code: str) -> Response:
     workshop = workshops.find_by_code(code)
     participant = _identity(workshop.id)
@@ -64,6 +75,7 @@ def join_submit(code: str) -> Response:
 
 
 @blueprint.get("/p/<code>")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def phone(code: str) -> Response | str:
     workshop = workshops.find_by_code(code)
     participant = _identity(workshop.id)

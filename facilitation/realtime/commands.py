@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import Actor
-from ..errors import FabriqueError, InvalidInput, NotAuthenticated, error_ack, from_validation
+from ..errors import (
+    FabriqueError,
+    InvalidInput,
+    NotAuthenticated,
+    RateLimited,
+    error_ack,
+    from_validation,
+)
 from ..extensions import WRITE_INTENT, db
 from . import publish
 from .models import Command
@@ -137,13 +144,22 @@ def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any
         WRITE_INTENT.reset(intent)
 
 
+def _throttle(kind: str, actor: Actor | None) -> None:
+    """Per participant (or staff screen), or per socket before it joins."""
+    key = actor.key if actor else f"sid:{request.sid}"  # type: ignore[attr-defined]
+    if not runtime().limits.allow(kind, key):
+        raise RateLimited()
+
+
 def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
     """Register a socket command: idempotent by ``command_id``, acked, committed once."""
 
     def decorate(handler: Handler) -> Handler:
         def body(payload: Any) -> dict[str, Any]:
+            actor = current_actor()
+            _throttle("command", actor)
             data = load(schema, payload)
-            return _carry_out(name, current_actor(), data, handler)
+            return _carry_out(name, actor, data, handler)
 
         HANDLERS[name] = _guarded(name, body)
         return handler
@@ -156,6 +172,7 @@ def query(name: str, schema: Schema) -> Callable[[Callable[..., Any]], Callable[
 
     def decorate(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
         def body(payload: Any) -> dict[str, Any]:
+            _throttle("query", runtime().actor(request.sid))  # type: ignore[attr-defined]
             result = handler(load(schema, payload))
             db.session.commit()
             return {"ok": True, **result}

@@ -14,6 +14,7 @@ from redis import Redis
 from ..auth import Actor
 from ..extensions import db
 from . import eventlog, publish
+from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
 from .protocol import ServerMessage, workshop_room
 
@@ -38,6 +39,9 @@ class Runtime:
             RedisPresence(self.redis, self.prefix, self.connections)
             if self.redis
             else MemoryPresence(self.connections)
+        )
+        self.limits = SocketLimits(
+            url, self.prefix, app.config["SOCKET_COMMAND_LIMITS"], app.config["SOCKET_QUERY_LIMITS"]
         )
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from odfdo import (
     Cell,
     Column,
@@ -208,7 +209,7 @@ def _areas(doc: Outline, areas: list[dict[str, Any]]) -> None:
     for area in areas:
         doc.add(Heading(3, area["label"]))
         for group in area["groups"]:
-            aside = f"{group['dots']} {_('dots')}" if group["dots"] else ""
+            aside = ngettext("%(num)d dot", "%(num)d dots", group["dots"]) if group["dots"] else ""
             doc.add(
                 Heading(4, group["title"] or _("Untitled group"), aside),
                 Bullets(tuple(_note(note) for note in group["notes"])),
@@ -249,7 +250,7 @@ def _proposals(doc: Outline, proposals: list[dict[str, Any]]) -> None:
         doc.add(Heading(3, p["title"], p["status"]))
         if p["impact"]:
             doc.add(Para((Run(p["impact"]),)))
-        runs = [Run(f"{len(p['members'])} {_('members')}")]
+        runs = [Run(ngettext("%(num)d member", "%(num)d members", len(p["members"])))]
         for index, m in enumerate(p["members"]):
             runs.append(Run(" : " if index == 0 else ", "))
             runs.append(Run(m["name"] or _("anonymous"), bold=True))

@@ -10,8 +10,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..notes.schemas import NOTE_MAX_LENGTH
+from ..participants.views import CODE_GUESSES, unknown_code
 from . import services
 from .codes import display_code
 from .models import Workshop
@@ -82,6 +83,7 @@ def board(workshop_id: int) -> str:
 
 
 @blueprint.get("/b/<key>")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def board_by_key(key: str) -> str:
     """The board for a projector's own browser, opened with the workshop's board link."""
     workshop = db.session.scalar(select(Workshop).where(Workshop.board_key == key))
@@ -91,6 +93,7 @@ def board_by_key(key: str) -> str:
 
 
 @blueprint.get("/j/<code>/qr.svg")
+@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def qr_code(code: str) -> Response:
     workshop = services.find_by_code(code)
     buffer = io.BytesIO()
