@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ class Post:
     note_id: int | None = None
     on_board: float | None = None
     board_id: int | None = None
+    stored: bool | None = None  # in a final snapshot; None: unknown
 
 
 class Deliveries:
@@ -45,6 +47,7 @@ class Deliveries:
     def __init__(self) -> None:
         self.count = 0
         self.last = 0.0
+        self.dropped = 0  # connections the server (or the network) closed
 
     def add(self, n: int) -> None:
         self.count += n
@@ -67,7 +70,14 @@ class Screen:
         )
         self.deliveries = deliveries
         self.on_note: Callable[[dict[str, Any], float], None] | None = None
+        self.closing, self.role = False, "screen"
         self.sio.on("events", self._events)
+        self.sio.on("disconnect", self._disconnected)
+
+    def _disconnected(self, *reason: Any) -> None:
+        if not self.closing:
+            self.deliveries.dropped += 1
+            print(f"{self.role} on {self.url} disconnected: {reason}", file=sys.stderr)
 
     def _events(self, batch: dict[str, Any]) -> None:
         now = time.perf_counter()
@@ -92,12 +102,14 @@ class Screen:
             if answer.status not in (302, 303):
                 raise RuntimeError(f"join answered {answer.status}")
 
-    async def join_live(self, code: str, role: str, key: str | None = None) -> None:
-        """Open the websocket and join the workshop's rooms."""
+    async def join_live(self, code: str, role: str, key: str | None = None) -> dict[str, Any]:
+        """Open the websocket and join the workshop's rooms; returns the snapshot."""
+        self.role = role
         await self.sio.connect(self.url, transports=["websocket"], wait_timeout=30)
         ack = await self.sio.call("join", {"code": code, "role": role, "key": key}, timeout=30)
         if not ack.get("ok"):
             raise RuntimeError(f"{role} could not join: {ack}")
+        return ack["snapshot"]
 
     async def post(self, post: Post, timeout: float) -> None:
         """Send one note and record its ack (or why there was none)."""
@@ -118,6 +130,7 @@ class Screen:
             post.error = str(ack.get("error", {}).get("code", "refused"))
 
     async def close(self) -> None:
+        self.closing = True
         try:
             if self.sio.connected:
                 await self.sio.disconnect()

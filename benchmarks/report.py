@@ -39,6 +39,8 @@ class Result:
     unacked: int = 0
     on_board: int = 0
     lost: int = 0
+    stored: int | None = None
+    dropped: int = 0
     id_mismatch: int = 0
     latency: dict[str, float | None] = field(default_factory=dict)
     ack: dict[str, float | None] = field(default_factory=dict)
@@ -61,13 +63,17 @@ class Result:
             f"mode={self.mode} phones={self.phones} rate={self.rate:g}/s "
             f"duration={self.duration:g}s",
             f"posted={self.posted} acked={self.acked} on_board={self.on_board} lost={self.lost}"
-            + (f" (refused={self.refused} unacked={self.unacked})" if self.lost else ""),
+            + (self._lost_part() if self.lost else ""),
             f"latency ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",
             f"deliveries/s={self.deliveries_per_s:.1f} sent/s={self.send_rate:.1f}",
             f"ack ms p50={ack['p50']} p99={ack['p99']}",
             self._load_part(),
         ]
         return " | ".join(parts)
+
+    def _lost_part(self) -> str:
+        stored = "?" if self.stored is None else self.stored
+        return f" (refused={self.refused} unacked={self.unacked} stored={stored})"
 
     def _load_part(self) -> str:
         text = f"client cpu={self.client_cpu:.0%} lag max={self.client_lag_max_ms:.0f}ms"
@@ -78,6 +84,8 @@ class Result:
             text += " CLIENT-BOUND: figures understate the server"
         if self.other_cpu > HOST_BUSY:
             text += " HOST-BUSY: other processes share the cores"
+        if self.dropped:
+            text += f" dropped={self.dropped}"
         if self.id_mismatch:
             text += f" id_mismatch={self.id_mismatch}"
         return text
@@ -102,6 +110,8 @@ def tally(result: Result, posts: list[Post]) -> Result:
     result.on_board = sum(1 for post in measured if post.on_board is not None)
     result.lost = sum(1 for post in measured if post.ok and post.on_board is None)
     result.lost += result.refused + result.unacked
+    if all(post.stored is not None for post in measured):
+        result.stored = sum(1 for post in measured if post.stored)
     result.id_mismatch = sum(
         1 for post in measured if post.note_id and post.board_id and post.note_id != post.board_id
     )

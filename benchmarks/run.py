@@ -24,7 +24,10 @@ Printed per configuration:
 * latency: from emitting ``note.post`` to the board receiving its ``note.posted`` event,
   matched by the note's unique text (p50/p95/p99/max, ms);
 * lost: acked notes that never reached the board within ``--grace`` seconds, plus posts
-  refused or never acked;
+  refused or never acked (ack timeout: ``--grace``); when some are lost, ``stored`` says
+  how many of the measured notes a fresh board snapshot holds at the end: stored but
+  lost notes were late (or their live event dropped), unstored ones were never committed;
+  ``dropped`` counts client connections the server closed during the run;
 * deliveries/s: ``events`` items received by every client over the measured window;
 * ack: from emit to the phone's ack; sent/s: the rate actually achieved;
 * client cpu (share of one core) and the worst lag of the client's event loop: if the
@@ -126,6 +129,19 @@ async def _connect(
     return phones
 
 
+async def _stored_texts(target: Target, connector: aiohttp.BaseConnector) -> set[str] | None:
+    """The notes a fresh board's snapshot holds (None if it cannot join in time)."""
+    board = Screen(target.urls[-1], connector, Deliveries())
+    try:
+        snapshot = await board.join_live(target.code, "board", target.board_key)
+    except Exception as error:
+        log(f"no final snapshot: {type(error).__name__} {error}")
+        return None
+    finally:
+        await board.close()
+    return {note["text"] for note in snapshot.get("notes", [])}
+
+
 async def measure(target: Target, mode: str, args: argparse.Namespace) -> Result:
     """Join the clients, post the notes, wait for stragglers, and tally."""
     connector, deliveries = aiohttp.TCPConnector(limit=0), Deliveries()
@@ -140,6 +156,11 @@ async def measure(target: Target, mode: str, args: argparse.Namespace) -> Result
         tasks = await drive(phones, posts, args.rate, args.grace, window.open)
         await settle(tasks, posts, args.grace)
         window.close(result)
+        screens[0].on_note = None  # what arrives after the grace period is lost
+        result.dropped = deliveries.dropped
+        stored = await _stored_texts(target, connector)
+        for post in posts:
+            post.stored = None if stored is None else post.text in stored
     finally:
         lag.stop()
         await asyncio.gather(*(screen.close() for screen in screens), return_exceptions=True)
