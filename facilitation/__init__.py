@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, models  # noqa: F401 (models: every table joins the metadata)
+    from . import i18n, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.services import load_user
     from .realtime import runtime
 
@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
     if app.config["PROXY_COUNT"]:  # behind nginx: the client's address and scheme
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -90,6 +90,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        "FORCE_HTTPS": _bool(os.environ.get("FORCE_HTTPS"), False),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..database import unit_of_work
 from ..errors import InvalidInput
+from ..security import DOCUMENT_POLICY, talisman
 from ..workshops.services import workshop_for_reader
 from . import jsonio
 from .exports import EXPORTS
@@ -31,6 +32,7 @@ def filename(title: str, extension: str) -> str:
 
 @blueprint.get("/workshops/<id:workshop_id>/export.<path:kind>")
 @login_required
+@talisman(content_security_policy=DOCUMENT_POLICY)
 def export(workshop_id: int, kind: str) -> Response:
     """A synthesis or export, for those who run the workshop and for coordinators."""
     workshop = workshop_for_reader(current_user, workshop_id)
