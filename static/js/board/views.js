@@ -122,7 +122,7 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
             own.map((group) => groupBox(state, group, inGroup(group), { pledges, dots })),
             looseBox(state, rest, area, t("loose_notes"))));
       })),
-      size: fitEach(sizes(48, 10, [5, 4, 3], [10, 12, 14.5])),
+      size: fitEach(sizes(48, 10, [5, 4, 3], [11.5, 14])),
     };
   }
   const boxes = groups.map((group) => groupBox(state, group, inGroup(group), { pledges, dots }));
@@ -137,7 +137,7 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
     children: stage("clusters", 1, panel(null, null, null,
       h("div", { class: "board-clusters board-flow fit" }, content.length ? content : empty(groups.length ? t("no_notes") : t("no_groups"))),
       { class: "bare" })),
-    size: fitEach(sizes(48, 10, [5, 4, 3], [10, 12, 14.5])),
+    size: fitEach(sizes(48, 10, [5, 4, 3], [11.5, 14])),
   };
 }
 
@@ -262,10 +262,10 @@ export function canvas(state) {
   const grid = h("div", { class: "board-canvas", style: { "--fields": slots.length, "--rows": groups.length } },
     h("div", { class: "board-canvas-corner" }),
     slots.map((slot) => h("h3", { class: "board-canvas-field" }, slot.label)),
-    groups.map((group) => [
+    groups.flatMap((group) => [
       h("h3", { class: "board-canvas-group" }, h("span", {}, group.title || t("untitled_group")),
         h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0))),
-      slots.map((slot) => slotCell(state, "canvas", slot, group.id)),
+      ...slots.map((slot) => slotCell(state, "canvas", slot, group.id)),
     ]));
   return {
     children: grid,
