@@ -13,5 +13,8 @@ keepalive = 5
 accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-# The access log names paths, never bodies; join codes in /j/<code> paths are not secrets
-# (they are projected), while participant identities live in cookies that are not logged.
+# The access log names the method and path only: no query string (Engine.IO session ids
+# travel there), no referrer, and board links (/b/<key>, a secret) are masked. Bodies and
+# cookies are never logged. Join codes in /j/<code> are not secrets: they are projected.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "gunicorn_logging.PrivateLogger"

@@ -58,10 +58,12 @@ def _instance_secret(instance_path: Path) -> str:
 
 
 def engine_options(url: str) -> dict[str, Any]:
+    # Database errors must not carry what people typed into the logs.
     if url.startswith("sqlite"):
         # The WAL journal and busy timeout are set per connection (see extensions.py).
-        return {"connect_args": {"timeout": 15}}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
     return {
+        "hide_parameters": True,
         "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
         "pool_pre_ping": True,
