@@ -128,10 +128,17 @@ def readable_workshops(user: User) -> list[Workshop]:
 
 
 def state(workshop: Workshop) -> dict[str, Any]:
-    """What every screen knows of the workshop itself."""
+    """What every screen knows of the workshop itself, with the rules in force: the dot
+    budget (the phase's, or the facilitator's override) and the groups with a canvas."""
+    from ..cards.services import canvas_groups
+    from ..votes.services import active_rules
     from .schemas import WorkshopStateSchema
 
-    return WorkshopStateSchema().dump(workshop)
+    rules = active_rules(workshop)
+    return WorkshopStateSchema().dump(workshop) | {
+        "vote_rules": rules.__dict__ if rules else None,
+        "canvas_groups": canvas_groups(workshop),
+    }
 
 
 def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) -> int:

@@ -100,3 +100,10 @@ def test_a_group_without_a_canvas_takes_no_entry(screens, canvas):
         "card.add", kind="canvas", slot="actors", group_id=groups[3], text="x"
     )
     assert ack["error"]["fields"]["group_id"]
+
+
+def test_every_screen_learns_which_groups_have_a_canvas(screens, canvas):
+    workshop, control, groups = canvas
+    watcher = screens(workshop)
+    control.send("canvas.groups", group_ids=[groups[1], groups[2]])
+    assert watcher.events()[-1]["data"]["canvas_groups"] == [groups[1], groups[2]]

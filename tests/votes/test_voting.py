@@ -162,3 +162,10 @@ def test_the_facilitator_can_change_the_budget(workshop, screens, control, ideas
     phone = screens(workshop)
     acks = [phone.send("vote.cast", target=f"note:{t}") for t in ideas]
     assert [ack["ok"] for ack in acks] == [True, True, False]
+
+
+def test_every_screen_learns_the_budget_in_force(workshop, screens, control, ideas):
+    watcher = screens(workshop)
+    control.send("vote.rules", budget=2, max_per_item=1)
+    state = watcher.events()[-1]["data"]
+    assert (state["vote_rules"]["budget"], state["vote_rules"]["max_per_item"]) == (2, 1)
