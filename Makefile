@@ -45,6 +45,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/sortablejs $(VENDOR)/axe-core
 	cp node_modules/sortablejs/modular/sortable.esm.js node_modules/sortablejs/LICENSE $(VENDOR)/sortablejs/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
+	mkdir -p $(VENDOR)/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+		node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+		node_modules/swagger-ui-dist/LICENSE $(VENDOR)/swagger-ui/
 	touch $@
 
 translations: $(MO)
