@@ -77,7 +77,8 @@ class Screen:
     def _disconnected(self, *reason: Any) -> None:
         if not self.closing:
             self.deliveries.dropped += 1
-            print(f"{self.role} on {self.url} disconnected: {reason}", file=sys.stderr)
+            if self.deliveries.dropped <= 3 or self.role == "board":
+                print(f"{self.role} on {self.url} disconnected: {reason}", file=sys.stderr)
 
     def _events(self, batch: dict[str, Any]) -> None:
         now = time.perf_counter()
