@@ -39,12 +39,11 @@ def _language(document: Document, tag: str) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         run_defaults.append(lang)
-    for name in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(name), tag)
+    lang.set(qn("w:val"), tag)
     document.core_properties.language = tag
 
 
-def _hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
+def _hyperlink(paragraph: Paragraph, text: str, url: str, size: float | None) -> None:
     rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), rel)
@@ -52,6 +51,8 @@ def _hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
     run = paragraph.add_run(text)
     run.font.color.rgb = LINK
     run.font.underline = True
+    if size:
+        run.font.size = Pt(size)
     link.append(run._r)  # moves the run into the link
 
 
@@ -59,7 +60,7 @@ def _runs(paragraph: Paragraph, runs: tuple[Run, ...], size: float | None = None
     for piece in runs:
         text = xml_text(piece.text)
         if piece.url:
-            _hyperlink(paragraph, text, piece.url)
+            _hyperlink(paragraph, text, piece.url, size)
             continue
         run = paragraph.add_run(text)
         run.bold = piece.bold or None

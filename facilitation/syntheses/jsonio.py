@@ -30,6 +30,7 @@ from .schemas import WorkshopArchiveSchema
 from .services import phase_changes
 
 VERSION = 1
+TARGET_KINDS = {"n": "note", "g": "group", "c": "card"}  # what votes and links point at
 WORKSHOP_FIELDS = (
     "title",
     "question",
@@ -192,8 +193,8 @@ class _Importer:
         return self.ids[ref]
 
     def target(self, ref: str, kinds: str = "ngc") -> str:
-        names = {"n": "note", "g": "group", "c": "card"}
-        return f"{names[ref[0]]}:{self.id(ref, kinds)}"
+        new_id = self.id(ref, kinds)
+        return f"{TARGET_KINDS[ref[0]]}:{new_id}"
 
     def once(self, field: str, participant: str, item: str) -> None:
         """A participant votes once per item and pledges once per group (one row each)."""

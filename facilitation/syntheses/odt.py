@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from odfdo import (
     Cell,
     Column,
@@ -428,26 +427,22 @@ def _column_style(document: Document, name: str, width_cm: float) -> str:
     return name
 
 
+def _span_style(run: Run) -> str | None:
+    if run.bold:
+        return "Fabrique_Strong"
+    if run.italic:
+        return "Fabrique_Emphasis"
+    return "Fabrique_Muted" if run.muted else None
+
+
 def _paragraph(runs: tuple[Run, ...], style: str) -> Paragraph:
     paragraph = Paragraph("", style=style)
     for run in runs:
         text = xml_text(run.text)
         if run.url:
             paragraph.append(Link(run.url, text=text))
-            continue
-        span_style = (
-            "Fabrique_Strong"
-            if run.bold
-            else "Fabrique_Emphasis"
-            if run.italic
-            else "Fabrique_Muted"
-            if run.muted
-            else None
-        )
-        if span_style:
-            paragraph.append(Span(text, style=span_style))
         else:
-            paragraph.append(Span(text))
+            paragraph.append(Span(text, style=_span_style(run)))
     return paragraph
 
 

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..cards.schemas import CARD_MAX_LENGTH
 from ..formats.kinds import CARD_SLOTS
 from ..notes.schemas import NOTE_MAX_LENGTH
+from ..text import UserText
 
 REF = {"required": True, "validate": validate.Regexp(r"^[pgnc][0-9]{1,7}$")}
 OPTIONAL_REF = {
@@ -17,6 +18,9 @@ OPTIONAL_REF = {
     "validate": validate.Regexp(r"^[pgnc][0-9]{1,7}$"),
 }
 KEY = validate.Length(1, 40)
+# What people typed (notes, cards, group titles, nicknames) is cleaned as when typed in a
+# workshop: an archive cannot bring in control, bidi-override or NUL characters.
+LINE = {"multiline": False}
 
 
 def _time(required: bool = True) -> fields.AwareDateTime:
@@ -48,14 +52,14 @@ class WorkshopFieldsSchema(Schema):
 
 class ParticipantSchema(Schema):
     ref = fields.String(**REF)
-    nickname = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    nickname = UserText(load_default=None, allow_none=True, allow_empty=True, max_length=40, **LINE)
     created_at = _time()
 
 
 class GroupSchema(Schema):
     ref = fields.String(**REF)
     area = fields.String(load_default=None, allow_none=True, validate=KEY)
-    title = fields.String(required=True, validate=validate.Length(max=120))
+    title = UserText(required=True, allow_empty=True, max_length=120, **LINE)
     position = fields.Integer(required=True, strict=True)
     deleted_at = _time(False)
     created_at = _time()
@@ -65,7 +69,7 @@ class NoteSchema(Schema):
     ref = fields.String(**REF)
     participant = fields.String(**OPTIONAL_REF)
     area = fields.String(required=True, validate=KEY)
-    text = fields.String(required=True, validate=validate.Length(1, NOTE_MAX_LENGTH))
+    text = UserText(required=True, max_length=NOTE_MAX_LENGTH)
     color = fields.String(
         load_default=None, allow_none=True, validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$")
     )
@@ -102,7 +106,7 @@ class CardSchema(Schema):
     slot = fields.String(required=True, validate=validate.Length(1, 24))
     group = fields.String(**OPTIONAL_REF)
     participant = fields.String(**OPTIONAL_REF)
-    text = fields.String(required=True, validate=validate.Length(1, CARD_MAX_LENGTH))
+    text = UserText(required=True, max_length=CARD_MAX_LENGTH)
     links = fields.List(
         fields.String(validate=validate.Regexp(r"^[gnc][0-9]{1,7}$")), required=True
     )
