@@ -19,7 +19,10 @@ blueprint = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str, user: User) -> str:
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A path on this site, or the user's home page. Browsers drop tabs and newlines
+    from URLs and read a backslash as a slash: "/\t/evil.example" would leave the site."""
+    plain = target.isprintable() and not any(char.isspace() or char == "\\" for char in target)
+    if plain and target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("dashboard.index" if user.role == Role.COORDINATOR else "workshops.index")
 

@@ -47,3 +47,11 @@ def test_two_accounts_cannot_share_an_e_mail_address(app, facilitator):
 def test_a_short_password_is_refused(app):
     with pytest.raises(InvalidInput):
         services.create_user("short@example.org", "Short", "1234")
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "/\\evil.example"])
+def test_a_next_page_that_a_browser_would_read_as_another_site_is_refused(
+    post_form, facilitator, target
+):
+    data = {"email": facilitator.email, "password": PASSWORD, "next": target}
+    assert post_form("/login", data).headers["Location"].endswith("/workshops/")
