@@ -20,6 +20,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def find_by_email(email: str) -> User | None:
+    if "\x00" in email:  # no address has one, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 

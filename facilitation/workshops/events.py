@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from ..auth import Actor, ActorKind
 from ..errors import Forbidden, NotAuthenticated
+from ..extensions import socketio
 from ..participants import services as participants
 from ..realtime.commands import command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
@@ -31,6 +32,10 @@ class JoinSchema(Schema):
     since = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0))
 
 
+def _same(given: str, secret: str) -> bool:
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode())
+
+
 def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
     if role == "phone":
         token = request.cookies.get(participants.cookie_name(workshop.id))
@@ -41,7 +46,8 @@ def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
     if services.can_run(current_user, workshop):
         kind = ActorKind.FACILITATOR if role == "control" else ActorKind.BOARD
         return Actor(kind, workshop.id, user_id=current_user.id)
-    if role == "board" and key and secrets.compare_digest(key, workshop.board_key):
+    # As bytes: compare_digest raises TypeError on a str with non-ASCII characters.
+    if role == "board" and key and _same(key, workshop.board_key):
         return Actor(ActorKind.BOARD, workshop.id)
     raise Forbidden()
 
@@ -146,4 +152,8 @@ def end(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 @on("disconnect")
 def disconnect(*_: Any) -> None:
+    """The socket is gone. A client may also send an event named "disconnect": the server
+    marks a socket as leaving before a real disconnect, so one still connected is ignored."""
+    if socketio.server.manager.is_connected(request.sid, "/"):  # type: ignore[attr-defined]
+        return
     runtime().left(request.sid)  # type: ignore[attr-defined]

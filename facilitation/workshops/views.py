@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import segno
@@ -19,6 +20,9 @@ from .models import Workshop
 from .schemas import CreateWorkshopSchema
 
 blueprint = Blueprint("workshops", __name__)
+# Board keys are secrets.token_urlsafe: anything else (a NUL, which PostgreSQL refuses in
+# a query) is not worth a lookup.
+BOARD_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def join_url(workshop: Workshop) -> str:
@@ -86,8 +90,10 @@ def board(workshop_id: int) -> str:
 @limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
 def board_by_key(key: str) -> str:
     """The board for a projector's own browser, opened with the workshop's board link."""
-    workshop = db.session.scalar(select(Workshop).where(Workshop.board_key == key))
-    if workshop is None:
+    workshop = BOARD_KEY.fullmatch(key) and db.session.scalar(
+        select(Workshop).where(Workshop.board_key == key)
+    )
+    if not workshop:
         return render_template("error.html", status=404, message=None), 404  # type: ignore[return-value]
     return render_template("workshops/board.html", **_page_context(workshop, "board", key))
 
