@@ -25,7 +25,7 @@ test: setup services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
-	$(BIN)/pytest --database=postgresql -m "not browser"
+	$(BIN)/pytest --database=postgresql -m "not browser and not processes"
 
 setup: install assets translations
 
@@ -66,6 +66,10 @@ lint: install
 
 bench: setup services
 	$(BIN)/python -m benchmarks.run
+
+# The fault-injection suite alone, with its figures printed (make test runs it too).
+chaos: setup services
+	$(BIN)/pytest tests/chaos -s -q
 
 account: setup migrate
 	$(BIN)/flask create-account

@@ -91,6 +91,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis away: count in memory rather than refuse every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "FORCE_HTTPS": _bool(os.environ.get("FORCE_HTTPS"), False),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),

@@ -3,17 +3,25 @@ a flood from one connection gets error acks, and nobody else notices."""
 
 from __future__ import annotations
 
+import logging
+
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+
+log = logging.getLogger(__name__)
 
 
 class SocketLimits:
-    """Commands and queries (join, sync) have their own budgets per actor or socket."""
+    """Commands and queries (join, sync) have their own budgets per actor or socket.
+
+    Counts live in Redis when processes are scaled out; while Redis is away they are kept
+    by each process, so a Redis outage never turns into refused commands.
+    """
 
     def __init__(self, storage_url: str | None, prefix: str, commands: str, queries: str) -> None:
-        storage = storage_from_string(storage_url or "memory://")
-        self.limiter = MovingWindowRateLimiter(storage)
+        self.shared = MovingWindowRateLimiter(storage_from_string(storage_url or "memory://"))
+        self.local = MovingWindowRateLimiter(MemoryStorage())
         self.prefix = prefix
         self.rules: dict[str, list[RateLimitItem]] = {
             "command": parse_many(commands),
@@ -22,4 +30,11 @@ class SocketLimits:
 
     def allow(self, kind: str, key: str) -> bool:
         """Count one message; False once any of its kind's limits is exceeded."""
-        return all(self.limiter.hit(rule, self.prefix, kind, key) for rule in self.rules[kind])
+        try:
+            return self._hit(self.shared, kind, key)
+        except Exception as error:  # the storage's own errors (Redis away), whatever they are
+            log.warning("rate limits counted locally, storage unavailable: %s", error)
+            return self._hit(self.local, kind, key)
+
+    def _hit(self, limiter: MovingWindowRateLimiter, kind: str, key: str) -> bool:
+        return all(limiter.hit(rule, self.prefix, kind, key) for rule in self.rules[kind])

@@ -6,13 +6,20 @@ are expiry times) when processes are scaled out; it is ephemeral and never in th
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from ..auth import Actor
+
+log = logging.getLogger(__name__)
 
 PRESENCE_TTL_SECONDS = 20
 
@@ -67,10 +74,15 @@ class MemoryPresence:
 
 
 class RedisPresence:
-    """Several processes: each refreshes its participants' expiry; counts drop stale ones."""
+    """Several processes: each refreshes its participants' expiry; counts drop stale ones.
+
+    Presence is a courtesy: when Redis is away, joining and posting go on, and the count
+    falls back to this process's own connections until Redis is back.
+    """
 
     def __init__(self, redis: Any, prefix: str, connections: Connections) -> None:
         self.redis, self.prefix, self.connections = redis, prefix, connections
+        self.local = MemoryPresence(connections)
 
     def _key(self, workshop_id: int) -> str:
         return f"{self.prefix}:presence:{workshop_id}"
@@ -82,15 +94,28 @@ class RedisPresence:
             key = self._key(workshop_id)
             pipe.zadd(key, {str(pid): expiry for pid in ids})
             pipe.expire(key, PRESENCE_TTL_SECONDS * 3)
-        pipe.execute()
+        with _unless_redis_is_away():
+            pipe.execute()
 
     def forget(self, workshop_id: int, participant_id: int) -> None:
         if participant_id not in self.connections.participants().get(workshop_id, ()):
-            self.redis.zrem(self._key(workshop_id), str(participant_id))
+            with _unless_redis_is_away():
+                self.redis.zrem(self._key(workshop_id), str(participant_id))
 
     def count(self, workshop_id: int) -> int:
         key = self._key(workshop_id)
         pipe = self.redis.pipeline(transaction=False)
         pipe.zremrangebyscore(key, "-inf", time.time())
         pipe.zcard(key)
-        return int(pipe.execute()[1])
+        try:
+            return int(pipe.execute()[1])
+        except RedisError:
+            return self.local.count(workshop_id)
+
+
+@contextmanager
+def _unless_redis_is_away() -> Iterator[None]:
+    try:
+        yield
+    except RedisError as error:
+        log.warning("presence not updated, Redis is unavailable: %s", type(error).__name__)

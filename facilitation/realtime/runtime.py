@@ -104,28 +104,25 @@ class Runtime:
         self.socketio.emit(ServerMessage.PRESENCE, payload, to=workshop_room(workshop_id))
 
     def beat(self, workshop_ids: list[int]) -> None:
-        """Send each workshop's head sequence numbers (one process per workshop per beat)."""
+        """Tell this process's screens each workshop's head sequence numbers.
+
+        Each process beats for its own sockets, straight to them: the beat must not
+        travel through Redis, since it is how screens notice what Redis failed to carry.
+        """
         if not workshop_ids:
             return
         heads = eventlog.heads_of(workshop_ids)
         db.session.remove()
         for workshop_id, (head, public_head) in heads.items():
-            if not self._lead(workshop_id):
-                continue
             payload = {
                 "head": head,
                 "public_head": public_head,
                 "participants": self.participant_count(workshop_id),
                 "now": time.time(),
             }
-            self.socketio.emit(ServerMessage.HEARTBEAT, payload, to=workshop_room(workshop_id))
-
-    def _lead(self, workshop_id: int) -> bool:
-        if self.redis is None:
-            return True
-        ttl_ms = int(self.heartbeat_seconds * 900)
-        key = f"{self.prefix}:heartbeat:{workshop_id}"
-        return bool(self.redis.set(key, "1", nx=True, px=ttl_ms))
+            self.socketio.emit(
+                ServerMessage.HEARTBEAT, payload, to=workshop_room(workshop_id), ignore_queue=True
+            )
 
 
 def init_app(app: Flask, socketio: Any) -> None:

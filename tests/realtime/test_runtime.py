@@ -57,8 +57,8 @@ class Recorder:
     def __init__(self) -> None:
         self.emitted: list[tuple[str, dict, str]] = []
 
-    def emit(self, name, payload, to):
-        self.emitted.append((name, payload, to))
+    def emit(self, name, payload, to, ignore_queue=False):
+        self.emitted.append((name, payload, to, ignore_queue))
 
 
 def participant(workshop_id: int, participant_id: int) -> Actor:
@@ -96,9 +96,12 @@ def test_a_participant_leaving_one_process_stays_present_through_another(process
 
 
 @pytest.mark.redis
-def test_one_process_beats_for_a_workshop(processes, workshop):
+def test_each_process_beats_for_its_own_screens_without_redis(processes, workshop):
     for live in processes:
         live.joined(f"sid-{id(live)}", participant(workshop.id, 1))
         live.beat([workshop.id])
     beats = [e for live in processes for e in live.socketio.emitted if e[0] == "heartbeat"]
-    assert len(beats) == 1
+    assert [(to, ignore_queue) for _, _, to, ignore_queue in beats] == [
+        (f"w{workshop.id}", True),
+        (f"w{workshop.id}", True),
+    ]
