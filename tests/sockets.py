@@ -57,6 +57,8 @@ class BoardState:
         entity, _, change = kind.partition(".")
         if kind in ("workshop.updated", "phase.changed", "visibility.changed"):
             self.workshop = data
+        elif kind == "proposal.saved":
+            self.proposals[data["id"]] = data
         elif change in ("posted", "updated", "saved"):
             _put(collection[entity], data)
         elif change == "deleted":
@@ -72,8 +74,6 @@ class BoardState:
             self.results = data.get("results", self.results)
         elif kind == "results.published":
             self.results = data["results"]
-        elif kind == "proposal.saved":
-            self.proposals[data["id"]] = data
         self.seq = max(self.seq, event["seq"])
 
 

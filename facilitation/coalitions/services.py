@@ -204,6 +204,12 @@ def pledge_from_phone(
     return join(coalition, fields, via="workshop", participant_id=actor.participant_id)
 
 
+def joined_by(participant_id: int) -> list[int]:
+    """The coalitions a participant joined from their phone."""
+    query = select(Member.coalition_id).where(Member.participant_id == participant_id)
+    return sorted(set(db.session.scalars(query)))
+
+
 def members(coalition: Coalition) -> list[Member]:
     query = select(Member).where(Member.coalition_id == coalition.id).order_by(Member.id)
     return list(db.session.scalars(query))

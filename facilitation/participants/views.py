@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..extensions import db, limiter
+from ..cards.schemas import CARD_MAX_LENGTH
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
@@ -81,7 +82,12 @@ def phone(code: str) -> Response | str:
     participant = _identity(workshop.id)
     if participant is None:
         return redirect(url_for(".join", code=workshop.code))
-    config = {"code": workshop.code, "role": "phone", "noteMaxLength": NOTE_MAX_LENGTH}
+    config = {
+        "code": workshop.code,
+        "role": "phone",
+        "noteMaxLength": NOTE_MAX_LENGTH,
+        "cardMaxLength": CARD_MAX_LENGTH,
+    }
     return render_template(
         "participants/phone.html", workshop=workshop, participant=participant, config=config
     )

@@ -58,6 +58,7 @@ def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         me["votes"] = votes.my_votes(actor)
         me["budget"] = votes.budget_of(actor, workshop)
         me["pledges"] = pledges.my_pledges(actor)
+        me["proposals"] = coalitions.joined_by(actor.participant_id)
     return me
 
 

@@ -3,6 +3,7 @@
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
 const ACK_TIMEOUT_MS = 10000;
+const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, same id
 const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 
@@ -80,6 +81,9 @@ export class Live {
       this.changed({ presence: true });
     });
     // Back on the network: reconnect now rather than when the retry timer comes round.
+    // Commands the server has not answered for a while (a timeout on a weak network, a
+    // rate limit) go again with the same id: the server carries each out only once.
+    setInterval(() => this.resendStale(), 3000);
     window.addEventListener("online", () => {
       if (!this.socket.connected) this.socket.disconnect().connect();
     });
@@ -99,7 +103,7 @@ export class Live {
     const payload = this.state.workshop ? { ...this.join, since: this.position() } : this.join;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
       if (err) return this.socket.disconnect().connect();
-      if (!ack.ok) { this.setStatus("refused"); this.refusal = ack.error; this.changed({ refused: ack.error }); return; }
+      if (!ack.ok) { this.refusal = ack.error; this.setStatus("refused"); this.changed({ refused: ack.error }); return; }
       if (ack.snapshot) this.applySnapshot(ack.snapshot);
       else this.receive(ack.events);
       this.setStatus("online");
@@ -204,6 +208,7 @@ export class Live {
 
   transmit(command) {
     if (!this.socket.connected || this.status !== "online") return;
+    command.sentAt = Date.now();
     this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, command.payload, (err, ack) => {
       if (err) return; // stays in the outbox, resent on reconnect
       if (!ack.ok && ["server_error", "rate_limited"].includes(ack.error.code)) return;
@@ -233,8 +238,20 @@ export class Live {
       me.votes = { ...(me.votes || {}), [data.target]: data.mine };
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
     }
-    if (data.pledged) me.pledges = data.pledged;
+    if (Array.isArray(data.pledged)) me.pledges = data.pledged;
+    if (command.name === "proposal.pledge" && data.pledged === true) {
+      me.proposals = [...new Set([...(me.proposals || []), data.proposal_id])];
+    }
     if (data.workshop) setWorkshop(this.state, data.workshop);
+  }
+
+  resendStale() {
+    const now = Date.now();
+    if (this.status !== "online" || now - (this.lastResend || 0) < RESEND_AFTER_MS) return;
+    if (this.outbox.some((command) => now - (command.sentAt || command.at) > RESEND_AFTER_MS)) {
+      this.lastResend = now;
+      this.flushOutbox();
+    }
   }
 
   flushOutbox() {

@@ -19,7 +19,6 @@ const live = new Live(config).start();
 const $ = (id) => document.getElementById(id);
 const app = $("phone-app");
 const SLOW_CONNECTION_MS = 8000;
-const RESEND_AFTER_MS = 12000;
 
 // What this screen remembers between renders (never sent anywhere).
 const ui = {
@@ -445,14 +444,3 @@ function restoreFocus(previous) {
 
 live.onChange(render);
 
-// Commands the server has not answered for a while (a timeout on a weak network, a
-// rate limit) are sent again with the same id: the server carries each out only once.
-let lastResend = 0;
-setInterval(() => {
-  const now = Date.now();
-  if (live.status !== "online" || now - lastResend < RESEND_AFTER_MS) return;
-  if (live.unsent().some((command) => now - command.at > RESEND_AFTER_MS)) {
-    lastResend = now;
-    live.flushOutbox();
-  }
-}, 3000);

@@ -1,8 +1,8 @@
 // What the phone shows, derived from the live state: the current phase and what it
 // allows, the commands still waiting in the outbox (shown as "Sending…"), dots left.
-import { localized } from "../dom.js";
+import { localized, readConfig } from "../dom.js";
 
-export const CARD_MAX_LENGTH = 500; // facilitation/cards/schemas.py: CARD_MAX_LENGTH
+export const CARD_MAX_LENGTH = readConfig().cardMaxLength; // from the server's schema
 export const MAX_LINKS = 10; // the server takes at most ten links on a card
 // The capability that lets participants add each kind of card (formats/kinds.py).
 export const CARD_CAPABILITY = { strategy: "strategies", roadmap: "roadmap", canvas: "canvas" };

@@ -1,6 +1,6 @@
 // Coalition proposals that came out of this workshop (state.proposals, `proposal.saved`):
 // their title, status and members; "I would join" sends `proposal.pledge` with a name.
-// The server does not tell a phone which proposals it joined, so this phone remembers.
+// Which ones this phone joined: the snapshot's me.proposals, and what it sent since.
 import { h, plural, t } from "../dom.js";
 import { reconcile, sig } from "./model.js";
 
@@ -23,7 +23,7 @@ export function rememberProposal(code, id) {
 
 export function renderProposals(v, container, actions) {
   const proposals = [...v.state.proposals?.values?.() || []].sort((a, b) => a.id - b.id);
-  const joined = joinedProposals(v.code);
+  const joined = new Set([...joinedProposals(v.code), ...(v.state.me?.proposals || [])]);
   const canJoin = v.allows.has("pledge") && v.canAct;
   reconcile(container, proposals.map((proposal) => {
     const sending = v.pending.proposals.has(proposal.id);
