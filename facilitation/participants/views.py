@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from ..extensions import db, limiter
 from ..cards.schemas import CARD_MAX_LENGTH
+from ..extensions import db, limiter
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
