@@ -53,7 +53,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 translations: $(MO)
 %.mo: %.po | install
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+	$(BIN)/pybabel compile -i $< -o $@
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -76,7 +76,7 @@ account: setup migrate
 
 extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o facilitation/translations/messages.pot .
-	$(BIN)/pybabel update -i facilitation/translations/messages.pot -d facilitation/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i facilitation/translations/messages.pot -d facilitation/translations
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache
