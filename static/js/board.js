@@ -12,7 +12,6 @@ const live = new Live(config).start();
 const $ = (id) => document.getElementById(id);
 
 // Kinds whose screens need the canvas groups, which only snapshots carry.
-const CANVAS_KINDS = new Set(["canvas", "proposals", "synthesis", "pledges"]);
 
 function renderHead(state) {
   const phase = currentPhase(state);
@@ -100,7 +99,6 @@ function renderSpotlight(state) {
 const STAGE_INTERVAL_MS = 300;
 let stageDirty = true;
 let frame = null;
-let lastKind = null;
 let lastStage = 0;
 
 function schedule(full) {
@@ -123,21 +121,7 @@ function schedule(full) {
   }), wait);
 }
 
-function refreshCanvasGroups(detail) {
-  const state = live.state;
-  if (!state.workshop || !detail.events) return;
-  const kind = currentPhase(state).kind;
-  const reshaped = detail.events.some((event) => ["phase.changed", "workshop.updated"].includes(event.type));
-  if (reshaped && CANVAS_KINDS.has(kind) && (kind !== lastKind || detail.events.some((event) => event.type === "workshop.updated"))) {
-    // The canvas groups travel in snapshots only: ask for one (a position past the head).
-    live.sync(live.seq + 1_000_000_000);
-  }
-  lastKind = kind;
-}
-
 live.onChange((state, detail = {}) => {
-  if (detail.snapshot && state.workshop) lastKind = currentPhase(state).kind;
-  refreshCanvasGroups(detail);
   schedule(!(detail.heartbeat || detail.presence));
 });
 live.onStatus((status) => {

@@ -64,6 +64,7 @@ function render(state) {
   renderVoting(state);
   renderCanvas(state);
   renderCards(state);
+  renderProposals(state);
   renderGroupForm(state);
   notesPanel.render(state);
   renderTimer();
@@ -204,6 +205,36 @@ function renderCards(state) {
   });
 }
 
+// What can become a proposal: groups first (most dots first), then the voted notes.
+function promotable(state) {
+  const groups = [...state.groups.values()].map((group) => ({
+    target: `group:${group.id}`, label: group.title || t("untitled_group"), dots: dotsOf(state, `group:${group.id}`),
+  }));
+  const notes = [...state.notes.values()].filter((note) => !note.hidden).map((note) => ({
+    target: `note:${note.id}`, label: excerpt(note.text, 80), dots: dotsOf(state, `note:${note.id}`),
+  }));
+  const byDots = (a, b) => b.dots - a.dots;
+  return [...groups.sort(byDots), ...notes.sort(byDots).slice(0, 30)];
+}
+
+function renderProposals(state) {
+  const options = promotable(state);
+  section("promote", options.map((option) => [option.target, option.label, option.dots]), () => {
+    const current = $("promote-target").value;
+    replace($("promote-target"), options.map((option) =>
+      h("option", { value: option.target, selected: option.target === current },
+        option.dots ? `${option.label} — ${plural("dots", option.dots)}` : option.label)));
+  });
+  const proposals = [...state.proposals.values()].sort((a, b) => a.id - b.id);
+  section("proposals", proposals.map((p) => [p.id, p.title, p.status, p.members]), () => {
+    replace($("proposals-list"), proposals.length ? proposals.map((proposal) =>
+      h("li", {},
+        h("a", { href: `/coalitions/${proposal.id}`, target: "_blank", rel: "noopener" }, proposal.title),
+        h("span", { class: "hint" }, ` — ${t(`status_${proposal.status}`)} · ${plural("members", proposal.members)}`)))
+      : h("li", { class: "hint" }, t("no_proposals")));
+  });
+}
+
 function renderGroupForm(state) {
   section("group-form", [state.format.areas.map((area) => area.key)], () => {
     const several = state.format.areas.length > 1;
@@ -278,6 +309,13 @@ $("group-form").addEventListener("submit", (event) => {
   });
 });
 
+$("promote-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const target = $("promote-target").value;
+  if (!target) return;
+  send("proposal.promote", { target }).then(() => announce(t("promoted")));
+});
+
 $("card-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const kind = cardPhaseKind(live.state);
@@ -298,14 +336,7 @@ function schedule() {
   frame = requestAnimationFrame(() => { frame = null; render(live.state); });
 }
 
-let lastKind = null;
 live.onChange((state, detail = {}) => {
-  if (state.workshop) {
-    const kind = currentPhase(state).kind;
-    // Canvas groups travel in snapshots only: refresh them when the canvas comes up.
-    if (detail.events && kind !== lastKind && ["canvas", "proposals"].includes(kind)) live.sync(live.seq + 1_000_000_000);
-    lastKind = kind;
-  }
   if (detail.heartbeat) {
     $("control-presence").textContent = state.participants;
     return;

@@ -8,7 +8,11 @@ const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 
 // Which part of the state each event type updates, and how (docs/protocol.md).
-const setWorkshop = (state, data) => { if (newer(state.workshop, data)) state.workshop = data; };
+const setWorkshop = (state, data) => {
+  if (!newer(state.workshop, data)) return;
+  state.workshop = data;
+  if (data.canvas_groups) state.canvasGroups = data.canvas_groups;
+};
 const REDUCERS = {
   "workshop.updated": setWorkshop,
   "phase.changed": setWorkshop,

@@ -295,6 +295,22 @@ export function summary(state) {
   };
 }
 
+// The coalition proposals this workshop produced, with who has joined them so far;
+// before the first one, the top results.
+export function proposals(state) {
+  const list = [...(state.proposals?.values() || [])].sort((a, b) => b.members - a.members || a.id - b.id);
+  if (!list.length) return summary(state);
+  const item = (proposal) => h("li", { class: "board-top", style: { "--note": "#ffd84d", "--ink": "#14181d" } },
+    h("span", { class: "board-rank" }, "★"),
+    h("span", { class: "board-top-label" }, proposal.title),
+    h("span", { class: "board-top-meta" }, plural("members", proposal.members)));
+  return {
+    children: stage("summary", 1, [panel(null, t("proposals"), list.length,
+      h("div", { class: "board-summary fit" }, h("ol", {}, list.slice(0, 8).map(item))), { class: "bare" })]),
+    size: fitEach(sizes(64, 14, [3])),
+  };
+}
+
 export function intro(state) {
   return {
     children: h("div", { class: "board-message intro" },
@@ -316,7 +332,7 @@ export const VIEWS = {
   strategies,
   roadmap,
   canvas,
-  proposals: summary,
+  proposals,
   synthesis: summary,
 };
 
