@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import request
@@ -33,6 +34,7 @@ blueprint = Blueprint(
     description="Coalition proposals and their members.",
 )
 STAFF = (Role.ADMIN, Role.FACILITATOR, Role.COORDINATOR)
+PUBLIC_FIELDS = tuple(PublicMemberSchema().fields)
 
 
 def _public(coalition_id: int) -> Any:
@@ -90,7 +92,9 @@ class Members(MethodView):
         members = services.members(coalition)
         if services.can_edit(current_user, coalition):
             return members
-        return PublicMemberSchema(many=True).dump(members)
+        # The response schema dumps what is returned: members without their address (an
+        # already dumped list failed with a server error on its dates).
+        return [SimpleNamespace(**{n: getattr(m, n) for n in PUBLIC_FIELDS}) for m in members]
 
     @blueprint.arguments(MemberInputSchema)
     @blueprint.response(201, PublicMemberSchema)

@@ -31,7 +31,8 @@ def facilitator(workshop_id: int) -> tuple[Any, Actor]:
 
 
 def _staff_view(workshop: Any, note: Any) -> dict[str, Any]:
-    return {**services.payload(workshop, note), "dots": note.dots}
+    # The response schema formats the date itself (the payload's is already a string).
+    return {**services.payload(workshop, note), "dots": note.dots, "created_at": note.created_at}
 
 
 @blueprint.route("/")

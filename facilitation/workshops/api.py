@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from flask import Response
@@ -17,6 +18,7 @@ from ..syntheses.services import participation
 from ..votes import services as votes
 from ..votes.schemas import ResultsSchema
 from . import services
+from .models import Workshop
 from .schemas import (
     CreateWorkshopSchema,
     WorkshopDetailSchema,
@@ -31,6 +33,7 @@ blueprint = Blueprint(
     description="Workshops, their results and their exports.",
 )
 STAFF = (Role.ADMIN, Role.FACILITATOR, Role.COORDINATOR)
+COLUMNS = Workshop.__mapper__.column_attrs
 
 
 def readable(workshop_id: int) -> Any:
@@ -61,11 +64,14 @@ class WorkshopItem(MethodView):
     def get(self, workshop_id: int) -> Any:
         """A workshop, its current phase and its participation figures."""
         workshop = readable(workshop_id)
-        return {
-            **WorkshopOutSchema().dump(workshop),
-            "phase": phase_summary(services.phase_of(workshop)),
-            "participation": participation(workshop),
-        }
+        # The response schema reads the workshop's own values (a code to format, dates):
+        # handing it an already dumped dict failed with a server error.
+        columns = {column.key: getattr(workshop, column.key) for column in COLUMNS}
+        return SimpleNamespace(
+            **columns,
+            phase=phase_summary(services.phase_of(workshop)),
+            participation=participation(workshop),
+        )
 
 
 @blueprint.route("/<id:workshop_id>/results")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -23,7 +23,7 @@ from facilitation import create_app
 from facilitation.accounts.models import Role, User
 from facilitation.auth import Actor, ActorKind
 from facilitation.cards.models import Card
-from facilitation.coalitions.models import Coalition, Origin, Status
+from facilitation.coalitions.models import Coalition, Member, Origin, Status
 from facilitation.database import utcnow
 from facilitation.extensions import db, socketio
 from facilitation.groups.models import Group
@@ -244,6 +244,9 @@ def build_side(owner: User, format_key: str, phase_key: str) -> Side:
     db.session.add_all([*notes, *groups, card, proposal])
     db.session.flush()
     db.session.add(Origin(coalition_id=proposal.id, workshop_id=workshop.id))
+    db.session.add(
+        Member(coalition_id=proposal.id, name="Sam", email="sam@example.org", created_at=now)
+    )
     db.session.commit()
     return Side(
         workshop=workshop,
@@ -299,6 +302,19 @@ def prepare(scene: Scene, step: Callable[[Side, User], None] | None) -> None:
 # --- A module-wide app, for suites of hundreds of small cases --------------------------------
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``.
+
+    The suite keeps an app context pushed, and Flask reuses it for each request, so ``g``
+    would carry over from one request to the next — with Flask-Login's user and
+    Flask-WTF's CSRF token cached on it, a request would see the previous visitor."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            vars(g).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def module_app(database_url: str, channel: str, instance_path: Path) -> Iterator[Flask]:
     """One app for a whole module (HTTP rate limits off: the limits module tests them);
@@ -307,6 +323,7 @@ def module_app(database_url: str, channel: str, instance_path: Path) -> Iterator
 
     os.environ["FABRIQUE_INSTANCE"] = str(instance_path)
     app = create_app(test_config(database_url, channel, RATELIMIT_ENABLED=False))
+    app.test_client_class = FreshClient
     with app.app_context():
         yield app
         db.session.rollback()
