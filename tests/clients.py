@@ -87,7 +87,7 @@ class LiveClient:
                 self.state.load(ack["snapshot"])
         return ack
 
-    def send(self, name: str, **payload: Any) -> dict[str, Any]:
+    def send(self, name: str, /, **payload: Any) -> dict[str, Any]:
         payload.setdefault("command_id", uuid.uuid4().hex)
         return self.sio.call(name, payload, timeout=15)
 
