@@ -4,12 +4,15 @@ Chromium driven by Playwright, a desktop for the facilitator and phones for part
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -22,6 +25,7 @@ from playwright.sync_api import (
 
 from facilitation import create_app
 from facilitation.accounts import services as accounts
+from facilitation.accounts.models import Role
 from facilitation.extensions import db
 
 from ..conftest import PASSWORD
@@ -30,6 +34,7 @@ from ..services import migrate
 
 SECRET_KEY = "browser-tests-secret-key-long-enough-to-pass"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+AXE = "/static/vendor/axe-core/axe.min.js"
 TIMEOUT_MS = 10_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -79,12 +84,16 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     server.start()
     yield Live(server.url, database_url, instance)
     server.stop()
+    # Kept for the next look at a failure: the server logs warnings and errors only.
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    shutil.copyfile(server.log_path, ROOT / "artifacts" / "browser-server.log")
 
 
-@pytest.fixture
-def facilitator_email(live: Live) -> str:
-    """A facilitator account of this test's own (workshops belong to their facilitator)."""
-    email = f"facilitator-{uuid.uuid4().hex[:10]}@example.org"
+@contextmanager
+def server_app(live: Live) -> Iterator[Flask]:
+    """The app on the server's own database, in this test process (an app context is
+    pushed). What it writes is stored and logged like the server's own changes, but this
+    process has no connected screens: its events are never published."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("FABRIQUE_INSTANCE", str(live.instance))
         app = create_app(
@@ -95,14 +104,35 @@ def facilitator_email(live: Live) -> str:
                 "SOCKETIO_ASYNC_MODE": "threading",
                 "REDIS_URL": None,
                 "REALTIME_BACKGROUND": False,
+                "COALESCE_MS": 0,
             }
         )
     with app.app_context():
-        accounts.create_user(email, "Camille", PASSWORD)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def create_account(live: Live, role: str = Role.FACILITATOR, name: str = "Camille") -> str:
+    """A staff account of the test's own on the server's database; returns its e-mail."""
+    email = f"{role}-{uuid.uuid4().hex[:10]}@example.org"
+    with server_app(live):
+        accounts.create_user(email, name, PASSWORD, role)
         db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
     return email
+
+
+@pytest.fixture
+def facilitator_email(live: Live) -> str:
+    """A facilitator account of this test's own (workshops belong to their facilitator)."""
+    return create_account(live)
+
+
+@pytest.fixture
+def coordinator_email(live: Live) -> str:
+    return create_account(live, Role.COORDINATOR, "Sacha")
 
 
 @pytest.fixture(scope="session")
@@ -135,45 +165,89 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
         context.close()
 
 
+def sign_in(page: Page, live: Live, email: str) -> None:
+    """The staff sign-in form; lands on the account's home page."""
+    page.goto(f"{live.url}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
 @dataclass
 class Workshop:
-    """A brainstorm as its facilitator runs it: the control page, the board, its code."""
+    """A workshop as its facilitator runs it: the control page, the board, its code."""
 
     control: Page
     board: Page
     code: str
+    id: int
 
-    def next_phase(self) -> None:
+    def next_phase(self, label: str | None = None) -> None:
+        """Next phase from the control page; with a label, wait until the board shows it."""
         self.control.locator("#phase-next").click()
+        if label is not None:
+            expect(self.board.locator("#board-phase")).to_have_text(label)
+
+    def reveal_results(self) -> None:
+        toggle = self.control.locator("#results-toggle")
+        expect(toggle).to_have_attribute("aria-pressed", "false")
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-pressed", "true")
+
+    def create_group(self, title: str) -> Locator:
+        """A group made from the control page's form; returns its section there."""
+        self.control.locator("#group-title").fill(title)
+        self.control.locator("#group-form button[type=submit]").click()
+        group = self.control.locator(".control-group[data-id]").filter(
+            has=self.control.locator("h3", has_text=exactly(title))
+        )
+        expect(group).to_have_count(1)
+        return group
+
+    def place_note(self, text: str, group: str) -> None:
+        """Into a group with the note's own "Group" menu (the keyboard's way)."""
+        note = self.control.locator(".control-note").filter(has_text=text)
+        note.locator("select.note-group").select_option(label=group)
+        expect(note.locator("select.note-group")).to_have_value(re.compile(r"^\d+$"))
 
 
 @pytest.fixture
 def run_workshop(
     live: Live, facilitator_email: str, new_context: Callable[..., BrowserContext]
 ) -> Callable[..., Workshop]:
-    """Sign in on a desktop, create a brainstorm from the form, open its control and board."""
+    """Sign in on a desktop, create a workshop from the form, open its control and board."""
 
-    def run(locale: str = "fr-FR", title: str = "Atelier mobilités") -> Workshop:
+    def run(
+        locale: str = "fr-FR",
+        title: str = "Atelier mobilités",
+        format_key: str = "brainstorm",
+        question: str = "Comment venir au travail sans voiture ?",
+    ) -> Workshop:
         control = new_context("desktop", locale).new_page()
-        control.goto(f"{live.url}/login")
-        control.locator("#email").fill(facilitator_email)
-        control.locator("#password").fill(PASSWORD)
-        control.locator("form.stack button[type=submit]").click()
+        sign_in(control, live, facilitator_email)
         expect(control).to_have_url(f"{live.url}/workshops/")
-        control.locator("#format").select_option("brainstorm")
+        control.locator("#format").select_option(format_key)
         control.locator("#title").fill(title)
-        control.locator("#question").fill("Comment venir au travail sans voiture ?")
+        control.locator("#question").fill(question)
         control.locator("#new-workshop button[type=submit]").click()
         expect(control).to_have_url(re.compile(r"/workshops/\d+/control$"))
         expect(control.locator("#control-connection")).not_to_be_empty()
         code = control.locator("#control-code").inner_text().strip()
         assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
-        with control.context.expect_page() as opened:
-            control.locator(".links a[href$='/board']").click()
-        board = opened.value
+        ident = int(re.search(r"/workshops/(\d+)/control$", control.url).group(1))  # type: ignore[union-attr]
+        # The board in a window of its own, as on a projector: a tab opened from the control
+        # page would put the control page in the background, where Chromium runs its
+        # animation frames about once a second (every click would wait for them).
+        link = control.locator(".links a[href$='/board']")
+        expect(link).to_have_attribute("target", "_blank")
+        board = new_context("desktop", locale).new_page()
+        board.context.add_cookies(control.context.cookies())
+        board.goto(f"{live.url}{link.get_attribute('href')}")
         expect(board).to_have_url(re.compile(r"/workshops/\d+/board$"))
+        expect(board.locator("#board-connection")).to_have_attribute("data-status", "online")
         expect(board.locator("#board-phase")).not_to_be_empty()
-        return Workshop(control, board, code)
+        return Workshop(control, board, code, ident)
 
     return run
 
@@ -203,7 +277,10 @@ def join_on_phone(live: Live, new_context: Callable[..., BrowserContext]) -> Cal
     return join
 
 
-def post_note(phone: Page, text: str) -> None:
+def post_note(phone: Page, text: str, area: str | None = None) -> None:
+    """Type a note and post it; with an area label, pick that area's chip first."""
+    if area is not None:
+        phone.locator("#area-chips label.chip").filter(has_text=area).click()
     phone.locator("#note-text").fill(text)
     phone.locator("#note-form button[type=submit]").tap()
 
@@ -221,8 +298,83 @@ def board_note(board: Page, text: str) -> Locator:
     return board.locator(".board-note").filter(has_text=text)
 
 
+def exactly(text: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{re.escape(text)}\s*$")
+
+
+def phone_card(phone: Page, text: str) -> Locator:
+    """A note on the phone, found by its whole text (a locator that retries)."""
+    return phone.locator("li.phone-note").filter(
+        has=phone.locator(".note-text", has_text=exactly(text))
+    )
+
+
+def phone_group(phone: Page, title: str) -> Locator:
+    return phone.locator("section.group-block").filter(
+        has=phone.locator(".group-title", has_text=exactly(title))
+    )
+
+
+def wait_until_sent(page: Page) -> None:
+    """Until the screen's outbox is empty: every command it sent has been acknowledged."""
+    page.wait_for_function(
+        """() => Object.keys(localStorage)
+            .filter((key) => key.startsWith("fabrique.outbox."))
+            .every((key) => JSON.parse(localStorage.getItem(key)).length === 0)"""
+    )
+
+
+def my_dots(n: int) -> re.Pattern[str]:
+    """The accessible name of an item's dots once they are n ("Your dots: n of 3")."""
+    return re.compile(rf"\D{n}\D+\d+$")
+
+
+def vote(item: Locator, dots: int, then: int) -> None:
+    """Tap + on a note or group of a phone (− for negative dots), one dot at a time, each
+    acknowledged by the server before the next; `then`: my dots on it at the end."""
+    button = item.locator("button.vote-btn.plus" if dots > 0 else "button.vote-btn:not(.plus)")
+    mine = item.locator(".my-dots")
+    step = 1 if dots > 0 else -1
+    count = then - dots
+    expect(mine).to_have_attribute("aria-label", my_dots(count))
+    for _ in range(abs(dots)):
+        button.tap()
+        count += step
+        expect(mine).to_have_attribute("aria-label", my_dots(count))
+        wait_until_sent(item.page)
+
+
 def screenshot(page: Page, name: str, full_page: bool = False) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def assert_fits(page: Page) -> None:
+    """No page scrolls sideways (a phone is 360 px wide); the board never scrolls at all."""
+    size = page.evaluate(
+        """() => ({width: document.documentElement.scrollWidth, viewport: innerWidth,
+                   height: document.documentElement.scrollHeight, screen: innerHeight,
+                   board: document.body.classList.contains("board-page")})"""
+    )
+    assert size["width"] <= size["viewport"], f"{page.url} scrolls sideways: {size}"
+    if size["board"]:
+        assert size["height"] <= size["screen"], f"the board scrolls: {size}"
+
+
+def flow_shot(page: Page, name: str, full_page: bool = False) -> Path:
+    """A screen of a whole flow, kept under artifacts/screenshots/flows/, once it is known
+    to fit its screen. A whole page is taken from the top, so that a sticky header stays
+    at the top of the picture."""
+    assert_fits(page)
+    if full_page:
+        page.evaluate("() => window.scrollTo(0, 0)")
+    return screenshot(page, f"flows/{name}", full_page)
+
+
+def run_axe(page: Page) -> list[dict]:
+    """axe-core's violations on the page as it is now (the script is served by the app)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE)
+    return page.evaluate("() => axe.run(document).then((result) => result.violations)")
