@@ -14,7 +14,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
 from ..groups import services as groups
-from ..participants.models import Participant
+from ..participants import services as participants
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..targets import resolve
@@ -30,12 +30,11 @@ def audience_of(workshop: Workshop) -> Audience:
     return Audience.ALL if public(workshop) else Audience.PARTICIPANT
 
 
-def payload(workshop: Workshop, card: Card) -> dict[str, Any]:
-    nickname = None
-    if not workshop.anonymous and card.participant_id is not None:
-        participant = db.session.get(Participant, card.participant_id)
-        nickname = participant.nickname if participant else None
-    return CardSchema().dump(card) | {"author": nickname}
+def payload(
+    workshop: Workshop, card: Card, names: dict[int, str | None] | None = None
+) -> dict[str, Any]:
+    author = participants.author_of(workshop, card.participant_id, names)
+    return CardSchema().dump(card) | {"author": author}
 
 
 def record(workshop: Workshop, card: Card) -> int:

@@ -13,7 +13,7 @@ from ..database import utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..groups.models import Group
-from ..participants.models import Participant
+from ..participants import services as participants
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..workshops.models import Workshop
@@ -41,13 +41,12 @@ def audience_of(workshop: Workshop) -> Audience:
     return Audience.ALL if public(workshop) else Audience.PARTICIPANT
 
 
-def payload(workshop: Workshop, note: Note) -> dict[str, Any]:
+def payload(
+    workshop: Workshop, note: Note, names: dict[int, str | None] | None = None
+) -> dict[str, Any]:
     """The note as screens show it; the author's nickname only in non-anonymous workshops."""
-    nickname = None
-    if not workshop.anonymous and note.participant_id is not None:
-        participant = db.session.get(Participant, note.participant_id)
-        nickname = participant.nickname if participant else None
-    return NoteSchema().dump(note) | {"author": nickname}
+    author = participants.author_of(workshop, note.participant_id, names)
+    return NoteSchema().dump(note) | {"author": author}
 
 
 def record(workshop: Workshop, note: Note, type_: EventType) -> int:

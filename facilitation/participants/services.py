@@ -62,3 +62,27 @@ def from_token(workshop_id: int, token: str | None) -> Participant | None:
     if participant is None or not secrets.compare_digest(participant.secret, str(secret)):
         return None
     return participant
+
+
+def nicknames(workshop: Workshop) -> dict[int, str | None]:
+    """Participants' nicknames by id, to show next to what they wrote; none at all when
+    the workshop is anonymous."""
+    if workshop.anonymous:
+        return {}
+    rows = db.session.execute(
+        select(Participant.id, Participant.nickname).where(Participant.workshop_id == workshop.id)
+    )
+    return dict(rows.all())
+
+
+def author_of(
+    workshop: Workshop, participant_id: int | None, names: dict[int, str | None] | None = None
+) -> str | None:
+    """The nickname shown next to a contribution (None in anonymous workshops). ``names``,
+    from ``nicknames``, spares a query per item when many are shown at once."""
+    if workshop.anonymous or participant_id is None:
+        return None
+    if names is not None:
+        return names.get(participant_id)
+    participant = db.session.get(Participant, participant_id)
+    return participant.nickname if participant else None

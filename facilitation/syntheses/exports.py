@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..notes.models import Note
-from ..participants.models import Participant
+from ..participants import services as participants
 from ..workshops.models import Workshop
 from . import docx, jsonio, odt, services
 from .text import csv_cell
@@ -68,17 +68,7 @@ def _status(note: Note) -> str:
 
 def notes_csv(workshop: Workshop) -> bytes:
     """Every note, whatever became of it."""
-    nicknames = (
-        {}
-        if workshop.anonymous
-        else dict(
-            db.session.execute(
-                select(Participant.id, Participant.nickname).where(
-                    Participant.workshop_id == workshop.id
-                )
-            ).all()
-        )
-    )
+    nicknames = participants.nicknames(workshop)
     notes = db.session.scalars(
         select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
     )

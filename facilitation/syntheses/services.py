@@ -20,6 +20,7 @@ from ..extensions import db
 from ..formats.kinds import CARD_SLOTS
 from ..groups.models import Group
 from ..notes.models import Note
+from ..participants import services as participants
 from ..participants.models import Participant
 from ..pledges.models import Pledge
 from ..realtime.models import Event
@@ -138,17 +139,7 @@ def _areas(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
             select(Group).where(Group.workshop_id == workshop.id, Group.deleted_at.is_(None))
         )
     }
-    nicknames = (
-        {}
-        if workshop.anonymous
-        else dict(
-            db.session.execute(
-                select(Participant.id, Participant.nickname).where(
-                    Participant.workshop_id == workshop.id
-                )
-            ).all()
-        )
-    )
+    nicknames = participants.nicknames(workshop)
     by_area: dict[str, dict[int | None, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )

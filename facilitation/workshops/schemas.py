@@ -87,8 +87,8 @@ def format_summary(fmt: Format) -> dict[str, Any]:
     }
 
 
-class WorkshopStateSchema(Schema):
-    """The workshop's live state, as every screen receives it."""
+class WorkshopSummarySchema(Schema):
+    """What says which workshop it is and where it stands."""
 
     id = fields.Integer()
     code = fields.Function(lambda workshop: display_code(workshop.code))
@@ -99,6 +99,11 @@ class WorkshopStateSchema(Schema):
     status = fields.String()
     phase_index = fields.Integer()
     anonymous = fields.Boolean()
+
+
+class WorkshopStateSchema(WorkshopSummarySchema):
+    """The workshop's live state, as every screen receives it."""
+
     locked = fields.Boolean()
     results_revealed = fields.Boolean()
     timer_ends_at = fields.DateTime()
@@ -107,18 +112,9 @@ class WorkshopStateSchema(Schema):
     seq = fields.Integer()
 
 
-class WorkshopOutSchema(Schema):
+class WorkshopOutSchema(WorkshopSummarySchema):
     """A workshop in the API."""
 
-    id = fields.Integer()
-    code = fields.Function(lambda workshop: display_code(workshop.code))
-    title = fields.String()
-    question = fields.String()
-    format = fields.String(attribute="format_key")
-    language = fields.String()
-    status = fields.String()
-    phase_index = fields.Integer()
-    anonymous = fields.Boolean()
     created_at = fields.DateTime()
     ended_at = fields.DateTime(allow_none=True)
 

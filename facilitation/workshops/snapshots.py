@@ -10,6 +10,7 @@ from ..coalitions import services as coalitions
 from ..groups import services as groups
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
+from ..participants.services import nicknames
 from ..pledges import services as pledges
 from ..realtime import eventlog
 from ..realtime.protocol import EventType
@@ -30,18 +31,21 @@ def snapshot(actor: Actor, workshop: Workshop, participants: int) -> dict[str, A
     the snapshot and delivered after it, and screens apply it once (by ``seq``).
     """
     head, public_head = eventlog.heads(workshop.id)
+    names = nicknames(workshop)
     return {
         "head": head,
         "public_head": public_head,
         "workshop": state(workshop),
         "format": format_summary(format_of(workshop)),
         "notes": [
-            notes.payload(workshop, note) | {"mine": note.participant_id == actor.participant_id}
+            notes.payload(workshop, note, names)
+            | {"mine": note.participant_id == actor.participant_id}
             for note in notes.visible_notes(actor, workshop)
         ],
         "groups": [GroupSchema().dump(group) for group in groups.visible_groups(actor, workshop)],
         "cards": [
-            cards.payload(workshop, card) | {"mine": card.participant_id == actor.participant_id}
+            cards.payload(workshop, card, names)
+            | {"mine": card.participant_id == actor.participant_id}
             for card in cards.visible_cards(actor, workshop)
         ],
         "canvas_groups": cards.canvas_groups(workshop),

@@ -136,7 +136,7 @@ def build_swot(app: Flask, facilitator: User, notes: int = 200) -> Built:
         "swot",
         "Revitaliser la vallée",
         "Quel avenir pour la vallée d'ici 2030 ?",
-        "fr",
+        "en",  # the tests read section titles in English; French is checked apart
     )
     db.session.commit()
     built = Built(workshop)
@@ -221,7 +221,7 @@ def _swot_session(built: Built, control: Screen, phones: list[Screen], count: in
 def build_reset_day(app: Flask, facilitator: User) -> Built:
     """A Reset day with group pledges, a canvas, and a proposal joined from a phone."""
     workshop = workshops.create_workshop(
-        facilitator, "reset_day", "Reset mobilités", "Se déplacer sans voiture", "fr"
+        facilitator, "reset_day", "Reset mobilités", "Se déplacer sans voiture", "en"
     )
     db.session.commit()
     built = Built(workshop)
@@ -322,6 +322,14 @@ def owner(module_app: Flask) -> User:
 @pytest.fixture(scope="module")
 def full_swot(module_app: Flask, owner: User) -> Built:
     return build_swot(module_app, owner)
+
+
+@pytest.fixture(scope="module")
+def french_workshop(module_app: Flask, owner: User) -> Workshop:
+    """A workshop held in French: its synthesis is in French, whoever reads it."""
+    workshop = workshops.create_workshop(owner, "swot", "Revitaliser la vallée", "", "fr")
+    db.session.commit()
+    return workshop
 
 
 @pytest.fixture(scope="module")

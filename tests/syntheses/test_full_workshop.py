@@ -195,8 +195,8 @@ def test_the_odt_names_the_proposal_and_its_members(full_swot, exported):
     assert "Amina Diallo (Centre social)" in text
 
 
-def test_the_odt_is_in_the_workshops_language_with_its_licence(full_swot, exported):
-    document = odt_of(exported(full_swot.workshop, "odt").get_data())
+def test_the_odt_is_in_the_workshops_language_with_its_licence(french_workshop, exported):
+    document = odt_of(exported(french_workshop, "odt").get_data())
     assert document.get_language() == "fr-FR"
     areas = [h.inner_text for h in document.body.get_headers() if h.level == "3"][:4]
     assert areas == ["Forces", "Faiblesses", "Opportunités", "Menaces"]  # not the reader's
@@ -245,12 +245,12 @@ def test_the_docx_holds_the_visible_notes_and_not_the_hidden_ones(full_swot, exp
         assert full_swot.texts[note_id] not in text
 
 
-def test_the_docx_is_in_the_workshops_language_with_its_licence(full_swot, exported):
-    document = docx.Document(io.BytesIO(exported(full_swot.workshop, "docx").get_data()))
+def test_the_docx_is_in_the_workshops_language_with_its_licence(french_workshop, exported):
+    document = docx.Document(io.BytesIO(exported(french_workshop, "docx").get_data()))
     assert document.core_properties.language == "fr-FR"
     assert document.core_properties.title == "Revitaliser la vallée"
     licence = document.paragraphs[-1]
-    assert licence.text.startswith("This synthesis is published under the licence CC BY-SA 4.0")
+    assert licence.text.startswith("Cette synthèse est publiée sous la licence CC BY-SA 4.0")
     assert licence.hyperlinks[0].address == "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
