@@ -26,6 +26,20 @@ from ..workshops.models import Workshop
 from .models import Coalition, Member, Origin, Revision, Status
 from .schemas import CoalitionSchema
 
+STATUS_LABELS = {
+    Status.DRAFT: _l("Draft"),
+    Status.PROPOSED: _l("Proposed"),
+    Status.FORMING: _l("Forming"),
+    Status.ACTIVE: _l("Active"),
+    Status.CLOSED: _l("Closed"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status as people read it, in the current language."""
+    return str(STATUS_LABELS[Status(status)])
+
+
 EDITABLE = tuple(
     name
     for name in CoalitionSchema().fields

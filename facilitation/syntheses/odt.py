@@ -32,6 +32,7 @@ from odfdo import (
     Table,
 )
 
+from ..coalitions import services as coalitions
 from ..workshops.models import Workshop
 from . import chart, services
 
@@ -246,7 +247,7 @@ def _proposals(doc: Outline, proposals: list[dict[str, Any]]) -> None:
         return
     doc.add(Heading(2, _("Proposals")))
     for p in proposals:
-        doc.add(Heading(3, p["title"], p["status"]))
+        doc.add(Heading(3, p["title"], coalitions.status_label(p["status"])))
         if p["impact"]:
             doc.add(Para((Run(p["impact"]),)))
         runs = [Run(ngettext("%(num)d member", "%(num)d members", len(p["members"])))]

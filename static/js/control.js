@@ -217,10 +217,11 @@ function promotable(state) {
   return [...groups.sort(byDots), ...notes.sort(byDots).slice(0, 30)];
 }
 
+let promoteChosen = false; // until the facilitator picks, the first (most voted) is selected
 function renderProposals(state) {
   const options = promotable(state);
   section("promote", options.map((option) => [option.target, option.label, option.dots]), () => {
-    const current = $("promote-target").value;
+    const current = promoteChosen ? $("promote-target").value : options[0]?.target;
     replace($("promote-target"), options.map((option) =>
       h("option", { value: option.target, selected: option.target === current },
         option.dots ? `${option.label} — ${plural("dots", option.dots)}` : option.label)));
@@ -309,6 +310,7 @@ $("group-form").addEventListener("submit", (event) => {
   });
 });
 
+$("promote-target").addEventListener("change", () => { promoteChosen = true; });
 $("promote-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const target = $("promote-target").value;

@@ -6,6 +6,7 @@ const ACK_TIMEOUT_MS = 10000;
 const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, same id
 const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
+const RETRYABLE = new Set(["server_error", "rate_limited"]);
 
 // Which part of the state each event type updates, and how (docs/protocol.md).
 const setWorkshop = (state, data) => {
@@ -107,6 +108,10 @@ export class Live {
     const payload = this.state.workshop ? { ...this.join, since: this.position() } : this.join;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
       if (err) return this.socket.disconnect().connect();
+      if (!ack.ok && RETRYABLE.has(ack.error.code)) { // the server is busy or hurt: try again
+        setTimeout(() => this.socket.connected && this.rejoin(), 1000 + Math.random() * 2000);
+        return;
+      }
       if (!ack.ok) { this.refusal = ack.error; this.setStatus("refused"); this.changed({ refused: ack.error }); return; }
       if (ack.snapshot) this.applySnapshot(ack.snapshot);
       else this.receive(ack.events);
@@ -184,16 +189,23 @@ export class Live {
     }, GAP_GRACE_MS);
   }
 
+  // One sync at a time; a request made meanwhile runs after it (from the earliest
+  // position asked for, so that a phase change in between is not skipped).
   sync(since) {
-    if (this.syncing || !this.socket.connected) return;
+    if (!this.socket.connected) return;
+    if (this.syncing) { this.syncAgain = Math.min(this.syncAgain ?? since, since); return; }
     this.syncing = true;
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
         this.syncing = false;
-        if (err || !ack.ok) return;
-        if (ack.snapshot) this.applySnapshot(ack.snapshot);
-        else { this.held.clear(); this.receive(ack.events); }
+        if (!err && ack.ok) {
+          if (ack.snapshot) this.applySnapshot(ack.snapshot);
+          else { this.held.clear(); this.receive(ack.events); }
+        }
+        const again = this.syncAgain;
+        this.syncAgain = undefined;
+        if (again !== undefined) this.sync(again);
       });
     }, delay);
   }
@@ -215,7 +227,7 @@ export class Live {
     command.sentAt = Date.now();
     this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, command.payload, (err, ack) => {
       if (err) return; // stays in the outbox, resent on reconnect
-      if (!ack.ok && ["server_error", "rate_limited"].includes(ack.error.code)) return;
+      if (!ack.ok && RETRYABLE.has(ack.error.code)) return;
       this.settle(command, ack);
     });
   }

@@ -191,7 +191,7 @@ def test_the_odt_holds_the_visible_notes_and_not_the_hidden_ones(full_swot, expo
 
 def test_the_odt_names_the_proposal_and_its_members(full_swot, exported):
     text = odt_text(odt_of(exported(full_swot.workshop, "odt").get_data()))
-    assert "Ressources humaines — proposed" in text
+    assert "Ressources humaines — Proposed" in text
     assert "Amina Diallo (Centre social)" in text
 
 
