@@ -99,6 +99,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # "Remember me" signs a facilitator in for a year: as protected as the session.
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "").rstrip("/") or None,
         "FORMATS_DIR": os.environ.get("FORMATS_DIR") or None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -6,6 +6,7 @@ commands and routes can name."""
 from __future__ import annotations
 
 import itertools
+import logging
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,7 +87,8 @@ def workshop_fingerprint(workshop_id: int) -> dict[str, Any]:
         workshop.spotlight,
         workshop.settings,
     )
-    result = {**row._mapping, "state": state}
+    head = db.session.get(Stream, workshop_id).head
+    result = {**row._mapping, "head": head, "state": state}
     db.session.rollback()
     return result
 
@@ -129,6 +131,43 @@ def create_user(app: Flask) -> Callable[..., User]:
         return new_user(role, email or f"{role}{next(counter)}@example.org")
 
     return create
+
+
+@pytest.fixture
+def make_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
+    """The suite-wide factory, with test clients that start each request afresh."""
+
+    def make(**overrides: Any) -> Flask:
+        app = make_app(**overrides)
+        app.test_client_class = FreshClient
+        return app
+
+    return make
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Every log record at DEBUG, and every SQL statement with its parameters.
+
+    The session's migrations ran Alembic's fileConfig, which disabled every logger that
+    existed then (the app's among them): a "never logged" assertion would pass for want of
+    any log at all. They are enabled again for the test. SQLAlchemy's own DEBUG level logs
+    result rows, which hide_parameters does not cover; it is an explicit developer switch
+    (echo="debug") that the app never turns on, so the engine is logged at INFO."""
+    disabled = [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and logger.disabled
+    ]
+    for logger in disabled:
+        logger.disabled = False
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    try:
+        yield caplog
+    finally:
+        for logger in disabled:
+            logger.disabled = True
 
 
 # --- Raw sockets ------------------------------------------------------------------------
@@ -299,6 +338,77 @@ def prepare(scene: Scene, step: Callable[[Side, User], None] | None) -> None:
     db.session.commit()
 
 
+# --- Each socket event, tried where it can succeed -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    """Where a command is tried (format, phase), what it needs first, what it sends."""
+
+    payload: Callable[[Scene], dict[str, Any]]
+    format_key: str = "brainstorm"
+    phase: str = "silent_writing"
+    before: Callable[..., None] | None = None
+    command: bool = True  # sent with a fresh command_id
+
+
+def _note(s: Scene) -> str:
+    return f"note:{s.a.note}"
+
+
+BRAINSTORM_VOTING = {"format_key": "brainstorm", "phase": "voting"}
+RESET_PLEDGES = {"format_key": "reset_day", "phase": "votes_pledges"}
+SWOT_STRATEGIES = {"format_key": "swot", "phase": "strategies"}
+
+SOCKET_ACTIONS: dict[str, Action] = {
+    "join": Action(lambda s: {"code": s.a.workshop.code, "role": "phone"}, command=False),
+    "sync": Action(lambda s: {"since": 0}, command=False),
+    "disconnect": Action(lambda s: "transport close", command=False),
+    "note.post": Action(lambda s: {"area": "ideas", "text": "Une idée"}),
+    "note.edit": Action(lambda s: {"id": s.a.note, "text": "Réécrite"}),
+    "note.delete": Action(lambda s: {"id": s.a.note}),
+    "note.moderate": Action(lambda s: {"id": s.a.note, "hidden": True}),
+    "note.merge": Action(lambda s: {"id": s.a.other_note, "into": s.a.note}),
+    "note.place": Action(lambda s: {"id": s.a.note, "group_id": s.a.group}),
+    "group.create": Action(lambda s: {"title": "Mobilité"}),
+    "group.update": Action(lambda s: {"id": s.a.group, "title": "Renommé"}),
+    "group.delete": Action(lambda s: {"id": s.a.empty_group}),
+    "phase.move": Action(lambda s: {"index": 1}),
+    "timer.start": Action(lambda s: {"seconds": 60}),
+    "timer.add": Action(lambda s: {"seconds": 60}),
+    "timer.pause": Action(lambda s: {}, before=prepare_timer),
+    "timer.resume": Action(lambda s: {}, before=prepare_paused_timer),
+    "timer.stop": Action(lambda s: {}),
+    "workshop.lock": Action(lambda s: {"locked": True}),
+    "workshop.end": Action(lambda s: {}),
+    "spotlight": Action(lambda s: {"target": _note(s)}),
+    "vote.rules": Action(lambda s: {"budget": 9, "max_per_item": 3}),
+    "results.reveal": Action(lambda s: {"revealed": True}),
+    "canvas.groups": Action(lambda s: {"group_ids": [s.a.group]}, "reset_day", "canvas"),
+    "vote.cast": Action(lambda s: {"target": _note(s)}, **BRAINSTORM_VOTING),
+    "vote.retract": Action(lambda s: {"target": _note(s)}, before=prepare_dot, **BRAINSTORM_VOTING),
+    "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),
+    "pledge.withdraw": Action(
+        lambda s: {"group_id": s.a.group}, before=prepare_pledge, **RESET_PLEDGES
+    ),
+    "card.add": Action(
+        lambda s: {
+            "kind": "strategy",
+            "slot": "SO",
+            "text": "Monter un consortium",
+            "links": [_note(s)],
+        },
+        **SWOT_STRATEGIES,
+    ),
+    "card.edit": Action(lambda s: {"id": s.a.card, "text": "Réécrite"}, **SWOT_STRATEGIES),
+    "card.delete": Action(lambda s: {"id": s.a.card}, **SWOT_STRATEGIES),
+    "proposal.promote": Action(lambda s: {"target": f"group:{s.a.group}"}),
+    "proposal.pledge": Action(
+        lambda s: {"proposal_id": s.a.proposal, "name": "Léa"},
+        phase="proposals",
+    ),
+}
+
 # --- A module-wide app, for suites of hundreds of small cases --------------------------------
 
 
@@ -315,15 +425,27 @@ class FreshClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class VisitorClient(FreshClient):
+    """A fresh client with a network address of its own: the hundreds of visitors of a
+    module would otherwise trip the HTTP rate limits (tested in their own module)."""
+
+    numbers = itertools.count(1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        n = next(self.numbers)
+        self.environ_base["REMOTE_ADDR"] = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 @pytest.fixture(scope="module")
 def module_app(database_url: str, channel: str, instance_path: Path) -> Iterator[Flask]:
-    """One app for a whole module (HTTP rate limits off: the limits module tests them);
-    every table is emptied when the module is done."""
+    """One app for a whole module, each of its test clients a visitor of its own; every
+    table is emptied when the module is done."""
     import os
 
     os.environ["FABRIQUE_INSTANCE"] = str(instance_path)
-    app = create_app(test_config(database_url, channel, RATELIMIT_ENABLED=False))
-    app.test_client_class = FreshClient
+    app = create_app(test_config(database_url, channel))
+    app.test_client_class = VisitorClient
     with app.app_context():
         yield app
         db.session.rollback()

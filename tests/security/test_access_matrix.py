@@ -44,6 +44,7 @@ from facilitation.syntheses import jsonio
 
 from ..conftest import PASSWORD
 from .conftest import (
+    SOCKET_ACTIONS,
     Scene,
     Staff,
     ask,
@@ -54,10 +55,6 @@ from .conftest import (
     new_user,
     phone_client,
     prepare,
-    prepare_dot,
-    prepare_paused_timer,
-    prepare_pledge,
-    prepare_timer,
     socket_for,
     staff_client,
     with_command_id,
@@ -120,73 +117,6 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
 }
 # fmt: on
 
-
-@dataclass(frozen=True)
-class Action:
-    """Where a command is tried (format, phase), what it needs first, what it sends."""
-
-    payload: Callable[[Scene], dict[str, Any]]
-    format_key: str = "brainstorm"
-    phase: str = "silent_writing"
-    before: Callable[..., None] | None = None
-    command: bool = True  # sent with a fresh command_id
-
-
-def _note(s: Scene) -> str:
-    return f"note:{s.a.note}"
-
-
-BRAINSTORM_VOTING = {"format_key": "brainstorm", "phase": "voting"}
-RESET_PLEDGES = {"format_key": "reset_day", "phase": "votes_pledges"}
-SWOT_STRATEGIES = {"format_key": "swot", "phase": "strategies"}
-
-SOCKET_ACTIONS: dict[str, Action] = {
-    "sync": Action(lambda s: {"since": 0}, command=False),
-    "disconnect": Action(lambda s: "transport close", command=False),
-    "note.post": Action(lambda s: {"area": "ideas", "text": "Une idée"}),
-    "note.edit": Action(lambda s: {"id": s.a.note, "text": "Réécrite"}),
-    "note.delete": Action(lambda s: {"id": s.a.note}),
-    "note.moderate": Action(lambda s: {"id": s.a.note, "hidden": True}),
-    "note.merge": Action(lambda s: {"id": s.a.other_note, "into": s.a.note}),
-    "note.place": Action(lambda s: {"id": s.a.note, "group_id": s.a.group}),
-    "group.create": Action(lambda s: {"title": "Mobilité"}),
-    "group.update": Action(lambda s: {"id": s.a.group, "title": "Renommé"}),
-    "group.delete": Action(lambda s: {"id": s.a.empty_group}),
-    "phase.move": Action(lambda s: {"index": 1}),
-    "timer.start": Action(lambda s: {"seconds": 60}),
-    "timer.add": Action(lambda s: {"seconds": 60}),
-    "timer.pause": Action(lambda s: {}, before=prepare_timer),
-    "timer.resume": Action(lambda s: {}, before=prepare_paused_timer),
-    "timer.stop": Action(lambda s: {}),
-    "workshop.lock": Action(lambda s: {"locked": True}),
-    "workshop.end": Action(lambda s: {}),
-    "spotlight": Action(lambda s: {"target": _note(s)}),
-    "vote.rules": Action(lambda s: {"budget": 9, "max_per_item": 3}),
-    "results.reveal": Action(lambda s: {"revealed": True}),
-    "canvas.groups": Action(lambda s: {"group_ids": [s.a.group]}, "reset_day", "canvas"),
-    "vote.cast": Action(lambda s: {"target": _note(s)}, **BRAINSTORM_VOTING),
-    "vote.retract": Action(lambda s: {"target": _note(s)}, before=prepare_dot, **BRAINSTORM_VOTING),
-    "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),
-    "pledge.withdraw": Action(
-        lambda s: {"group_id": s.a.group}, before=prepare_pledge, **RESET_PLEDGES
-    ),
-    "card.add": Action(
-        lambda s: {
-            "kind": "strategy",
-            "slot": "SO",
-            "text": "Monter un consortium",
-            "links": [_note(s)],
-        },
-        **SWOT_STRATEGIES,
-    ),
-    "card.edit": Action(lambda s: {"id": s.a.card, "text": "Réécrite"}, **SWOT_STRATEGIES),
-    "card.delete": Action(lambda s: {"id": s.a.card}, **SWOT_STRATEGIES),
-    "proposal.promote": Action(lambda s: {"target": f"group:{s.a.group}"}),
-    "proposal.pledge": Action(
-        lambda s: {"proposal_id": s.a.proposal, "name": "Léa"},
-        phase="proposals",
-    ),
-}
 
 # --- The HTTP matrix ---------------------------------------------------------------------------
 
@@ -484,7 +414,7 @@ def scene_for(module_app: Flask, staff: Staff) -> Callable[..., Scene]:
 
 def test_every_socket_event_is_classified(module_app):
     assert set(SOCKET_MATRIX) == set(HANDLERS)
-    assert set(SOCKET_ACTIONS) | {"join"} == set(HANDLERS)
+    assert set(SOCKET_ACTIONS) == set(HANDLERS)
 
 
 def test_every_route_is_classified(module_app):
@@ -500,7 +430,7 @@ def test_every_route_is_classified(module_app):
 
 @pytest.mark.parametrize(("event", "role", "expected"), cells(SOCKET_MATRIX))
 def test_socket_event(module_app, staff, scene_for, event, role, expected):
-    action = SOCKET_ACTIONS.get(event, Action(lambda s: {}))
+    action = SOCKET_ACTIONS[event]
     scene = scene_for(action.format_key, action.phase)
     prepare(scene, action.before)
     sio = open_socket(module_app, staff, scene, role, join=event != "join")

@@ -310,10 +310,11 @@ def test_a_colour_with_css_after_it_is_refused(phone):
 
 def test_unknown_and_malformed_codes_get_the_same_socket_answer(app, workshop):
     sio = socket_for(app)
-    answers = [
-        ask(sio, "join", {"code": code, "role": "phone"})
-        for code in ("ZZZZ-ZZZZ", "' OR 1=1 --", "%", workshop.code[:7], "\ud800" * 8)
-    ]
+    with unchanged():
+        answers = [
+            ask(sio, "join", {"code": code, "role": "phone"})
+            for code in ("ZZZZ-ZZZZ", "' OR 1=1 --", "%", workshop.code[:7], "\ud800" * 8)
+        ]
     assert {error_of(ack) for ack in answers} == {"not_found"}
     assert len({ack["error"]["message"] for ack in answers}) == 1
 
@@ -507,9 +508,10 @@ def test_a_nickname_over_forty_characters_is_refused(post_form, workshop):
     assert response.status_code == 422
 
 
-def test_a_board_link_with_a_nul_character_is_not_found(client):
-    assert client.get("/b/%00").status_code == 404
-    assert client.get("/b/abc%00def").status_code == 404
+def test_a_board_link_with_a_nul_character_is_not_found(client, workshop):
+    with unchanged():
+        pages = [client.get(f"/b/{key}") for key in ("%00", f"{workshop.board_key}%00")]
+    assert [page.status_code for page in pages] == [404, 404]
 
 
 def test_signing_in_with_a_nul_in_the_address_is_refused(client, facilitator):
@@ -535,7 +537,8 @@ def test_signing_in_with_a_nul_in_the_address_is_refused(client, facilitator):
 )
 def test_signing_in_never_redirects_to_another_site(client, facilitator, target):
     form = {"email": facilitator.email, "password": PASSWORD, "next": target}
-    response = client.post("/login", data={"csrf_token": csrf_of(client, "/login"), **form})
+    with unchanged():
+        response = client.post("/login", data={"csrf_token": csrf_of(client, "/login"), **form})
     location = response.headers["Location"]
     assert response.status_code == 302
     assert not location.startswith("//"), location
