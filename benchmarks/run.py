@@ -27,12 +27,16 @@ Printed per configuration:
   refused or never acked (ack timeout: ``--grace``); when some are lost, ``stored`` says
   how many of the measured notes a fresh board snapshot holds at the end: stored but
   lost notes were late (or their live event dropped), unstored ones were never committed;
-  ``dropped`` counts client connections the server closed during the run;
+  ``dropped`` counts client connections that ended during the run (closed by the
+  server, or given up on after the server stopped pinging for 25 s);
 * deliveries/s: ``events`` items received by every client over the measured window;
 * ack: from emit to the phone's ack; sent/s: the rate actually achieved;
 * client cpu (share of one core) and the worst lag of the client's event loop: if the
-  client is busy, the figures understate the server and the line says so; server cpu
-  is the servers' CPU over the same window (100% = one core; one gevent worker each).
+  client is busy or falls behind the schedule, the figures understate the server and
+  the line says CLIENT-BOUND; server cpu is the servers' CPU over the same window
+  (100% = one core; one gevent worker each), pg+redis cpu that of PostgreSQL and Redis,
+  other cpu that of every other process: the client, servers and databases share the
+  machine's cores, so above 30% the line says HOST-BUSY and the figures are pessimistic.
 
 The first ``--warmup`` seconds of posts are left out. All simulated clients share one
 asyncio loop (python-socketio's AsyncClient over aiohttp), which handles 500 sockets on
