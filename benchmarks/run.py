@@ -62,7 +62,7 @@ import aiohttp
 
 from .load import Deliveries, LoopLag, Post, Screen, bounded, drive, settle
 from .report import Result, tally
-from .stack import Target, host_cpu_seconds, services_cpu_seconds, started
+from .stack import Target, cpu_since, host_cpu_seconds, services_cpu, started
 
 MATRIX = [("embedded", 100), ("embedded", 500), ("scaled", 100), ("scaled", 500)]
 NOTES_PER_PHONE = 200  # the server refuses more (notes.services.MAX_NOTES_PER_PARTICIPANT)
@@ -83,13 +83,14 @@ class Window:
 
     def __init__(self, target: Target, deliveries: Deliveries, lag: LoopLag) -> None:
         self.target, self.deliveries, self.lag = target, deliveries, lag
-        self.start = self.cpu = self.host = self.services = 0.0
+        self.start = self.cpu = self.host = 0.0
+        self.services: dict[int, float] = {}
         self.server: float | None = None
         self.count = 0
 
     def open(self) -> None:
         self.start, self.cpu = time.perf_counter(), time.process_time()
-        self.host, self.services = host_cpu_seconds(), services_cpu_seconds()
+        self.host, self.services = host_cpu_seconds(), services_cpu()
         self.server, self.count = self.target.server_cpu_seconds(), self.deliveries.count
         self.lag.worst = 0.0
 
@@ -100,7 +101,7 @@ class Window:
         served = server - self.server if server is not None and self.server is not None else 0.0
         result.client_cpu = client / wall
         result.server_cpu = served / wall if server is not None else None
-        services = max(services_cpu_seconds() - self.services, 0.0)
+        services = cpu_since(self.services, services_cpu())
         result.services_cpu = services / wall
         other = host_cpu_seconds() - self.host - client - served - services
         result.other_cpu = max(other, 0.0) / wall

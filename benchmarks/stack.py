@@ -78,9 +78,14 @@ def _tree_cpu_seconds(pids: list[int]) -> float:
     return sum(cpu for pid, _, ppid, cpu in _processes() if pid in pids or ppid in pids)
 
 
-def services_cpu_seconds() -> float:
-    """CPU time used so far by PostgreSQL and Redis (in scaled mode, part of the work)."""
-    return sum(cpu for _, name, _, cpu in _processes() if name in ("postgres", "redis-server"))
+def services_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL and Redis process (part of the work)."""
+    return {pid: cpu for pid, name, _, cpu in _processes() if name in ("postgres", "redis-server")}
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings (processes gone since are not counted)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def create_workshop(database_url: str) -> tuple[str, str]:
