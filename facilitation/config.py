@@ -67,6 +67,7 @@ def engine_options(url: str) -> dict[str, Any]:
         "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
         "pool_pre_ping": True,
+        "pool_timeout": 10,  # fail fast and let the outbox retry, rather than hang 30 s
         "pool_recycle": 1800,
     }
 

@@ -90,6 +90,16 @@ def _stored_ack(actor: Actor, command_id: str) -> dict[str, Any] | None:
 
 
 def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
+    # A workshop's changes are ordered by its stream row's lock anyway; waiting for our turn
+    # here, before taking a database connection, keeps a burst from filling the pool with
+    # connections that only wait for that lock.
+    with runtime().writer(actor.workshop_id):
+        return _carry_out_in_turn(name, actor, data, handler)
+
+
+def _carry_out_in_turn(
+    name: str, actor: Actor, data: dict[str, Any], handler: Handler
+) -> dict[str, Any]:
     command_id = data["command_id"]
     replay = _stored_ack(actor, command_id)
     if replay is not None:

@@ -45,9 +45,15 @@ class Runtime:
         )
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()
+        self._writers: dict[int, threading.Lock] = {}
         self._started = False
         self._lock = threading.Lock()
         self._last_heartbeat = 0.0
+
+    def writer(self, workshop_id: int) -> threading.Lock:
+        """This process's turn to change a workshop (a greenlet lock under gevent)."""
+        with self._lock:
+            return self._writers.setdefault(workshop_id, threading.Lock())
 
     def joined(self, sid: str, actor: Actor) -> None:
         self.connections.add(sid, actor)
