@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -253,7 +254,7 @@ REQUESTS: dict[str, Request] = {
     "GET /j/<code>/qr.svg": Request(lambda s: f"/j/{s.a.workshop.code}/qr.svg"),
     "GET /p/<code>": Request(lambda s: f"/p/{s.a.workshop.code}"),
     "GET /b/<key>": Request(lambda s: f"/b/{s.a.workshop.board_key}"),
-    "GET /b/<key> (wrong key)": Request(lambda s: f"/b/{s.a.workshop.board_key[:-1]}x"),
+    "GET /b/<key> (wrong key)": Request(lambda s: f"/b/{secrets.token_urlsafe(24)}"),
     "GET /dashboard": Request(lambda s: "/dashboard"),
     "GET /workshops/": Request(lambda s: "/workshops/"),
     "POST /workshops/": Request(

@@ -9,6 +9,9 @@ cookie) and tests/workshops/test_controls.py (participants using facilitator act
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from itsdangerous import URLSafeSerializer
 
@@ -21,7 +24,9 @@ from facilitation.notes.models import Note
 from facilitation.participants import services as participants
 from facilitation.participants.models import Participant
 from facilitation.realtime.runtime import runtime
+from facilitation.syntheses import jsonio
 from facilitation.votes.models import Vote
+from facilitation.workshops.models import Workshop
 
 from ..conftest import PASSWORD
 from ..sockets import Screen, command_id, login
@@ -432,7 +437,7 @@ def test_a_flood_from_one_phone_is_rate_limited_while_others_are_answered(make_a
     try:
         allowed = [flooder.send("note.post", area="ideas", text=f"n{i}") for i in range(5)]
         with unchanged():
-            flood = [flooder.send("note.post", area="ideas", text=f"m{i}") for i in range(20)]
+            flood = [flooder.send("note.post", area="ideas", text=f"m{i}") for i in range(10)]
         answered = neighbour.send("note.post", area="ideas", text="Bonjour")
     finally:
         flooder.close()
@@ -544,3 +549,21 @@ def test_signing_in_never_redirects_to_another_site(client, facilitator, target)
     assert not location.startswith("//"), location
     assert location.startswith("/"), location
     assert "evil.example" not in location
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the archive schema takes the workshop's title and question and pledge names as "
+    "plain strings (syntheses/schemas.py: WorkshopFieldsSchema, PledgeSchema), not UserText: "
+    "control and bidi characters are stored as sent, and a NUL fails the import with a "
+    "server error on PostgreSQL",
+)
+def test_an_imported_archive_is_cleaned_like_typed_text(client, workshop, facilitator):
+    login(client, facilitator)
+    archive = jsonio.export(workshop)
+    archive["workshop"]["title"] = "Atelier\x00 \u202eimporté"
+    body = io.BytesIO(json.dumps(archive).encode())
+    token = csrf_of(client, "/workshops/")
+    client.post("/workshops/import", data={"csrf_token": token, "archive": (body, "a.json")})
+    imported = db.session.query(Workshop).filter(Workshop.id != workshop.id).one()
+    assert imported.title == "Atelier importé"

@@ -112,6 +112,20 @@ def test_sixty_phones_behind_one_address_all_join(app, workshop):
     assert db.session.query(Participant).count() == 60
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Flask-Limiter checks the limit before the view runs: deduct_when only decides "
+    "what is counted, so once an address has 20 failed lookups in a minute (100 in an hour) "
+    "every lookup from it is refused, valid codes included; a room behind one Wi-Fi address "
+    "is locked out by a few people's typos (participants/views.py: CODE_GUESSES)",
+)
+def test_a_rooms_phones_still_join_after_someone_elses_typos(app, workshop):
+    typos, phone = from_address(app, "192.0.2.1"), from_address(app, "192.0.2.1")
+    for _ in range(20):
+        typos.get("/j/ZZZZZZZZ")
+    assert phone.get(f"/j/{workshop.code}").status_code == 200
+
+
 # --- Rate limits on the live channel ----------------------------------------------------------
 
 
