@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .logs import failure
+
 
 class FabriqueError(Exception):
     """An expected refusal: bad input, missing right, wrong phase. Nothing was changed."""
@@ -83,6 +85,14 @@ def _wants_json() -> bool:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    def log_exception(exc_info: Any) -> None:
+        """Flask's own would write the exception's message, which may quote a row."""
+        app.logger.error(
+            "Exception on %s [%s]: %s", request.path, request.method, failure(exc_info[1])
+        )
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
+
     @app.errorhandler(FabriqueError)
     def domain_error(error: FabriqueError):  # type: ignore[no-untyped-def]
         if _wants_json():

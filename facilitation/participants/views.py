@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from ..cards.schemas import CARD_MAX_LENGTH
@@ -31,18 +31,28 @@ def unknown_code(response: Response) -> bool:
     return response.status_code == 404
 
 
+def known_code() -> bool:
+    """A code (or board key) that opens something is never refused: a room sharing an
+    address stays able to join after someone's typos have used up the guesses."""
+    args = request.view_args or {}
+    if "key" in args:
+        return workshops.board_key_exists(args["key"])
+    return workshops.is_open_code(args.get("code") or request.form.get("code", ""))
+
+
 CODE_GUESSES = "20/minute;100/hour"
+LIMIT_GUESSES = {"deduct_when": unknown_code, "exempt_when": known_code}
 
 
 @blueprint.post("/join")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join_by_code() -> Response:
     workshop = workshops.find_by_code(request.form.get("code", ""))
     return redirect(url_for(".join", code=workshop.code))
 
 
 @blueprint.get("/j/<code>")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join(code: str) -> Response | str:
     workshop = workshops.find_by_code(code)
     if _identity(workshop.id):
@@ -53,7 +63,7 @@ def join(code: str) -> Response | str:
 
 
 @blueprint.post("/j/<code>")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join_submit(code: str) -> Response:
     workshop = workshops.find_by_code(code)
     participant = _identity(workshop.id)
@@ -70,13 +80,13 @@ def join_submit(code: str) -> Response:
         max_age=services.COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
-        secure=request.is_secure,
+        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
 
 
 @blueprint.get("/p/<code>")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def phone(code: str) -> Response | str:
     workshop = workshops.find_by_code(code)
     participant = _identity(workshop.id)

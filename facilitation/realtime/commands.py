@@ -28,6 +28,7 @@ from ..errors import (
     from_validation,
 )
 from ..extensions import WRITE_INTENT, db
+from ..logs import failure
 from . import publish
 from .models import Command
 from .runtime import runtime
@@ -145,9 +146,9 @@ def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any
     except FabriqueError as error:
         db.session.rollback()
         return error_ack(error, _command_id(payload))
-    except Exception:
+    except Exception as error:
         db.session.rollback()
-        log.exception("socket event %s failed", name)
+        log.error("socket event %s failed: %s", name, failure(error))
         return error_ack(ServerError(), _command_id(payload))
     finally:
         db.session.remove()

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..logs import failure
 from .protocol import ServerMessage
 
 log = logging.getLogger(__name__)
@@ -90,5 +91,7 @@ class Broadcaster:
             events.sort(key=lambda wire: wire["seq"])
             try:
                 self.socketio.emit(ServerMessage.EVENTS, {"events": events}, to=list(rooms))
-            except Exception:  # the log is the truth: clients heal through heartbeat and sync
-                log.exception("could not publish %d events to %s", len(events), rooms)
+            except Exception as error:  # the log is the truth: clients heal through heartbeats
+                log.error(
+                    "could not publish %d events to %s: %s", len(events), rooms, failure(error)
+                )

@@ -13,6 +13,7 @@ from redis import Redis
 
 from ..auth import Actor
 from ..extensions import db
+from ..logs import failure
 from . import eventlog, publish
 from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
@@ -89,8 +90,8 @@ class Runtime:
                 self.socketio.sleep(TICK_SECONDS)
                 try:
                     self.tick()
-                except Exception:  # a bad tick must not end the heartbeat
-                    log.exception("realtime tick failed")
+                except Exception as error:  # a bad tick must not end the heartbeat
+                    log.error("realtime tick failed: %s", failure(error))
                 finally:
                     db.session.remove()
 

@@ -35,8 +35,8 @@ class HeaderSchema(Schema):
 
 
 class WorkshopFieldsSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(1, 200))
-    question = fields.String(required=True, validate=validate.Length(max=1000))
+    title = UserText(required=True, max_length=200, **LINE)
+    question = UserText(required=True, allow_empty=True, max_length=1000)
     format_key = fields.String(required=True, validate=KEY)
     language = fields.String(required=True, validate=validate.OneOf(["fr", "en"]))
     status = fields.String(required=True, validate=validate.OneOf(["running", "ended"]))
@@ -93,9 +93,9 @@ class VoteSchema(Schema):
 class PledgeSchema(Schema):
     participant = fields.String(**REF)
     group = fields.String(**REF)
-    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=120))
-    organisation = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=160)
+    name = UserText(load_default=None, allow_none=True, allow_empty=True, max_length=120, **LINE)
+    organisation = UserText(
+        load_default=None, allow_none=True, allow_empty=True, max_length=160, **LINE
     )
     created_at = _time()
 

@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import Any
 
 import segno
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..notes.schemas import NOTE_MAX_LENGTH
-from ..participants.views import CODE_GUESSES, unknown_code
+from ..participants.views import CODE_GUESSES, LIMIT_GUESSES
 from . import services
 from .codes import display_code
 from .models import Workshop
 from .schemas import CreateWorkshopSchema
 
 blueprint = Blueprint("workshops", __name__)
-# Board keys are secrets.token_urlsafe: anything else (a NUL, which PostgreSQL refuses in
-# a query) is not worth a lookup.
-BOARD_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def join_url(workshop: Workshop) -> str:
@@ -87,19 +82,17 @@ def board(workshop_id: int) -> str:
 
 
 @blueprint.get("/b/<key>")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def board_by_key(key: str) -> str:
     """The board for a projector's own browser, opened with the workshop's board link."""
-    workshop = BOARD_KEY.fullmatch(key) and db.session.scalar(
-        select(Workshop).where(Workshop.board_key == key)
-    )
+    workshop = services.by_board_key(key)
     if not workshop:
         return render_template("error.html", status=404, message=None), 404  # type: ignore[return-value]
     return render_template("workshops/board.html", **_page_context(workshop, "board", key))
 
 
 @blueprint.get("/j/<code>/qr.svg")
-@limiter.limit(CODE_GUESSES, deduct_when=unknown_code)
+@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def qr_code(code: str) -> Response:
     workshop = services.find_by_code(code)
     buffer = io.BytesIO()

@@ -551,13 +551,6 @@ def test_signing_in_never_redirects_to_another_site(client, facilitator, target)
     assert "evil.example" not in location
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the archive schema takes the workshop's title and question and pledge names as "
-    "plain strings (syntheses/schemas.py: WorkshopFieldsSchema, PledgeSchema), not UserText: "
-    "control and bidi characters are stored as sent, and a NUL fails the import with a "
-    "server error on PostgreSQL",
-)
 def test_an_imported_archive_is_cleaned_like_typed_text(client, workshop, facilitator):
     login(client, facilitator)
     archive = jsonio.export(workshop)

@@ -112,13 +112,6 @@ def test_sixty_phones_behind_one_address_all_join(app, workshop):
     assert db.session.query(Participant).count() == 60
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Flask-Limiter checks the limit before the view runs: deduct_when only decides "
-    "what is counted, so once an address has 20 failed lookups in a minute (100 in an hour) "
-    "every lookup from it is refused, valid codes included; a room behind one Wi-Fi address "
-    "is locked out by a few people's typos (participants/views.py: CODE_GUESSES)",
-)
 def test_a_rooms_phones_still_join_after_someone_elses_typos(app, workshop):
     typos, phone = from_address(app, "192.0.2.1"), from_address(app, "192.0.2.1")
     for _ in range(20):
@@ -574,24 +567,7 @@ def test_a_database_error_while_posting_logs_no_text(
         assert secret not in logs.text  # ...without what was typed
 
 
-ROW_IN_DETAIL = (
-    "PostgreSQL reports a NOT NULL or CHECK violation with 'DETAIL: Failing row contains "
-    "(...)', the whole row, note text included; hide_parameters hides bound parameters, not "
-    "the driver's message, and the socket edge logs the exception with it "
-    "(realtime/commands.py: log.exception; Flask's log_exception for HTTP views)"
-)
-
-
-@pytest.fixture
-def row_in_detail(request, database_url):
-    """Known to fail on PostgreSQL only (see ROW_IN_DETAIL)."""
-    if database_url.startswith("postgresql"):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=ROW_IN_DETAIL))
-
-
-def test_a_rejected_row_is_not_copied_into_the_log(
-    row_in_detail, logs, monkeypatch, hidden_parameters, workshop
-):
+def test_a_rejected_row_is_not_copied_into_the_log(logs, monkeypatch, hidden_parameters, workshop):
     def incomplete_post(actor, workshop_, area, text, color):
         db.session.execute(insert(Note).values(workshop_id=workshop_.id, area=None, text=text))
 
