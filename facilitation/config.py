@@ -77,13 +77,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     production = os.environ.get("FABRIQUE_ENV", "development") == "production"
     database_url = _database_url(instance_path)
     redis_url = os.environ.get("REDIS_URL", "").strip() or None
+    channel = os.environ.get("SOCKETIO_CHANNEL", "fabrique")
     return {
         "FABRIQUE_ENV": "production" if production else "development",
         "SECRET_KEY": _secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "REDIS_URL": redis_url,
-        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "fabrique"),
+        "SOCKETIO_CHANNEL": channel,
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
         "REALTIME_BACKGROUND": _bool(os.environ.get("REALTIME_BACKGROUND"), True),
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "3")),
@@ -92,6 +93,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Instances (and parallel test runs) sharing one Redis keep their counts apart.
+        "RATELIMIT_KEY_PREFIX": channel,
         # Redis away: count in memory rather than refuse every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,

@@ -45,6 +45,12 @@ class ServerProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30) -> ServerProcess:
+        self.launch()
+        self.wait_ready(timeout)
+        return self
+
+    def launch(self) -> ServerProcess:
+        """Start the process without waiting for it (several can boot at once)."""
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [str(GUNICORN), "--config", "gunicorn.conf.py", "wsgi:app"],
@@ -53,7 +59,6 @@ class ServerProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self.wait_ready(timeout)
         return self
 
     def wait_ready(self, timeout: float) -> None:

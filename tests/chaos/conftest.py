@@ -72,7 +72,9 @@ def cluster(database_app: Flask, chaos_database: str, tmp_path: Path) -> Iterato
         "DATABASE_POOL_SIZE": "5",
         "DATABASE_MAX_OVERFLOW": "5",
     }
-    servers = [ServerProcess(env, tmp_path, f"app{n}").start() for n in range(2)]
+    servers = [ServerProcess(env, tmp_path, f"app{n}").launch() for n in range(2)]
+    for server in servers:
+        server.wait_ready(30)
     owner = accounts.create_user(f"{uuid.uuid4().hex[:8]}@example.org", "Chaos", PASSWORD)
     workshop = workshops.create_workshop(owner, "brainstorm", "Plénière", "", "fr")
     db.session.commit()
