@@ -7,7 +7,7 @@ import logging
 
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +20,10 @@ class SocketLimits:
     """
 
     def __init__(self, storage_url: str | None, prefix: str, commands: str, queries: str) -> None:
-        self.shared = MovingWindowRateLimiter(storage_from_string(storage_url or "memory://"))
-        self.local = MovingWindowRateLimiter(MemoryStorage())
+        self.shared = SlidingWindowCounterRateLimiter(
+            storage_from_string(storage_url or "memory://")
+        )
+        self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
         self.prefix = prefix
         self.rules: dict[str, list[RateLimitItem]] = {
             "command": parse_many(commands),
@@ -36,5 +38,5 @@ class SocketLimits:
             log.warning("rate limits counted locally, storage unavailable: %s", error)
             return self._hit(self.local, kind, key)
 
-    def _hit(self, limiter: MovingWindowRateLimiter, kind: str, key: str) -> bool:
+    def _hit(self, limiter: SlidingWindowCounterRateLimiter, kind: str, key: str) -> bool:
         return all(limiter.hit(rule, self.prefix, kind, key) for rule in self.rules[kind])
