@@ -1,0 +1,80 @@
+"""The live channel's rate limits: exact moving windows, in the process or in Redis, and
+counting goes on in the process while Redis is away."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from limits import parse
+
+from facilitation.realtime.limits import LocalWindows, SocketLimits
+
+from ..services import redis_url
+
+FIVE_A_SECOND = parse("5/second")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def windows(clock: Clock) -> LocalWindows:
+    return LocalWindows(clock)
+
+
+def hits(limiter, count: int, key: str = "p1") -> list[bool]:
+    return [limiter.hit(FIVE_A_SECOND, "fabrique", "command", key) for _ in range(count)]
+
+
+def test_a_window_takes_its_amount_and_refuses_the_next(windows):
+    assert hits(windows, 6) == [True] * 5 + [False]
+
+
+def test_a_hit_is_allowed_again_once_the_oldest_leaves_the_window(windows, clock):
+    hits(windows, 3)
+    clock.now += 0.6
+    hits(windows, 2)
+    clock.now += 0.5  # the first three are now older than a second, the last two are not
+    assert hits(windows, 4) == [True, True, True, False]
+
+
+def test_refused_hits_do_not_count(windows, clock):
+    hits(windows, 50)
+    clock.now += 1.0
+    assert hits(windows, 5) == [True] * 5
+
+
+def test_each_participant_has_a_window_of_its_own(windows):
+    hits(windows, 5, "p1")
+    assert hits(windows, 1, "p2") == [True]
+
+
+def test_idle_keys_are_dropped_after_a_minute(windows, clock):
+    hits(windows, 1, "gone")
+    clock.now += LocalWindows.PURGE_SECONDS + 1
+    hits(windows, 1, "active")
+    assert list(windows.stamps) == [FIVE_A_SECOND.key_for("fabrique", "command", "active")]
+
+
+@pytest.mark.redis
+def test_processes_sharing_redis_share_a_participants_budget():
+    prefix = f"limits-test-{uuid.uuid4().hex[:8]}"
+    one, two = (SocketLimits(redis_url(), prefix, "5/minute", "5/minute") for _ in range(2))
+    answers = [limits.allow("command", "p1") for limits in (one, two, one, two, one, two)]
+    assert answers == [True] * 5 + [False]
+
+
+def test_while_redis_is_away_the_process_counts_on_its_own():
+    limits = SocketLimits("redis://127.0.0.1:1/0", "away", "5/minute", "5/minute")
+    assert [limits.allow("command", "p1") for _ in range(6)] == [True] * 5 + [False]
