@@ -1,0 +1,33 @@
+"""Every format shipped in workshops/ runs from its first phase to its last: participants
+post where a phase lets them and vote where it lets them, with no code of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation import ROOT
+
+SHIPPED = sorted(path.stem for path in (ROOT / "workshops").glob("*.toml"))
+
+
+@pytest.mark.parametrize("format_key", SHIPPED)
+def test_a_shipped_format_runs_from_first_to_last_phase(
+    format_key, create_workshop, screens, facilitator
+):
+    workshop = create_workshop(format_key)
+    control = screens(workshop, "control", user=facilitator)
+    phone = screens(workshop, "phone", nickname="Sam")
+    fmt = control.join_ack["snapshot"]["format"]
+    posted: list[int] = []
+    for index, phase in enumerate(fmt["phases"]):
+        assert control.send("phase.move", index=index)["ok"], phase["key"]
+        if "post" in phase["allows"]:
+            area = (phase["areas"] or [fmt["areas"][0]["key"]])[0]
+            ack = phone.send("note.post", area=area, text=f"{phase['key']} idea")
+            assert ack["ok"], (phase["key"], ack)
+            posted.append(ack["data"]["note"]["id"])
+        if "vote" in phase["allows"] and phase["vote"]["target"] == "notes":
+            ack = phone.send("vote.cast", target=f"note:{posted[0]}")
+            assert ack["ok"], (phase["key"], ack)
+    assert posted, "a format where nobody can write anything"
+    assert control.send("phase.move", index=len(fmt["phases"]))["error"]["code"] == "invalid"
