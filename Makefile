@@ -29,6 +29,7 @@ WORKERS ?= auto
 test: setup services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n $(WORKERS) --dist loadfile -m "not chaos"
 	$(BIN)/pytest -m chaos
 	$(BIN)/pytest -n $(WORKERS) --database=postgresql -m "not browser and not processes"

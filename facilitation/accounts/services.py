@@ -53,7 +53,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def has_accounts() -> bool:
-    return db.session.scalar(select(func.count(User.id))) > 0
+    return (db.session.scalar(select(func.count(User.id))) or 0) > 0
 
 
 def all_users() -> list[User]:

@@ -12,7 +12,7 @@ from ..database import JSONType, UTCDateTime, utcnow
 from ..extensions import db
 
 
-class Stream(db.Model):
+class Stream(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Model
     """A workshop's sequence counter; its row lock orders the workshop's changes."""
 
     __tablename__ = "event_streams"
@@ -24,7 +24,7 @@ class Stream(db.Model):
     public_head: Mapped[int] = mapped_column(default=0)
 
 
-class Event(db.Model):
+class Event(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Model
     """One change to a workshop, append-only, numbered in the transaction that made it."""
 
     __tablename__ = "events"
@@ -55,7 +55,7 @@ class Event(db.Model):
         }
 
 
-class Command(db.Model):
+class Command(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Model
     """A client command already carried out, with the ack it got: resends replay the ack."""
 
     __tablename__ = "commands"

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..logs import failure
 from .protocol import ServerMessage
@@ -29,7 +29,9 @@ Rooms = tuple[str, ...]
 Item = tuple[Rooms, dict[str, Any]]
 
 
-def queue(session: Session, rooms: Iterable[str], wire: dict[str, Any]) -> None:
+def queue(
+    session: Session | scoped_session[Any], rooms: Iterable[str], wire: dict[str, Any]
+) -> None:
     session.info.setdefault(PENDING_KEY, []).append((tuple(rooms), wire))
 
 
@@ -50,7 +52,7 @@ def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def pending_head(session: Session) -> int | None:
+def pending_head(session: Session | scoped_session[Any]) -> int | None:
     """The highest sequence number queued in the current transaction, if any."""
     items = session.info.get(PENDING_KEY) or []
     return max((wire["seq"] for _, wire in items), default=None)

@@ -185,7 +185,7 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
             .order_by(Card.id)
         )
     )
-    titles = dict(
+    titles: dict[int | None, str] = dict(
         db.session.execute(
             select(Group.id, Group.title).where(Group.workshop_id == workshop.id)
         ).all()

@@ -3,6 +3,7 @@ results ranked with ties shown as ties."""
 
 from __future__ import annotations
 
+import typing
 from dataclasses import replace
 from typing import Any
 
@@ -69,7 +70,7 @@ def _used(actor: Actor, area: str | None) -> int:
     )
     if area is not None:
         query = query.where(Vote.area == area)
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str, Any]:
@@ -96,7 +97,7 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     item.dots = type(item).dots + delta
     db.session.flush()
     db.session.refresh(item, ["dots"])
-    record_tally(workshop, target, item.dots)
+    record_tally(workshop, target, typing.cast(int, item.dots))  # refreshed: the stored count
     return {"target": target, "mine": vote.dots, **budget_of(actor, workshop)}
 
 
@@ -191,7 +192,7 @@ def results(workshop: Workshop) -> list[dict[str, Any]]:
     )
     if model is Note:
         query = query.where(Note.hidden.is_(False), Note.merged_into_id.is_(None))
-    items = sorted(db.session.scalars(query), key=lambda item: (-item.dots, item.id))
+    items: list[Item] = sorted(db.session.scalars(query), key=lambda item: (-item.dots, item.id))
     counts: dict[int, int] = {}
     for item in items:
         counts[item.dots] = counts.get(item.dots, 0) + 1
