@@ -71,6 +71,7 @@ class Screen:
         self.deliveries = deliveries
         self.on_note: Callable[[dict[str, Any], float], None] | None = None
         self.closing, self.role = False, "screen"
+        self.area = "ideas"  # where notes go: the first area the current phase opens
         self.sio.on("events", self._events)
         self.sio.on("disconnect", self._disconnected)
 
@@ -114,7 +115,7 @@ class Screen:
 
     async def post(self, post: Post, timeout: float) -> None:
         """Send one note and record its ack (or why there was none)."""
-        payload = {"command_id": uuid.uuid4().hex, "area": "ideas", "text": post.text}
+        payload = {"command_id": uuid.uuid4().hex, "area": self.area, "text": post.text}
         post.sent = time.perf_counter()
         try:
             ack = await self.sio.call("note.post", payload, timeout=timeout)
@@ -137,6 +138,12 @@ class Screen:
                 await self.sio.disconnect()
         finally:
             await self.http.close()
+
+
+def open_area(snapshot: dict[str, Any]) -> str:
+    """The first area a workshop's current phase takes notes in."""
+    phase = snapshot["format"]["phases"][snapshot["workshop"]["phase_index"]]
+    return (phase["areas"] or [area["key"] for area in snapshot["format"]["areas"]])[0]
 
 
 async def bounded(jobs: Iterable[Any], limit: int = SETUP_CONCURRENCY) -> None:

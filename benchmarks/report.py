@@ -33,6 +33,7 @@ class Result:
     phones: int
     rate: float
     duration: float
+    audience: str = "author"
     posted: int = 0
     acked: int = 0
     refused: int = 0
@@ -61,7 +62,7 @@ class Result:
         lat, ack = self.latency, self.ack
         parts = [
             f"mode={self.mode} phones={self.phones} rate={self.rate:g}/s "
-            f"duration={self.duration:g}s",
+            f"duration={self.duration:g}s audience={self.audience}",
             f"posted={self.posted} acked={self.acked} on_board={self.on_board} lost={self.lost}"
             + (self._lost_part() if self.lost else ""),
             f"latency ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",

@@ -3,21 +3,25 @@
 One command::
 
     .venv/bin/python -m benchmarks.run [--mode embedded|scaled] [--phones 100] [--rate 50]
-                                       [--duration 20] [--json]
+                                       [--duration 20] [--audience author|everyone] [--json]
     .venv/bin/python -m benchmarks.run --matrix --rate 50 --duration 20
     .venv/bin/python -m benchmarks.run --url http://127.0.0.1:5000 --code ABC123 --board-key KEY
 
 It starts the servers itself (``embedded``: one gunicorn process on a fresh SQLite file,
 no Redis; ``scaled``: two processes sharing Redis on redis://127.0.0.1:6379/15 with a
 channel of their own and a fresh PostgreSQL database on 127.0.0.1:5432, dropped at the
-end), migrates the schema, creates a facilitator and a brainstorm workshop, or it
-targets running servers with ``--url`` (repeatable), ``--code`` and ``--board-key``.
+end), migrates the schema, creates a facilitator and a workshop, or it targets running
+servers with ``--url`` (repeatable), ``--code`` and ``--board-key``.
 
 Then N phones join over HTTP (GET and POST /j/<code>, as after the QR code) and open a
 websocket each, one board joins (on the last server, so in scaled mode every note
 crosses Redis), and the phones post notes round-robin at ``--rate`` notes per second in
-total, on an open-loop schedule. The brainstorm starts in silent writing: each note goes
-to the staff (the board) and its author, so every note makes two deliveries.
+total, on an open-loop schedule, into the first area the workshop's phase opens. With
+``--audience author`` (the default) the workshop is a brainstorm in silent writing: each
+note goes to the staff (the board) and its author, two deliveries. With ``--audience
+everyone`` it is a SWOT in open ideation: each note goes to every phone as well, N + 1
+deliveries — the fan-out a room pays once notes are shown. With ``--url`` the workshop
+named decides, and ``--audience`` only labels the line.
 
 Printed per configuration:
 
@@ -60,11 +64,14 @@ from typing import Any
 
 import aiohttp
 
-from .load import Deliveries, LoopLag, Post, Screen, bounded, drive, settle
+from .load import Deliveries, LoopLag, Post, Screen, bounded, drive, open_area, settle
 from .report import Result, tally
 from .stack import Target, cpu_since, host_cpu_seconds, services_cpu, started
 
 MATRIX = [("embedded", 100), ("embedded", 500), ("scaled", 100), ("scaled", 500)]
+# Whom each note reaches: in a brainstorm's silent writing the board and its author only;
+# in a SWOT's open ideation every phone too (the fan-out a room pays once notes are shown).
+AUDIENCES = {"author": "brainstorm", "everyone": "swot"}
 NOTES_PER_PHONE = 200  # the server refuses more (notes.services.MAX_NOTES_PER_PARTICIPANT)
 
 
@@ -124,9 +131,12 @@ async def _connect(
             post.on_board, post.board_id = now, event["data"].get("id")
 
     screens[0].on_note = arrived
-    await screens[0].join_live(target.code, "board", target.board_key)
+    snapshot = await screens[0].join_live(target.code, "board", target.board_key)
     urls = target.urls
     phones = [Screen(urls[i % len(urls)], connector, deliveries) for i in range(args.phones)]
+    area = open_area(snapshot)
+    for phone in phones:
+        phone.area = area
     screens += phones
     log(f"joining {len(phones)} phones over {len(urls)} server(s)")
     await bounded(phone.join_http(target.code) for phone in phones)
@@ -153,7 +163,7 @@ async def measure(target: Target, mode: str, args: argparse.Namespace) -> Result
     screens = [Screen(target.urls[-1], connector, deliveries)]
     posts, lag = make_posts(args), LoopLag()
     window = Window(target, deliveries, lag)
-    result = Result(mode, args.phones, args.rate, args.duration)
+    result = Result(mode, args.phones, args.rate, args.duration, args.audience)
     try:
         phones = await _connect(target, args, screens, posts)
         log(f"posting {len(posts)} notes at {args.rate:g}/s ({args.warmup:g}s warm-up)")
@@ -179,7 +189,7 @@ def run_once(mode: str, args: argparse.Namespace) -> Result:
         target = Target(args.url, args.code, args.board_key)
         return asyncio.run(measure(target, "external", args))
     log(f"starting {mode} servers")
-    with started(mode) as target:
+    with started(mode, AUDIENCES[args.audience]) as target:
         result = asyncio.run(measure(target, mode, args))
         for line in target.log_problems()[:20]:
             log(f"server log: {line}")
@@ -196,6 +206,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--grace", type=float, default=10, help="seconds to wait for stragglers")
     parser.add_argument("--mode", choices=["embedded", "scaled"], default="embedded")
     parser.add_argument("--matrix", action="store_true", help="the four configurations")
+    parser.add_argument(
+        "--audience",
+        choices=sorted(AUDIENCES),
+        default="author",
+        help="whom a note reaches: the board and its author (a brainstorm's silent writing) "
+        "or every phone as well (a SWOT's open ideation)",
+    )
     parser.add_argument("--url", action="append", help="a running server (repeat for several)")
     parser.add_argument("--code", help="the workshop's join code (with --url)")
     parser.add_argument("--board-key", help="the workshop's board key (with --url)")

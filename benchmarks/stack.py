@@ -88,8 +88,8 @@ def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
-def create_workshop(database_url: str) -> tuple[str, str]:
-    """A facilitator and a running brainstorm, made through the services; (code, board key)."""
+def create_workshop(database_url: str, format_key: str) -> tuple[str, str]:
+    """A facilitator and a running workshop, made through the services; (code, board key)."""
     from facilitation import create_app
     from facilitation.accounts import services as accounts
     from facilitation.extensions import db
@@ -109,7 +109,7 @@ def create_workshop(database_url: str) -> tuple[str, str]:
         owner = accounts.create_user(
             f"bench-{uuid.uuid4().hex[:8]}@example.org", "Bench", secrets.token_urlsafe(16)
         )
-        workshop = workshops.create_workshop(owner, "brainstorm", "Benchmark", "Ideas?", "en")
+        workshop = workshops.create_workshop(owner, format_key, "Benchmark", "Ideas?", "en")
         db.session.commit()
         code, key = workshop.code, workshop.board_key
         db.engine.dispose()
@@ -148,8 +148,9 @@ def _remove_unless_problems(workdir: Path, target: Target) -> None:
 
 
 @contextmanager
-def started(mode: str) -> Iterator[Target]:
-    """Start the servers of ``mode`` with a fresh database; stop and drop everything after."""
+def started(mode: str, format_key: str) -> Iterator[Target]:
+    """Start the servers of ``mode`` with a fresh database and a workshop of ``format_key``
+    in its first phase; stop and drop everything after."""
     with ExitStack() as cleanup:
         workdir = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
         target = Target([], "", "", workdir=workdir)
@@ -160,7 +161,7 @@ def started(mode: str) -> Iterator[Target]:
         else:
             url, env = _scaled_database(cleanup)
         migrate(url)
-        target.code, target.board_key = create_workshop(url)
+        target.code, target.board_key = create_workshop(url, format_key)
         env["SECRET_KEY"] = secrets.token_urlsafe(32)  # shared by the processes
         names = ["app"] if mode == "embedded" else ["a", "b"]
         for name in names:
