@@ -432,7 +432,7 @@ def test_a_fake_disconnect_event_does_not_take_a_phone_out_of_the_workshop(phone
 
 
 def test_a_flood_from_one_phone_is_rate_limited_while_others_are_answered(make_app, workshop):
-    limited = make_app(SOCKET_COMMAND_LIMITS="5/second")
+    limited = make_app(SOCKET_COMMAND_LIMITS="5/minute")  # a second can pass on a busy machine
     flooder, neighbour = (Screen.open(limited, socketio, workshop) for _ in range(2))
     try:
         allowed = [flooder.send("note.post", area="ideas", text=f"n{i}") for i in range(5)]

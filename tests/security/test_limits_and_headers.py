@@ -124,9 +124,10 @@ def test_a_rooms_phones_still_join_after_someone_elses_typos(app, workshop):
 
 @pytest.fixture
 def limited(make_app, workshop) -> Iterator[Callable[..., Screen]]:
-    """Screens on an app allowing 5 commands and 3 joins a second per participant (per
-    socket before an identity is known)."""
-    app = make_app(SOCKET_COMMAND_LIMITS="5/second", SOCKET_QUERY_LIMITS="3/second")
+    """Screens on an app allowing 5 commands and 3 joins a minute per participant (per
+    socket before an identity is known). A minute, not a second: on a busy machine the
+    first commands could leave a one-second window before the test sends the last."""
+    app = make_app(SOCKET_COMMAND_LIMITS="5/minute", SOCKET_QUERY_LIMITS="3/minute")
     opened: list[Screen] = []
 
     def open_screen(identity: bool = True, **kwargs) -> Screen:
