@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 
 from ..auth import Actor
 from ..database import utcnow
@@ -23,6 +23,7 @@ from ..workshops.services import announce, public, require_participant_action
 from .models import Card
 from .schemas import CardSchema
 
+CARD_SCHEMA = CardSchema()  # one instance: building a schema costs more than a dump
 CANVAS_GROUPS = 3  # by default, the canvas is filled for the three top groups
 
 
@@ -34,7 +35,7 @@ def payload(
     workshop: Workshop, card: Card, names: dict[int, str | None] | None = None
 ) -> dict[str, Any]:
     author = participants.author_of(workshop, card.participant_id, names)
-    return CardSchema().dump(card) | {"author": author}
+    return CARD_SCHEMA.dump(card) | {"author": author}
 
 
 def record(workshop: Workshop, card: Card) -> int:
@@ -131,8 +132,34 @@ def delete_card(actor: Actor, workshop: Workshop, card_id: int) -> Card:
     return card
 
 
+def _seen_by(actor: Actor, workshop: Workshop) -> ColumnElement[bool]:
+    """Who sees a card now: staff every one, participants their own, and the others' once
+    the phase shows everyone's contributions."""
+    if actor.is_staff or public(workshop):
+        return true()
+    return Card.participant_id == actor.participant_id
+
+
 def visible_cards(actor: Actor, workshop: Workshop) -> list[Card]:
-    query = select(Card).where(Card.workshop_id == workshop.id, Card.deleted_at.is_(None))
-    if not (actor.is_staff or public(workshop)):
-        query = query.where(Card.participant_id == actor.participant_id)
+    query = select(Card).where(
+        Card.workshop_id == workshop.id, Card.deleted_at.is_(None), _seen_by(actor, workshop)
+    )
     return list(db.session.scalars(query.order_by(Card.id)))
+
+
+def seen_now(
+    actor: Actor, workshop: Workshop, ids: set[int], names: dict[int, str | None]
+) -> dict[int, tuple[EventType, dict[str, Any]]]:
+    """For a replay: each of these cards as the actor may see it now, in one query — its
+    current version, or its removal when it is deleted or out of the actor's sight."""
+    rows = db.session.execute(
+        select(Card, _seen_by(actor, workshop).label("seen")).where(
+            Card.workshop_id == workshop.id, Card.id.in_(ids)
+        )
+    )
+    return {
+        card.id: (EventType.CARD_SAVED, payload(workshop, card, names))
+        if seen and card.deleted_at is None
+        else (EventType.CARD_DELETED, {"id": card.id})
+        for card, seen in rows
+    }

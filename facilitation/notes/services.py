@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 
 from ..auth import Actor
 from ..database import utcnow
@@ -29,6 +29,7 @@ from .schemas import NoteSchema
 
 MAX_NOTES_PER_PARTICIPANT = 200
 REDACTED = ("text", "author", "color")
+NOTE_SCHEMA = NoteSchema()  # one instance: building a schema costs more than a dump
 
 
 def _check_area(workshop: Workshop, area: str) -> None:
@@ -46,27 +47,28 @@ def payload(
 ) -> dict[str, Any]:
     """The note as screens show it; the author's nickname only in non-anonymous workshops."""
     author = participants.author_of(workshop, note.participant_id, names)
-    return NoteSchema().dump(note) | {"author": author}
+    return NOTE_SCHEMA.dump(note) | {"author": author}
 
 
 def record(workshop: Workshop, note: Note, type_: EventType) -> int:
     """Log a note's new state for those who may see it; returns its sequence number.
 
-    A hidden note's text never goes to every phone: the public event is redacted and
-    screens keep what they had (staff screens get the full text in their snapshots).
+    A hidden note's text is for the facilitators' control page alone: its events are
+    redacted for every screen (phones, board, the control page too, which keeps the text
+    it had; its snapshots and replays carry the text).
     """
-    audience = audience_of(workshop)
 
     def data(seq: int) -> dict[str, Any]:
         note.seq = seq
         full = payload(workshop, note)
-        if note.hidden and audience is Audience.ALL:
-            return {key: value for key, value in full.items() if key not in REDACTED} | {
-                "redacted": True
-            }
-        return full
+        return redacted(full) if note.hidden else full
 
-    return eventlog.append(workshop.id, type_, audience, data, note.participant_id).seq
+    return eventlog.append(workshop.id, type_, audience_of(workshop), data, note.participant_id).seq
+
+
+def redacted(full: dict[str, Any]) -> dict[str, Any]:
+    """A hidden note as screens that may not read it receive it: where it is, not what."""
+    return {key: value for key, value in full.items() if key not in REDACTED} | {"redacted": True}
 
 
 def _removed(workshop: Workshop, note: Note, **extra: Any) -> None:
@@ -199,12 +201,46 @@ def ungroup(workshop: Workshop, group_id: int) -> None:
             record(workshop, note, EventType.NOTE_UPDATED)
 
 
+def _seen_by(actor: Actor, workshop: Workshop) -> ColumnElement[bool]:
+    """The one rule of who sees a live note now: facilitators every one; the board those
+    not hidden; a participant their own, and the others' not hidden once the phase shows
+    everyone's notes. A hidden note's text thus reaches only facilitators and its author."""
+    if actor.is_facilitator:
+        return true()
+    if actor.participant_id is None:  # the board, projected in front of the room
+        return ~Note.hidden
+    own = Note.participant_id == actor.participant_id
+    return (own | ~Note.hidden) if public(workshop) else own
+
+
 def visible_notes(actor: Actor, workshop: Workshop) -> list[Note]:
-    """The notes this actor may see now: all for staff, else the public ones and one's own."""
+    """The notes this actor may see now (``_seen_by``), neither deleted nor merged."""
     query = select(Note).where(
-        Note.workshop_id == workshop.id, Note.deleted_at.is_(None), Note.merged_into_id.is_(None)
+        Note.workshop_id == workshop.id,
+        Note.deleted_at.is_(None),
+        Note.merged_into_id.is_(None),
+        _seen_by(actor, workshop),
     )
-    if not actor.is_staff:
-        own = Note.participant_id == actor.participant_id
-        query = query.where((own | ~Note.hidden) if public(workshop) else own)
     return list(db.session.scalars(query.order_by(Note.id)))
+
+
+def seen_now(
+    actor: Actor, workshop: Workshop, ids: set[int], names: dict[int, str | None]
+) -> dict[int, tuple[EventType, dict[str, Any]]]:
+    """For a replay: each of these notes as the actor may see it now, in one query — its
+    current version, or its removal when it is gone or out of the actor's sight."""
+    rows = db.session.execute(
+        select(Note, _seen_by(actor, workshop).label("seen")).where(
+            Note.workshop_id == workshop.id, Note.id.in_(ids)
+        )
+    )
+    return {note.id: _as_seen(workshop, note, bool(seen), names) for note, seen in rows}
+
+
+def _as_seen(
+    workshop: Workshop, note: Note, seen: bool, names: dict[int, str | None]
+) -> tuple[EventType, dict[str, Any]]:
+    if seen and note.live:
+        return EventType.NOTE_UPDATED, payload(workshop, note, names)
+    merged = {"merged_into": note.merged_into_id} if note.merged_into_id is not None else {}
+    return EventType.NOTE_DELETED, {"id": note.id, **merged}

@@ -16,6 +16,7 @@ from ..realtime import eventlog
 from ..realtime.protocol import EventType
 from ..votes import services as votes
 from .models import Workshop
+from .replays import replay
 from .schemas import format_summary
 from .services import format_of, state
 
@@ -82,4 +83,4 @@ def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) ->
     reshaped = not actor.is_staff and any(event.type in RESHAPING for event in events)
     if len(events) > SYNC_LIMIT or reshaped:
         return {"snapshot": snapshot(actor, workshop, participants)}
-    return {"head": head, "events": [event.wire() for event in events]}
+    return {"head": head, "events": replay(actor, workshop, events)}
