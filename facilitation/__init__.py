@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import i18n, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.services import load_user
-    from .realtime import runtime
+    from .realtime import runtime, wire
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
         message_queue=app.config["REDIS_URL"],
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,
+        json=wire,  # integers bounded: an oversized one gets an `invalid` ack, not silence
         ping_interval=20,
         ping_timeout=20,
     )

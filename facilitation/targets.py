@@ -20,10 +20,10 @@ MODELS: dict[str, type[Note | Group | Card]] = {"note": Note, "group": Group, "c
 def resolve(workshop_id: int, target: str, kinds: tuple[str, ...]) -> Note | Group | Card:
     """The live item a target names in this workshop (hidden or merged notes are not live)."""
     match = PATTERN.match(target)
-    if not match or match.group(1) not in kinds:
+    # Ids run from 1 to 2³¹−1 (docs/protocol.md): "note:0" is malformed, not missing.
+    if not match or match.group(1) not in kinds or not 0 < int(match.group(2)) <= MAX_ID:
         raise InvalidInput(fields={"target": [str(_l("Unknown target: %(t)s", t=target))]})
-    ident = int(match.group(2))
-    item = db.session.get(MODELS[match.group(1)], ident) if 0 < ident <= MAX_ID else None
+    item = db.session.get(MODELS[match.group(1)], int(match.group(2)))
     if (
         item is None
         or item.workshop_id != workshop_id

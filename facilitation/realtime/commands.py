@@ -8,6 +8,8 @@ sent again returns the stored ack, marked ``duplicate``, and changes nothing.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import Actor
 from ..errors import (
+    Conflict,
     FabriqueError,
     InvalidInput,
     NotAuthenticated,
@@ -44,6 +47,7 @@ HANDLERS: dict[str, Callable[..., Any]] = {}
 def register_handlers(server: Any) -> None:
     for name, handler in HANDLERS.items():
         server.on_event(name, handler)
+    server.on_event("*", unknown_event)  # any other name (python-socketio would drop it)
 
 
 def on(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -83,11 +87,27 @@ def _command_id(payload: Any) -> str | None:
     return value if isinstance(value, str) and len(value) <= 64 else None
 
 
-def _stored_ack(actor: Actor, command_id: str) -> dict[str, Any] | None:
-    stored = db.session.scalar(
-        select(Command.ack).where(Command.actor == actor.key, Command.command_id == command_id)
-    )
-    return {**stored, "duplicate": True} if stored is not None else None
+def _digest(data: dict[str, Any]) -> str:
+    """What a command asked for, as its schema loaded it, its id aside: a resend of the
+    same command has the same digest."""
+    asked = {key: value for key, value in data.items() if key != "command_id"}
+    return hashlib.sha256(json.dumps(asked, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _stored_ack(actor: Actor, command_id: str, name: str, digest: str) -> dict[str, Any] | None:
+    """The ack of this command if it was already carried out; a ``conflict`` when its id
+    was used for another command (another name or payload): replaying that ack would
+    tell the client a command succeeded that was never carried out."""
+    stored = db.session.execute(
+        select(Command.name, Command.digest, Command.ack).where(
+            Command.actor == actor.key, Command.command_id == command_id
+        )
+    ).first()
+    if stored is None:
+        return None
+    if stored.name != name or stored.digest not in (None, digest):  # None: stored before
+        raise Conflict(_l("This command id was already used for another command."))
+    return {**stored.ack, "duplicate": True}
 
 
 def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
@@ -101,8 +121,8 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
 def _carry_out_in_turn(
     name: str, actor: Actor, data: dict[str, Any], handler: Handler
 ) -> dict[str, Any]:
-    command_id = data["command_id"]
-    replay = _stored_ack(actor, command_id)
+    command_id, digest = data["command_id"], _digest(data)
+    replay = _stored_ack(actor, command_id, name, digest)
     if replay is not None:
         return replay
     result = handler(actor, data)
@@ -114,6 +134,7 @@ def _carry_out_in_turn(
             actor=actor.key,
             command_id=command_id,
             name=name,
+            digest=digest,
             ack=ack,
         )
     )
@@ -121,7 +142,7 @@ def _carry_out_in_turn(
         db.session.commit()
     except IntegrityError:  # the same command, carried out concurrently: replay its ack
         db.session.rollback()
-        replay = _stored_ack(actor, command_id)
+        replay = _stored_ack(actor, command_id, name, digest)
         if replay is None:
             raise
         return replay
@@ -178,12 +199,20 @@ def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
     return decorate
 
 
-def query(name: str, schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a socket request that changes nothing durable (join, sync): no command id."""
+def query(
+    name: str, schema: Schema, prepare: Callable[[], None] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a socket request that changes nothing durable (join, sync): no command id.
+
+    ``prepare`` runs before the payload is read: what must happen even when the request
+    is then refused (a ``join`` first leaves the socket's workshop).
+    """
 
     def decorate(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
         def body(payload: Any) -> dict[str, Any]:
             _throttle("query", runtime().actor(request.sid))  # type: ignore[attr-defined]
+            if prepare is not None:
+                prepare()
             result = handler(load(schema, payload))
             db.session.commit()
             return {"ok": True, **result}
@@ -192,3 +221,13 @@ def query(name: str, schema: Schema) -> Callable[[Callable[..., Any]], Callable[
         return handler
 
     return decorate
+
+
+def unknown_event(name: Any, payload: Any = None, *_: Any) -> dict[str, Any]:
+    """An event no handler knows (a typo, a newer client): an ``invalid`` ack naming it."""
+
+    def body(_: Any) -> dict[str, Any]:
+        _throttle("command", runtime().actor(request.sid))  # type: ignore[attr-defined]
+        raise InvalidInput(_l("Unknown event: %(name)s", name=str(name)[:64]))
+
+    return _guarded("*", body)(payload)

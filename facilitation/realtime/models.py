@@ -68,5 +68,7 @@ class Command(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.
     actor: Mapped[str] = mapped_column(String(64))
     command_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(40))
+    # sha256 of the loaded payload: an id reused for another command is a conflict.
+    digest: Mapped[str | None] = mapped_column(String(64))
     ack: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

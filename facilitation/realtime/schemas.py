@@ -15,10 +15,6 @@ class CommandSchema(Schema):
     command_id = fields.String(required=True, validate=COMMAND_ID)
 
 
-class SyncSchema(Schema):
-    since = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-
-
 class StrictBoolean(fields.Boolean):
     """true or false, nothing that merely looks like them ("yes", 1)."""
 
@@ -36,6 +32,17 @@ class Id(fields.Integer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
+
+
+class Seq(fields.Integer):
+    """A sequence number a screen has reached: a strict integer an event's column holds."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, validate=validate.Range(0, MAX_ID), **kwargs)
+
+
+class SyncSchema(Schema):
+    since = Seq(required=True)
 
 
 class Position(fields.Integer):

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..cards.schemas import CARD_MAX_LENGTH
 from ..formats.kinds import CARD_SLOTS
 from ..notes.schemas import NOTE_MAX_LENGTH
+from ..realtime.schemas import Position
 from ..text import UserText
 
 REF = {"required": True, "validate": validate.Regexp(r"^[pgnc][0-9]{1,7}$")}
@@ -60,7 +61,7 @@ class GroupSchema(Schema):
     ref = fields.String(**REF)
     area = fields.String(load_default=None, allow_none=True, validate=KEY)
     title = UserText(required=True, allow_empty=True, max_length=120, **LINE)
-    position = fields.Integer(required=True, strict=True)
+    position = Position(required=True)
     deleted_at = _time(False)
     created_at = _time()
 
@@ -74,7 +75,7 @@ class NoteSchema(Schema):
         load_default=None, allow_none=True, validate=validate.Regexp(r"^#[0-9a-fA-F]{6}$")
     )
     group = fields.String(**OPTIONAL_REF)
-    position = fields.Integer(required=True, strict=True)
+    position = Position(required=True)
     hidden = fields.Boolean(required=True)
     merged_into = fields.String(**OPTIONAL_REF)
     deleted_at = _time(False)

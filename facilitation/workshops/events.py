@@ -17,7 +17,7 @@ from ..participants import services as participants
 from ..realtime.commands import command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import runtime
-from ..realtime.schemas import CommandSchema, SyncSchema
+from ..realtime.schemas import CommandSchema, Seq, SyncSchema
 from ..targets import resolve
 from . import controls, services
 from .models import Workshop
@@ -29,7 +29,7 @@ class JoinSchema(Schema):
     code = fields.String(required=True, validate=validate.Length(1, 20))
     role = fields.String(required=True, validate=validate.OneOf(["phone", "board", "control"]))
     key = fields.String(load_default=None, validate=validate.Length(max=64))
-    since = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0))
+    since = Seq(load_default=None)
 
 
 def _same(given: str, secret: str) -> bool:
@@ -52,10 +52,17 @@ def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
     raise Forbidden()
 
 
-def _enter_rooms(actor: Actor) -> None:
+def _leave() -> None:
+    """A socket is in one workshop at a time, and a ``join`` — accepted or refused — first
+    leaves the one it was in: the client asked to be elsewhere, and a refused join must
+    not leave it acting where it no longer means to (its next command: not_authenticated)."""
     for room in rooms():
         if room != request.sid:  # type: ignore[attr-defined]
             leave_room(room)
+    runtime().left(request.sid)  # type: ignore[attr-defined]
+
+
+def _enter_rooms(actor: Actor) -> None:
     join_room(workshop_room(actor.workshop_id))
     if actor.is_staff:
         join_room(staff_room(actor.workshop_id))
@@ -63,7 +70,7 @@ def _enter_rooms(actor: Actor) -> None:
         join_room(participant_room(actor.workshop_id, actor.participant_id))
 
 
-@query("join", JoinSchema())
+@query("join", JoinSchema(), prepare=_leave)
 def join(data: dict[str, Any]) -> dict[str, Any]:
     """Join a workshop's rooms, then read its state (rooms first: nothing falls between).
 

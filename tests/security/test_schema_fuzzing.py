@@ -210,6 +210,8 @@ def test_no_payload_makes_a_socket_event_fail(module_app, staff, event, screen):
 
     try:
         send()
+        if event == "join":  # a refused join leaves the workshop (docs/protocol.md)
+            assert error_of(ask(sio, "join", valid)) is None
         assert error_of(ask(sio, "sync", {"since": 0})) is None  # still joined, still heard
     finally:
         sio.disconnect()
