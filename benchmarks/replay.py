@@ -35,7 +35,7 @@ from facilitation.notes import services as notes
 from facilitation.participants import services as participants
 from facilitation.realtime import eventlog
 from facilitation.workshops import services as workshops
-from facilitation.workshops.snapshots import SYNC_LIMIT, catch_up
+from facilitation.workshops.snapshots import SYNC_LIMIT, catch_up, snapshot
 from tests.services import create_postgres_database, drop_postgres_database, migrate
 
 
@@ -94,17 +94,23 @@ def counted() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def measure(workshop: Any, actor: Actor, rounds: int) -> tuple[int, int, float]:
-    """Events replayed, statements run, median milliseconds."""
-    with counted() as statements:
-        replay = catch_up(actor, workshop, 0, 0)
+def median_ms(call: Any, rounds: int) -> float:
     timings = []
     for _ in range(rounds):
         db.session.expire_all()
         started = time.perf_counter()
-        catch_up(actor, workshop, 0, 0)
+        call()
         timings.append((time.perf_counter() - started) * 1000)
-    return len(replay.get("events", [])), len(statements), statistics.median(timings)
+    return statistics.median(timings)
+
+
+def measure(workshop: Any, actor: Actor, rounds: int) -> tuple[int, int, float, float]:
+    """Events replayed, statements run, median milliseconds; a snapshot's, to compare."""
+    with counted() as statements:
+        replay = catch_up(actor, workshop, 0, 0)
+    replay_ms = median_ms(lambda: catch_up(actor, workshop, 0, 0), rounds)
+    snapshot_ms = median_ms(lambda: snapshot(actor, workshop, 0), rounds)
+    return len(replay.get("events", [])), len(statements), replay_ms, snapshot_ms
 
 
 def main() -> None:
@@ -125,8 +131,11 @@ def main() -> None:
             board = Actor(ActorKind.BOARD, workshop.id)
             print(f"{options.database}: catch_up(since=0), at most {SYNC_LIMIT} events")
             for label, actor in (("phone", phone), ("board", board), ("control", facilitator)):
-                events, statements, ms = measure(workshop, actor, options.rounds)
-                print(f"  {label:8} {events:4} events  {statements:3} statements  {ms:6.1f} ms")
+                events, statements, ms, snapshot_ms = measure(workshop, actor, options.rounds)
+                print(
+                    f"  {label:8} {events:4} events  {statements:3} statements  {ms:6.1f} ms"
+                    f"  (a snapshot: {snapshot_ms:6.1f} ms)"
+                )
             db.session.remove()
             db.engine.dispose()
 
