@@ -1,8 +1,10 @@
 """The servers a benchmark run starts itself, and the workshop it measures.
 
-``embedded``: one gunicorn process on a fresh SQLite file, no Redis.
-``scaled``: two processes sharing Redis (a channel of their own) and a fresh PostgreSQL
-database, dropped afterwards.
+``embedded``: one gunicorn process on a fresh SQLite file (or PostgreSQL database with
+``--database postgresql``), no Redis. ``scaled``: ``--processes`` processes (2) sharing
+Redis (a channel of their own) and a fresh PostgreSQL database, dropped afterwards.
+``bare``: one gunicorn process serving ``benchmarks/bare`` (the wire without Fabrique).
+``scrumblr``: scrumblr from the directory given, on Redis with a key prefix of its own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -19,8 +22,10 @@ from pathlib import Path
 
 import redis
 
-from tests.servers import ServerProcess
+from tests.servers import GUNICORN, ROOT, ServerProcess
 from tests.services import create_postgres_database, drop_postgres_database, migrate, redis_url
+
+from .cpu import Pinning, tree_cpu_seconds
 
 PROBLEMS = ("Traceback", "[ERROR]", " ERROR ", "CRITICAL")
 
@@ -32,15 +37,16 @@ class Target:
     urls: list[str]
     code: str
     board_key: str
+    email: str | None = None  # the facilitator's sign-in, for the control screen
+    password: str | None = None
     servers: list[ServerProcess] = field(default_factory=list)
+    pids: list[int] = field(default_factory=list)  # servers we did not start (--server-pid)
     workdir: Path | None = None
 
     def server_cpu_seconds(self) -> float | None:
-        """CPU time used so far by the servers we started (masters and workers)."""
-        if not self.servers:
-            return None
-        pids = [server.process.pid for server in self.servers if server.process]
-        return _tree_cpu_seconds(pids)
+        """CPU time used so far by the servers (masters and workers)."""
+        pids = self.pids + [server.process.pid for server in self.servers if server.process]
+        return tree_cpu_seconds(pids) if pids else None
 
     def log_problems(self) -> list[str]:
         """Error lines the servers logged (tracebacks, ERROR records)."""
@@ -52,44 +58,41 @@ class Target:
         return [line for line in lines if any(mark in line for mark in PROBLEMS)]
 
 
-def host_cpu_seconds() -> float:
-    """CPU time every process of the machine used since boot (all cores, idle excluded)."""
-    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = ticks[3] + ticks[4]  # idle and iowait
-    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+class BenchServer(ServerProcess):
+    """A server process running ``command`` (gunicorn on Fabrique by default), on ``cores``."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_dir: Path,
+        name: str,
+        command: list[object] | None = None,
+        cores: set[int] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        super().__init__(env, log_dir, name)
+        default = [GUNICORN, "--config", "gunicorn.conf.py", "wsgi:app"]
+        self.command = [str(part) for part in command or default]
+        self.cores, self.cwd = cores, cwd or ROOT
+
+    def launch(self) -> BenchServer:
+        self._log = self.log_path.open("ab")
+        cores = self.cores
+
+        def pin() -> None:
+            if cores:
+                os.sched_setaffinity(0, cores)
+
+        self.process = subprocess.Popen(
+            self.command, cwd=self.cwd, env=self.env, stdout=self._log,
+            stderr=subprocess.STDOUT, preexec_fn=pin,
+        )  # fmt: skip
+        return self
 
 
-def _processes() -> Iterator[tuple[int, str, int, float]]:
-    """(pid, name, parent pid, CPU seconds) of every process we may read."""
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            head, tail = (entry / "stat").read_text().rsplit(")", 1)
-        except OSError:
-            continue
-        fields = tail.split()
-        name = head.split("(", 1)[1]
-        yield int(entry.name), name, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick
-
-
-def _tree_cpu_seconds(pids: list[int]) -> float:
-    return sum(cpu for pid, _, ppid, cpu in _processes() if pid in pids or ppid in pids)
-
-
-def services_cpu() -> dict[int, float]:
-    """CPU seconds used so far by each PostgreSQL and Redis process (part of the work)."""
-    return {pid: cpu for pid, name, _, cpu in _processes() if name in ("postgres", "redis-server")}
-
-
-def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds used between two readings (processes gone since are not counted)."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-
-
-def create_workshop(database_url: str, format_key: str) -> tuple[str, str]:
-    """A facilitator and a running workshop, made through the services; (code, board key)."""
+def create_workshop(database_url: str, format_key: str) -> tuple[str, str, str, str]:
+    """A facilitator and a running workshop, made through the services:
+    (code, board key, the facilitator's email and password)."""
     from facilitation import create_app
     from facilitation.accounts import services as accounts
     from facilitation.extensions import db
@@ -105,36 +108,74 @@ def create_workshop(database_url: str, format_key: str) -> tuple[str, str]:
             "REALTIME_BACKGROUND": False,
         }
     )
+    email, password = f"bench-{uuid.uuid4().hex[:8]}@example.org", secrets.token_urlsafe(16)
     with app.app_context():
-        owner = accounts.create_user(
-            f"bench-{uuid.uuid4().hex[:8]}@example.org", "Bench", secrets.token_urlsafe(16)
-        )
+        owner = accounts.create_user(email, "Bench", password)
         workshop = workshops.create_workshop(owner, format_key, "Benchmark", "Ideas?", "en")
         db.session.commit()
         code, key = workshop.code, workshop.board_key
         db.engine.dispose()
-    return code, key
+    return code, key, email, password
 
 
-def _forget_channel(channel: str) -> None:
+def _forget_keys(pattern: str) -> None:
     client = redis.Redis.from_url(redis_url())
-    keys = list(client.scan_iter(f"fabrique:{channel}:*"))
+    keys = list(client.scan_iter(pattern))
     if keys:
         client.delete(*keys)
 
 
-def _scaled_database(cleanup: ExitStack) -> tuple[str, dict[str, str]]:
+def _postgres(cleanup: ExitStack) -> str:
     name = f"fabrique_bench_{uuid.uuid4().hex[:10]}"
     url = create_postgres_database(name)
     cleanup.callback(drop_postgres_database, name)
-    channel = f"bench-{uuid.uuid4().hex[:10]}"
-    cleanup.callback(_forget_channel, channel)
-    env = {
-        "DATABASE_URL": url.replace("+psycopg", ""),
-        "REDIS_URL": redis_url(),
-        "SOCKETIO_CHANNEL": channel,
-    }
-    return url, env
+    return url
+
+
+def _fabrique(target: Target, cleanup: ExitStack, options: dict[str, object]) -> list[dict]:
+    """Fabrique's database (and Redis channel), migrated, with the workshop to measure."""
+    workdir = target.workdir
+    assert workdir is not None
+    env: dict[str, str] = {"REDIS_URL": "", "SECRET_KEY": secrets.token_urlsafe(32)}
+    mode, processes = options["mode"], int(options.get("processes") or 2)  # type: ignore[call-overload]
+    if mode == "scaled" or options.get("database") == "postgresql":
+        url = _postgres(cleanup)
+    else:
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env["DATABASE_URL"] = url.replace("+psycopg", "")
+    if mode == "scaled":
+        channel = f"bench-{uuid.uuid4().hex[:10]}"
+        cleanup.callback(_forget_keys, f"fabrique:{channel}:*")
+        env |= {"REDIS_URL": redis_url(), "SOCKETIO_CHANNEL": channel}
+    migrate(url)
+    target.code, target.board_key, target.email, target.password = create_workshop(
+        url, str(options["format"])
+    )
+    names = "abcdefgh"[:processes] if mode == "scaled" else "a"
+    return [{"env": env, "name": name} for name in names]
+
+
+def _bare(target: Target, options: dict[str, object]) -> list[dict]:
+    target.code, target.board_key = secrets.token_hex(4).upper(), secrets.token_urlsafe(16)
+    target.email, target.password = "bench@example.org", "bare"
+    env = {"BARE_FORMAT": str(options["format"]), "BARE_CODE": target.code,
+           "BARE_BOARD_KEY": target.board_key}  # fmt: skip
+    command = [GUNICORN, "--config", "gunicorn.conf.py", "benchmarks.bare.app:app"]
+    return [{"env": env, "name": "bare", "command": command}]
+
+
+def _scrumblr(target: Target, cleanup: ExitStack, options: dict[str, object]) -> list[dict]:
+    """scrumblr's own server.js, bound to 127.0.0.1 (a preloaded module sees to it)."""
+    path = Path(str(options["scrumblr"])).resolve()
+    if not (path / "server.js").exists() or not (path / "node_modules").exists():
+        raise SystemExit(f"{path}: no scrumblr with its node_modules (see docs/performance.md)")
+    prefix = f"#bench-{uuid.uuid4().hex[:8]}#"
+    cleanup.callback(_forget_keys, f"{prefix}*")
+    target.code, target.board_key = "room", ""
+    preload = Path(__file__).with_name("loadgen") / "localhost.cjs"
+    return [{"env": {}, "name": "scrumblr", "cwd": path, "port_args": True,
+             "command": ["node", "-r", preload, "server.js", f"--redis:url={redis_url()}",
+                         f"--redis:prefix={prefix}"]}]  # fmt: skip
 
 
 def _remove_unless_problems(workdir: Path, target: Target) -> None:
@@ -148,26 +189,29 @@ def _remove_unless_problems(workdir: Path, target: Target) -> None:
 
 
 @contextmanager
-def started(mode: str, format_key: str) -> Iterator[Target]:
-    """Start the servers of ``mode`` with a fresh database and a workshop of ``format_key``
-    in its first phase; stop and drop everything after."""
+def started(options: dict[str, object], pins: Pinning) -> Iterator[Target]:
+    """Start the servers of ``options["mode"]`` with a fresh database and a workshop of
+    ``options["format"]`` in its first phase; stop and drop everything after."""
     with ExitStack() as cleanup:
         workdir = Path(tempfile.mkdtemp(prefix="fabrique-bench-"))
         target = Target([], "", "", workdir=workdir)
         cleanup.callback(_remove_unless_problems, workdir, target)
-        if mode == "embedded":
-            url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-            env = {"DATABASE_URL": url, "REDIS_URL": ""}
+        mode = options["mode"]
+        if mode == "bare":
+            specs = _bare(target, options)
+        elif mode == "scrumblr":
+            specs = _scrumblr(target, cleanup, options)
         else:
-            url, env = _scaled_database(cleanup)
-        migrate(url)
-        target.code, target.board_key = create_workshop(url, format_key)
-        env["SECRET_KEY"] = secrets.token_urlsafe(32)  # shared by the processes
-        names = ["app"] if mode == "embedded" else ["a", "b"]
-        for name in names:
-            server = ServerProcess(env, workdir, name)
+            specs = _fabrique(target, cleanup, options)
+        for index, spec in enumerate(specs):
+            server = BenchServer(spec["env"], workdir, spec["name"], cores=pins.server(index),
+                                 command=spec.get("command"), cwd=spec.get("cwd"))  # fmt: skip
+            if spec.get("port_args"):
+                server.command.append(f"--server:port={server.port}")
             target.servers.append(server)
             cleanup.callback(server.stop)
-            server.start()
+            server.launch()
             target.urls.append(server.url)
+        for started_server in target.servers:
+            started_server.wait_ready(60)
         yield target

@@ -1,0 +1,214 @@
+// A screen on the live channel that sends what static/js/live.js sends, when it sends it:
+// join (with `since` once it holds a workshop), `sync` after a reshaping event (phones:
+// from the position before the batch, after a random 0-1.5 s delay, one sync at a time),
+// `sync` when a heartbeat or a held event shows a gap (after 1.5 s of grace), and the same
+// socket options. It keeps sequence numbers and the workshop, not the notes: the
+// scenarios watch the events through hooks. Keep it in step with live.js.
+import { io } from "socket.io-client";
+
+const ACK_TIMEOUT_MS = 10000;
+const GAP_GRACE_MS = 1500;
+const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
+const RETRYABLE = new Set(["server_error", "rate_limited"]);
+const WORKSHOP_EVENTS = new Set(["workshop.updated", "phase.changed", "visibility.changed"]);
+
+export const now = () => performance.now() / 1000;
+
+export class Counters {
+  constructor() {
+    Object.assign(this, { deliveries: 0, last: 0, dropped: 0, refusedJoins: 0, syncTimeouts: 0 });
+  }
+}
+
+export class Screen {
+  // hooks: onEvent(event, t), onSnapshot(snapshot, t), onSettled(kind, t) after a join or
+  // sync ack is applied.
+  constructor({ url, code, role, key, cookie, counters, parser, hooks = {} }) {
+    this.url = url;
+    this.join = { code, role, key: key || undefined };
+    this.staff = role !== "phone";
+    this.cookie = cookie;
+    this.counters = counters;
+    this.parser = parser;
+    this.hooks = hooks;
+    this.workshop = null;
+    this.seq = 0;
+    this.publicSeq = 0;
+    this.held = new Map();
+    this.gapTimer = null;
+    this.gapTarget = 0;
+    this.syncing = false;
+    this.closing = false;
+    this.online = null; // a promise while joining, as live.js's outbox waits for "online"
+  }
+
+  // Connect and join; resolves with the first join's ack.
+  start() {
+    const options = {
+      reconnectionDelayMax: 4000, timeout: 8000, transports: ["websocket"], forceNew: true,
+      extraHeaders: this.cookie ? { Cookie: this.cookie } : {},
+    };
+    if (this.parser) options.parser = this.parser;
+    this.socket = io(this.url, options);
+    this.joined = new Promise((resolve, reject) => { this.onJoined = { resolve, reject }; });
+    this.offline();
+    this.socket.on("connect", () => this.rejoin());
+    let failures = 0; // socket.io retries, as in the browser; setup gives up after five
+    this.socket.on("connect_error", (error) => {
+      if (!this.workshop && ++failures >= 5) {
+        this.socket.disconnect();
+        this.onJoined.reject(error);
+      }
+    });
+    this.socket.on("disconnect", (reason) => {
+      this.offline();
+      if (!this.closing) this.counters.dropped++;
+      if (!this.closing && (this.staff || this.counters.dropped <= 3)) {
+        console.error(`${this.join.role} disconnected: ${reason}`);
+      }
+    });
+    this.socket.on("events", (batch) => this.receive(batch.events));
+    this.socket.on("heartbeat", (beat) => this.onHeartbeat(beat));
+    return this.joined;
+  }
+
+  rejoin() {
+    const payload = this.workshop ? { ...this.join, since: this.position() } : this.join;
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
+      if (err) return this.socket.disconnect().connect();
+      if (!ack.ok && RETRYABLE.has(ack.error.code)) {
+        setTimeout(() => this.socket.connected && this.rejoin(), 1000 + Math.random() * 2000);
+        return;
+      }
+      if (!ack.ok) {
+        this.counters.refusedJoins++;
+        return this.onJoined.reject(new Error(`${this.join.role} refused: ${ack.error.code}`));
+      }
+      this.settle(ack, "join");
+      this.onJoined.resolve(ack);
+      this.markOnline();
+    });
+  }
+
+  offline() {
+    if (this.release) return;
+    this.online = new Promise((resolve) => { this.release = resolve; });
+  }
+
+  markOnline() {
+    const release = this.release;
+    this.release = null;
+    release?.();
+  }
+
+  settle(ack, kind) {
+    if (ack.snapshot) this.applySnapshot(ack.snapshot);
+    else this.receive(ack.events, false);
+    this.hooks.onSettled?.(kind, now());
+  }
+
+  applySnapshot(snapshot) {
+    this.workshop = snapshot.workshop;
+    this.seq = snapshot.head;
+    this.publicSeq = snapshot.public_head;
+    this.held.clear();
+    this.hooks.onSnapshot?.(snapshot, now());
+  }
+
+  receive(events, delivered = true) {
+    const t = now();
+    if (delivered) {
+      this.counters.deliveries += events.length;
+      this.counters.last = t;
+    }
+    events.sort((a, b) => a.seq - b.seq);
+    let reshaped = false;
+    const before = this.position();
+    for (const event of events) {
+      if (event.seq <= this.seq && this.staff) continue;
+      if (this.staff && event.seq > this.seq + 1) { this.held.set(event.seq, event); continue; }
+      reshaped = this.apply(event, t) || reshaped;
+    }
+    this.drainHeld(t);
+    if (this.held.size) this.scheduleGapCheck();
+    if (reshaped) this.sync(before);
+  }
+
+  apply(event, t) {
+    if (WORKSHOP_EVENTS.has(event.type) && (event.data.seq ?? 0) >= (this.workshop?.seq ?? 0)) {
+      this.workshop = event.data;
+    }
+    this.hooks.onEvent?.(event, t);
+    this.seq = Math.max(this.seq, event.seq);
+    if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
+    return !this.staff && RESHAPING.has(event.type);
+  }
+
+  drainHeld(t) {
+    while (this.held.has(this.seq + 1)) {
+      const event = this.held.get(this.seq + 1);
+      this.held.delete(event.seq);
+      this.apply(event, t);
+    }
+  }
+
+  onHeartbeat(beat) {
+    this.scheduleGapCheck(this.staff ? beat.head : beat.public_head);
+  }
+
+  position() {
+    return this.staff ? this.seq : this.publicSeq;
+  }
+
+  scheduleGapCheck(target = 0) {
+    this.gapTarget = Math.max(this.gapTarget || 0, target);
+    if (this.gapTimer || !(this.held.size || this.position() < this.gapTarget)) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      if (this.held.size || this.position() < this.gapTarget) this.sync(this.position());
+      this.gapTarget = 0;
+    }, GAP_GRACE_MS);
+  }
+
+  sync(since) {
+    if (!this.socket.connected || this.closing) return;
+    if (this.syncing) { this.syncAgain = Math.min(this.syncAgain ?? since, since); return; }
+    this.syncing = true;
+    const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
+    setTimeout(() => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
+        this.syncing = false;
+        if (err) this.counters.syncTimeouts++; // live.js drops it: the phone stays as it was
+        if (!err && ack.ok) {
+          if (!ack.snapshot) this.held.clear();
+          this.settle(ack, "sync");
+        }
+        const again = this.syncAgain;
+        this.syncAgain = undefined;
+        if (again !== undefined) this.sync(again);
+      });
+    }, delay);
+  }
+
+  // A command and its ack; {timeout: true} when none came within `timeoutMs`. Like
+  // live.js's outbox, it waits for the screen to be online (joined) before it is sent.
+  async command(name, payload, timeoutMs = ACK_TIMEOUT_MS, onSent = undefined) {
+    await this.online;
+    onSent?.();
+    return new Promise((resolve) => {
+      this.socket.timeout(timeoutMs).emit(name, payload, (err, ack) => {
+        resolve(err ? { ok: false, timeout: true } : ack);
+      });
+    });
+  }
+
+  close() {
+    this.closing = true;
+    clearTimeout(this.gapTimer);
+    this.socket?.disconnect();
+  }
+}
+
+export function commandId() {
+  return crypto.randomUUID().replaceAll("-", "");
+}
