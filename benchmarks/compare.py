@@ -18,8 +18,11 @@ FIGURES = [
     ("VoteResult", "latency.p95", "vote p95", "ms"),
     ("VoteResult", "latency.p99", "vote p99", "ms"),
     ("Plenary", "lost", "lost", ""),
+    ("JoinResult", "all_joined_s", "all joined", "s"),
+    ("SnapshotResult[phone]", "server_ms_per_snapshot", "ms/phone snapshot", ""),
+    ("SnapshotResult[board]", "server_ms_per_snapshot", "ms/board snapshot", ""),
 ]
-RATIOS = {"server_ms_per_note", "server_ms_per_vote"}
+RATIOS = {"server_ms_per_note", "server_ms_per_vote", "server_ms_per_snapshot"}
 
 
 def _value(line: Any, attribute: str) -> float | None:
@@ -28,12 +31,17 @@ def _value(line: Any, attribute: str) -> float | None:
     return value.get(key) if key and isinstance(value, dict) else value
 
 
+def _kind(line: Any) -> str:
+    role = getattr(line, "role", None)
+    return type(line).__name__ + (f"[{role}]" if role else "")
+
+
 def _medians(runs: list[list[Any]]) -> dict[tuple[str, str], float]:
     found: dict[tuple[str, str], list[float]] = {}
     for lines in runs:
         for line in lines:
             for kind, attribute, _, _ in FIGURES:
-                value = _value(line, attribute) if type(line).__name__ == kind else None
+                value = _value(line, attribute) if _kind(line) == kind else None
                 if value is not None:
                     found.setdefault((kind, attribute), []).append(float(value))
     return {key: median(values) for key, values in found.items()}

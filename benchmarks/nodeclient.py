@@ -19,7 +19,17 @@ from typing import Any
 
 from .cpu import Pinning, cpu_since, host_cpu_seconds, services_cpu
 from .load import Post
-from .phases import ChangeResult, Plenary, VoteResult, tally_change, tally_votes
+from .phases import (
+    ChangeResult,
+    JoinResult,
+    Plenary,
+    SnapshotResult,
+    VoteResult,
+    tally_change,
+    tally_join,
+    tally_snapshots,
+    tally_votes,
+)
 from .report import Load, Result, spread, tally
 from .stack import Target
 
@@ -58,6 +68,7 @@ def fill_load(load: Load, opened: Reading, closed: Reading, window: dict[str, An
     load.server_cpu = None if served is None else served / wall
     load.services_cpu, load.other_cpu = services / wall, max(other, 0.0) / wall
     load.deliveries_per_s, load.dropped = window["deliveries_per_s"], window["dropped"]
+    load.join_timeouts = window["join_timeouts"]
 
 
 def config(target: Target, mode: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -69,7 +80,7 @@ def config(target: Target, mode: str, args: argparse.Namespace) -> dict[str, Any
         "warmup": args.warmup, "grace": args.grace, "seed_notes": args.notes,
         "seed_rate": args.seed_rate, "vote_rate": args.vote_rate,
         "vote_duration": args.vote_duration, "change_timeout": args.change_timeout,
-        "light": not args.full_parse,
+        "light": not args.full_parse, "join_concurrency": args.join_concurrency,
     }  # fmt: skip
 
 
@@ -126,6 +137,8 @@ def results(target: Target, mode: str, args: argparse.Namespace, pins: Pinning) 
         fill_load(votes, readings["votes.open"], readings["votes.close"], windows["votes"])
         votes.targets = found["change"]["targets"]
         lines.append(tally_votes(votes, found["votes"]))
+    if found.get("join"):
+        lines += joined(mode, args, found["join"], readings)
     if args.scenario == "plenary":
         lines.append(plenary(mode, args, posts, found, lines))
     return lines
@@ -142,4 +155,20 @@ def plenary(
     summary.lost = sum(getattr(line, "lost", 0) for line in lines)
     summary.dropped = found["counters"]["dropped"]
     summary.refused_joins = found["counters"]["refusedJoins"]
+    summary.join_timeouts = found["counters"]["joinTimeouts"]
+    summary.sync_timeouts = found["counters"]["syncTimeouts"]
     return summary
+
+
+def joined(mode: str, args: argparse.Namespace, join: dict, readings: dict) -> list[Any]:
+    """The mass join's line, and one for the snapshots of phones and of the board."""
+    mass = JoinResult(mode, args.phones, notes=args.notes)
+    fill_load(mass, readings["join.open"], readings["join.close"], join["load"])
+    tally_join(mass, join)
+    lines: list[Any] = [mass]
+    for role, found in join["snapshots"].items():
+        alone = SnapshotResult(mode, role)
+        fill_load(alone, readings[f"{role}.open"], readings[f"{role}.close"], found["load"])
+        tally_snapshots(alone, found["acks"])
+        lines.append(alone)
+    return lines

@@ -148,6 +148,8 @@ class Plenary:
     lost: int = 0
     dropped: int = 0
     refused_joins: int = 0
+    join_timeouts: int = 0
+    sync_timeouts: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,5 +159,82 @@ class Plenary:
         return (
             f"plenary: mode={self.mode} phones={self.phones} | board ms throughout "
             f"p50={board['p50']} p95={board['p95']} p99={board['p99']} max={board['max']} | "
-            f"lost={self.lost} dropped={self.dropped} refused joins={self.refused_joins}"
+            f"lost={self.lost} dropped={self.dropped} refused joins={self.refused_joins} "
+            f"join timeouts={self.join_timeouts} sync timeouts={self.sync_timeouts}"
         )
+
+
+@dataclass
+class JoinResult(Load):
+    """Phones joining at once (HTTP join, websocket, join ack), and the presence count."""
+
+    mode: str
+    phones: int
+    notes: int = 0
+    all_joined_s: float | None = None  # from the first phone's page to the last join ack
+    join_ms: dict[str, float | None] = field(default_factory=dict)  # one phone, page to ack
+    page_ms: dict[str, float | None] = field(default_factory=dict)  # the HTTP join alone
+    presence: int | None = None  # the board's count once every phone is in (10 s at most)
+    expected: int = 0
+    presence_max: int = 0
+    presence_exact_s: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        joined, page = self.join_ms, self.page_ms
+        exact = (
+            f"exact after {self.presence_exact_s:.1f}s"
+            if self.presence_exact_s is not None
+            else f"WRONG: {self.presence} of {self.expected} (max {self.presence_max})"
+        )
+        return " | ".join([
+            f"join: mode={self.mode} phones={self.phones} into {self.notes} notes",
+            f"all joined in {self.all_joined_s:.1f}s",
+            f"one phone ms p50={joined['p50']} p95={joined['p95']} max={joined['max']}"
+            f" (page p50={page['p50']})",
+            f"presence {exact}",
+            self.load_part(),
+        ])  # fmt: skip
+
+
+def tally_join(result: JoinResult, join: dict[str, Any]) -> None:
+    timings = join["timings"]
+    result.all_joined_s = max(t[2] for t in timings) - min(t[0] for t in timings)
+    result.join_ms = spread([end - start for start, _, end in timings])
+    result.page_ms = spread([page - start for start, page, _ in timings])
+    result.presence, result.expected = join["presence"], join["expected"]
+    result.presence_max, result.presence_exact_s = join["presence_max"], join["presence_exact_s"]
+
+
+@dataclass
+class SnapshotResult(Load):
+    """Snapshots one at a time on an idle server: the join ack's latency and server CPU."""
+
+    mode: str
+    role: str = "phone"
+    notes: int = 0
+    count: int = 0
+    ack_ms: dict[str, float | None] = field(default_factory=dict)
+    server_ms_per_snapshot: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        ack = self.ack_ms
+        per = self.server_ms_per_snapshot
+        return (
+            f"snapshot: mode={self.mode} {self.role}: {self.count} joins one after the other, "
+            f"{self.notes} notes each | ack ms p50={ack['p50']} p95={ack['p95']} "
+            f"max={ack['max']} | server ms/snapshot={per} | " + self.load_part()
+        )
+
+
+def tally_snapshots(result: SnapshotResult, acks: list[list[Any]]) -> None:
+    answered = [ack for ack in acks if ack[1] is not None]
+    result.count = len(answered)
+    result.notes = min((ack[2] for ack in answered), default=0)
+    result.ack_ms = spread([ack[1] - ack[0] for ack in answered])
+    result.server_ms_per_snapshot = result.per_command_ms(len(answered))

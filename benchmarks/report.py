@@ -38,7 +38,8 @@ class Load:
     server_cpu_s: float | None = None  # the servers' CPU seconds over the window
     services_cpu: float = 0.0
     other_cpu: float = 0.0
-    dropped: int = 0
+    dropped: int = 0  # connections the server or the network closed
+    join_timeouts: int = 0  # joins unanswered in 10 s: the screen reconnected, as live.js does
 
     def per_command_ms(self, commands: int) -> float | None:
         """Server CPU milliseconds per command handled over the window."""
@@ -64,6 +65,8 @@ class Load:
             text += " HOST-BUSY: other processes share the cores"
         if self.dropped:
             text += f" dropped={self.dropped}"
+        if self.join_timeouts:
+            text += f" join timeouts={self.join_timeouts}"
         return text
 
 

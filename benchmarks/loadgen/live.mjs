@@ -16,7 +16,8 @@ export const now = () => performance.now() / 1000;
 
 export class Counters {
   constructor() {
-    Object.assign(this, { deliveries: 0, last: 0, dropped: 0, refusedJoins: 0, syncTimeouts: 0 });
+    Object.assign(this, { deliveries: 0, last: 0, dropped: 0, refusedJoins: 0 });
+    Object.assign(this, { syncTimeouts: 0, joinTimeouts: 0 });
   }
 }
 
@@ -62,8 +63,9 @@ export class Screen {
     });
     this.socket.on("disconnect", (reason) => {
       this.offline();
-      if (!this.closing) this.counters.dropped++;
-      if (!this.closing && (this.staff || this.counters.dropped <= 3)) {
+      if (this.closing || reason === "io client disconnect") return; // ours: not a drop
+      this.counters.dropped++;
+      if (this.staff || this.counters.dropped <= 3) {
         console.error(`${this.join.role} disconnected: ${reason}`);
       }
     });
@@ -75,7 +77,10 @@ export class Screen {
   rejoin() {
     const payload = this.workshop ? { ...this.join, since: this.position() } : this.join;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
-      if (err) return this.socket.disconnect().connect();
+      if (err) { // as live.js: start over on a new connection
+        this.counters.joinTimeouts++;
+        return this.socket.disconnect().connect();
+      }
       if (!ack.ok && RETRYABLE.has(ack.error.code)) {
         setTimeout(() => this.socket.connected && this.rejoin(), 1000 + Math.random() * 2000);
         return;

@@ -3,11 +3,13 @@
 // reads JSON lines on stdout: marks (when to read the servers' CPU), then the result. Its
 // own progress goes to stderr. Scenarios: notes (post at a rate), votes (notes first, not
 // measured; the phase change; dots at a rate) and plenary (notes, change, votes: all
-// measured). `scrumblr` drives a scrumblr board instead (scrumblr.mjs).
+// measured), join (a mass join into a workshop holding notes: join.mjs). `scrumblr`
+// drives a scrumblr board instead (scrumblr.mjs).
 import { runScrumblr } from "./scrumblr.mjs";
-import { movePhase, votingPhase, watchPhone } from "./change.mjs";
-import { bounded, joinAsParticipant, signIn } from "./http.mjs";
-import { lightParser, lightStats } from "./light.mjs";
+import { movePhase, votingPhase } from "./change.mjs";
+import { signIn } from "./http.mjs";
+import { joinPhones, runJoin, watchPresence } from "./join.mjs";
+import { lightStats } from "./light.mjs";
 import { Counters, Screen } from "./live.mjs";
 import { Window, log, until } from "./monitor.mjs";
 import { NoteWatch, drivePosts, makePosts, openArea, postRows, settlePosts } from "./notes.mjs";
@@ -23,23 +25,18 @@ async function connect(config, counters, notes, votes) {
     },
   });
   const { snapshot } = await board.start();
+  const presence = watchPresence(board);
   let control = null;
-  if (config.scenario !== "notes") {
+  if (config.scenario === "votes" || config.scenario === "plenary") {
     const cookie = await signIn(urls[0], config.email, config.password);
     control = new Screen({ url: urls[0], code, role: "control", cookie, counters });
     await control.start();
   }
-  log(`joining ${config.phones} phones over ${urls.length} server(s)`);
-  const joins = Array.from({ length: config.phones }, (_, i) => () =>
-    joinAsParticipant(urls[i % urls.length], code));
-  const cookies = await bounded(joins);
-  const parser = config.light ? lightParser : undefined;
-  const phones = cookies.map((cookie, i) => new Screen({
-    url: urls[i % urls.length], code, role: "phone", cookie, counters, parser,
-  }));
-  phones.forEach(watchPhone);
-  await bounded(phones.map((phone) => () => phone.start()));
-  return { board, control, phones, snapshot };
+  // The join scenario measures its own phones' join; a few others post the notes first.
+  const count = config.scenario === "join" ? Math.ceil(config.seed_notes / 50) : config.phones;
+  log(`joining ${count} phones over ${urls.length} server(s)`);
+  const { phones } = await joinPhones(config, count, counters);
+  return { board, control, phones, snapshot, presence };
 }
 
 async function postNotes(phones, posts, { rate, area, grace, window }) {
@@ -86,22 +83,28 @@ async function run(config) {
   const { phones, snapshot } = screens;
   const result = { windows: {}, posts: [], votes: [], change: null };
   const area = openArea(snapshot);
-  const posts = config.scenario === "votes" ? [] : makePosts(config.label, config.rate,
-    config.warmup, config.duration);
+  const measured = config.scenario === "notes" || config.scenario === "plenary";
+  const posts = measured ? makePosts(config.label, config.rate, config.warmup,
+    config.duration) : [];
   notes.add(posts);
   if (posts.length) {
     log(`posting ${posts.length} notes at ${config.rate}/s (${config.warmup}s warm-up)`);
     const window = new Window("notes", counters);
     result.windows.notes = await postNotes(phones, posts, { ...config, area, window });
   }
-  if (config.scenario === "votes") {
+  if (config.scenario === "votes" || config.scenario === "join") {
     const seed = makePosts(`${config.label} seed`, config.seed_rate, 0,
       config.seed_notes / config.seed_rate);
     notes.add(seed);
     log(`posting ${seed.length} notes to vote on, at ${config.seed_rate}/s (not measured)`);
     await postNotes(phones, seed, { rate: config.seed_rate, area, grace: config.grace });
   }
-  if (config.scenario !== "notes") {
+  if (config.scenario === "join") {
+    const windows = {};
+    for (const name of ["join", "phone", "board"]) windows[name] = new Window(name, counters);
+    result.join = await runJoin(config, { ...screens, seeders: phones }, { counters, windows });
+  }
+  if (config.scenario === "votes" || config.scenario === "plenary") {
     const index = votingPhase(snapshot);
     log(`moving to phase ${index} with ${notes.ids.size} notes; ${phones.length} phones resync`);
     const window = new Window("change", counters);

@@ -25,6 +25,7 @@ export class Window {
     this.cpu = process.cpuUsage();
     this.deliveries = this.counters.deliveries;
     this.dropped = this.counters.dropped;
+    this.joinTimeouts = this.counters.joinTimeouts;
     loopDelay.reset();
   }
 
@@ -41,6 +42,7 @@ export class Window {
       deliveries: this.counters.deliveries - this.deliveries,
       deliveries_per_s: (this.counters.deliveries - this.deliveries) / span,
       dropped: this.counters.dropped - this.dropped,
+      join_timeouts: this.counters.joinTimeouts - this.joinTimeouts,
     };
   }
 }
