@@ -2,7 +2,7 @@
 
 One command runs everything (docs/performance.md lists the one for each target)::
 
-    .venv/bin/python -m benchmarks.run [--scenario notes|votes|plenary] [--mode embedded]
+    .venv/bin/python -m benchmarks.run [--scenario notes|votes|plenary|join] [--mode embedded]
         [--phones 100] [--rate 50] [--duration 20] [--audience author|everyone] [--json]
     .venv/bin/python -m benchmarks.run --matrix --rate 50 --duration 20
     .venv/bin/python -m benchmarks.run --mode embedded --mode bare --repeat 3 --pin
@@ -33,6 +33,12 @@ author) or a SWOT (``everyone``: every phone too):
 * ``plenary``: notes (measured), then the phase change with every phone resyncing as
   live.js does, then votes: time until every phone is in the voting phase, board latency
   throughout, lost, dropped connections.
+* ``join``: a few phones post ``--notes`` notes, then ``--phones`` phones join at once:
+  time until all are in, whether the presence count comes out exact, and the cost of one
+  snapshot (phones, then the board, joining again one after the other).
+
+``--rates 100,200,400`` runs each note rate and ends with the highest one sustained (p99
+within ``--p99-limit`` ms, nothing lost, the load generator not the limit).
 
 Each line gives the server CPU per command (ms/note, ms/vote: the servers' CPU seconds
 over the measured window ÷ the commands acked in it), the client's CPU and loop lag
