@@ -216,6 +216,7 @@ class SnapshotResult(Load):
     role: str = "phone"
     notes: int = 0
     count: int = 0
+    refused: int = 0  # joins refused or unanswered
     ack_ms: dict[str, float | None] = field(default_factory=dict)
     server_ms_per_snapshot: float | None = None
 
@@ -227,14 +228,16 @@ class SnapshotResult(Load):
         per = self.server_ms_per_snapshot
         return (
             f"snapshot: mode={self.mode} {self.role}: {self.count} joins one after the other, "
-            f"{self.notes} notes each | ack ms p50={ack['p50']} p95={ack['p95']} "
+            f"{self.notes} notes each"
+            + (f", {self.refused} REFUSED" if self.refused else "")
+            + f" | ack ms p50={ack['p50']} p95={ack['p95']} "
             f"max={ack['max']} | server ms/snapshot={per} | " + self.load_part()
         )
 
 
 def tally_snapshots(result: SnapshotResult, acks: list[list[Any]]) -> None:
     answered = [ack for ack in acks if ack[1] is not None]
-    result.count = len(answered)
+    result.count, result.refused = len(answered), len(acks) - len(answered)
     result.notes = min((ack[2] for ack in answered), default=0)
     result.ack_ms = spread([ack[1] - ack[0] for ack in answered])
     result.server_ms_per_snapshot = result.per_command_ms(len(answered))

@@ -8,9 +8,10 @@ import { watchPhone } from "./change.mjs";
 import { bounded, joinAsParticipant } from "./http.mjs";
 import { lightParser } from "./light.mjs";
 import { Screen, now } from "./live.mjs";
-import { log, until } from "./monitor.mjs";
+import { log, sleep, until } from "./monitor.mjs";
 
 const SNAPSHOTS = 50;
+const QUERIES_PER_S = 8;
 
 export async function joinPhones(config, count, counters, concurrency = 50) {
   const { urls, code } = config;
@@ -40,12 +41,17 @@ export function watchPresence(board) {
   return seen;
 }
 
-// Snapshots one at a time: each screen joins again (no `since`), in turn.
+// Snapshots one at a time: each screen joins again (no `since`), in turn, no screen more
+// than QUERIES_PER_S times a second (the server's limit is 10 joins or syncs a second).
 async function snapshots(screens, join, window) {
   const acks = [];
+  const last = new Map();
   window.open();
   for (const screen of screens) {
+    const wait = (last.get(screen) ?? -Infinity) + 1 / QUERIES_PER_S - now();
+    if (wait > 0) await sleep(wait);
     const sent = now();
+    last.set(screen, sent);
     const ack = await screen.command("join", join, 30000);
     acks.push([sent, ack.ok ? now() : null, ack.ok ? ack.snapshot.notes.length : null]);
   }

@@ -32,8 +32,10 @@ async function connect(config, counters, notes, votes) {
     control = new Screen({ url: urls[0], code, role: "control", cookie, counters });
     await control.start();
   }
-  // The join scenario measures its own phones' join; a few others post the notes first.
-  const count = config.scenario === "join" ? Math.ceil(config.seed_notes / 50) : config.phones;
+  // The join scenario measures its own phones' join; a few others post the notes first,
+  // at most 50 and 10 a second each (the server allows 200, and 20 commands a second).
+  const seeders = Math.max(Math.ceil(config.seed_notes / 50), Math.ceil(config.seed_rate / 10));
+  const count = config.scenario === "join" ? seeders : config.phones;
   log(`joining ${count} phones over ${urls.length} server(s)`);
   const { phones } = await joinPhones(config, count, counters);
   return { board, control, phones, snapshot, presence };
