@@ -98,7 +98,7 @@ async function run(config) {
     const seed = makePosts(`${config.label} seed`, config.seed_rate, 0,
       config.seed_notes / config.seed_rate);
     notes.add(seed);
-    log(`posting ${seed.length} notes to vote on, at ${config.seed_rate}/s (not measured)`);
+    log(`posting ${seed.length} notes first, at ${config.seed_rate}/s (not measured)`);
     await postNotes(phones, seed, { rate: config.seed_rate, area, grace: config.grace });
   }
   if (config.scenario === "join") {
