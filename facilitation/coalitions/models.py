@@ -39,7 +39,7 @@ class Coalition(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int | None] = mapped_column()  # "#7" in a registry such as #Reset's
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)  # bounded by its schema, in characters
     diagnostic: Mapped[str] = mapped_column(Text, default="")
     impact: Mapped[str] = mapped_column(Text, default="")
     impact_date: Mapped[date | None] = mapped_column(Date)
@@ -82,9 +82,10 @@ class Member(db.Model):
     coalition_id: Mapped[int] = mapped_column(
         ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(120))
-    organisation: Mapped[str] = mapped_column(String(160), default="")
-    role: Mapped[str] = mapped_column(String(120), default="")
+    # Bounded by their schemas, in characters (grapheme clusters).
+    name: Mapped[str] = mapped_column(Text)
+    organisation: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(Text, default="")
     email: Mapped[str | None] = mapped_column(String(254))
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL")

@@ -22,6 +22,7 @@ from ..pledges.models import Pledge
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..targets import resolve
+from ..text import shorten
 from ..workshops.models import Workshop
 from .models import Coalition, Member, Origin, Revision, Status
 from .schemas import CoalitionSchema
@@ -133,7 +134,7 @@ def promote(actor: Actor, workshop: Workshop, target: str) -> Coalition:
 
 def _title(text: str) -> str:
     first_line = text.splitlines()[0] if text else ""
-    return first_line if len(first_line) <= 120 else first_line[:119].rstrip() + "…"
+    return shorten(first_line, 120)
 
 
 def _from_group(workshop: Workshop, group: Group) -> Coalition:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -19,7 +19,7 @@ class Group(db.Model):
         ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
     area: Mapped[str | None] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(120), default="")
+    title: Mapped[str] = mapped_column(Text, default="")  # bounded by its schema
     position: Mapped[int] = mapped_column(default=0)
     dots: Mapped[int] = mapped_column(default=0)
     pledges: Mapped[int] = mapped_column(default=0)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from ..errors import Conflict
 from ..extensions import db
+from ..text import look_alike_key
 from ..workshops.models import Workshop
 from .models import Participant
 
@@ -24,19 +27,37 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="fabrique.participant")
 
 
+class NicknameTaken(Conflict):
+    default_message = _l("Someone in this workshop already goes by this name: choose another.")
+
+
 def join(workshop: Workshop, nickname: str | None) -> Participant:
     """A new participant of this workshop."""
-    participant = Participant(
-        workshop_id=workshop.id, secret=secrets.token_urlsafe(24), nickname=nickname or None
-    )
+    participant = Participant(workshop_id=workshop.id, secret=secrets.token_urlsafe(24))
     db.session.add(participant)
+    return rename(participant, nickname)
+
+
+def rename(participant: Participant, nickname: str | None) -> Participant:
+    """Give the participant a nickname that reads like nobody else's in the workshop: not
+    the same name with other case, width or invisible characters (``look_alike_key``).
+    Two joins racing for one name on two processes meet the database's unique index:
+    the edge turns its IntegrityError into ``NicknameTaken``."""
+    key = look_alike_key(nickname or "") or None
+    if key is not None and _taken(participant, key):
+        raise NicknameTaken()
+    participant.nickname, participant.nickname_key = nickname or None, key
     db.session.flush()
     return participant
 
 
-def rename(participant: Participant, nickname: str | None) -> Participant:
-    participant.nickname = nickname or None
-    return participant
+def _taken(participant: Participant, key: str) -> bool:
+    query = select(Participant.id).where(
+        Participant.workshop_id == participant.workshop_id, Participant.nickname_key == key
+    )
+    if participant.id is not None:
+        query = query.where(Participant.id != participant.id)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def identity_token(participant: Participant) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from ..cards.schemas import CARD_MAX_LENGTH
@@ -10,7 +12,9 @@ from ..extensions import db, limiter
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
+from ..workshops.models import Workshop
 from . import services
+from .models import Participant
 from .schemas import JoinSchema
 
 blueprint = Blueprint("participants", __name__)
@@ -62,17 +66,39 @@ def join(code: str) -> Response | str:
     )
 
 
+def _join_form(workshop: Workshop, status: int, message: str) -> tuple[str, int]:
+    """The join page again, with what was typed and why it was refused."""
+    page = render_template(
+        "participants/join.html",
+        workshop=workshop,
+        code=display_code(workshop.code),
+        nickname=request.form.get("nickname", ""),
+        error=message,
+    )
+    return page, status
+
+
+def _enter(workshop: Workshop) -> Participant:
+    """This browser's participant, new or renamed, with the nickname typed."""
+    nickname = JoinSchema().load({"nickname": request.form.get("nickname", "")})["nickname"]
+    participant = _identity(workshop.id)
+    if participant is None:
+        return services.join(workshop, nickname)
+    return services.rename(participant, nickname)
+
+
 @blueprint.post("/j/<code>")
 @limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
-def join_submit(code: str) -> Response:
+def join_submit(code: str) -> Response | tuple[str, int]:
     workshop = workshops.find_by_code(code)
-    participant = _identity(workshop.id)
-    nickname = JoinSchema().load({"nickname": request.form.get("nickname", "")})["nickname"]
-    if participant is None:
-        participant = services.join(workshop, nickname)
-    else:
-        services.rename(participant, nickname)
-    db.session.commit()
+    try:
+        participant = _enter(workshop)
+        db.session.commit()
+    except ValidationError as error:
+        return _join_form(workshop, 422, " ".join(error.messages_dict.get("nickname", [])))
+    except (services.NicknameTaken, IntegrityError):
+        db.session.rollback()  # IntegrityError: a look-alike name committed meanwhile
+        return _join_form(workshop, 409, str(services.NicknameTaken().message))
     response = redirect(url_for(".phone", code=workshop.code))
     response.set_cookie(
         services.cookie_name(workshop.id),

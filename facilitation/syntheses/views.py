@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..database import unit_of_work
 from ..errors import InvalidInput
 from ..security import DOCUMENT_POLICY, talisman
+from ..text import shorten
 from ..workshops.services import workshop_for_reader
 from . import jsonio
 from .exports import EXPORTS
@@ -21,6 +22,7 @@ from .text import markdown_text
 
 blueprint = Blueprint("syntheses", __name__)
 blueprint.add_app_template_filter(markdown_text, "md")
+blueprint.add_app_template_filter(shorten, "shorten")  # never inside an emoji or a cluster
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 
 

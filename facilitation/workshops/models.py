@@ -25,7 +25,7 @@ class Workshop(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     board_key: Mapped[str] = mapped_column(String(64))
     format_key: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)  # bounded by its schema, in characters
     question: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(5), default="fr")
     status: Mapped[str] = mapped_column(String(16), default=Status.RUNNING)
