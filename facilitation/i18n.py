@@ -21,6 +21,7 @@ COMMON_MESSAGES = {
     "sending": _l("Sending…"),
     "saved": _l("Saved"),
     "failed": _l("Not saved"),
+    "too_long": _l("Too long: at most %(n)s characters."),
     "retry": _l("Retry"),
     "resyncing": _l("Catching up…"),
     "phase": _l("Phase"),

@@ -35,6 +35,8 @@ PHONE_MESSAGES = {
     # Writing notes
     "phone.chars_left_one": _l("%(n)s character left"),
     "phone.chars_left_many": _l("%(n)s characters left"),
+    "phone.chars_over_one": _l("%(n)s character too many"),
+    "phone.chars_over_many": _l("%(n)s characters too many"),
     "phone.edit": _l("Edit"),
     "phone.delete": _l("Delete"),
     "phone.cancel": _l("Cancel"),

@@ -34,6 +34,11 @@ export function t(key, values = {}) {
   return text;
 }
 
+// The dataset of a field limited to `n` characters (graphemes.js checks it as people type).
+export function lengthLimit(n) {
+  return { maxCharacters: n, tooLong: t("too_long", { n }) };
+}
+
 // French uses the singular for 0 and 1, English only for 1.
 export function plural(key, n) {
   const one = locale.startsWith("fr") ? n <= 1 : n === 1;

@@ -2,12 +2,12 @@
 // everyone's, place dots, see the results, say "I would join", write strategy, roadmap
 // and canvas cards. Everything sent waits in the outbox until the server acknowledges
 // it, so a phone on poor Wi-Fi keeps working and catches up when the network returns.
-import { h, localized, plural, readConfig, replace, t } from "./dom.js";
+import { h, lengthLimit, localized, plural, readConfig, replace, t } from "./dom.js";
 import { Live } from "./live.js";
 import { renderCards } from "./phone/cards.js";
-import { cardForm, failureText, noteForm } from "./phone/compose.js";
+import { cardForm, counter, failureText, noteForm } from "./phone/compose.js";
 import {
-  CARD_MAX_LENGTH, characters, clock, dotsLeft, parseTime, send, shorten, sig, view,
+  CARD_MAX_LENGTH, clock, dotsLeft, parseTime, send, shorten, sig, view,
 } from "./phone/model.js";
 import { renderNotes } from "./phone/notes.js";
 import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
@@ -80,16 +80,14 @@ const actions = {
   editor(kind, id) {
     const max = kind === "note" ? config.noteMaxLength : CARD_MAX_LENGTH;
     const area = h("textarea", {
-      class: "edit-text", rows: 3, maxlength: max, "aria-label": t("phone.edit_label"),
-      dataset: { focus: `${kind}:${id}` },
+      class: "edit-text", rows: 3, "aria-label": t("phone.edit_label"),
+      dataset: { focus: `${kind}:${id}`, ...lengthLimit(max) },
     });
     area.value = ui.editing?.draft ?? "";
     const count = h("span", { class: "counter" });
     const update = () => {
       if (ui.editing) ui.editing.draft = area.value;
-      const left = max - characters(area.value);
-      count.textContent = plural("phone.chars_left", left);
-      count.classList.toggle("low", left <= 20);
+      counter(count, area, max);
     };
     area.addEventListener("input", update);
     update();

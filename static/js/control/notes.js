@@ -3,7 +3,8 @@
 // with each note's "Group" menu. Elements are kept per note and updated in place, so a
 // new note arriving never takes the focus or an edit in progress away.
 import Sortable from "/static/vendor/sortablejs/sortable.esm.js";
-import { h, replace, t, plural, localized } from "../dom.js";
+import { h, lengthLimit, replace, t, plural, localized } from "../dom.js";
+import { checkLength } from "../graphemes.js";
 import { areaOf, byPosition, dotsOf, groupsInOrder } from "../board/common.js";
 
 const $ = (id) => document.getElementById(id);
@@ -95,7 +96,7 @@ export class NotesPanel {
   }
 
   createGroup(group) {
-    const title = h("input", { class: "group-title-input", maxlength: "120", "aria-label": t("group_title"), dataset: { key: `group-title-${group.id}` } });
+    const title = h("input", { class: "group-title-input", "aria-label": t("group_title"), dataset: { key: `group-title-${group.id}`, ...lengthLimit(120) } });
     const rename = h("form", { class: "group-rename", onsubmit: (event) => {
       event.preventDefault();
       this.send("group.update", { id: group.id, title: title.value.trim(), position: null });
@@ -203,7 +204,7 @@ export class NotesPanel {
     const note = this.live.state.notes.get(id);
     if (!view || !note) return;
     const { text, editBox, edit } = view.parts;
-    const area = h("textarea", { rows: 3, maxlength: "280", "aria-label": t("note_text"), dataset: { key: `edit-text-${id}` } });
+    const area = h("textarea", { rows: 3, "aria-label": t("note_text"), dataset: { key: `edit-text-${id}`, ...lengthLimit(280) } });
     area.value = note.text;
     const close = () => {
       this.editing.delete(id);
@@ -213,6 +214,7 @@ export class NotesPanel {
       edit.focus();
     };
     const save = () => {
+      if (checkLength(area)) { area.reportValidity(); return; }
       const value = area.value.trim();
       if (value && value !== note.text) this.send("note.edit", { id, text: value });
       close();

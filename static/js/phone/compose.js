@@ -2,6 +2,7 @@
 // a TOWS strategy, a roadmap item or a field of a coalition's canvas. Both forms stay in
 // the page (the text being typed is never rebuilt); only their choices are re-rendered.
 import { h, localized, plural, t } from "../dom.js";
+import { checkLength } from "../graphemes.js";
 import {
   CARD_MAX_LENGTH, MAX_LINKS, characters, reconcile, send, shorten, sig, visibleNotes,
 } from "./model.js";
@@ -9,10 +10,12 @@ import {
 const $ = (id) => document.getElementById(id);
 const LOW = 20; // characters left below which the counter turns to a warning
 
-function counter(el, textarea, max) {
-  const left = max - characters(textarea.value);
-  el.textContent = plural("phone.chars_left", left);
+// Characters left, or over: the field refuses to be sent beyond its limit (checkLength).
+export function counter(el, textarea, max) {
+  const left = max - characters(textarea.value.trim());
+  el.textContent = left < 0 ? plural("phone.chars_over", -left) : plural("phone.chars_left", left);
   el.classList.toggle("low", left <= LOW);
+  checkLength(textarea);
 }
 
 function chip(name, { key, label, sub, color, selected, wide }, onpick) {
@@ -46,7 +49,7 @@ export function noteForm(live, ui, config, changed) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = text.value.trim();
-    if (!value || !ui.area) return;
+    if (!value || !ui.area || checkLength(text)) return;
     error.hidden = true;
     send(live, "note.post", { area: ui.area, text: value });
     text.value = "";
@@ -107,6 +110,7 @@ export function cardForm(live, ui, changed) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const value = text.value.trim();
+    if (checkLength(text)) return;
     const kind = ui.cardKind;
     const slot = ui.cardSlot[kind];
     if (!value || !kind || !slot) return;

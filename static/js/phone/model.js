@@ -179,11 +179,5 @@ export function parseTime(iso) {
   return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
 }
 
-export function characters(text) {
-  return [...text].length;
-}
-
-export function shorten(text, max = 80) {
-  const chars = [...(text || "")];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
-}
+// Lengths in characters as people count them, as the server does (graphemes.js).
+export { characters, shorten } from "../graphemes.js";
