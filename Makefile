@@ -52,6 +52,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/sortablejs $(VENDOR)/axe-core
 	cp node_modules/sortablejs/modular/sortable.esm.js node_modules/sortablejs/LICENSE $(VENDOR)/sortablejs/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
+	mkdir -p $(VENDOR)/hyphen/patterns
+	cp node_modules/hyphen/hyphen.js node_modules/hyphen/LICENSE $(VENDOR)/hyphen/
+	cp node_modules/hyphen/patterns/fr.js node_modules/hyphen/patterns/en-us.js $(VENDOR)/hyphen/patterns/
 	mkdir -p $(VENDOR)/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 		node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \

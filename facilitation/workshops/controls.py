@@ -11,7 +11,7 @@ from ..database import utcnow
 from ..errors import Conflict, InvalidInput
 from ..realtime.protocol import EventType
 from .models import Status, Workshop
-from .services import announce, format_of
+from .services import announce, board_view, format_of
 
 MAX_TIMER_SECONDS = 4 * 60 * 60
 
@@ -92,10 +92,27 @@ def set_lock(actor: Actor, workshop: Workshop, locked: bool) -> Workshop:
 
 
 def set_spotlight(actor: Actor, workshop: Workshop, target: str | None) -> Workshop:
-    """Show one note or group big on the board (``target`` checked by the caller)."""
+    """Show one note, group or card big on the board (``target`` checked by the caller)."""
     actor.require_facilitator()
     workshop.spotlight = target
     announce(workshop)
+    return workshop
+
+
+def set_board_view(
+    actor: Actor, workshop: Workshop, mode: str, focus: str | None, page: int | None
+) -> Workshop:
+    """What the board shows (``services.board_view``): a group ``focus`` is checked by the
+    caller, an area one here against the format."""
+    actor.require_facilitator()
+    if focus and focus.startswith("area:"):
+        areas = {area.key for area in format_of(workshop).areas}
+        if focus.removeprefix("area:") not in areas:
+            raise InvalidInput(fields={"focus": [str(_l("There is no such area."))]})
+    view = {"mode": mode, "focus": focus, "page": page}
+    if view != board_view(workshop):
+        workshop.settings = {**(workshop.settings or {}), "board": view}
+        announce(workshop)
     return workshop
 
 

@@ -21,7 +21,13 @@ from ..realtime.schemas import CommandSchema, Seq, SyncSchema
 from ..targets import resolve
 from . import controls, services
 from .models import Workshop
-from .schemas import LockSchema, MovePhaseSchema, SpotlightSchema, TimerSchema
+from .schemas import (
+    BoardViewSchema,
+    LockSchema,
+    MovePhaseSchema,
+    SpotlightSchema,
+    TimerSchema,
+)
 from .snapshots import catch_up, snapshot
 
 
@@ -145,8 +151,18 @@ def spotlight(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = services.get_workshop(actor.workshop_id)
     actor.require_facilitator()
     if data["target"] is not None:
-        resolve(workshop.id, data["target"], ("note", "group"))
+        resolve(workshop.id, data["target"], ("note", "group", "card"))
     controls.set_spotlight(actor, workshop, data["target"])
+    return {"workshop": services.state(workshop)}
+
+
+@command("board.view", BoardViewSchema())
+def board_view(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    actor.require_facilitator()
+    if data["focus"] and data["focus"].startswith("group:"):
+        resolve(workshop.id, data["focus"], ("group",))
+    controls.set_board_view(actor, workshop, data["mode"], data["focus"], data["page"])
     return {"workshop": services.state(workshop)}
 
 

@@ -30,7 +30,24 @@ class LockSchema(CommandSchema):
 
 class SpotlightSchema(CommandSchema):
     target = fields.String(
-        required=True, allow_none=True, validate=validate.Regexp(r"^(note|group):[0-9]{1,10}$")
+        required=True,
+        allow_none=True,
+        validate=validate.Regexp(r"^(note|group|card):[0-9]{1,10}$"),
+    )
+
+
+class BoardViewSchema(CommandSchema):
+    """What the projected board shows: its stage or the join screen, zoomed onto one area
+    or group or not, its pages turning by themselves (``page`` null) or held on one."""
+
+    mode = fields.String(required=True, validate=validate.OneOf(["stage", "join"]))
+    focus = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Regexp(r"^(area:[a-z0-9_-]{1,40}|group:[0-9]{1,10})$"),
+    )
+    page = fields.Integer(
+        required=True, allow_none=True, strict=True, validate=validate.Range(1, 999)
     )
 
 

@@ -152,9 +152,20 @@ def readable_workshops(user: User) -> list[Workshop]:
     return workshops_of(user)
 
 
+BOARD_VIEW = {"mode": "stage", "focus": None, "page": None}
+
+
+def board_view(workshop: Workshop) -> dict[str, Any]:
+    """What the board shows: ``mode`` "stage" (the phase's view) or "join" (the join screen),
+    ``focus`` null or the area or group it is zoomed onto ("area:ideas", "group:3"),
+    ``page`` null while its pages turn by themselves, else the page it holds."""
+    return {**BOARD_VIEW, **(workshop.settings or {}).get("board", {})}
+
+
 def state(workshop: Workshop) -> dict[str, Any]:
     """What every screen knows of the workshop itself, with the rules in force: the dot
-    budget (the phase's, or the facilitator's override) and the groups with a canvas."""
+    budget (the phase's, or the facilitator's override), the groups with a canvas and
+    what the board shows."""
     from ..cards.services import canvas_groups
     from ..votes.services import active_rules
     from .schemas import WorkshopStateSchema
@@ -163,6 +174,7 @@ def state(workshop: Workshop) -> dict[str, Any]:
     return WorkshopStateSchema().dump(workshop) | {
         "vote_rules": rules.__dict__ if rules else None,
         "canvas_groups": canvas_groups(workshop),
+        "board": board_view(workshop),
     }
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
@@ -30,14 +33,36 @@ def join_url(workshop: Workshop) -> str:
     )
 
 
+def is_loopback(url: str) -> bool:
+    """An address only this machine reaches (localhost, 127.0.0.1, ::1, 0.0.0.0): a phone
+    that scans it finds nothing, or itself."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
 def _page_context(workshop: Workshop, role: str, key: str | None = None) -> dict[str, Any]:
     config = {"code": workshop.code, "role": role, "key": key, "noteMaxLength": NOTE_MAX_LENGTH}
+    url = join_url(workshop)
     return {
         "workshop": workshop,
         "code": display_code(workshop.code),
-        "join_url": join_url(workshop),
+        "join_url": url,
+        # Phones cannot follow the QR code: say so, and how to fix it (README, deploy.md).
+        "join_loopback": not current_app.config.get("PUBLIC_URL") and is_loopback(url),
         "config": config,
     }
+
+
+def _board(workshop: Workshop, key: str | None = None) -> str:
+    """The board speaks the workshop's language, whatever the projector's browser prefers."""
+    with force_locale(workshop.language):
+        return render_template("workshops/board.html", **_page_context(workshop, "board", key))
 
 
 @blueprint.get("/workshops/")
@@ -77,8 +102,7 @@ def control(workshop_id: int) -> str:
 @blueprint.get("/workshops/<id:workshop_id>/board")
 @login_required
 def board(workshop_id: int) -> str:
-    workshop = services.workshop_for_staff(current_user, workshop_id)
-    return render_template("workshops/board.html", **_page_context(workshop, "board"))
+    return _board(services.workshop_for_staff(current_user, workshop_id))
 
 
 @blueprint.get("/b/<key>")
@@ -88,7 +112,7 @@ def board_by_key(key: str) -> str:
     workshop = services.by_board_key(key)
     if not workshop:
         return render_template("error.html", status=404, message=None), 404  # type: ignore[return-value]
-    return render_template("workshops/board.html", **_page_context(workshop, "board", key))
+    return _board(workshop, key)
 
 
 @blueprint.get("/j/<code>/qr.svg")

@@ -1,17 +1,20 @@
 // The projected board: 1920×1080 read from the back of a room, no scrolling. The phase,
 // the timer and the number of participants are always on top; the stage below shows what
-// the phase is about (board/views.js), sized automatically to fit (board/fit.js).
+// the phase is about (board/views.js), in type never below the readable size: what does
+// not fit takes pages, turned every PAGE_SECONDS unless the facilitator holds one. The
+// facilitator may zoom the board onto one area or group, or show the join screen.
 import { h, replace, readConfig, t, plural, localized } from "./dom.js";
 import { Live } from "./live.js";
-import { currentPhase, timerView, areaOf, byPosition } from "./board/common.js";
-import { viewFor, noteEl, inkFor } from "./board/views.js";
-import { fit, sizes } from "./board/fit.js";
+import { currentPhase, timerView } from "./board/common.js";
+import { viewFor } from "./board/views.js";
+import { focusOn } from "./board/focus.js";
+import { spotlight } from "./board/spotlight.js";
+import { prepare } from "./board/hyphens.js";
+import { Pager } from "./board/pages.js";
 
 const config = readConfig();
 const live = new Live(config).start();
 const $ = (id) => document.getElementById(id);
-
-// Kinds whose screens need the canvas groups, which only snapshots carry.
 
 function renderHead(state) {
   const phase = currentPhase(state);
@@ -20,11 +23,15 @@ function renderHead(state) {
   $("board-question").hidden = !state.workshop.question;
   $("board-phase").textContent = localized(phase.label);
   $("board-presence").textContent = plural("participants", state.participants);
+  $("board-joinview-presence").textContent = plural("joined", state.participants);
   const flags = [];
   if (state.workshop.status === "ended") flags.push(h("span", { class: "board-flag ended" }, t("workshop_ended")));
   else if (state.workshop.locked) flags.push(h("span", { class: "board-flag locked" }, t("board_locked")));
   replace($("board-flags"), flags);
   renderBanner(state, phase);
+  const joining = state.workshop.board?.mode === "join";
+  $("board-joinview").hidden = !joining;
+  document.body.classList.toggle("joining", joining);
 }
 
 // Voting: how many dots are cast and by how many people, never where they went.
@@ -54,43 +61,35 @@ function renderTimer() {
   replace(el, h("span", { class: "board-timer-clock" }, view.text), label ? h("span", { class: "board-timer-label" }, label) : null);
 }
 
+const pager = new Pager($("board-page"), (page) => layout?.show(page));
+let layout = null;
+
+// The stage, or the spotlight over it: whichever shows is the one with pages. Showing or
+// hiding the page count changes the stage's height: then it is laid out again.
 function renderStage(state) {
+  const before = $("board-stage").clientHeight;
+  layoutStage(state);
+  if ($("board-stage").clientHeight !== before) layoutStage(state);
+}
+
+function layoutStage(state) {
   const phase = currentPhase(state);
   const el = $("board-stage");
   el.dataset.kind = phase.kind;
-  const view = viewFor(phase)(state);
+  const { state: shown, label } = focusOn(state, phase);
+  const focus = $("board-focus");
+  focus.hidden = !label;
+  focus.textContent = label ? t("focus_on", { what: label }) : "";
+  const view = viewFor(phase)(shown);
   replace(el, view.children);
-  view.size(el);
-}
-
-// One item shown very large over the board: a note, or a group with its notes.
-function renderSpotlight(state) {
-  const el = $("board-spotlight");
-  const [kind, id] = (state.workshop.spotlight || "").split(":");
-  let content = null;
-  if (kind === "note") {
-    const note = state.notes.get(Number(id));
-    if (note && !note.hidden) {
-      const colour = note.color || areaOf(state, note.area)?.color || "#ffd84d";
-      const area = areaOf(state, note.area);
-      content = h("article", { class: "board-spotlight-note fit", style: { "--note": colour, "--ink": inkFor(colour) } },
-        area && state.format.areas.length > 1 ? h("p", { class: "board-spotlight-area" }, localized(area.label)) : null,
-        h("p", { class: "board-spotlight-text" }, note.text),
-        note.author ? h("footer", {}, note.author) : null);
-    }
-  } else if (kind === "group") {
-    const group = state.groups.get(Number(id));
-    if (group) {
-      const notes = [...state.notes.values()].filter((note) => note.group_id === group.id && !note.hidden).sort(byPosition);
-      content = h("section", { class: "board-spotlight-group" },
-        h("h2", {}, group.title || t("untitled_group")),
-        h("div", { class: "board-flow board-notes fit" }, notes.map((note) => noteEl(state, note))));
-    }
-  }
-  el.hidden = !content;
-  if (!content) { replace(el); return; }
-  replace(el, content);
-  fit(el, [...el.querySelectorAll(".fit")], kind === "note" ? sizes(140, 24, [24]) : sizes(64, 14, [5, 4, 3], [9, 11, 13]));
+  const stageLayout = view.fit(el);
+  const spot = spotlight(state);
+  const over = $("board-spotlight");
+  over.hidden = !spot;
+  replace(over, spot ? spot.content : []);
+  layout = spot ? spot.fit(over) : stageLayout;
+  const key = [phase.key, state.workshop.board?.focus, state.workshop.spotlight].join("|");
+  pager.update(layout.pages, state.workshop.board?.page ?? null, key);
 }
 
 // Drawing the stage measures the page, so it happens once per frame at most, and only
@@ -115,13 +114,17 @@ function schedule(full) {
       stageDirty = false;
       lastStage = performance.now();
       renderStage(state);
-      renderSpotlight(state);
     }
     document.body.dataset.ready = "true";
   }), wait);
 }
 
+let language = null;
 live.onChange((state, detail = {}) => {
+  if (state.workshop && state.workshop.language !== language) {
+    language = state.workshop.language;
+    prepare(language).then((ready) => ready && schedule(true));
+  }
   schedule(!(detail.heartbeat || detail.presence));
 });
 live.onStatus((status) => {

@@ -8,6 +8,7 @@ import {
   CARD_KIND, currentPhase, timerView, votingPhase, ranking, rankLabel, slotsOf, dotsOf, targetOf,
 } from "./board/common.js";
 import { NotesPanel, excerpt } from "./control/notes.js";
+import { BoardViewPanel } from "./control/board.js";
 
 const config = readConfig();
 const live = new Live(config).start();
@@ -43,6 +44,7 @@ function announce(text) {
 // ---- Rendering, keeping the focus where it was ----------------------------------------
 
 const notesPanel = new NotesPanel(live, send);
+const boardView = new BoardViewPanel(live, send);
 const signatures = new Map();
 
 // Run a section's render only when what it shows has changed.
@@ -61,6 +63,7 @@ function render(state) {
   $("control-count").textContent = [...state.notes.values()].length;
   renderPhases(state);
   renderBoardControls(state);
+  boardView.render(state);
   renderVoting(state);
   renderCanvas(state);
   renderCards(state);
@@ -200,7 +203,9 @@ function renderCards(state) {
         h("p", { class: "card-place" }, [slotLabels.get(`${card.kind}:${card.slot}`) || card.slot, group?.title].filter(Boolean).join(" · ")),
         h("p", { class: "card-text", id: `card-${card.id}-text` }, card.text),
         card.author ? h("p", { class: "hint" }, card.author) : null,
-        h("button", { type: "button", class: "small danger", "aria-describedby": `card-${card.id}-text`, dataset: { key: `card-delete-${card.id}` }, onclick: () => send("card.delete", { id: card.id }) }, t("delete")));
+        h("div", { class: "row" },
+          h("button", { type: "button", class: "small", "aria-describedby": `card-${card.id}-text`, dataset: { key: `card-spotlight-${card.id}` }, onclick: () => send("spotlight", { target: `card:${card.id}` }) }, t("spotlight")),
+          h("button", { type: "button", class: "small danger", "aria-describedby": `card-${card.id}-text`, dataset: { key: `card-delete-${card.id}` }, onclick: () => send("card.delete", { id: card.id }) }, t("delete"))));
     })) : h("p", { class: "hint" }, t("no_cards")));
   });
 }

@@ -382,6 +382,7 @@ SOCKET_ACTIONS: dict[str, Action] = {
     "workshop.lock": Action(lambda s: {"locked": True}),
     "workshop.end": Action(lambda s: {}),
     "spotlight": Action(lambda s: {"target": _note(s)}),
+    "board.view": Action(lambda s: {"mode": "stage", "focus": f"group:{s.a.group}", "page": 2}),
     "vote.rules": Action(lambda s: {"budget": 9, "max_per_item": 3}),
     "results.reveal": Action(lambda s: {"revealed": True}),
     "canvas.groups": Action(lambda s: {"group_ids": [s.a.group]}, "reset_day", "canvas"),

@@ -101,6 +101,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "workshop.lock":     ("401", "403", "403", "ok",  "own", "401", "ok"),
     "workshop.end":      ("401", "403", "403", "ok",  "own", "401", "ok"),
     "spotlight":         ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "board.view":        ("401", "403", "403", "ok",  "404", "401", "ok"),
     "vote.rules":        ("401", "403", "403", "ok",  "own", "401", "ok"),
     "results.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "canvas.groups":     ("401", "403", "403", "ok",  "404", "401", "ok"),

@@ -101,6 +101,7 @@ def test_an_ended_workshop_takes_nothing_more(workshop, screens, control):
         ("timer.stop", {}),
         ("workshop.lock", {"locked": True}),
         ("spotlight", {"target": None}),
+        ("board.view", {"mode": "join", "focus": None, "page": None}),
         ("workshop.end", {}),
         ("results.reveal", {"revealed": True}),
         ("vote.rules", {"budget": 9, "max_per_item": 9}),

@@ -8,6 +8,7 @@ from facilitation.accounts.models import Role
 from facilitation.extensions import db
 from facilitation.workshops.codes import CODE_ALPHABET, CODE_LENGTH, display_code
 from facilitation.workshops.models import Workshop
+from facilitation.workshops.views import is_loopback
 
 from ..sockets import login
 
@@ -95,3 +96,59 @@ def test_the_page_language_follows_the_browser_and_can_be_switched(client):
 
 def test_health_reports_the_database(client):
     assert client.get("/healthz").get_json() == {"ok": True, "database": "ok", "redis": "off"}
+
+
+def test_the_board_speaks_the_workshops_language_not_the_browsers(client, signed_in, workshop):
+    workshop.language = "en"
+    db.session.commit()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    page = client.get(f"/workshops/{workshop.id}/board").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Join the workshop" in page
+    assert '"no_notes": "No notes yet."' in page
+
+
+def test_the_board_by_its_link_speaks_the_workshops_language(client, workshop):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = client.get(f"/b/{workshop.board_key}").get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Rejoindre l’atelier" in page
+
+
+def test_the_control_page_and_the_board_warn_when_phones_cannot_reach_the_join_address(
+    client, signed_in, workshop
+):
+    for page in ("control", "board"):
+        html = client.get(f"/workshops/{workshop.id}/{page}").get_data(as_text=True)
+        assert 'id="join-loopback"' in html, page
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://localhost:5000/j/ABCD", True),
+        ("http://127.0.0.1:5000/j/ABCD", True),
+        ("http://127.0.1.1/j/ABCD", True),
+        ("http://[::1]:5000/j/ABCD", True),
+        ("http://0.0.0.0:5000/j/ABCD", True),
+        ("http://atelier.localhost/j/ABCD", True),
+        ("http://192.168.1.20:5000/j/ABCD", False),
+        ("https://atelier.example.org/j/ABCD", False),
+    ],
+)
+def test_a_join_address_only_this_computer_reaches_is_recognised(url, loopback):
+    assert is_loopback(url) is loopback
+
+
+def test_no_warning_on_a_board_opened_at_the_computers_network_address(client, workshop):
+    html = client.get(f"/b/{workshop.board_key}", base_url="http://192.168.1.20:5000").get_data(
+        as_text=True
+    )
+    assert "192.168.1.20:5000" in html
+    assert 'id="join-loopback"' not in html
+
+
+def test_no_warning_once_the_public_address_is_set(app, client, signed_in, workshop):
+    app.config["PUBLIC_URL"] = "https://atelier.example.org"
+    html = client.get(f"/workshops/{workshop.id}/control").get_data(as_text=True)
+    assert 'id="join-loopback"' not in html

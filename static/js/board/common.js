@@ -61,9 +61,11 @@ export function perArea(state) {
   return Boolean(votingPhase(state)?.vote?.per_area);
 }
 
+const COLLECTIONS = { note: "notes", group: "groups", card: "cards" };
+
 export function targetOf(state, target) {
   const [kind, id] = target.split(":");
-  const item = (kind === "group" ? state.groups : state.notes).get(Number(id));
+  const item = state[COLLECTIONS[kind]]?.get(Number(id));
   if (!item || (kind === "note" && item.hidden)) return null;
   return { kind, id: Number(id), item, label: kind === "group" ? item.title : item.text, area: item.area };
 }

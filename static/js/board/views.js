@@ -1,10 +1,16 @@
 // What the board's stage shows in each kind of phase. Each view returns the stage's
-// children and a function that sizes them once they are in the page (fit.js).
+// children and `fit(root)`, which lays them out once they are in the page and returns
+// {pages, show(page)}: notes and cards flow in columns and take pages rather than shrink
+// below the readable size (flow.js); charts and lists are sized by fit.js.
 import { h, t, plural, localized } from "../dom.js";
 import {
   areaOf, byPosition, groupsInOrder, rankLabel, ranking, resultsByArea, slotsOf, voteTarget, dotsOf,
 } from "./common.js";
 import { fit, sizes } from "./fit.js";
+import { Flow, fitFlows, readable, section } from "./flow.js";
+
+const ONE_PAGE = { pages: 1, show: () => {} };
+const still = () => ONE_PAGE;
 
 // Readable text on any note colour: dark ink on light colours, white on dark ones.
 export function inkFor(hex) {
@@ -22,10 +28,15 @@ function colourOf(state, note) {
   return note.color || areaOf(state, note.area)?.color || "#ffd84d";
 }
 
+// User text is in the workshop's language, whatever the page's: hyphenation follows it.
+export function textIn(state, tag, className, text) {
+  return h(tag, { class: `hy ${className}`.trim(), lang: state.workshop.language || null }, text);
+}
+
 export function noteEl(state, note) {
   const colour = colourOf(state, note);
   return h("article", { class: "board-note", dataset: { id: note.id }, style: { "--note": colour, "--ink": inkFor(colour) } },
-    h("p", {}, note.text),
+    textIn(state, "p", "", note.text),
     note.author ? h("footer", {}, note.author) : null);
 }
 
@@ -35,8 +46,33 @@ function visibleNotes(state) {
 
 function panel(area, title, count, body, extra = {}) {
   return h("section", { class: `board-area ${extra.class || ""}`, style: { "--area": area?.color || "#9aa5b1" }, dataset: { area: area?.key || "" } },
-    title !== null ? h("h2", {}, h("span", { class: "board-area-label" }, title), count !== null ? h("span", { class: "count" }, count) : null) : null,
+    title !== null ? h("h2", {}, h("span", { class: "board-area-label" }, title),
+      h("span", { class: "board-area-meta" }, h("span", { class: "board-area-page" }),
+        count !== null ? h("span", { class: "count" }, count) : null)) : null,
     body);
+}
+
+// Flows of one root share a type size; each shows its own page count ("2/3") in `label`.
+function fitted(entries, options) {
+  const results = entries.map(({ root, flows }) => fitFlows(root, flows, options));
+  return {
+    pages: Math.max(1, ...results.map((result) => result.pages)),
+    show(page) {
+      for (const { flows } of entries) {
+        for (const flow of flows) {
+          const shown = flow.show(page);
+          if (flow.label) flow.label.textContent = flow.pages() > 1 ? `${shown}/${flow.pages()}` : "";
+        }
+      }
+    },
+  };
+}
+
+// A panel's notes as one flow, laid out once the panel is in the page.
+function flowIn(container, sections, label = null) {
+  const flow = new Flow(container, sections);
+  flow.label = label;
+  return flow;
 }
 
 function stage(kind, count, children) {
@@ -47,11 +83,13 @@ function empty(message) {
   return h("p", { class: "board-empty" }, message);
 }
 
+// Charts and lists: each panel's largest type from fit.js, never below the readable size.
 function fitEach(list) {
   return (root) => {
     for (const section of root.querySelectorAll(".board-area")) {
-      fit(section, [...section.querySelectorAll(".fit")], list);
+      fit(section, [...section.querySelectorAll(".fit")], { ...list, min: readable() });
     }
+    return ONE_PAGE;
   };
 }
 
@@ -67,7 +105,7 @@ export function facedown(state) {
           h("p", { class: "board-facedown-number", "aria-hidden": "true" }, count),
           h("p", { class: "board-facedown" }, plural("notes_hidden", count))));
     })),
-    size: () => {},
+    fit: still,
   };
 }
 
@@ -75,14 +113,17 @@ export function facedown(state) {
 export function wall(state) {
   const notes = visibleNotes(state);
   const areas = state.format.areas;
-  return {
-    children: stage("wall", areas.length, areas.map((area) => {
-      const own = notes.filter((note) => note.area === area.key).sort((a, b) => a.id - b.id);
-      return panel(area, localized(area.label), own.length,
-        h("div", { class: "board-notes board-flow fit" }, own.length ? own.map((note) => noteEl(state, note)) : empty(t("no_notes"))));
-    })),
-    size: fitEach(sizes(56, 11, [5, 4, 3], [8.5, 10.5, 13])),
-  };
+  const entries = [];
+  const children = stage("wall", areas.length, areas.map((area) => {
+    const own = notes.filter((note) => note.area === area.key).sort((a, b) => a.id - b.id);
+    const container = h("div", { class: "board-notes board-flow" }, own.length ? null : empty(t("no_notes")));
+    const root = panel(area, localized(area.label), own.length, container);
+    if (own.length) {
+      entries.push({ root, flows: [flowIn(container, [section(own.map((note) => noteEl(state, note)))], root.querySelector(".board-area-page"))] });
+    }
+    return root;
+  }));
+  return { children, fit: () => fitted(entries, { max: 56, widths: [8.5, 10.5, 13] }) };
 }
 
 function groupBox(state, group, notes, { pledges = false, dots = false } = {}) {
@@ -90,16 +131,21 @@ function groupBox(state, group, notes, { pledges = false, dots = false } = {}) {
   const badges = [];
   if (dots) badges.push(h("span", { class: "board-badge" }, plural("dots", dotsOf(state, `group:${group.id}`))));
   if (pledges) badges.push(h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0)));
-  return h("section", { class: "board-group", dataset: { id: group.id }, style: { "--area": area?.color || "#f5f3ee" } },
-    h("h3", { class: "board-group-title" }, h("span", {}, group.title || t("untitled_group")), badges.length ? h("span", { class: "board-badges" }, badges) : null),
-    notes.length ? h("div", { class: "board-group-notes" }, notes.map((note) => noteEl(state, note))) : null);
+  const title = group.title || t("untitled_group");
+  return section(notes.map((note) => noteEl(state, note)), {
+    box: () => h("section", { class: "board-group", dataset: { id: group.id }, style: { "--area": area?.color || "#f5f3ee" } }),
+    head: h("h3", { class: "board-group-title" }, textIn(state, "span", "", title), badges.length ? h("span", { class: "board-badges" }, badges) : null),
+    continued: h("h3", { class: "board-group-title" }, textIn(state, "span", "", t("continued", { title }))),
+  });
 }
 
 function looseBox(state, notes, area, label) {
   if (!notes.length) return null;
-  return h("section", { class: "board-group loose", style: { "--area": area?.color || "#9aa5b1" } },
-    h("h3", { class: "board-group-title" }, h("span", {}, label)),
-    h("div", { class: "board-group-notes" }, notes.map((note) => noteEl(state, note))));
+  return section(notes.map((note) => noteEl(state, note)), {
+    box: () => h("section", { class: "board-group loose", style: { "--area": area?.color || "#9aa5b1" } }),
+    head: h("h3", { class: "board-group-title" }, h("span", {}, label)),
+    continued: h("h3", { class: "board-group-title" }, h("span", {}, t("continued", { title: label }))),
+  });
 }
 
 // Notes clustered in their named groups (group title big), then the loose notes.
@@ -112,18 +158,24 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
   const known = new Set(groups.map((group) => group.id));
   const looseNotes = notes.filter((note) => !note.group_id || !known.has(note.group_id)).sort((a, b) => a.id - b.id);
   const byArea = areas.length > 1 && groups.length > 0 && groups.every((group) => group.area);
+  const options = { max: 48, widths: [11.5, 14] };
+  const entries = [];
+  const clusterPanel = (area, title, sections, message, extra) => {
+    const content = sections.filter(Boolean);
+    const container = h("div", { class: "board-clusters board-flow" }, content.length ? null : empty(message));
+    const root = panel(area, title, null, container, extra);
+    if (content.length) entries.push({ root, flows: [flowIn(container, content, root.querySelector(".board-area-page"))] });
+    return root;
+  };
   if (byArea) {
-    return {
-      children: stage("clusters", areas.length, areas.map((area) => {
-        const own = groups.filter((group) => group.area === area.key);
-        const rest = loose ? looseNotes.filter((note) => note.area === area.key) : [];
-        return panel(area, localized(area.label), null,
-          h("div", { class: "board-clusters board-flow fit" },
-            own.map((group) => groupBox(state, group, inGroup(group), { pledges, dots })),
-            looseBox(state, rest, area, t("loose_notes"))));
-      })),
-      size: fitEach(sizes(48, 10, [5, 4, 3], [11.5, 14])),
-    };
+    const children = stage("clusters", areas.length, areas.map((area) => {
+      const own = groups.filter((group) => group.area === area.key);
+      const rest = loose ? looseNotes.filter((note) => note.area === area.key) : [];
+      return clusterPanel(area, localized(area.label),
+        [...own.map((group) => groupBox(state, group, inGroup(group), { pledges, dots })), looseBox(state, rest, area, t("loose_notes"))],
+        t("no_notes"));
+    }));
+    return { children, fit: () => fitted(entries, options) };
   }
   const boxes = groups.map((group) => groupBox(state, group, inGroup(group), { pledges, dots }));
   if (loose) {
@@ -132,13 +184,8 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
       boxes.push(looseBox(state, looseNotes.filter((note) => note.area === area.key), area, label));
     }
   }
-  const content = boxes.filter(Boolean);
-  return {
-    children: stage("clusters", 1, panel(null, null, null,
-      h("div", { class: "board-clusters board-flow fit" }, content.length ? content : empty(groups.length ? t("no_notes") : t("no_groups"))),
-      { class: "bare" })),
-    size: fitEach(sizes(48, 10, [5, 4, 3], [11.5, 14])),
-  };
+  const children = stage("clusters", 1, clusterPanel(null, null, boxes, groups.length ? t("no_notes") : t("no_groups"), { class: "bare" }));
+  return { children, fit: () => fitted(entries, options) };
 }
 
 // Voting: the same wall (grouped when groups exist), never the tallies.
@@ -154,7 +201,7 @@ function allows(state, capability) {
 function pending() {
   return {
     children: h("div", { class: "board-message" }, h("p", {}, t("results_pending"))),
-    size: () => {},
+    fit: still,
   };
 }
 
@@ -185,13 +232,28 @@ export function results(state) {
   return {
     children: stage("results", parts.length, parts.map(({ area, results: list }) =>
       panel(area, area ? localized(area.label) : null, null, chart(state, list, single ? 12 : 8), { class: single ? "bare" : "" }))),
-    size: fitEach(sizes(52, 12, [2])),
+    fit: fitShorter(sizes(52, 12, [2]), (list, limit) => chart(state, list, limit), parts, single ? 12 : 8),
   };
 }
 
-function cardEl(card) {
+// A chart or list that does not fit at the readable size shows fewer items ("and 9
+// more"): the type never shrinks below it.
+function fitShorter(options, build, parts, limit) {
+  return (root) => {
+    root.querySelectorAll(".board-area").forEach((panelEl, i) => {
+      for (let shown = limit; ; shown -= 1) {
+        fit(panelEl, [...panelEl.querySelectorAll(".fit")], { ...options, min: readable() });
+        if (!panelEl.dataset.overfull || shown <= 1) break;
+        panelEl.querySelector(".fit").replaceWith(build(parts[i].results, shown - 1));
+      }
+    });
+    return ONE_PAGE;
+  };
+}
+
+function cardEl(state, card) {
   return h("article", { class: "board-card", dataset: { id: card.id } },
-    h("p", {}, card.text),
+    textIn(state, "p", "", card.text),
     card.author ? h("footer", {}, card.author) : null);
 }
 
@@ -201,16 +263,19 @@ function cardsIn(state, kind, slot, groupId) {
     .sort((a, b) => a.id - b.id);
 }
 
-function slotCell(state, kind, slot, groupId, className = "") {
+// A slot's cards, a flow of their own (`flows` collects it); its page count in `label`.
+function slotCell(state, kind, slot, groupId, flows, label = null) {
   const cards = cardsIn(state, kind, slot.key, groupId);
-  return h("div", { class: `board-slot fit ${className}`, dataset: { slot: slot.key } },
-    cards.length ? cards.map(cardEl) : h("p", { class: "board-slot-empty" }, "—"));
+  const cell = h("div", { class: "board-slot", dataset: { slot: slot.key } },
+    cards.length ? null : h("p", { class: "board-slot-empty" }, "—"));
+  if (cards.length) flows.push(flowIn(cell, [section(cards.map((card) => cardEl(state, card)))], label));
+  return cell;
 }
 
 function topItems(state, area, count = 3) {
   if (!state.workshop.results_revealed || !area) return null;
   const list = ranking(state).filter((result) => result.area === area.key).slice(0, count);
-  return list.length ? h("ol", { class: "board-axis-items" }, list.map((result) => h("li", {}, result.label))) : null;
+  return list.length ? h("ol", { class: "board-axis-items" }, list.map((result) => textIn(state, "li", "", result.label))) : null;
 }
 
 function axis(state, area, className) {
@@ -224,53 +289,50 @@ function axis(state, area, className) {
 export function strategies(state) {
   const slots = new Map(slotsOf(state, "strategy").map((slot) => [slot.key, slot]));
   const [s, w, o, tt] = state.format.areas.length === 4 ? state.format.areas : [];
+  const flows = [];
   const cell = (key, className) => {
     const slot = slots.get(key) || { key, label: key, hint: "" };
+    const page = h("span", { class: "board-area-page" });
     return h("section", { class: `board-quadrant ${className}` },
-      h("h3", {}, h("span", { class: "board-slot-key" }, slot.key), " ", slot.label),
+      h("h3", {}, h("span", { class: "board-slot-key" }, slot.key), " ", slot.label, page),
       slot.hint ? h("p", { class: "board-slot-hint" }, slot.hint) : null,
-      slotCell(state, "strategy", slot));
+      slotCell(state, "strategy", slot, undefined, flows, page));
   };
   const grid = h("div", { class: "board-tows" },
     h("div", { class: "board-axis corner" }),
     axis(state, o, "col"), axis(state, tt, "col"),
     axis(state, s, "row"), cell("SO", "so"), cell("ST", "st"),
     axis(state, w, "row"), cell("WO", "wo"), cell("WT", "wt"));
-  return {
-    children: grid,
-    size: (root) => fit(root.querySelector(".board-tows") || root, [...root.querySelectorAll(".fit")], sizes(40, 10, [5, 4, 3], [10, 12.5, 15])),
-  };
+  return { children: grid, fit: () => fitted([{ root: grid, flows }], { max: 40, widths: [10, 12.5, 15] }) };
 }
 
 export function roadmap(state) {
   const slots = slotsOf(state, "roadmap");
-  const grid = h("div", { class: "board-roadmap" }, slots.map((slot) =>
-    h("section", { class: "board-horizon" },
-      h("h3", {}, slot.label),
-      slotCell(state, "roadmap", slot))));
-  return {
-    children: grid,
-    size: (root) => fit(root.querySelector(".board-roadmap") || root, [...root.querySelectorAll(".fit")], sizes(44, 10, [5, 4, 3], [10, 13, 16])),
-  };
+  const flows = [];
+  const grid = h("div", { class: "board-roadmap" }, slots.map((slot) => {
+    const page = h("span", { class: "board-area-page" });
+    return h("section", { class: "board-horizon" },
+      h("h3", {}, slot.label, page),
+      slotCell(state, "roadmap", slot, undefined, flows, page));
+  }));
+  return { children: grid, fit: () => fitted([{ root: grid, flows }], { max: 44, widths: [10, 13, 16] }) };
 }
 
 // The coalition canvas: one row per chosen group, one column per field.
 export function canvas(state) {
   const slots = slotsOf(state, "canvas");
   const groups = (state.canvasGroups || []).map((id) => state.groups.get(id)).filter(Boolean);
-  if (!groups.length) return { children: h("div", { class: "board-message" }, h("p", {}, t("no_canvas_groups"))), size: () => {} };
+  if (!groups.length) return { children: h("div", { class: "board-message" }, h("p", {}, t("no_canvas_groups"))), fit: still };
+  const flows = [];
   const grid = h("div", { class: "board-canvas", style: { "--fields": slots.length, "--rows": groups.length } },
     h("div", { class: "board-canvas-corner" }),
     slots.map((slot) => h("h3", { class: "board-canvas-field" }, slot.label)),
     groups.flatMap((group) => [
-      h("h3", { class: "board-canvas-group" }, h("span", {}, group.title || t("untitled_group")),
+      h("h3", { class: "board-canvas-group" }, textIn(state, "span", "", group.title || t("untitled_group")),
         h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0))),
-      ...slots.map((slot) => slotCell(state, "canvas", slot, group.id)),
+      ...slots.map((slot) => slotCell(state, "canvas", slot, group.id, flows)),
     ]));
-  return {
-    children: grid,
-    size: (root) => fit(root.querySelector(".board-canvas") || root, [...root.querySelectorAll(".fit")], sizes(36, 10, [6, 5, 4, 3])),
-  };
+  return { children: grid, fit: () => fitted([{ root: grid, flows }], { max: 36, widths: [8, 11] }) };
 }
 
 // Proposals and synthesis: the top of the vote, big.
@@ -286,12 +348,13 @@ export function summary(state) {
       h("span", { class: "board-top-label" }, result.label || t("untitled_group")),
       h("span", { class: "board-top-meta" }, plural("dots", result.dots), group ? ` · ${plural("pledges", group.pledges || 0)}` : ""));
   };
+  const list = (results, limit) =>
+    h("div", { class: "board-summary fit" }, results.length ? h("ol", {}, results.slice(0, limit).map(item)) : empty(t("no_votes")));
+  const limit = single ? 6 : 3;
   return {
-    children: stage("summary", parts.length, parts.map(({ area, results: list }) =>
-      panel(area, area ? localized(area.label) : null, null,
-        h("div", { class: "board-summary fit" }, list.length ? h("ol", {}, list.slice(0, single ? 6 : 3).map(item)) : empty(t("no_votes"))),
-        { class: single ? "bare" : "" }))),
-    size: fitEach(sizes(64, 14, [3])),
+    children: stage("summary", parts.length, parts.map(({ area, results: ranked }) =>
+      panel(area, area ? localized(area.label) : null, null, list(ranked, limit), { class: single ? "bare" : "" }))),
+    fit: fitShorter(sizes(64, 14, [3]), list, parts, limit),
   };
 }
 
@@ -307,7 +370,7 @@ export function proposals(state) {
   return {
     children: stage("summary", 1, [panel(null, t("proposals"), list.length,
       h("div", { class: "board-summary fit" }, h("ol", {}, list.slice(0, 8).map(item))), { class: "bare" })]),
-    size: fitEach(sizes(64, 14, [3])),
+    fit: fitEach(sizes(64, 14, [3])),
   };
 }
 
@@ -316,7 +379,7 @@ export function intro(state) {
     children: h("div", { class: "board-message intro" },
       h("p", { class: "board-intro-question" }, state.workshop.question || state.workshop.title),
       h("p", {}, t("scan_to_join"))),
-    size: () => {},
+    fit: still,
   };
 }
 

@@ -51,12 +51,13 @@ function resultItem(v, result, top) {
         group && group.pledges ? h("span", {}, plural("phone.pledges", group.pledges)) : null)));
 }
 
-// The facilitator shows one note or group big on the board: the phone shows it on top.
+// The facilitator shows one note, group or card big on the board: the phone shows it on top.
 export function renderSpotlight(v, el) {
   const target = v.workshop.spotlight;
   const [kind, id] = (target || "").split(":");
   const item = kind === "note" ? v.state.notes.get(Number(id))
-    : kind === "group" ? v.state.groups.get(Number(id)) : null;
+    : kind === "group" ? v.state.groups.get(Number(id))
+      : kind === "card" ? v.state.cards.get(Number(id)) : null;
   const visible = item && !(kind === "note" && item.hidden);
   el.hidden = !visible;
   if (!visible) {
@@ -65,7 +66,7 @@ export function renderSpotlight(v, el) {
     return;
   }
   const area = v.areaOf.get(item.area);
-  const text = kind === "note" ? item.text : item.title;
+  const text = kind === "group" ? item.title : item.text;
   const count = kind === "group"
     ? [...v.state.notes.values()].filter((n) => n.group_id === item.id && !n.hidden).length : null;
   const signature = sig(target, text, area?.color, count);
