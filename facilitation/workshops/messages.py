@@ -6,6 +6,8 @@ STAFF_MESSAGES = {
     # The board
     "notes_hidden_one": _l("%(n)s note written, hidden until the reveal"),
     "notes_hidden_many": _l("%(n)s notes written, hidden until the reveal"),
+    "notes_yours_hidden_one": _l("%(n)s note of yours, hidden from the others until the reveal"),
+    "notes_yours_hidden_many": _l("%(n)s notes of yours, hidden from the others until the reveal"),
     "no_notes": _l("No notes yet."),
     "join_at": _l("Join at"),
     "scan_to_join": _l("Scan the code or type it on your phone to join."),

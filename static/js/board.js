@@ -6,9 +6,7 @@
 import { h, replace, readConfig, t, plural, localized } from "./dom.js";
 import { Live } from "./live.js";
 import { currentPhase, timerView } from "./board/common.js";
-import { viewFor } from "./board/views.js";
-import { focusOn } from "./board/focus.js";
-import { spotlight } from "./board/spotlight.js";
+import { drawStage } from "./board/stage.js";
 import { prepare } from "./board/hyphens.js";
 import { Pager } from "./board/pages.js";
 
@@ -61,36 +59,8 @@ function renderTimer() {
   replace(el, h("span", { class: "board-timer-clock" }, view.text), label ? h("span", { class: "board-timer-label" }, label) : null);
 }
 
-const pager = new Pager($("board-page"), (page) => layout?.show(page));
-let layout = null;
-
-// The stage, or the spotlight over it: whichever shows is the one with pages. Showing or
-// hiding the page count changes the stage's height: then it is laid out again.
-function renderStage(state) {
-  const before = $("board-stage").clientHeight;
-  layoutStage(state);
-  if ($("board-stage").clientHeight !== before) layoutStage(state);
-}
-
-function layoutStage(state) {
-  const phase = currentPhase(state);
-  const el = $("board-stage");
-  el.dataset.kind = phase.kind;
-  const { state: shown, label } = focusOn(state, phase);
-  const focus = $("board-focus");
-  focus.hidden = !label;
-  focus.textContent = label ? t("focus_on", { what: label }) : "";
-  const view = viewFor(phase)(shown);
-  replace(el, view.children);
-  const stageLayout = view.fit(el);
-  const spot = spotlight(state);
-  const over = $("board-spotlight");
-  over.hidden = !spot;
-  replace(over, spot ? spot.content : []);
-  layout = spot ? spot.fit(over) : stageLayout;
-  const key = [phase.key, state.workshop.board?.focus, state.workshop.spotlight].join("|");
-  pager.update(layout.pages, state.workshop.board?.page ?? null, key);
-}
+const pager = new Pager($("board-page"), () => {});
+const stageEls = { stage: $("board-stage"), spotlight: $("board-spotlight"), focus: $("board-focus") };
 
 // Drawing the stage measures the page, so it happens once per frame at most, and only
 // when something it shows has changed (a heartbeat alone only updates the header).
@@ -113,7 +83,7 @@ function schedule(full) {
     if (stageDirty) {
       stageDirty = false;
       lastStage = performance.now();
-      renderStage(state);
+      drawStage(stageEls, state, pager);
     }
     document.body.dataset.ready = "true";
   }), wait);

@@ -13,6 +13,7 @@ import { renderNotes } from "./phone/notes.js";
 import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
 import { rememberProposal, renderProposals } from "./phone/proposals.js";
 import { renderResults, renderSpotlight } from "./phone/results.js";
+import { BoardPane } from "./phone/board.js";
 
 const config = readConfig();
 const live = new Live(config).start();
@@ -27,6 +28,7 @@ const ui = {
 };
 
 const rerender = () => render(live.state);
+const pane = new BoardPane(live);
 const notes = noteForm(live, ui, config, rerender);
 const cards = cardForm(live, ui, rerender);
 const pledges = pledgeDialog(app.dataset.nickname);
@@ -407,6 +409,7 @@ function render(state, detail = {}) {
     renderClock();
     return;
   }
+  pane.schedule();
   app.hidden = false;
   const v = view(live, ui);
   const phaseKey = `${v.index}:${v.phase.key}`;

@@ -46,7 +46,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DESKTOP = {"viewport": {"width": 1920, "height": 1080}}
+LAPTOP = {"viewport": {"width": 1440, "height": 900}, "has_touch": True}  # a remote participant
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+DEVICES = {"desktop": DESKTOP, "laptop": LAPTOP, "phone": PHONE}
 
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -155,7 +157,7 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     opened: list[BrowserContext] = []
 
     def open_context(device: str, locale: str = "fr-FR") -> BrowserContext:
-        context = browser.new_context(**(DESKTOP if device == "desktop" else PHONE), locale=locale)
+        context = browser.new_context(**DEVICES[device], locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
         opened.append(context)
         return context
@@ -223,11 +225,14 @@ def run_workshop(
         title: str = "Atelier mobilités",
         format_key: str = "brainstorm",
         question: str = "Comment venir au travail sans voiture ?",
+        language: str | None = None,
     ) -> Workshop:
         control = new_context("desktop", locale).new_page()
         sign_in(control, live, facilitator_email)
         expect(control).to_have_url(f"{live.url}/workshops/")
         control.locator("#format").select_option(format_key)
+        if language is not None:
+            control.locator("#language").select_option(language)
         control.locator("#title").fill(title)
         control.locator("#question").fill(question)
         control.locator("#new-workshop button[type=submit]").click()
@@ -257,9 +262,13 @@ def join_on_phone(live: Live, new_context: Callable[..., BrowserContext]) -> Cal
     """A phone that types the code on the home page (lower case, no dash) and a nickname."""
 
     def join(
-        code: str, locale: str = "fr-FR", nickname: str = "Dominique", shots: str = ""
+        code: str,
+        locale: str = "fr-FR",
+        nickname: str = "Dominique",
+        shots: str = "",
+        device: str = "phone",
     ) -> Page:
-        phone = new_context("phone", locale).new_page()
+        phone = new_context(device, locale).new_page()
         phone.goto(f"{live.url}/")
         phone.locator("#code").fill(code.replace("-", "").lower())
         if shots:

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from itertools import cycle, islice
 
+from sqlalchemy import select
+
 from facilitation.accounts.services import find_by_email
 from facilitation.auth import Actor, ActorKind
 from facilitation.extensions import db
 from facilitation.groups.services import create_group
+from facilitation.notes.models import Note
 from facilitation.notes.services import place_note, post_note
 from facilitation.workshops.services import get_workshop
 
@@ -80,6 +83,12 @@ def notes(language: str, count: int = 100) -> list[str]:
     return list(islice(cycle(texts), count))
 
 
+def facilitator(facilitator_email: str, workshop_id: int) -> Actor:
+    user = find_by_email(facilitator_email)
+    assert user is not None
+    return Actor(ActorKind.FACILITATOR, workshop_id, user_id=user.id)
+
+
 def seed(
     live: Live,
     facilitator_email: str,
@@ -87,22 +96,31 @@ def seed(
     language: str,
     count: int = 100,
     areas: list[str] | None = None,
-    groups: bool = False,
 ) -> list[str]:
-    """Post `count` notes (spread over `areas` in turn), optionally sorted into four groups;
-    returns their texts. Screens already open catch up through the heartbeat."""
+    """Post `count` notes (spread over `areas` in turn); returns their texts. Screens
+    already open catch up through the heartbeat."""
     texts = notes(language, count)
     with server_app(live):
-        user = find_by_email(facilitator_email)
-        assert user is not None
-        actor = Actor(ActorKind.FACILITATOR, workshop_id, user_id=user.id)
+        actor = facilitator(facilitator_email, workshop_id)
         workshop = get_workshop(workshop_id)
-        made = []
         for text, area in zip(texts, cycle(areas or ["ideas"]), strict=False):
-            made.append(post_note(actor, workshop, area, text, None))
-        if groups:
-            boxes = [create_group(actor, workshop, title, None) for title in GROUPS[language]]
-            for i, note in enumerate(made[: count * 3 // 4]):
-                place_note(actor, workshop, note.id, boxes[i % len(boxes)].id, None)
+            post_note(actor, workshop, area, text, None)
         db.session.commit()
     return texts
+
+
+def group(live: Live, facilitator_email: str, workshop_id: int, language: str) -> list[str]:
+    """Sort three notes in four into four groups, in turn (the rest stay loose); returns
+    the groups' titles."""
+    titles = GROUPS[language]
+    with server_app(live):
+        actor = facilitator(facilitator_email, workshop_id)
+        workshop = get_workshop(workshop_id)
+        boxes = [create_group(actor, workshop, title, None) for title in titles]
+        ids = db.session.scalars(
+            select(Note.id).where(Note.workshop_id == workshop_id).order_by(Note.id)
+        ).all()
+        for i, note_id in enumerate(ids[: len(ids) * 3 // 4]):
+            place_note(actor, workshop, note_id, boxes[i % len(boxes)].id, None)
+        db.session.commit()
+    return titles

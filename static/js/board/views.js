@@ -100,10 +100,12 @@ export function facedown(state) {
   return {
     children: stage("facedown", areas.length, areas.map((area) => {
       const count = notes.filter((note) => note.area === area.key).length;
+      // A participant's screen knows only its own notes until the reveal.
+      const key = state.me?.kind === "participant" ? "notes_yours_hidden" : "notes_hidden";
       return panel(area, localized(area.label), null,
         h("div", { class: "board-facedown-box" },
           h("p", { class: "board-facedown-number", "aria-hidden": "true" }, count),
-          h("p", { class: "board-facedown" }, plural("notes_hidden", count))));
+          h("p", { class: "board-facedown" }, plural(key, count))));
     })),
     fit: still,
   };
@@ -242,7 +244,9 @@ function fitShorter(options, build, parts, limit) {
   return (root) => {
     root.querySelectorAll(".board-area").forEach((panelEl, i) => {
       for (let shown = limit; ; shown -= 1) {
-        fit(panelEl, [...panelEl.querySelectorAll(".fit")], { ...options, min: readable() });
+        // A narrow panel (a laptop's pane) keeps the label column wide enough to read.
+        const max = Math.max(readable(), Math.min(options.max, Math.floor(panelEl.clientWidth / 28)));
+        fit(panelEl, [...panelEl.querySelectorAll(".fit")], { ...options, max, min: readable() });
         if (!panelEl.dataset.overfull || shown <= 1) break;
         panelEl.querySelector(".fit").replaceWith(build(parts[i].results, shown - 1));
       }
