@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from facilitation.accounts.services import find_by_email
 from facilitation.auth import Actor, ActorKind
+from facilitation.cards.services import add_card
 from facilitation.extensions import db
 from facilitation.groups.services import create_group
 from facilitation.notes.models import Note
@@ -124,3 +125,29 @@ def group(live: Live, facilitator_email: str, workshop_id: int, language: str) -
             place_note(actor, workshop, note_id, boxes[i % len(boxes)].id, None)
         db.session.commit()
     return titles
+
+
+STRATEGIES = [
+    "Monter avec les associations du territoire un dossier commun pour les fonds européens "
+    "de la transition, et le présenter avant l'été",
+    "S'appuyer sur le réseau des élus pour ouvrir deux tiers-lieux dans les bourgs",
+    "Former les bénévoles à l'accompagnement numérique des habitants les plus éloignés",
+    "Mutualiser les véhicules des associations le soir et le week-end",
+    "Réduire la dépendance à la voiture avec un transport à la demande expérimental",
+]
+
+
+def strategies(live: Live, facilitator_email: str, workshop_id: int, count: int = 20) -> list[str]:
+    """`count` TOWS strategy cards, long ones among them, spread over the four slots."""
+    texts = list(islice(cycle(STRATEGIES), count))
+    with server_app(live):
+        actor = facilitator(facilitator_email, workshop_id)
+        workshop = get_workshop(workshop_id)
+        for text, slot in zip(texts, cycle(["SO", "ST", "WO", "WT"]), strict=False):
+            add_card(
+                actor,
+                workshop,
+                {"kind": "strategy", "slot": slot, "text": text, "group_id": None, "links": []},
+            )
+        db.session.commit()
+    return texts

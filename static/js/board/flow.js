@@ -87,7 +87,7 @@ export class Flow {
     let columns = packColumns(metrics, size, full, gap);
     if (!columns) return null;
     const pages = Math.max(1, Math.ceil(columns.length / n));
-    if (columns.length > 1) columns = balance(metrics, size, full, gap, pages * n) || columns;
+    if (columns.flat().length > 1) columns = balance(metrics, size, full, gap, pages * n) || columns;
     return { n, columns, pages };
   }
 

@@ -115,17 +115,18 @@ export function facedown(state) {
 export function wall(state) {
   const notes = visibleNotes(state);
   const areas = state.format.areas;
-  const entries = [];
+  const flows = [];
   const children = stage("wall", areas.length, areas.map((area) => {
     const own = notes.filter((note) => note.area === area.key).sort((a, b) => a.id - b.id);
     const container = h("div", { class: "board-notes board-flow" }, own.length ? null : empty(t("no_notes")));
     const root = panel(area, localized(area.label), own.length, container);
     if (own.length) {
-      entries.push({ root, flows: [flowIn(container, [section(own.map((note) => noteEl(state, note)))], root.querySelector(".board-area-page"))] });
+      flows.push(flowIn(container, [section(own.map((note) => noteEl(state, note)))], root.querySelector(".board-area-page")));
     }
     return root;
   }));
-  return { children, fit: () => fitted(entries, { max: 56, widths: [8.5, 10.5, 13] }) };
+  // One type size for every panel: one board, read as one.
+  return { children, fit: () => fitted([{ root: children, flows }], { max: 56, widths: [8.5, 10.5, 13] }) };
 }
 
 function groupBox(state, group, notes, { pledges = false, dots = false } = {}) {
@@ -161,12 +162,12 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
   const looseNotes = notes.filter((note) => !note.group_id || !known.has(note.group_id)).sort((a, b) => a.id - b.id);
   const byArea = areas.length > 1 && groups.length > 0 && groups.every((group) => group.area);
   const options = { max: 48, widths: [11.5, 14] };
-  const entries = [];
+  const flows = [];
   const clusterPanel = (area, title, sections, message, extra) => {
     const content = sections.filter(Boolean);
     const container = h("div", { class: "board-clusters board-flow" }, content.length ? null : empty(message));
     const root = panel(area, title, null, container, extra);
-    if (content.length) entries.push({ root, flows: [flowIn(container, content, root.querySelector(".board-area-page"))] });
+    if (content.length) flows.push(flowIn(container, content, root.querySelector(".board-area-page")));
     return root;
   };
   if (byArea) {
@@ -177,7 +178,7 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
         [...own.map((group) => groupBox(state, group, inGroup(group), { pledges, dots })), looseBox(state, rest, area, t("loose_notes"))],
         t("no_notes"));
     }));
-    return { children, fit: () => fitted(entries, options) };
+    return { children, fit: () => fitted([{ root: children, flows }], options) };
   }
   const boxes = groups.map((group) => groupBox(state, group, inGroup(group), { pledges, dots }));
   if (loose) {
@@ -187,7 +188,7 @@ export function clusters(state, { pledges = false, dots = false, loose = true } 
     }
   }
   const children = stage("clusters", 1, clusterPanel(null, null, boxes, groups.length ? t("no_notes") : t("no_groups"), { class: "bare" }));
-  return { children, fit: () => fitted(entries, options) };
+  return { children, fit: () => fitted([{ root: children, flows }], options) };
 }
 
 // Voting: the same wall (grouped when groups exist), never the tallies.
