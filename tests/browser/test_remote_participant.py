@@ -123,3 +123,26 @@ def test_a_remote_participant_follows_a_whole_brainstorm_beside_the_live_board(
     expect(board.locator(".board-bar-label").first).to_have_text(MINE[0])
     flow_shot(remote, "remote-fr-5-results-laptop")
     flow_shot(present, "remote-fr-5-results-phone", full_page=True)
+
+
+def test_a_laptop_in_english_shows_the_board_in_pages_and_a_phone_keeps_one_column(
+    live: Live,
+    run_workshop: Callable[..., Workshop],
+    join_on_phone: Callable[..., Page],
+    facilitator_email: str,
+) -> None:
+    workshop = run_workshop(
+        locale="en-US", title="Commuting", question="How to come to work?", language="en"
+    )
+    remote = join_on_phone(workshop.code, locale="en-US", nickname="Sam", device="laptop")
+    phone = join_on_phone(workshop.code, locale="en-US", nickname="Alex")
+    workshop.next_phase("Reveal")
+    seed(live, facilitator_email, workshop.id, "en")
+    pane = remote.locator("#phone-board")
+    expect(pane.locator(".board-area .count")).to_have_text("100", timeout=15_000)
+    expect(pane.locator(".pane-title")).to_have_text("The board")
+    expect(remote.locator("#pane-page")).to_contain_text("Page 1/")
+    assert min(sizes(remote, "#pane-stage")) >= PANE_READABLE_PX
+    flow_shot(remote, "remote-en-2-reveal-laptop")
+    expect(phone.locator("#phone-board")).to_be_hidden()
+    flow_shot(phone, "remote-en-2-reveal-phone")
