@@ -14,7 +14,15 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Live, Workshop, assert_fits, phone_note, post_note, screenshot
+from .conftest import (
+    SCREENSHOTS,
+    Live,
+    Workshop,
+    assert_fits,
+    phone_note,
+    post_note,
+    screenshot,
+)
 from .crowd import group, seed, strategies
 
 pytestmark = pytest.mark.browser
@@ -145,8 +153,10 @@ def test_the_facilitator_zooms_the_board_onto_one_quadrant(
     assert (zoomed or "1/1").split("/")[1] < (whole or "1/1").split("/")[1], (whole, zoomed)
     screenshot(board, "board/swot-100-fr-zoom")
     control.set_viewport_size({"width": 1366, "height": 768})  # a common laptop
-    control.locator("#board-controls-title").scroll_into_view_if_needed()
+    card = control.locator("section[aria-labelledby=board-controls-title]")
+    card.scroll_into_view_if_needed()
     screenshot(control, "board/swot-control-1366-fr")
+    card.screenshot(path=str(SCREENSHOTS / "board" / "swot-control-1366-fr-board-card.png"))
 
     control.locator("#board-focus-select").select_option(label="Tout le tableau")
     expect(board.locator(".board-area")).to_have_count(4)
