@@ -37,7 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import i18n, models, security  # noqa: F401 (models: every table joins the metadata)
-    from .accounts.services import load_user
+    from .accounts.views import load_user
     from .realtime import runtime, wire
 
     db.init_app(app)

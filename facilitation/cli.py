@@ -23,6 +23,7 @@ RESET_REGISTRY = Path(__file__).parent / "coalitions" / "reset_2020.toml"
 
 def register(app: Flask) -> None:
     app.cli.add_command(create_account)
+    app.cli.add_command(reset_password)
     app.cli.add_command(ensure_admin)
     app.cli.add_command(check_formats)
     app.cli.add_command(load_reset_coalitions)
@@ -41,6 +42,26 @@ def create_account(email: str, name: str, role: str, password: str) -> None:
     except FabriqueError as error:
         raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from error
     click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.command("reset-password")
+@click.argument("email")
+@click.option("--prompt", is_flag=True, help="Type the new password instead of generating one.")
+def reset_password(email: str, prompt: bool) -> None:
+    """Give an account a new password and sign it out of every browser."""
+    if prompt:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = secrets.token_urlsafe(12)
+    try:
+        with unit_of_work():
+            user = accounts.reset_password(email, password)
+    except FabriqueError as error:
+        raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from error
+    click.echo(f"New password for {user.email}; every session of the account has ended.")
+    if not prompt:
+        click.echo(f"    password: {password}")
+        click.echo("(shown once; they can change it on the Password page once signed in)")
 
 
 @click.command("ensure-admin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        # "Remember me" signs a facilitator in for a year: as protected as the session.
+        # How long a sign-in lasts, in its session and remember-me cookies alike; the
+        # server refuses older ones whatever a browser keeps (accounts/services.py).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=float(os.environ.get("SIGN_IN_DAYS", "14"))),
+        # "Remember me" keeps a staff member signed in: as protected as the session.
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

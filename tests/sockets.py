@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from facilitation.accounts import services as accounts
 from facilitation.accounts.models import User
 from facilitation.extensions import db
 from facilitation.participants import services as participants
@@ -23,8 +24,10 @@ def command_id() -> str:
 
 
 def login(http: Any, user: User) -> None:
+    """Sign ``user`` in on this browser, as the sign-in page does (without a password)."""
+    accounts.begin_session(user)
     with http.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
 
 

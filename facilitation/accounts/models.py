@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -20,6 +21,10 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -30,6 +35,18 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Named by every session and remember-me cookie of the account; a new one (sign-out,
+    # password change, suspension) ends them all, in every browser.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+
+    # When the sign-in this object was loaded through began (Unix time). Not stored: each
+    # browser's cookies carry their own, and it bounds how long they last (services).
+    signed_in_at = 0
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie (both signed):
+        the account, its session token and when this sign-in began."""
+        return f"{self.id}:{self.session_token}:{self.signed_in_at}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

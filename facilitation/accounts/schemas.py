@@ -1,4 +1,4 @@
-"""Sign-in form."""
+"""Sign-in, new account and password forms."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ class NewAccountSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     password = fields.String(required=True, validate=validate.Length(10, 200))
+
+
+class ChangePasswordSchema(Schema):
+    """The lengths are checked by the service, with the rules of every new password."""
+
+    current_password = fields.String(required=True, validate=validate.Length(max=200))
+    new_password = fields.String(required=True, validate=validate.Length(max=1000))
+    new_password_again = fields.String(required=True, validate=validate.Length(max=1000))

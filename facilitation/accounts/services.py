@@ -1,22 +1,72 @@
-"""Staff accounts: creating them, signing in."""
+"""Staff accounts: creating them, signing in and out, passwords."""
 
 from __future__ import annotations
 
+import secrets
+import time
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from .models import Role, User
+from .models import Role, User, new_session_token
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH = 10, 200
+# Checked when no account has the address, so that a failed sign-in costs one hash either
+# way: made by generate_password_hash (werkzeug's default scrypt, the cost of every real
+# hash) from a password nobody kept. A literal, so no process pays for it at start-up.
+DUMMY_HASH = (
+    "scrypt:32768:8:1$op7R7VS5Uazq2Y1H$0dba6d1c199fb88c4eb87195a0d8384931ba418b7da63e0efb0013e"
+    "94d479cfc98dac21065bbebe9d8cacef59c2a91cee1fa7bc6c4a8bbfb0540862ca50e0e6a"
+)
+CLOCK_SKEW = 300  # seconds a sign-in may seem to start in the future (several hosts' clocks)
 
 
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+def begin_session(user: User) -> None:
+    """Start a sign-in: from now on ``user.get_id()`` names it, for the session and the
+    remember-me cookie Flask-Login writes."""
+    user.signed_in_at = int(time.time())
+
+
+def user_for_session(key: str, lifetime: timedelta) -> User | None:
+    """The account a session or remember-me cookie names, while that sign-in holds: the
+    account is active, its session token is still the one the sign-in saw (no sign-out,
+    password change or suspension since), and the sign-in is younger than ``lifetime``."""
+    user_id, _, rest = key.partition(":")
+    token, _, started = rest.partition(":")
+    if not (user_id.isdecimal() and started.isdecimal()):
+        return None
+    now = time.time()
+    if not now - lifetime.total_seconds() < int(started) < now + CLOCK_SKEW:
         return None
     user = db.session.get(User, int(user_id))
-    return user if user and user.active else None
+    if user is None or not user.active or not _same(user.session_token, token):
+        return None
+    user.signed_in_at = int(started)
+    return user
+
+
+def _same(given: str, secret: str) -> bool:
+    return secrets.compare_digest(given.encode(), secret.encode())
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of the account, in every browser."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def _check_new_password(password: str, field: str = "password") -> None:
+    """The rules of every new password: account creation, change and reset."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = _l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+        raise InvalidInput(fields={field: [str(message)]})
+    if len(password) > MAX_PASSWORD_LENGTH:
+        message = _l("At most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+        raise InvalidInput(fields={field: [str(message)]})
 
 
 def find_by_email(email: str) -> User | None:
@@ -30,9 +80,7 @@ def create_user(email: str, name: str, password: str, role: str = Role.FACILITAT
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise InvalidInput(fields={"email": [str(_l("A valid e-mail address is needed."))]})
-    if len(password) < MIN_PASSWORD_LENGTH:
-        message = _l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-        raise InvalidInput(fields={"password": [str(message)]})
+    _check_new_password(password)
     if role not in set(Role):
         raise InvalidInput(fields={"role": [str(_l("Unknown role."))]})
     if find_by_email(email):
@@ -45,10 +93,39 @@ def create_user(email: str, name: str, password: str, role: str = Role.FACILITAT
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active account these credentials open, or None (same answer either way)."""
+    """The active account these credentials open, or None. Same answer, and the same work
+    (one password hash), whether the account exists, is suspended or the password is wrong:
+    neither the answer nor its time tells which addresses have an account."""
     user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(DUMMY_HASH, password)
         return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str, again: str) -> None:
+    """The signed-in staff member's new password; every session of the account ends (the
+    edge signs the browser that asked in again)."""
+    if not user.check_password(current):
+        raise InvalidInput(fields={"current_password": [str(_l("Wrong password."))]})
+    _check_new_password(new, "new_password")
+    if new != again:
+        message = _l("The two new passwords differ.")
+        raise InvalidInput(fields={"new_password_again": [str(message)]})
+    user.set_password(new)
+    end_sessions(user)
+
+
+def reset_password(email: str, password: str) -> User:
+    """The sysadmin's reset: a new password for the account, and every session of it ends."""
+    user = find_by_email(email)
+    if user is None:
+        raise NotFound(_l("No account uses this e-mail address."))
+    _check_new_password(password)
+    user.set_password(password)
+    end_sessions(user)
     return user
 
 
@@ -61,11 +138,14 @@ def all_users() -> list[User]:
 
 
 def set_active(admin: User, user_id: int, active: bool) -> User:
-    """Suspend or restore an account (an admin cannot suspend themself)."""
+    """Suspend or restore an account (an admin cannot suspend themself). Suspending ends
+    its sessions too: restored, its holder signs in again."""
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
     if user.id == admin.id and not active:
         raise Conflict(_l("You cannot suspend your own account."))
+    if user.active and not active:
+        end_sessions(user)
     user.active = active
     return user

@@ -1,21 +1,35 @@
-"""Sign in and out; the admin's account management."""
+"""Sign in and out, one's own password; the admin's account management."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from ..database import unit_of_work
-from ..errors import Forbidden
+from ..errors import Forbidden, InvalidInput
 from ..extensions import db, limiter
 from . import services
 from .models import Role, User
-from .schemas import LoginSchema, NewAccountSchema
+from .schemas import ChangePasswordSchema, LoginSchema, NewAccountSchema
 
 blueprint = Blueprint("accounts", __name__)
+
+# Password guesses (sign-in, or the current password on a session left open) are slow
+# to make by design (one hash each), and few are allowed; only failures count.
+GUESS_LIMIT = "10/minute;50/hour"
+
+
+def load_user(key: str) -> User | None:
+    """Flask-Login's user loader, for HTTP requests and socket events alike."""
+    return services.user_for_session(key, current_app.config["REMEMBER_COOKIE_DURATION"])
+
+
+def _sign_in(user: User) -> None:
+    services.begin_session(user)
+    login_user(user, remember=True)
 
 
 def _safe_next(target: str, user: User) -> str:
@@ -28,7 +42,7 @@ def _safe_next(target: str, user: User) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("10/minute;50/hour", methods=["POST"], deduct_when=lambda r: r.status_code == 401)
+@limiter.limit(GUESS_LIMIT, methods=["POST"], deduct_when=lambda r: r.status_code == 401)
 def login():  # type: ignore[no-untyped-def]
     if request.method == "GET":
         return render_template("accounts/login.html", next=request.args.get("next", ""))
@@ -41,7 +55,7 @@ def login():  # type: ignore[no-untyped-def]
         flash(_("Wrong e-mail address or password."), "error")
         page = render_template("accounts/login.html", next=request.form.get("next", ""))
         return page, 401
-    login_user(user, remember=True)
+    _sign_in(user)
     db.session.commit()
     return redirect(_safe_next(form["next"], user))
 
@@ -49,8 +63,36 @@ def login():  # type: ignore[no-untyped-def]
 @blueprint.route("/logout", methods=["POST"])
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    """Sign out here and in every other browser of the account (remember-me included)."""
+    with unit_of_work():
+        services.end_sessions(current_user)
     logout_user()
     return redirect(url_for("participants.home"))
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(GUESS_LIMIT, methods=["POST"], deduct_when=lambda r: r.status_code == 422)
+def password():  # type: ignore[no-untyped-def]
+    """Change one's password: every other browser is signed out, this one stays in."""
+    if request.method == "GET":
+        return render_template("accounts/password.html")
+    fields = ("current_password", "new_password", "new_password_again")
+    form = ChangePasswordSchema().load({key: request.form.get(key, "") for key in fields})
+    user = current_user._get_current_object()
+    try:
+        with unit_of_work():
+            services.change_password(
+                user, form["current_password"], form["new_password"], form["new_password_again"]
+            )
+    except InvalidInput as error:
+        for messages in error.details.get("fields", {}).values():
+            for message in messages:
+                flash(message, "error")
+        return render_template("accounts/password.html"), 422
+    _sign_in(user)
+    flash(_("Password changed. Every other browser was signed out."), "ok")
+    return redirect(url_for(".password"))
 
 
 def _require_admin() -> None:

@@ -1,6 +1,6 @@
 """Accessibility in real browsers, in French: axe-core (served by the app) on every screen
-of a brainstorm a participant, a facilitator and a coordinator see; and the control page
-driven with the keyboard alone (Tab to move, Enter or Space to act)."""
+of a brainstorm a participant, a facilitator and a coordinator see, and the password page;
+and the control page driven with the keyboard alone (Tab to move, Enter or Space to act)."""
 
 from __future__ import annotations
 
@@ -126,6 +126,8 @@ def test_every_screen_of_a_workshop_passes_axe_in_french(
     coordinator.get_by_role("link", name="Vélo").first.click()
     expect(coordinator.locator("h1")).to_have_text("Vélo")
     audit(coordinator, "coalition page")
+    coordinator.goto(f"{live.url}/account/password")
+    audit(coordinator, "password")
 
     audit.report()
     assert audit.blocking() == {}

@@ -133,6 +133,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET /login":                             (200,   200,   200,   200,   200,   200,   200),
     "POST /login":                            (GO,    GO,    GO,    GO,    GO,    GO,    GO),
     "POST /logout":                           (LOGIN, LOGIN, LOGIN, GO,    GO,    GO,    GO),
+    "GET /account/password":                  (LOGIN, LOGIN, LOGIN, 200,   200,   200,   200),
+    "POST /account/password":                 (LOGIN, LOGIN, LOGIN, GO,    GO,    GO,    GO),
     # joining
     "POST /join":                             (GO,    GO,    GO,    GO,    GO,    GO,    GO),
     "GET /j/<code>":                          (200,   GO,    200,   200,   200,   200,   200),
@@ -247,6 +249,15 @@ REQUESTS: dict[str, Request] = {
         form=lambda s: {"email": s.owner.email, "password": PASSWORD},
     ),
     "POST /logout": Request(lambda s: "/logout", form=lambda s: {}),
+    "GET /account/password": Request(lambda s: "/account/password"),
+    "POST /account/password": Request(  # the same password again: later cells sign in with it
+        lambda s: "/account/password",
+        form=lambda s: {
+            "current_password": PASSWORD,
+            "new_password": PASSWORD,
+            "new_password_again": PASSWORD,
+        },
+    ),
     "POST /join": Request(lambda s: "/join", form=lambda s: {"code": s.a.workshop.code}),
     "GET /j/<code>": Request(lambda s: f"/j/{s.a.workshop.code}"),
     "POST /j/<code>": Request(

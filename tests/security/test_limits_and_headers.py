@@ -460,9 +460,11 @@ def test_a_generated_development_key_is_readable_by_its_owner_only(monkeypatch, 
 # --- Form tokens ------------------------------------------------------------------------------
 
 
+NEW_PASSWORD = "another long password"
 FORM_POSTS = {
     "/login": lambda w, u: "/login",
     "/logout": lambda w, u: "/logout",
+    "/account/password": lambda w, u: "/account/password",
     "/join": lambda w, u: "/join",
     "/j/<code>": lambda w, u: f"/j/{w.code}",
     "/workshops/": lambda w, u: "/workshops/",
@@ -490,7 +492,8 @@ def test_a_form_posted_without_its_token_is_refused(client, create_user, worksho
     login(client, admin)
     form = {"code": workshop.code, "nickname": "x", "format": "brainstorm", "title": "Titre",
             "language": "fr", "email": admin.email, "password": PASSWORD, "name": "Léa",
-            "role": "facilitator", "active": "0"}  # fmt: skip
+            "role": "facilitator", "active": "0", "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD}  # fmt: skip
     with unchanged():
         response = client.post(FORM_POSTS[rule](workshop, admin), data=form)
     assert response.status_code == 400
