@@ -65,12 +65,32 @@ class ServerError(FabriqueError):
     default_message = _l("Something went wrong on the server; nothing was changed.")
 
 
-def current_actor() -> Actor:
-    """The actor this socket joined as (commands before ``join`` are refused)."""
+# Checks a feature adds on the actor of every event after ``join``, before it acts; each
+# raises a FabriqueError to refuse (workshops: a staff member's sign-in still holds).
+ACTOR_CHECKS: list[Callable[[Actor], None]] = []
+
+
+def actor_check(check: Callable[[Actor], None]) -> Callable[[Actor], None]:
+    ACTOR_CHECKS.append(check)
+    return check
+
+
+def _joined_actor() -> Actor:
     actor = runtime().actor(request.sid)  # type: ignore[attr-defined]
     if actor is None:
         raise NotAuthenticated(_l("Join a workshop first."))
     return actor
+
+
+def _still_allowed(actor: Actor) -> Actor:
+    for check in ACTOR_CHECKS:
+        check(actor)
+    return actor
+
+
+def current_actor() -> Actor:
+    """The actor this socket joined as, still allowed to act (refused before ``join``)."""
+    return _still_allowed(_joined_actor())
 
 
 def load(schema: Schema, payload: Any) -> dict[str, Any]:
@@ -121,6 +141,7 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
 def _carry_out_in_turn(
     name: str, actor: Actor, data: dict[str, Any], handler: Handler
 ) -> dict[str, Any]:
+    _still_allowed(actor)  # in our turn: its read takes no connection while we wait
     command_id, digest = data["command_id"], _digest(data)
     replay = _stored_ack(actor, command_id, name, digest)
     if replay is not None:
@@ -188,7 +209,7 @@ def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
 
     def decorate(handler: Handler) -> Handler:
         def body(payload: Any) -> dict[str, Any]:
-            actor = current_actor()
+            actor = _joined_actor()
             _throttle("command", actor)
             data = load(schema, payload)
             return _carry_out(name, actor, data, handler)

@@ -14,7 +14,7 @@ from ..auth import Actor, ActorKind
 from ..errors import Forbidden, NotAuthenticated
 from ..extensions import socketio
 from ..participants import services as participants
-from ..realtime.commands import command, current_actor, on, query
+from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import runtime
 from ..realtime.schemas import CommandSchema, Seq, SyncSchema
@@ -74,6 +74,26 @@ def _enter_rooms(actor: Actor) -> None:
         join_room(staff_room(actor.workshop_id))
     elif actor.participant_id is not None:
         join_room(participant_room(actor.workshop_id, actor.participant_id))
+
+
+@actor_check
+def _staff_sign_in_holds(actor: Actor) -> None:
+    """Every event after ``join``: a staff member's socket acts only while their sign-in
+    holds (account active; no sign-out, password change or suspension since) and they
+    still run the workshop. Refused, the socket leaves the workshop until it joins again.
+    Phones, and boards opened with the board key, have no account: nothing is read."""
+    if actor.user_id is None:
+        return
+    # One statement reads the account and the workshop's creator by primary key; the user
+    # loader then checks, on that account, the sign-in this socket's session names.
+    account, creator = services.account_and_creator(actor.user_id, actor.workshop_id)
+    signed_in = current_user.is_authenticated and current_user.id == actor.user_id
+    if account is None or not signed_in:
+        _leave()
+        raise NotAuthenticated()
+    if not services.runs(current_user, creator):
+        _leave()
+        raise Forbidden()
 
 
 @query("join", JoinSchema(), prepare=_leave)

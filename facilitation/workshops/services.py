@@ -112,9 +112,24 @@ def get_workshop(workshop_id: int) -> Workshop:
 
 def can_run(user: Any, workshop: Workshop) -> bool:
     """Admins run every workshop; a facilitator runs the ones they created."""
+    return runs(user, workshop.created_by_id)
+
+
+def runs(user: Any, creator_id: int | None) -> bool:
+    """``can_run``, given the workshop's creator."""
     if not getattr(user, "is_authenticated", False) or not user.can_facilitate:
         return False
-    return user.role == Role.ADMIN or workshop.created_by_id == user.id
+    return user.role == Role.ADMIN or creator_id == user.id
+
+
+def account_and_creator(user_id: int, workshop_id: int) -> tuple[User | None, int | None]:
+    """An account and a workshop's creator, in one statement. While the caller holds the
+    account, the session keeps it (its identity map holds only what is referenced), and
+    the user loader finds it there without a statement of its own. Only the creator is
+    read, never the workshop: a command's own read of it stays its first."""
+    creator = select(Workshop.created_by_id).where(Workshop.id == workshop_id).scalar_subquery()
+    row = db.session.execute(select(User, creator).where(User.id == user_id)).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def can_read(user: Any, workshop: Workshop) -> bool:

@@ -1,0 +1,101 @@
+"""A staff member's open socket acts only while their sign-in holds: every event after
+``join`` checks that the account is active, still signed in there, and still runs the
+workshop. Phones and boards opened with the board key have no account to check."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation.accounts import services as accounts
+from facilitation.accounts.models import Role, User
+from facilitation.extensions import db
+from facilitation.workshops.models import Workshop
+
+
+@pytest.fixture
+def set_active(create_user):
+    """Suspend or restore an account as an admin does."""
+    admin = create_user(Role.ADMIN)
+
+    def set_to(user: User, active: bool) -> None:
+        accounts.set_active(admin, user.id, active)
+        db.session.commit()
+
+    return set_to
+
+
+def error_of(ack) -> str | None:
+    return None if ack["ok"] else ack["error"]["code"]
+
+
+def phase_of(workshop: Workshop) -> int:
+    db.session.refresh(workshop)
+    return workshop.phase_index
+
+
+def test_a_suspended_facilitators_open_control_socket_cannot_change_the_phase(
+    workshop, control, facilitator, set_active
+):
+    set_active(facilitator, False)
+    assert error_of(control.send("phase.move", index=1)) == "not_authenticated"
+    assert phase_of(workshop) == 0
+
+
+def test_a_restored_facilitator_changes_the_phase_after_signing_in_and_joining_again(
+    workshop, screens, control, facilitator, set_active
+):
+    set_active(facilitator, False)
+    control.send("phase.move", index=1)
+    set_active(facilitator, True)
+    assert error_of(control.send("phase.move", index=1)) == "not_authenticated"
+    again = screens(workshop, "control", user=facilitator)
+    assert error_of(again.send("phase.move", index=1)) is None
+    assert phase_of(workshop) == 1
+
+
+def test_a_control_socket_stops_acting_once_its_account_signs_out_elsewhere(
+    workshop, control, facilitator
+):
+    accounts.end_sessions(facilitator)  # what signing out in any browser does
+    db.session.commit()
+    assert error_of(control.send("timer.start", seconds=60)) == "not_authenticated"
+    assert phase_of(workshop) == 0
+
+
+def test_a_board_opened_by_a_suspended_account_can_no_longer_sync(
+    workshop, screens, facilitator, set_active
+):
+    board = screens(workshop, "board", user=facilitator)
+    set_active(facilitator, False)
+    assert error_of(board.emit("sync", {"since": 0})) == "not_authenticated"
+
+
+def test_a_board_opened_with_its_key_is_no_account_and_keeps_working(
+    workshop, screens, facilitator, set_active
+):
+    board = screens(workshop, "board", join=False)
+    assert board.join(key=workshop.board_key)["ok"]
+    set_active(facilitator, False)
+    assert error_of(board.emit("sync", {"since": 0})) is None
+
+
+def test_a_socket_refused_for_its_account_receives_no_more_events(
+    workshop, screens, control, facilitator, set_active
+):
+    set_active(facilitator, False)
+    control.send("phase.move", index=1)
+    control.received()  # what came before
+    phone = screens(workshop, "phone")
+    assert phone.send("note.post", area="ideas", text="Pour le tableau seulement")["ok"]
+    assert control.events() == []
+
+
+def test_an_account_no_longer_admin_cannot_run_someone_elses_workshop(
+    workshop, screens, create_user
+):
+    admin = create_user(Role.ADMIN)
+    control = screens(workshop, "control", user=admin)
+    admin.role = Role.FACILITATOR
+    db.session.commit()
+    assert error_of(control.send("phase.move", index=1)) == "forbidden"
+    assert phase_of(workshop) == 0
