@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from . import i18n, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
     from .realtime import runtime, wire
+    from .realtime.websocket import CompleteWebSocketWrites
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -66,6 +67,9 @@ def register_extensions(app: Flask) -> None:
         ping_interval=20,
         ping_timeout=20,
     )
+    # Outside Socket.IO's own middleware: the WebSocket layer must find a socket whose
+    # writes complete (realtime/websocket.py says why).
+    app.wsgi_app = CompleteWebSocketWrites(app.wsgi_app)  # type: ignore[method-assign]
     runtime.init_app(app, socketio)
 
 

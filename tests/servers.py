@@ -26,9 +26,12 @@ def free_port() -> int:
 class ServerProcess:
     """One app process on its own port; started, stopped or killed by the test."""
 
-    def __init__(self, env: dict[str, str], log_dir: Path, name: str = "app") -> None:
+    def __init__(
+        self, env: dict[str, str], log_dir: Path, name: str = "app", app: str = "wsgi:app"
+    ) -> None:
         self.port = free_port()
         self.name = name
+        self.app = app
         self.env = {
             **os.environ,
             "BIND": f"127.0.0.1:{self.port}",
@@ -53,7 +56,7 @@ class ServerProcess:
         """Start the process without waiting for it (several can boot at once)."""
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py", "wsgi:app"],
+            [str(GUNICORN), "--config", "gunicorn.conf.py", self.app],
             cwd=ROOT,
             env=self.env,
             stdout=self._log,

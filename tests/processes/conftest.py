@@ -55,7 +55,7 @@ def start_server(
 ) -> Iterator[Callable[..., ServerProcess]]:
     started: list[ServerProcess] = []
 
-    def start(name: str = "app", **env: str) -> ServerProcess:
+    def start(name: str = "app", app: str = "wsgi:app", **env: str) -> ServerProcess:
         server = ServerProcess(
             {
                 "DATABASE_URL": shared_postgres.replace("+psycopg", ""),
@@ -67,6 +67,7 @@ def start_server(
             },
             tmp_path,
             name,
+            app,
         )
         started.append(server.start())
         return server
