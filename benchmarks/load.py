@@ -21,6 +21,7 @@ import socketio
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SETUP_CONCURRENCY = 50
+SECTIONS = ("notes", "groups", "cards", "proposals")  # a snapshot's paged collections
 
 
 @dataclass
@@ -111,7 +112,20 @@ class Screen:
         ack = await self.sio.call("join", {"code": code, "role": role, "key": key}, timeout=30)
         if not ack.get("ok"):
             raise RuntimeError(f"{role} could not join: {ack}")
-        return ack["snapshot"]
+        return await self.assemble(ack["snapshot"])
+
+    async def assemble(self, snapshot: dict[str, Any]) -> dict[str, Any]:
+        """The whole snapshot: the join ack carries the first page, each page the next's cursor."""
+        whole = {**snapshot, **{name: list(snapshot[name]) for name in SECTIONS}}
+        cursor = snapshot.get("next")
+        while cursor is not None:
+            ack = await self.sio.call("snapshot.page", cursor, timeout=30)
+            if not ack.get("ok"):
+                raise RuntimeError(f"{self.role} could not fetch a snapshot page: {ack}")
+            for name in SECTIONS:
+                whole[name].extend(ack["page"][name])
+            cursor = ack["next"]
+        return {**whole, "next": None}
 
     async def post(self, post: Post, timeout: float) -> None:
         """Send one note and record its ack (or why there was none)."""

@@ -92,6 +92,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "COALESCE_MS": int(os.environ.get("COALESCE_MS", "25")),
         "SOCKET_COMMAND_LIMITS": os.environ.get("SOCKET_COMMAND_LIMITS", "20/second;600/minute"),
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),
+        # A 10,000-note snapshot is about 25 pages: a screen may fetch several a minute.
+        "SOCKET_PAGE_LIMITS": os.environ.get("SOCKET_PAGE_LIMITS", "60/second;1800/minute"),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Instances (and parallel test runs) sharing one Redis keep their counts apart.

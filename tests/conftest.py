@@ -80,6 +80,7 @@ def test_config(database_url: str, channel: str, **overrides: Any) -> dict[str, 
         "COALESCE_MS": 0,
         "SOCKET_COMMAND_LIMITS": "1000/second",  # tests send fast; limits have their own tests
         "SOCKET_QUERY_LIMITS": "1000/second",
+        "SOCKET_PAGE_LIMITS": "1000/second",
         "REDIS_URL": None,
         **overrides,
     }

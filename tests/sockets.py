@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +81,23 @@ class BoardState:
         self.seq = max(self.seq, event["seq"])
 
 
+SECTIONS = ("notes", "groups", "cards", "proposals")
+
+
+def assemble(snapshot: dict[str, Any], fetch: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    """The whole snapshot: its head and first page, then every page its cursors lead to
+    (``fetch`` sends ``snapshot.page`` with a cursor and returns the ack)."""
+    whole = {**snapshot, **{name: list(snapshot[name]) for name in SECTIONS}}
+    cursor = snapshot.get("next")
+    while cursor is not None:
+        ack = fetch(cursor)
+        assert ack.get("ok"), ack
+        for name in SECTIONS:
+            whole[name].extend(ack["page"][name])
+        cursor = ack["next"]
+    return {**whole, "next": None}
+
+
 def _drop_mine(note: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in note.items() if key != "mine"}
 
@@ -140,8 +158,13 @@ class Screen:
         payload = {"code": self.code, "role": self.role, **extra}
         self.join_ack = self.emit("join", payload)
         if self.join_ack and "snapshot" in self.join_ack:
-            self.state.load(self.join_ack["snapshot"])
+            whole = assemble(self.join_ack["snapshot"], self.page)
+            self.join_ack = {**self.join_ack, "snapshot": whole}
+            self.state.load(whole)
         return self.join_ack
+
+    def page(self, cursor: dict[str, Any]) -> Any:
+        return self.emit("snapshot.page", cursor)
 
     def send(self, name: str, payload: Any = None, /, **fields: Any) -> dict[str, Any]:
         """Emit a command (with a fresh command id unless given) and return its ack."""

@@ -41,8 +41,9 @@ export function watchPresence(board) {
   return seen;
 }
 
-// Snapshots one at a time: each screen joins again (no `since`), in turn, no screen more
-// than QUERIES_PER_S times a second (the server's limit is 10 joins or syncs a second).
+// Snapshots one at a time: each screen joins again (no `since`) and fetches the snapshot's
+// other pages, in turn, no screen more than QUERIES_PER_S times a second (the server's
+// limit is 10 joins or syncs a second; pages have their own).
 async function snapshots(screens, join, window) {
   const acks = [];
   const last = new Map();
@@ -53,7 +54,8 @@ async function snapshots(screens, join, window) {
     const sent = now();
     last.set(screen, sent);
     const ack = await screen.command("join", join, 30000);
-    acks.push([sent, ack.ok ? now() : null, ack.ok ? ack.snapshot.notes.length : null]);
+    const whole = ack.ok ? await screen.assemble(ack.snapshot, screen.generation) : null;
+    acks.push([sent, whole ? now() : null, whole ? whole.notes.length : null]);
   }
   return { acks, load: window.close() };
 }

@@ -1,5 +1,7 @@
-// A Socket.IO parser for the simulated phones that reads large snapshot acks without
-// building them: a phone needs the heads, its phase and how many notes it now sees.
+// A Socket.IO parser for the simulated phones that reads large snapshot acks (a join's or
+// sync's, with a snapshot's head and first page, and `snapshot.page`'s) without building
+// them: a phone needs the heads, its phase, how many notes it now sees, and the cursor of
+// the next page.
 //
 // 2,000 phones resyncing after a phase change receive 2,000 snapshots of 0.5-1.5 MB;
 // parsing them in full (~8 ms per MB) would cost the single load generator 8-25 s of CPU,
@@ -19,34 +21,55 @@ const FIELDS = {
   phase_index: /"phase_index":\s*(\d+)/,
 };
 const NOTE_KEY = '"hidden":'; // one per note (workshop, format and groups have none)
+// Keys not inside a string (there, every quote is escaped): a snapshot's, a page's, a cursor.
+const SNAPSHOT = /(?<!\\)"snapshot":/;
+const PAGE = /(?<!\\)"page":/;
+const NEXT = /(?<!\\)"next":\s*(null|\{[^{}]*\})/g;
 
 export const lightStats = { decoded: 0, checked: 0, mismatch: 0, bytes: 0 };
 
-// What a phone keeps of a snapshot ack: {ok, snapshot: {head, public_head, workshop, notes}}.
+// The cursor of the next page: the last "next" key (a snapshot's comes after its notes).
+function nextOf(json) {
+  const found = [...json.matchAll(NEXT)].at(-1);
+  return found ? JSON.parse(found[1]) : null;
+}
+
+// What a phone keeps of a snapshot ack: {ok, snapshot: {head, public_head, workshop, notes,
+// next}}, or of a page's: {ok, page: {notes}, next}.
 export function lightAck(json) {
   const value = (name) => FIELDS[name].exec(json)?.[1];
+  const notes = { length: json.split(NOTE_KEY).length - 1 };
+  if (!SNAPSHOT.test(json)) return { ok: value("ok") === "true", page: { notes }, next: nextOf(json) };
   return {
     ok: value("ok") === "true",
     snapshot: {
       head: Number(value("head")),
       public_head: Number(value("public_head")),
       workshop: { phase_index: Number(value("phase_index")) },
-      notes: { length: json.split(NOTE_KEY).length - 1 },
+      notes,
+      next: nextOf(json),
       light: true,
     },
   };
 }
 
+const sameCursor = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 function same(light, full) {
+  if (light.page) {
+    return light.ok === full.ok && light.page.notes.length === full.page.notes.length &&
+      sameCursor(light.next, full.next);
+  }
   const a = light.snapshot, b = full.snapshot;
   return light.ok === full.ok && a.head === b.head && a.public_head === b.public_head &&
-    a.workshop.phase_index === b.workshop.phase_index && a.notes.length === b.notes.length;
+    a.workshop.phase_index === b.workshop.phase_index && a.notes.length === b.notes.length &&
+    sameCursor(a.next, b.next);
 }
 
 class LightDecoder extends parser.Decoder {
   decodeString(str) {
-    // An ack ("3", its id, a JSON array) holding a snapshot, large enough to matter.
-    if (str.length < LIGHT_CHARS || str[0] !== "3" || !str.includes('"snapshot":')) {
+    // An ack ("3", its id, a JSON array) holding a snapshot or a page, large enough to matter.
+    if (str.length < LIGHT_CHARS || str[0] !== "3" || !(SNAPSHOT.test(str) || PAGE.test(str))) {
       return super.decodeString(str);
     }
     let i = 1;

@@ -2,8 +2,9 @@
 // join (with `since` once it holds a workshop), `sync` after a reshaping event (phones:
 // from the position before the batch, after a random 0-1.5 s delay, one sync at a time),
 // `sync` when a heartbeat or a held event shows a gap (after 1.5 s of grace), and the same
-// socket options. It keeps sequence numbers and the workshop, not the notes: the
-// scenarios watch the events through hooks. Keep it in step with live.js.
+// socket options, and a snapshot's pages fetched in turn (`snapshot.page`) while live
+// events wait. It keeps sequence numbers and the workshop, not the notes: the scenarios
+// watch the events through hooks. Keep it in step with live.js.
 import { io } from "socket.io-client";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -11,6 +12,7 @@ const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 const WORKSHOP_EVENTS = new Set(["workshop.updated", "phase.changed", "visibility.changed"]);
+const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
 
 export const now = () => performance.now() / 1000;
 
@@ -39,6 +41,9 @@ export class Screen {
     this.gapTimer = null;
     this.gapTarget = 0;
     this.syncing = false;
+    this.holding = false; // while a join's or sync's answer is applied, events wait in early
+    this.early = [];
+    this.generation = 0;
     this.closing = false;
     this.online = null; // a promise while joining, as live.js's outbox waits for "online"
   }
@@ -76,7 +81,11 @@ export class Screen {
 
   rejoin() {
     const payload = this.workshop ? { ...this.join, since: this.position() } : this.join;
+    const generation = ++this.generation;
+    this.holding = true;
+    this.early = [];
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
+      if (generation !== this.generation) return;
       if (err) { // as live.js: start over on a new connection
         this.counters.joinTimeouts++;
         return this.socket.disconnect().connect();
@@ -86,12 +95,15 @@ export class Screen {
         return;
       }
       if (!ack.ok) {
+        this.holding = false;
         this.counters.refusedJoins++;
         return this.onJoined.reject(new Error(`${this.join.role} refused: ${ack.error.code}`));
       }
-      this.settle(ack, "join");
-      this.onJoined.resolve(ack);
-      this.markOnline();
+      this.settle(ack, "join", generation).then((whole) => {
+        if (!whole) return;
+        this.onJoined.resolve(whole); // its snapshot with every page
+        this.markOnline();
+      }, () => generation === this.generation && this.socket.disconnect().connect());
     });
   }
 
@@ -106,17 +118,56 @@ export class Screen {
     release?.();
   }
 
-  settle(ack, kind) {
-    if (ack.snapshot) this.applySnapshot(ack.snapshot);
-    else this.receive(ack.events, false);
+  // A join's or sync's answer, as live.js applies it: a snapshot once its other pages are
+  // fetched, or the missed events; then the events that waited meanwhile. Resolves with the
+  // ack (its snapshot whole), or null when a newer join made it moot.
+  async settle(ack, kind, generation) {
+    this.holding = true;
+    let failure = null;
+    const snapshot = ack.snapshot
+      ? await this.assemble(ack.snapshot, generation).catch((error) => { failure = error; return null; })
+      : null;
+    if (generation !== this.generation) return null;
+    if (snapshot) this.applySnapshot(snapshot);
+    const early = this.early.filter((event) => !snapshot || event.seq > snapshot.head);
+    this.early = [];
+    this.holding = false;
+    if (!ack.snapshot) this.receive(ack.events, false);
+    this.receive(early, false);
     this.hooks.onSettled?.(kind, now());
+    if (failure) throw failure;
+    return snapshot ? { ...ack, snapshot } : ack;
+  }
+
+  // The snapshot's other pages, each asked for with the cursor the previous one gave.
+  async assemble(first, generation) {
+    let snapshot = first;
+    for (let cursor = first.next; cursor;) {
+      const ack = await this.request("snapshot.page", cursor);
+      if (generation !== this.generation) return null;
+      snapshot = withPage(snapshot, ack.page);
+      cursor = ack.next;
+    }
+    return snapshot;
+  }
+
+  // An acknowledged request; a busy server gets a few more tries, as in live.js.
+  request(name, payload, tries = 3) {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+        if (err) return reject(err);
+        if (ack.ok) return resolve(ack);
+        if (tries <= 1 || !RETRYABLE.has(ack.error.code)) return reject(new Error(ack.error.code));
+        setTimeout(() => this.request(name, payload, tries - 1).then(resolve, reject), 1000);
+      });
+    });
   }
 
   applySnapshot(snapshot) {
     this.workshop = snapshot.workshop;
     this.seq = snapshot.head;
     this.publicSeq = snapshot.public_head;
-    this.held.clear();
+    for (const seq of this.held.keys()) if (seq <= snapshot.head) this.held.delete(seq);
     this.hooks.onSnapshot?.(snapshot, now());
   }
 
@@ -126,6 +177,7 @@ export class Screen {
       this.counters.deliveries += events.length;
       this.counters.last = t;
     }
+    if (this.holding) { this.early.push(...events); return; }
     events.sort((a, b) => a.seq - b.seq);
     let reshaped = false;
     const before = this.position();
@@ -155,6 +207,7 @@ export class Screen {
       this.held.delete(event.seq);
       this.apply(event, t);
     }
+    for (const seq of this.held.keys()) if (seq <= this.seq) this.held.delete(seq);
   }
 
   onHeartbeat(beat) {
@@ -176,21 +229,22 @@ export class Screen {
   }
 
   sync(since) {
-    if (!this.socket.connected || this.closing) return;
+    if (!this.socket.connected || this.closing || this.holding) return;
     if (this.syncing) { this.syncAgain = Math.min(this.syncAgain ?? since, since); return; }
     this.syncing = true;
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
+      const generation = this.generation;
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
-        this.syncing = false;
         if (err) this.counters.syncTimeouts++; // live.js drops it: the phone stays as it was
-        if (!err && ack.ok) {
-          if (!ack.snapshot) this.held.clear();
-          this.settle(ack, "sync");
-        }
-        const again = this.syncAgain;
-        this.syncAgain = undefined;
-        if (again !== undefined) this.sync(again);
+        const settled = !err && ack.ok && generation === this.generation
+          ? this.settle(ack, "sync", generation) : Promise.resolve(null);
+        settled.catch(() => null).then(() => {
+          this.syncing = false;
+          const again = this.syncAgain;
+          this.syncAgain = undefined;
+          if (again !== undefined) this.sync(again);
+        });
       });
     }, delay);
   }
@@ -212,6 +266,18 @@ export class Screen {
     clearTimeout(this.gapTimer);
     this.socket?.disconnect();
   }
+}
+
+// A snapshot with one more page: its collections joined (counted only, when either was
+// read light: {length}).
+export function withPage(snapshot, page) {
+  const joined = { ...snapshot };
+  for (const name of SECTIONS) {
+    const [a, b] = [snapshot[name], page[name]];
+    joined[name] = Array.isArray(a) && Array.isArray(b)
+      ? a.concat(b) : { length: (a?.length ?? 0) + (b?.length ?? 0) };
+  }
+  return joined;
 }
 
 export function commandId() {

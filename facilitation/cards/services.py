@@ -140,11 +140,18 @@ def _seen_by(actor: Actor, workshop: Workshop) -> ColumnElement[bool]:
     return Card.participant_id == actor.participant_id
 
 
-def visible_cards(actor: Actor, workshop: Workshop) -> list[Card]:
+def visible_cards(
+    actor: Actor, workshop: Workshop, after: int = 0, limit: int | None = None
+) -> list[Card]:
+    """The cards this actor may see now (``_seen_by``), by id: those after ``after`` (at
+    most ``limit``: a snapshot's page)."""
     query = select(Card).where(
-        Card.workshop_id == workshop.id, Card.deleted_at.is_(None), _seen_by(actor, workshop)
+        Card.workshop_id == workshop.id,
+        Card.deleted_at.is_(None),
+        _seen_by(actor, workshop),
+        Card.id > after,
     )
-    return list(db.session.scalars(query.order_by(Card.id)))
+    return list(db.session.scalars(query.order_by(Card.id).limit(limit)))
 
 
 def seen_now(

@@ -81,11 +81,18 @@ def delete_group(actor: Actor, workshop: Workshop, group_id: int) -> Group:
     return group
 
 
-def visible_groups(actor: Actor, workshop: Workshop) -> list[Group]:
+def visible_groups(
+    actor: Actor, workshop: Workshop, after: int | None = None, limit: int | None = None
+) -> list[Group]:
+    """In the board's order; or, given ``after``, those after that id by id (at most
+    ``limit``: a snapshot's page)."""
     if not (actor.is_staff or public(workshop)):
         return []
     query = select(Group).where(Group.workshop_id == workshop.id, Group.deleted_at.is_(None))
-    return list(db.session.scalars(query.order_by(Group.position, Group.id)))
+    if after is None:
+        return list(db.session.scalars(query.order_by(Group.position, Group.id)))
+    query = query.where(Group.id > after).order_by(Group.id).limit(limit)
+    return list(db.session.scalars(query))
 
 
 def top_groups(workshop: Workshop, count: int) -> list[Group]:

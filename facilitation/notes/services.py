@@ -213,15 +213,19 @@ def _seen_by(actor: Actor, workshop: Workshop) -> ColumnElement[bool]:
     return (own | ~Note.hidden) if public(workshop) else own
 
 
-def visible_notes(actor: Actor, workshop: Workshop) -> list[Note]:
-    """The notes this actor may see now (``_seen_by``), neither deleted nor merged."""
+def visible_notes(
+    actor: Actor, workshop: Workshop, after: int = 0, limit: int | None = None
+) -> list[Note]:
+    """The notes this actor may see now (``_seen_by``), neither deleted nor merged; by id,
+    those after ``after`` (at most ``limit``: a snapshot's page)."""
     query = select(Note).where(
         Note.workshop_id == workshop.id,
         Note.deleted_at.is_(None),
         Note.merged_into_id.is_(None),
         _seen_by(actor, workshop),
+        Note.id > after,
     )
-    return list(db.session.scalars(query.order_by(Note.id)))
+    return list(db.session.scalars(query.order_by(Note.id).limit(limit)))
 
 
 def seen_now(

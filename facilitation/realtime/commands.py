@@ -221,17 +221,18 @@ def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
 
 
 def query(
-    name: str, schema: Schema, prepare: Callable[[], None] | None = None
+    name: str, schema: Schema, prepare: Callable[[], None] | None = None, limit: str = "query"
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a socket request that changes nothing durable (join, sync): no command id.
 
     ``prepare`` runs before the payload is read: what must happen even when the request
-    is then refused (a ``join`` first leaves the socket's workshop).
+    is then refused (a ``join`` first leaves the socket's workshop). ``limit`` names the
+    rate limit it counts against (realtime/limits.py).
     """
 
     def decorate(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
         def body(payload: Any) -> dict[str, Any]:
-            _throttle("query", runtime().actor(request.sid))  # type: ignore[attr-defined]
+            _throttle(limit, runtime().actor(request.sid))  # type: ignore[attr-defined]
             if prepare is not None:
                 prepare()
             result = handler(load(schema, payload))

@@ -62,13 +62,21 @@ class LocalWindows:
 
 
 class SocketLimits:
-    """Commands and queries (join, sync) have their own budgets per actor or socket.
+    """Commands, queries (join, sync) and snapshot pages have their own budgets per actor
+    or socket.
 
     Counts live in Redis when processes are scaled out; while Redis is away they are kept
     by each process, so a Redis outage never turns into refused commands.
     """
 
-    def __init__(self, storage_url: str | None, prefix: str, commands: str, queries: str) -> None:
+    def __init__(
+        self,
+        storage_url: str | None,
+        prefix: str,
+        commands: str,
+        queries: str,
+        pages: str = "60/second;1800/minute",
+    ) -> None:
         self.local = LocalWindows()
         self.shared: Limiter = (
             MovingWindowRateLimiter(storage_from_string(storage_url)) if storage_url else self.local
@@ -77,6 +85,7 @@ class SocketLimits:
         self.rules: dict[str, list[RateLimitItem]] = {
             "command": parse_many(commands),
             "query": parse_many(queries),
+            "page": parse_many(pages),
         }
 
     def allow(self, kind: str, key: str) -> bool:

@@ -42,7 +42,11 @@ class Runtime:
             else MemoryPresence(self.connections)
         )
         self.limits = SocketLimits(
-            url, self.prefix, app.config["SOCKET_COMMAND_LIMITS"], app.config["SOCKET_QUERY_LIMITS"]
+            url,
+            self.prefix,
+            app.config["SOCKET_COMMAND_LIMITS"],
+            app.config["SOCKET_QUERY_LIMITS"],
+            app.config["SOCKET_PAGE_LIMITS"],
         )
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()

@@ -28,7 +28,7 @@ from .schemas import (
     SpotlightSchema,
     TimerSchema,
 )
-from .snapshots import catch_up, snapshot
+from .snapshots import SECTIONS, catch_up, page, snapshot
 
 
 class JoinSchema(Schema):
@@ -36,6 +36,14 @@ class JoinSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["phone", "board", "control"]))
     key = fields.String(load_default=None, validate=validate.Length(max=64))
     since = Seq(load_default=None)
+
+
+class SnapshotPageSchema(Schema):
+    """A snapshot's cursor, as the previous page (or the join or sync ack) gave it."""
+
+    head = Seq(required=True)
+    section = fields.String(required=True, validate=validate.OneOf(SECTIONS))
+    after = Seq(required=True)  # an id, or 0 at a section's start: within the same bounds
 
 
 def _same(given: str, secret: str) -> bool:
@@ -120,6 +128,13 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
     workshop = services.get_workshop(actor.workshop_id)
     count = runtime().participant_count(workshop.id)
     return catch_up(actor, workshop, data["since"], count)
+
+
+@query("snapshot.page", SnapshotPageSchema(), limit="page")
+def snapshot_page(data: dict[str, Any]) -> dict[str, Any]:
+    """The next page of the snapshot this screen is assembling."""
+    actor = current_actor()
+    return page(actor, services.get_workshop(actor.workshop_id), data)
 
 
 @command("phase.move", MovePhaseSchema())

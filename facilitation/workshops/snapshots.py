@@ -1,18 +1,31 @@
-"""Snapshot on join, sequence numbers after: what a (re)joining screen receives."""
+"""Snapshot on join, sequence numbers after: what a (re)joining screen receives.
+
+Snapshots and replays are sent in pages of bounded size (realtime/paging.py): the join or
+sync ack carries a snapshot's head and first page, and the screen asks for the others with
+``snapshot.page``; a replay is one page, or a snapshot when the missed events do not fit.
+"""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 from ..auth import Actor
 from ..cards import services as cards
+from ..cards.models import Card
 from ..coalitions import services as coalitions
+from ..errors import Conflict
 from ..groups import services as groups
+from ..groups.models import Group
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
+from ..notes.models import Note
 from ..participants.services import nicknames
 from ..pledges import services as pledges
 from ..realtime import eventlog
+from ..realtime.paging import PAGE_BYTES, Section, fill, fits
 from ..realtime.protocol import EventType
 from ..votes import services as votes
 from .models import Workshop
@@ -21,40 +34,87 @@ from .schemas import format_summary
 from .services import format_of, state
 
 SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
+SECTIONS = ("notes", "groups", "cards", "proposals")  # a snapshot's paged collections
+GROUP = GroupSchema()
 # Events after which a participant's view must be rebuilt (what they may see has changed).
 RESHAPING = {EventType.PHASE_CHANGED.value, EventType.VISIBILITY_CHANGED.value}
 
 
-def snapshot(actor: Actor, workshop: Workshop, participants: int) -> dict[str, Any]:
-    """Everything the actor may see now, and the sequence number it is at.
+def snapshot(
+    actor: Actor, workshop: Workshop, participants: int, budget: int | None = PAGE_BYTES
+) -> dict[str, Any]:
+    """Everything the actor may see now, and the sequence number it is at: the head, the
+    first page of the collections, and the cursor of the next page (None: none left).
+    ``budget=None`` reads every page at once.
 
-    The head is read first: a change committed while the rest is read is then both in
-    the snapshot and delivered after it, and screens apply it once (by ``seq``).
+    The head is read first: a change committed while the rest is read (this page or the
+    next) is then both in the snapshot and delivered after it, and screens apply it once.
     """
     head, public_head = eventlog.heads(workshop.id)
-    names = nicknames(workshop)
+    items, rest = fill(_sections(actor, workshop), (SECTIONS[0], 0), budget)
     return {
         "head": head,
         "public_head": public_head,
         "workshop": state(workshop),
         "format": format_summary(format_of(workshop)),
-        "notes": [
-            notes.payload(workshop, note, names)
-            | {"mine": note.participant_id == actor.participant_id}
-            for note in notes.visible_notes(actor, workshop)
-        ],
-        "groups": [GroupSchema().dump(group) for group in groups.visible_groups(actor, workshop)],
-        "cards": [
-            cards.payload(workshop, card, names)
-            | {"mine": card.participant_id == actor.participant_id}
-            for card in cards.visible_cards(actor, workshop)
-        ],
+        **items,
         "canvas_groups": cards.canvas_groups(workshop),
-        "proposals": coalitions.proposals_of(workshop.id),
         "participants": participants,
         "me": _me(actor, workshop),
         **_results(actor, workshop),
+        "next": _cursor(head, rest),
     }
+
+
+def page(actor: Actor, workshop: Workshop, cursor: dict[str, Any]) -> dict[str, Any]:
+    """The page a cursor points to, and the cursor of the one after (None after the last).
+
+    Read now, after the id the cursor names: whatever changed since the snapshot's head
+    reaches the screen as events too (docs/protocol.md: "Snapshots come in pages").
+    """
+    head, _ = eventlog.heads(workshop.id)
+    if cursor["head"] > head:
+        raise Conflict(_l("This snapshot is unknown here; join again."))
+    start = (cursor["section"], cursor["after"])
+    items, rest = fill(_sections(actor, workshop), start, PAGE_BYTES)
+    return {"page": items, "next": _cursor(cursor["head"], rest)}
+
+
+def _cursor(head: int, rest: tuple[str, int] | None) -> dict[str, Any] | None:
+    return None if rest is None else {"head": head, "section": rest[0], "after": rest[1]}
+
+
+def _sections(actor: Actor, workshop: Workshop) -> list[Section]:
+    """The snapshot's collections, in the order pages go through them."""
+    names = functools.cache(lambda: nicknames(workshop))
+
+    def note(row: Note) -> dict[str, Any]:
+        return notes.payload(workshop, row, names()) | {
+            "mine": row.participant_id == actor.participant_id
+        }
+
+    def card(row: Card) -> dict[str, Any]:
+        return cards.payload(workshop, row, names()) | {
+            "mine": row.participant_id == actor.participant_id
+        }
+
+    return [
+        Section("notes", lambda after, n: notes.visible_notes(actor, workshop, after, n), note),
+        Section(
+            "groups", lambda after, n: groups.visible_groups(actor, workshop, after, n), _group
+        ),
+        Section("cards", lambda after, n: cards.visible_cards(actor, workshop, after, n), card),
+        Section("proposals", lambda after, n: _proposals(workshop, after, n), dict),
+    ]
+
+
+def _group(row: Group) -> dict[str, Any]:
+    return GROUP.dump(row)
+
+
+def _proposals(workshop: Workshop, after: int, limit: int) -> list[dict[str, Any]]:
+    proposals = sorted(coalitions.proposals_of(workshop.id), key=lambda item: item["id"])
+    return [proposal for proposal in proposals if proposal["id"] > after][:limit]
 
 
 def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
@@ -75,7 +135,8 @@ def _results(actor: Actor, workshop: Workshop) -> dict[str, Any]:
 
 
 def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) -> dict[str, Any]:
-    """The events missed since ``since``, or a snapshot when that is simpler or needed."""
+    """The events missed since ``since``, or a snapshot when that is simpler or needed:
+    a replay is one page, so one that would not fit becomes a (paged) snapshot."""
     head, _ = eventlog.heads(workshop.id)
     if since > head:
         return {"snapshot": snapshot(actor, workshop, participants)}
@@ -83,4 +144,7 @@ def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) ->
     reshaped = not actor.is_staff and any(event.type in RESHAPING for event in events)
     if len(events) > SYNC_LIMIT or reshaped:
         return {"snapshot": snapshot(actor, workshop, participants)}
-    return {"head": head, "events": replay(actor, workshop, events)}
+    replayed = replay(actor, workshop, events)
+    if not fits(replayed, PAGE_BYTES):
+        return {"snapshot": snapshot(actor, workshop, participants)}
+    return {"head": head, "events": replayed}

@@ -1,5 +1,5 @@
-// The live channel in the browser: snapshot on join, events by sequence number after,
-// gap detection from heartbeats, and an outbox that resends unacknowledged commands.
+// The live channel in the browser: snapshot on join (in pages), events by sequence number
+// after, gap detection from heartbeats, and an outbox that resends unacknowledged commands.
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -7,6 +7,7 @@ const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, 
 const GAP_GRACE_MS = 1500;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
+const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
 
 // Which part of the state each event type updates, and how (docs/protocol.md).
 const setWorkshop = (state, data) => {
@@ -65,6 +66,9 @@ export class Live {
     this.seq = 0; // everything up to here is applied (staff see every number)
     this.publicSeq = 0;
     this.held = new Map(); // events that arrived ahead of a gap
+    this.holding = false; // while a join's or sync's answer is applied, events wait in early
+    this.early = [];
+    this.generation = 0; // each join starts a new one: an older answer still arriving is dropped
     this.listeners = new Set();
     this.statusListeners = new Set();
     this.status = "connecting";
@@ -103,20 +107,74 @@ export class Live {
     for (const listener of this.statusListeners) listener(status);
   }
 
-  // Coming back, give the last sequence number: the server sends what was missed.
+  // Coming back, give the last sequence number: the server sends what was missed. Events
+  // that arrive before the answer is applied (the socket is in the rooms first) wait.
   rejoin() {
     const payload = this.state.workshop ? { ...this.join, since: this.position() } : this.join;
+    const generation = ++this.generation;
+    this.holding = true;
+    this.early = [];
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
+      if (generation !== this.generation) return;
       if (err) return this.socket.disconnect().connect();
       if (!ack.ok && RETRYABLE.has(ack.error.code)) { // the server is busy or hurt: try again
         setTimeout(() => this.socket.connected && this.rejoin(), 1000 + Math.random() * 2000);
         return;
       }
-      if (!ack.ok) { this.refusal = ack.error; this.setStatus("refused"); this.changed({ refused: ack.error }); return; }
-      if (ack.snapshot) this.applySnapshot(ack.snapshot);
-      else this.receive(ack.events);
-      this.setStatus("online");
-      this.flushOutbox();
+      if (!ack.ok) {
+        this.holding = false;
+        this.refusal = ack.error; this.setStatus("refused"); this.changed({ refused: ack.error });
+        return;
+      }
+      this.catchUp(ack, generation).then((done) => {
+        if (!done) return;
+        this.setStatus("online");
+        this.flushOutbox();
+      }, () => generation === this.generation && this.socket.disconnect().connect());
+    });
+  }
+
+  // A join's or sync's answer: the events missed, or a snapshot whose other pages are
+  // fetched first. Live events wait meanwhile (in early), then apply after it.
+  async catchUp(ack, generation) {
+    this.holding = true;
+    let failure = null;
+    const snapshot = ack.snapshot
+      ? await this.assemble(ack.snapshot, generation).catch((error) => { failure = error; return null; })
+      : null;
+    if (generation !== this.generation) return false; // a newer join holds the events now
+    if (snapshot) this.applySnapshot(snapshot);
+    const early = this.early.filter((event) => !snapshot || event.seq > snapshot.head);
+    this.early = [];
+    this.holding = false;
+    this.receive(ack.snapshot ? early : [...ack.events, ...early]);
+    if (failure) throw failure;
+    return true;
+  }
+
+  // The snapshot's first page came with the ack; ask for the others, in turn (each page
+  // names the next). Null when a newer join made this one moot.
+  async assemble(first, generation) {
+    const snapshot = { ...first };
+    for (const name of SECTIONS) snapshot[name] = [...(first[name] || [])];
+    for (let cursor = first.next; cursor;) {
+      const ack = await this.request("snapshot.page", cursor);
+      if (generation !== this.generation) return null;
+      for (const name of SECTIONS) snapshot[name].push(...ack.page[name]);
+      cursor = ack.next;
+    }
+    return generation === this.generation ? snapshot : null;
+  }
+
+  // An acknowledged request as a promise; a busy server gets a few more tries.
+  request(name, payload, tries = 3) {
+    return new Promise((resolve, reject) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+        if (err) return reject(err);
+        if (ack.ok) return resolve(ack);
+        if (tries <= 1 || !RETRYABLE.has(ack.error.code)) return reject(ack.error);
+        setTimeout(() => this.request(name, payload, tries - 1).then(resolve, reject), 1000);
+      });
     });
   }
 
@@ -131,11 +189,12 @@ export class Live {
     });
     this.seq = snapshot.head;
     this.publicSeq = snapshot.public_head;
-    this.held.clear();
+    for (const seq of this.held.keys()) if (seq <= snapshot.head) this.held.delete(seq);
     this.changed({ snapshot: true });
   }
 
   receive(events) {
+    if (this.holding) { this.early.push(...events); return; }
     events.sort((a, b) => a.seq - b.seq);
     let reshaped = false;
     const before = this.position();
@@ -164,6 +223,7 @@ export class Live {
       this.held.delete(event.seq);
       this.apply(event);
     }
+    for (const seq of this.held.keys()) if (seq <= this.seq) this.held.delete(seq);
   }
 
   onHeartbeat(beat) {
@@ -191,21 +251,23 @@ export class Live {
 
   // One sync at a time; a request made meanwhile runs after it (from the earliest
   // position asked for, so that a phase change in between is not skipped).
+  // While a join's answer is applied there is nothing to ask: it brings everything.
   sync(since) {
-    if (!this.socket.connected) return;
+    if (!this.socket.connected || this.holding) return;
     if (this.syncing) { this.syncAgain = Math.min(this.syncAgain ?? since, since); return; }
     this.syncing = true;
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
+      const generation = this.generation;
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
-        this.syncing = false;
-        if (!err && ack.ok) {
-          if (ack.snapshot) this.applySnapshot(ack.snapshot);
-          else { this.held.clear(); this.receive(ack.events); }
-        }
-        const again = this.syncAgain;
-        this.syncAgain = undefined;
-        if (again !== undefined) this.sync(again);
+        const caughtUp = !err && ack.ok && generation === this.generation
+          ? this.catchUp(ack, generation) : Promise.resolve(false);
+        caughtUp.catch(() => false).then(() => {
+          this.syncing = false;
+          const again = this.syncAgain;
+          this.syncAgain = undefined;
+          if (again !== undefined) this.sync(again);
+        });
       });
     }, delay);
   }

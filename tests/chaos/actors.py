@@ -6,6 +6,7 @@ a gap says they are behind. Each runs in a thread of its own."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 import uuid
@@ -15,7 +16,8 @@ from typing import Any
 
 import socketio
 
-from ..sockets import BoardState
+from ..clients import FAST_TEXT
+from ..sockets import BoardState, assemble
 
 RETRYABLE = {"server_error", "rate_limited"}
 
@@ -50,7 +52,7 @@ class Actor(threading.Thread):
     def __init__(self, urls: list[str], code: str, cookie: str = "", key: str | None = None):
         super().__init__(daemon=True)
         self.urls, self.code, self.cookie, self.key = urls, code, cookie, key
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options=FAST_TEXT)
         self.server = 0
         self.running = True
         self.offline_until = 0.0
@@ -81,17 +83,17 @@ class Actor(threading.Thread):
         except Exception:
             self.server += 1  # that server is gone: the load balancer sends us elsewhere
             return False
-        if not ack.get("ok"):
+        if not ack.get("ok") or not self.on_joined(ack):
             return False
-        self.on_joined(ack)
         self.joined = True
         return True
 
     def join_payload(self) -> dict[str, Any]:
         return {"code": self.code, "role": self.role, "key": self.key}
 
-    def on_joined(self, ack: dict[str, Any]) -> None:
-        """What the screen does with its join ack."""
+    def on_joined(self, ack: dict[str, Any]) -> bool:
+        """What the screen does with its join ack; False: join again."""
+        return True
 
     def stop(self) -> None:
         self.running = False
@@ -165,10 +167,16 @@ class Board(Actor):
             payload["since"] = self.state.seq
         return payload
 
-    def on_joined(self, ack: dict[str, Any]) -> None:
-        self._catch_up(ack)
+    def on_joined(self, ack: dict[str, Any]) -> bool:
+        return self._catch_up(ack)
 
-    def _catch_up(self, ack: dict[str, Any]) -> None:
+    def _catch_up(self, ack: dict[str, Any]) -> bool:
+        if "snapshot" in ack:  # its other pages first; events meanwhile are held
+            page = functools.partial(self.sio.call, "snapshot.page", timeout=5)
+            try:
+                ack = {**ack, "snapshot": assemble(ack["snapshot"], page)}
+            except Exception:  # a page lost or refused: this snapshot is abandoned
+                return False
         with self.lock:
             if "snapshot" in ack:
                 self.state = BoardState()
@@ -179,6 +187,7 @@ class Board(Actor):
                     self.held[event["seq"]] = event
             self.loaded = True
             self._drain()
+        return True
 
     def _drain(self) -> None:
         while self.state.seq + 1 in self.held:
@@ -216,4 +225,5 @@ class Board(Actor):
             return
         if ack.get("ok"):
             self.behind_since = None
-            self._catch_up(ack)
+            if not self._catch_up(ack):  # a page was lost: try again after the grace
+                self.behind_since = time.monotonic()

@@ -67,7 +67,8 @@ class Outcome:
 def database_view(workshop_id: int) -> BoardState:
     db.session.rollback()
     state = BoardState()
-    state.load(snapshot(Actor(ActorKind.BOARD, workshop_id), get_workshop(workshop_id), 0))
+    actor, workshop = Actor(ActorKind.BOARD, workshop_id), get_workshop(workshop_id)
+    state.load(snapshot(actor, workshop, 0, budget=None))
     return state
 
 

@@ -15,7 +15,7 @@ def database_view(workshop_id: int) -> BoardState:
     """What a board freshly joined now would hold: the database's state."""
     state = BoardState()
     actor = Actor(ActorKind.BOARD, workshop_id, user_id=1)
-    state.load(snapshot(actor, get_workshop(workshop_id), participants=0))
+    state.load(snapshot(actor, get_workshop(workshop_id), participants=0, budget=None))
     return state
 
 

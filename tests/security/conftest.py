@@ -363,6 +363,7 @@ SWOT_STRATEGIES = {"format_key": "swot", "phase": "strategies"}
 SOCKET_ACTIONS: dict[str, Action] = {
     "join": Action(lambda s: {"code": s.a.workshop.code, "role": "phone"}, command=False),
     "sync": Action(lambda s: {"since": 0}, command=False),
+    "snapshot.page": Action(lambda s: {"head": 0, "section": "notes", "after": 0}, command=False),
     "disconnect": Action(lambda s: "transport close", command=False),
     "note.post": Action(lambda s: {"area": "ideas", "text": "Une idée"}),
     "note.edit": Action(lambda s: {"id": s.a.note, "text": "Réécrite"}),

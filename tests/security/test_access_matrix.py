@@ -79,6 +79,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     #                     anon   part   other  owner  rival  coord  admin
     "join":              ("401", "ok",  "401", "ok",  "403", "403", "ok"),
     "sync":              ("401", "ok",  "own", "ok",  "own", "401", "ok"),
+    "snapshot.page":     ("401", "ok",  "own", "ok",  "own", "401", "ok"),
     "disconnect":        ("ign", "ign", "ign", "ign", "ign", "ign", "ign"),
     # notes
     "note.post":         ("401", "ok",  "own", "ok",  "own", "401", "ok"),
