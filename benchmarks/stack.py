@@ -5,6 +5,7 @@
 Redis (a channel of their own) and a fresh PostgreSQL database, dropped afterwards.
 ``bare``: one gunicorn process serving ``benchmarks/bare`` (the wire without Fabrique).
 ``scrumblr``: scrumblr from the directory given, on Redis with a key prefix of its own.
+``options["settings"]``: more environment for Fabrique's servers.
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ def _fabrique(target: Target, cleanup: ExitStack, options: dict[str, object]) ->
     target.code, target.board_key, target.email, target.password = create_workshop(
         url, str(options["format"])
     )
+    env |= dict(options.get("settings") or {})  # type: ignore[call-overload]
     names = "abcdefgh"[:processes] if mode == "scaled" else "a"
     return [{"env": env, "name": name} for name in names]
 
