@@ -46,9 +46,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
-    if app.config["PROXY_COUNT"]:  # behind nginx: the client's address and scheme
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.login"
@@ -71,6 +68,11 @@ def register_extensions(app: Flask) -> None:
     # writes complete (realtime/websocket.py says why).
     app.wsgi_app = CompleteWebSocketWrites(app.wsgi_app)  # type: ignore[method-assign]
     runtime.init_app(app, socketio)
+    if app.config["PROXY_COUNT"]:  # behind nginx: the client's address and scheme
+        # Outermost, so that the live channel (which Flask-SocketIO's middleware serves
+        # before Flask sees it) also knows each socket's client address.
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_formats(app: Flask) -> None:

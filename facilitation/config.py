@@ -94,6 +94,12 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),
         # A 10,000-note snapshot is about 25 pages: a screen may fetch several a minute.
         "SOCKET_PAGE_LIMITS": os.environ.get("SOCKET_PAGE_LIMITS", "60/second;1800/minute"),
+        # Sockets that have not joined a workshop: cut after this long, and so many at
+        # most per client address (joined ones do not count: a room shares one address).
+        "SOCKET_JOIN_SECONDS": float(os.environ.get("SOCKET_JOIN_SECONDS", "10")),
+        "SOCKET_UNJOINED_PER_ADDRESS": int(os.environ.get("SOCKET_UNJOINED_PER_ADDRESS", "200")),
+        # Sockets one participant may join from (in each process): tabs, network changes.
+        "SOCKETS_PER_PARTICIPANT": int(os.environ.get("SOCKETS_PER_PARTICIPANT", "5")),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Instances (and parallel test runs) sharing one Redis keep their counts apart.

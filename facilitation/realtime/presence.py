@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,18 +29,33 @@ class Connections:
     """This process's joined sockets, by Socket.IO session id."""
 
     _actors: dict[str, Actor] = field(default_factory=dict)
+    _per_actor: Counter[Actor] = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, sid: str, actor: Actor) -> None:
         with self._lock:
+            self._forget(self._actors.get(sid))
             self._actors[sid] = actor
+            self._per_actor[actor] += 1
 
     def remove(self, sid: str) -> Actor | None:
         with self._lock:
-            return self._actors.pop(sid, None)
+            actor = self._actors.pop(sid, None)
+            self._forget(actor)
+            return actor
+
+    def _forget(self, actor: Actor | None) -> None:
+        if actor is not None:
+            self._per_actor[actor] -= 1
+            if self._per_actor[actor] <= 0:
+                del self._per_actor[actor]
 
     def get(self, sid: str) -> Actor | None:
         return self._actors.get(sid)
+
+    def sockets_of(self, actor: Actor) -> int:
+        """How many of this process's sockets joined as ``actor``."""
+        return self._per_actor.get(actor, 0)
 
     def participants(self) -> dict[int, set[int]]:
         """Participant ids connected here, by workshop."""

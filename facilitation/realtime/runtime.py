@@ -14,7 +14,7 @@ from redis import Redis
 from ..auth import Actor
 from ..extensions import db
 from ..logs import failure
-from . import eventlog, publish
+from . import admission, eventlog, publish
 from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
 from .protocol import ServerMessage, workshop_room
@@ -48,6 +48,9 @@ class Runtime:
             app.config["SOCKET_QUERY_LIMITS"],
             app.config["SOCKET_PAGE_LIMITS"],
         )
+        self.admission = admission.Admission(
+            float(app.config["SOCKET_JOIN_SECONDS"]), int(app.config["SOCKET_UNJOINED_PER_ADDRESS"])
+        )
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()
         self._writers: dict[int, threading.Lock] = {}
@@ -59,6 +62,10 @@ class Runtime:
         """This process's turn to change a workshop (a greenlet lock under gevent)."""
         with self._lock:
             return self._writers.setdefault(workshop_id, threading.Lock())
+
+    def eio_sid(self, sid: str) -> str:
+        """The Engine.IO session under a Socket.IO one ("" once it is gone)."""
+        return self.socketio.server.manager.eio_sid_from_sid(sid, "/") or ""
 
     def joined(self, sid: str, actor: Actor) -> None:
         self.connections.add(sid, actor)
@@ -92,6 +99,10 @@ class Runtime:
         with self.app.app_context():
             while True:
                 self.socketio.sleep(TICK_SECONDS)
+                try:  # first, and apart: it must go on while the database or Redis is away
+                    admission.cut_overdue(self.socketio.server, self.admission)
+                except Exception as error:
+                    log.error("cutting idle connections failed: %s", failure(error))
                 try:
                     self.tick()
                 except Exception as error:  # a bad tick must not end the heartbeat
@@ -138,7 +149,9 @@ class Runtime:
 
 def init_app(app: Flask, socketio: Any) -> None:
     publish.install(FlaskSession)
-    app.extensions[RUNTIME_KEY] = Runtime(app, socketio)
+    live = app.extensions[RUNTIME_KEY] = Runtime(app, socketio)
+    admission.install(socketio.server, live.admission, live.ensure_background)
+    app.wsgi_app = admission.middleware(app.wsgi_app, live.admission)  # type: ignore[method-assign]
     app.extensions[publish.EXTENSION_KEY] = publish.Broadcaster(socketio, app.config["COALESCE_MS"])
 
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import request
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import join_room, leave_room, rooms
 from marshmallow import Schema, fields, validate
 
 from ..auth import Actor, ActorKind
-from ..errors import Forbidden, NotAuthenticated
+from ..errors import Forbidden, NotAuthenticated, RateLimited
 from ..extensions import socketio
 from ..participants import services as participants
 from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
-from ..realtime.runtime import runtime
+from ..realtime.runtime import Runtime, runtime
 from ..realtime.schemas import CommandSchema, Seq, SyncSchema
 from ..targets import resolve
 from . import controls, services
@@ -73,7 +74,9 @@ def _leave() -> None:
     for room in rooms():
         if room != request.sid:  # type: ignore[attr-defined]
             leave_room(room)
-    runtime().left(request.sid)  # type: ignore[attr-defined]
+    live = runtime()
+    live.left(request.sid)  # type: ignore[attr-defined]
+    live.admission.rearm(live.eio_sid(request.sid))  # unjoined again: a deadline again
 
 
 def _enter_rooms(actor: Actor) -> None:
@@ -104,6 +107,14 @@ def _staff_sign_in_holds(actor: Actor) -> None:
         raise Forbidden()
 
 
+def _make_room(live: Runtime, actor: Actor) -> None:
+    """A participant holds a few sockets at most (tabs, a phone changing networks), so
+    one participant cookie cannot hold the worker's connections."""
+    cap = current_app.config["SOCKETS_PER_PARTICIPANT"]
+    if actor.participant_id is not None and live.connections.sockets_of(actor) >= cap:
+        raise RateLimited(_l("This page is open in too many tabs or windows."))
+
+
 @query("join", JoinSchema(), prepare=_leave)
 def join(data: dict[str, Any]) -> dict[str, Any]:
     """Join a workshop's rooms, then read its state (rooms first: nothing falls between).
@@ -111,11 +122,15 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
     A screen coming back gives ``since``, its last sequence number, and receives what it
     missed (or a snapshot when that is simpler); a new screen receives a snapshot.
     """
-    workshop = services.find_by_code(data["code"])
-    actor = _resolve(workshop, data["role"], data["key"])
-    _enter_rooms(actor)
     live = runtime()
-    live.joined(request.sid, actor)  # type: ignore[attr-defined]
+    eio_sid = live.eio_sid(request.sid)  # type: ignore[attr-defined]
+    with live.admission.answering(eio_sid):  # no deadline while this join is answered
+        workshop = services.find_by_code(data["code"])
+        actor = _resolve(workshop, data["role"], data["key"])
+        _make_room(live, actor)
+        _enter_rooms(actor)
+        live.joined(request.sid, actor)  # type: ignore[attr-defined]
+        live.admission.admit(eio_sid)
     count = live.participant_count(workshop.id)
     if data["since"] is None:
         return {"snapshot": snapshot(actor, workshop, count)}

@@ -94,7 +94,7 @@ export class Live {
     // rate limit) go again with the same id: the server carries each out only once.
     setInterval(() => this.resendStale(), 3000);
     window.addEventListener("online", () => {
-      if (!this.socket.connected) this.socket.disconnect().connect();
+      if (!this.socket.connected && this.status !== "refused") this.socket.disconnect().connect();
     });
     return this;
   }
@@ -123,7 +123,7 @@ export class Live {
       }
       if (!ack.ok) {
         this.holding = false;
-        this.refusal = ack.error; this.setStatus("refused"); this.changed({ refused: ack.error });
+        this.refuse(ack.error);
         return;
       }
       this.catchUp(ack, generation).then((done) => {
@@ -176,6 +176,15 @@ export class Live {
         setTimeout(() => this.request(name, payload, tries - 1).then(resolve, reject), 1000);
       });
     });
+  }
+
+  // Refused for good (no identity, a wrong code): stop, rather than reconnect each time
+  // the server closes a socket that has not joined. The page says what to do.
+  refuse(error) {
+    this.refusal = error;
+    this.socket.disconnect();
+    this.setStatus("refused");
+    this.changed({ refused: error });
   }
 
   applySnapshot(snapshot) {
