@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n, models, security  # noqa: F401 (models: every table joins the metadata)
+    from . import entry, i18n, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
     from .realtime import runtime, wire
     from .realtime.websocket import CompleteWebSocketWrites
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    entry.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

@@ -12,6 +12,12 @@ DEFAULT_SQLITE_NAME = "fabrique.sqlite3"
 SECRET_FILE_NAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
+# The entrance's limits per client address (facilitation/entry.py); docs/deploy.md.
+CODE_GUESS_LIMITS = "20/minute;100/hour"
+NEW_PARTICIPANTS_PER_ADDRESS = "500/minute;3000/hour"
+NEW_PARTICIPANTS_PER_BROWSER = "10/hour"
+
+
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable deployment."""
 
@@ -100,6 +106,16 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SOCKET_UNJOINED_PER_ADDRESS": int(os.environ.get("SOCKET_UNJOINED_PER_ADDRESS", "200")),
         # Sockets one participant may join from (in each process): tabs, network changes.
         "SOCKETS_PER_PARTICIPANT": int(os.environ.get("SOCKETS_PER_PARTICIPANT", "5")),
+        # The entrance (facilitation/entry.py), per client address: failed lookups of
+        # join codes and board links (pages and live channel together), and participants
+        # created per address (a room shares one: sized for a plenary) and per browser.
+        "CODE_GUESS_LIMITS": os.environ.get("CODE_GUESS_LIMITS", CODE_GUESS_LIMITS),
+        "NEW_PARTICIPANTS_PER_ADDRESS": os.environ.get(
+            "NEW_PARTICIPANTS_PER_ADDRESS", NEW_PARTICIPANTS_PER_ADDRESS
+        ),
+        "NEW_PARTICIPANTS_PER_BROWSER": os.environ.get(
+            "NEW_PARTICIPANTS_PER_BROWSER", NEW_PARTICIPANTS_PER_BROWSER
+        ),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Instances (and parallel test runs) sharing one Redis keep their counts apart.

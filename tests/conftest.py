@@ -81,6 +81,9 @@ def test_config(database_url: str, channel: str, **overrides: Any) -> dict[str, 
         "SOCKET_COMMAND_LIMITS": "1000/second",  # tests send fast; limits have their own tests
         "SOCKET_QUERY_LIMITS": "1000/second",
         "SOCKET_PAGE_LIMITS": "1000/second",
+        "CODE_GUESS_LIMITS": "1000/second",
+        "NEW_PARTICIPANTS_PER_ADDRESS": "1000/second",
+        "NEW_PARTICIPANTS_PER_BROWSER": "1000/second",
         "REDIS_URL": None,
         **overrides,
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 
 from flask import current_app
@@ -9,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
-from ..errors import Conflict
+from ..errors import Conflict, PhaseClosed
 from ..extensions import db
 from ..text import look_alike_key
+from ..workshops.codes import normalize_code
 from ..workshops.models import Workshop
 from .models import Participant
 
@@ -31,8 +35,14 @@ class NicknameTaken(Conflict):
     default_message = _l("Someone in this workshop already goes by this name: choose another.")
 
 
+class JoiningClosed(PhaseClosed):
+    default_message = _l("The facilitator has closed joining for now.")
+
+
 def join(workshop: Workshop, nickname: str | None) -> Participant:
-    """A new participant of this workshop."""
+    """A new participant of this workshop, while the facilitator lets newcomers in."""
+    if not workshop.joining_open:
+        raise JoiningClosed()
     participant = Participant(workshop_id=workshop.id, secret=secrets.token_urlsafe(24))
     db.session.add(participant)
     return rename(participant, nickname)
@@ -58,6 +68,27 @@ def _taken(participant: Participant, key: str) -> bool:
     if participant.id is not None:
         query = query.where(Participant.id != participant.id)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def keeps_seat(workshop: Workshop, participant: Participant) -> bool:
+    """Closing joining keeps out whoever joins afterwards, not those already in."""
+    closed = workshop.joining_closed_at
+    return closed is None or participant.created_at <= closed
+
+
+def invitation(code: str) -> str:
+    """The token the QR code's link carries: whoever holds it read the code on the board
+    and is not guessing, so the limit on failed lookups does not apply to them."""
+    key = current_app.config["SECRET_KEY"].encode()
+    mac = hmac.new(key, f"fabrique.invitation:{code}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:12]).decode()
+
+
+def is_invitation(raw_code: str, token: str | None) -> bool:
+    code = normalize_code(raw_code)
+    if not code or not token:
+        return False
+    return hmac.compare_digest(invitation(code).encode(), token.encode("utf-8", "replace"))
 
 
 def identity_token(participant: Participant) -> str:

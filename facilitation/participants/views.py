@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from .. import entry
 from ..cards.schemas import CARD_MAX_LENGTH
-from ..extensions import db, limiter
+from ..errors import NotFound
+from ..extensions import db
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
@@ -30,35 +34,43 @@ def home() -> str:
     return render_template("participants/home.html")
 
 
-def unknown_code(response: Response) -> bool:
-    """Only failed lookups count: a whole room joins from one Wi-Fi address."""
-    return response.status_code == 404
+def open_code(code: str) -> Workshop:
+    """The workshop a code opens, for a visitor who may be guessing (see ``entry.py``).
+
+    A failed lookup counts against the address. A visitor with an invitation (the QR
+    code's link) or this workshop's participant cookie is not guessing; anyone else is
+    refused, real code or not, once the address has used its guesses.
+    """
+    invited = services.is_invitation(code, request.args.get("i"))
+    try:
+        workshop = workshops.find_by_code(code)
+    except NotFound as error:
+        raise (error if invited else entry.failed_lookup(error)) from None
+    if not invited and _identity(workshop.id) is None:
+        entry.require_guesses_left()
+    return workshop
 
 
-def known_code() -> bool:
-    """A code (or board key) that opens something is never refused: a room sharing an
-    address stays able to join after someone's typos have used up the guesses."""
-    args = request.view_args or {}
-    if "key" in args:
-        return workshops.board_key_exists(args["key"])
-    return workshops.is_open_code(args.get("code") or request.form.get("code", ""))
-
-
-CODE_GUESSES = "20/minute;100/hour"
-LIMIT_GUESSES = {"deduct_when": unknown_code, "exempt_when": known_code}
+def _browser() -> str:
+    """This browser's session, to count the participants it creates."""
+    return session.setdefault("browser", secrets.token_urlsafe(12))
 
 
 @blueprint.post("/join")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join_by_code() -> Response:
-    workshop = workshops.find_by_code(request.form.get("code", ""))
-    return redirect(url_for(".join", code=workshop.code))
+    """A code typed on the home page: a lookup like any other, then the invitation."""
+    entry.require_guesses_left()
+    try:
+        workshop = workshops.find_by_code(request.form.get("code", ""))
+    except NotFound as error:
+        raise entry.failed_lookup(error) from None
+    invitation = services.invitation(workshop.code)
+    return redirect(url_for(".join", code=workshop.code, i=invitation))
 
 
 @blueprint.get("/j/<code>")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join(code: str) -> Response | str:
-    workshop = workshops.find_by_code(code)
+    workshop = open_code(code)
     if _identity(workshop.id):
         return redirect(url_for(".phone", code=workshop.code))
     return render_template(
@@ -83,14 +95,15 @@ def _enter(workshop: Workshop) -> Participant:
     nickname = JoinSchema().load({"nickname": request.form.get("nickname", "")})["nickname"]
     participant = _identity(workshop.id)
     if participant is None:
-        return services.join(workshop, nickname)
+        participant = services.join(workshop, nickname)
+        entry.count_newcomer(_browser())  # refused: the new participant is rolled back
+        return participant
     return services.rename(participant, nickname)
 
 
 @blueprint.post("/j/<code>")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def join_submit(code: str) -> Response | tuple[str, int]:
-    workshop = workshops.find_by_code(code)
+    workshop = open_code(code)
     try:
         participant = _enter(workshop)
         db.session.commit()
@@ -112,9 +125,8 @@ def join_submit(code: str) -> Response | tuple[str, int]:
 
 
 @blueprint.get("/p/<code>")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def phone(code: str) -> Response | str:
-    workshop = workshops.find_by_code(code)
+    workshop = open_code(code)
     participant = _identity(workshop.id)
     if participant is None:
         return redirect(url_for(".join", code=workshop.code))
@@ -125,5 +137,9 @@ def phone(code: str) -> Response | str:
         "cardMaxLength": CARD_MAX_LENGTH,
     }
     return render_template(
-        "participants/phone.html", workshop=workshop, participant=participant, config=config
+        "participants/phone.html",
+        workshop=workshop,
+        participant=participant,
+        config=config,
+        invitation=services.invitation(workshop.code),  # to join again, should its cookie go
     )

@@ -1,5 +1,7 @@
-"""Rate limits on the live channel, by participant (a room shares one Wi-Fi address):
-a flood from one connection gets error acks, and nobody else notices."""
+"""Rate limits as exact moving windows, in Redis or in the process (and there while Redis
+is away). The live channel counts by participant (a room shares one Wi-Fi address): a
+flood from one connection gets error acks, and nobody else notices. The entrance
+(``facilitation/entry.py``) counts guessed codes and new participants by address."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 
 class Limiter(Protocol):
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool: ...
+
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool: ...
 
 
 class LocalWindows:
@@ -54,6 +58,13 @@ class LocalWindows:
             stamps.append(now)
             return True
 
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Whether one more hit would be allowed; nothing is counted."""
+        key, window, now = item.key_for(*identifiers), item.get_expiry(), self.clock()
+        with self.lock:
+            stamps = self.stamps.get(key, ())
+            return sum(1 for stamp in stamps if stamp > now - window) < item.amount
+
     def _purge(self, now: float) -> None:
         idle = [k for k, s in self.stamps.items() if not s or s[-1] <= now - self.windows[k]]
         for key in idle:
@@ -61,13 +72,46 @@ class LocalWindows:
         self.next_purge = now + self.PURGE_SECONDS
 
 
-class SocketLimits:
-    """Commands, queries (join, sync) and snapshot pages have their own budgets per actor
-    or socket.
+class Windows:
+    """Named budgets per key (``{"command": "20/second;600/minute"}``), each a set of
+    moving windows.
 
     Counts live in Redis when processes are scaled out; while Redis is away they are kept
-    by each process, so a Redis outage never turns into refused commands.
+    by each process, so a Redis outage never turns into refusals for everyone.
     """
+
+    def __init__(self, storage_url: str | None, prefix: str, rules: dict[str, str]) -> None:
+        self.local = LocalWindows()
+        self.shared: Limiter = (
+            MovingWindowRateLimiter(storage_from_string(storage_url)) if storage_url else self.local
+        )
+        self.prefix = prefix
+        self.rules = {kind: parse_many(text) for kind, text in rules.items()}
+
+    def allow(self, kind: str, key: str) -> bool:
+        """Count one hit; False once any of its kind's limits is exceeded."""
+        return self._each(kind, key, "hit")
+
+    def room(self, kind: str, key: str) -> bool:
+        """Whether one more hit would be allowed; nothing is counted."""
+        return self._each(kind, key, "test")
+
+    def _each(self, kind: str, key: str, method: str) -> bool:
+        try:
+            return self._apply(self.shared, kind, key, method)
+        except Exception as error:  # the storage's own errors (Redis away), whatever they are
+            log.warning("rate limits counted locally, storage unavailable: %s", error)
+            return self._apply(self.local, kind, key, method)
+
+    def _apply(self, limiter: Limiter, kind: str, key: str, method: str) -> bool:
+        return all(
+            getattr(limiter, method)(rule, self.prefix, kind, key) for rule in self.rules[kind]
+        )
+
+
+class SocketLimits(Windows):
+    """Commands, queries (join, sync) and snapshot pages have their own budgets per actor
+    or socket."""
 
     def __init__(
         self,
@@ -77,24 +121,5 @@ class SocketLimits:
         queries: str,
         pages: str = "60/second;1800/minute",
     ) -> None:
-        self.local = LocalWindows()
-        self.shared: Limiter = (
-            MovingWindowRateLimiter(storage_from_string(storage_url)) if storage_url else self.local
-        )
-        self.prefix = prefix
-        self.rules: dict[str, list[RateLimitItem]] = {
-            "command": parse_many(commands),
-            "query": parse_many(queries),
-            "page": parse_many(pages),
-        }
-
-    def allow(self, kind: str, key: str) -> bool:
-        """Count one message; False once any of its kind's limits is exceeded."""
-        try:
-            return self._hit(self.shared, kind, key)
-        except Exception as error:  # the storage's own errors (Redis away), whatever they are
-            log.warning("rate limits counted locally, storage unavailable: %s", error)
-            return self._hit(self.local, kind, key)
-
-    def _hit(self, limiter: Limiter, kind: str, key: str) -> bool:
-        return all(limiter.hit(rule, self.prefix, kind, key) for rule in self.rules[kind])
+        rules = {"command": commands, "query": queries, "page": pages}
+        super().__init__(storage_url, prefix, rules)

@@ -1,4 +1,4 @@
-"""The facilitator's controls: phases, timer, lock, spotlight, the end."""
+"""The facilitator's controls: phases, timer, lock, joining, spotlight, the end."""
 
 from __future__ import annotations
 
@@ -87,6 +87,16 @@ def set_lock(actor: Actor, workshop: Workshop, locked: bool) -> Workshop:
     actor.require_facilitator()
     if workshop.locked != locked:
         workshop.locked = locked
+        announce(workshop)
+    return workshop
+
+
+def set_joining(actor: Actor, workshop: Workshop, open_: bool) -> Workshop:
+    """Close joining to keep newcomers out (the people already in keep their seat), or
+    open it again."""
+    actor.require_facilitator()
+    if workshop.joining_open != open_:
+        workshop.joining_closed_at = None if open_ else utcnow()
         announce(workshop)
     return workshop
 

@@ -11,8 +11,9 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room, rooms
 from marshmallow import Schema, fields, validate
 
+from .. import entry
 from ..auth import Actor, ActorKind
-from ..errors import Forbidden, NotAuthenticated, RateLimited
+from ..errors import Forbidden, NotAuthenticated, NotFound, RateLimited
 from ..extensions import socketio
 from ..participants import services as participants
 from ..realtime.commands import actor_check, command, current_actor, on, query
@@ -24,6 +25,7 @@ from . import controls, services
 from .models import Workshop
 from .schemas import (
     BoardViewSchema,
+    JoiningSchema,
     LockSchema,
     MovePhaseSchema,
     SpotlightSchema,
@@ -55,7 +57,7 @@ def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
     if role == "phone":
         token = request.cookies.get(participants.cookie_name(workshop.id))
         participant = participants.from_token(workshop.id, token)
-        if participant is None:
+        if participant is None or not participants.keeps_seat(workshop, participant):
             raise NotAuthenticated()
         return Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
     if services.can_run(current_user, workshop):
@@ -107,6 +109,24 @@ def _staff_sign_in_holds(actor: Actor) -> None:
         raise Forbidden()
 
 
+NO_ENTRY = _l("No workshop you may enter has this code. Check it, or join from its page.")
+
+
+def _admit(data: dict[str, Any]) -> tuple[Workshop, Actor]:
+    """The workshop and who this socket is in it.
+
+    Every refusal is the same answer — an unknown or ended code, no participant cookie, no
+    right to run it, a wrong board key — and counts as a failed lookup from this address
+    (``entry.py``, shared with the pages): the socket cannot tell real codes from wrong
+    ones, and cannot guess faster than a browser.
+    """
+    try:
+        workshop = services.find_by_code(data["code"])
+        return workshop, _resolve(workshop, data["role"], data["key"])
+    except (NotFound, NotAuthenticated, Forbidden):
+        raise entry.failed_lookup(NotAuthenticated(NO_ENTRY)) from None
+
+
 def _make_room(live: Runtime, actor: Actor) -> None:
     """A participant holds a few sockets at most (tabs, a phone changing networks), so
     one participant cookie cannot hold the worker's connections."""
@@ -125,8 +145,7 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
     live = runtime()
     eio_sid = live.eio_sid(request.sid)  # type: ignore[attr-defined]
     with live.admission.answering(eio_sid):  # no deadline while this join is answered
-        workshop = services.find_by_code(data["code"])
-        actor = _resolve(workshop, data["role"], data["key"])
+        workshop, actor = _admit(data)
         _make_room(live, actor)
         _enter_rooms(actor)
         live.joined(request.sid, actor)  # type: ignore[attr-defined]
@@ -193,6 +212,13 @@ def stop_timer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 def lock(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = services.get_workshop(actor.workshop_id)
     controls.set_lock(actor, workshop, data["locked"])
+    return {"workshop": services.state(workshop)}
+
+
+@command("workshop.joining", JoiningSchema())
+def joining(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = services.get_workshop(actor.workshop_id)
+    controls.set_joining(actor, workshop, data["open"])
     return {"workshop": services.state(workshop)}
 
 

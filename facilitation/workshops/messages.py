@@ -36,6 +36,7 @@ STAFF_MESSAGES = {
     "page_of": _l("Page %(n)s/%(total)s"),
     "joined_one": _l("%(n)s participant has joined"),
     "joined_many": _l("%(n)s participants have joined"),
+    "joining_closed": _l("Joining closed"),
     "workshop_ended": _l("Workshop ended"),
     # Card slots, until the format summary carries them
     "slot_SO": _l("Strengths × Opportunities"),
@@ -67,6 +68,12 @@ STAFF_MESSAGES = {
     "unlock_board": _l("Unlock the board"),
     "locked_status": _l("Locked: participants cannot post, vote or pledge."),
     "unlocked_status": _l("Open: participants can act as the phase allows."),
+    "close_joining": _l("Close joining"),
+    "open_joining": _l("Reopen joining"),
+    "joining_closed_status": _l(
+        "Joining closed: nobody new can join; the participants already in keep their seat."
+    ),
+    "joining_open_status": _l("Joining open: anyone with the code or the QR code can join."),
     "reveal_results": _l("Reveal the results"),
     "hide_results": _l("Hide the results"),
     "spotlight": _l("Spotlight"),

@@ -32,6 +32,8 @@ class Workshop(db.Model):
     phase_index: Mapped[int] = mapped_column(default=0)
     anonymous: Mapped[bool] = mapped_column(default=True)
     locked: Mapped[bool] = mapped_column(default=False)
+    # Set while the facilitator keeps newcomers out; who joined before keeps their seat.
+    joining_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_revealed: Mapped[bool] = mapped_column(default=False)
     timer_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timer_remaining: Mapped[int | None] = mapped_column()  # seconds left while paused
@@ -42,6 +44,10 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def joining_open(self) -> bool:
+        return self.joining_closed_at is None
 
     def __repr__(self) -> str:
         return f"<Workshop {self.id} {self.code} {self.format_key}>"

@@ -28,6 +28,10 @@ class LockSchema(CommandSchema):
     locked = StrictBoolean(required=True)
 
 
+class JoiningSchema(CommandSchema):
+    open = StrictBoolean(required=True)
+
+
 class SpotlightSchema(CommandSchema):
     target = fields.String(
         required=True,
@@ -122,6 +126,7 @@ class WorkshopStateSchema(WorkshopSummarySchema):
     """The workshop's live state, as every screen receives it."""
 
     locked = fields.Boolean()
+    joining_open = fields.Boolean()
     results_revealed = fields.Boolean()
     timer_ends_at = fields.DateTime()
     timer_remaining = fields.Integer()

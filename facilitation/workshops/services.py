@@ -79,14 +79,6 @@ def find_by_code(raw: str) -> Workshop:
     return workshop
 
 
-def is_open_code(raw: str) -> bool:
-    try:
-        find_by_code(raw)
-    except NotFound:
-        return False
-    return True
-
-
 # Board keys are secrets.token_urlsafe: anything else (a NUL, which PostgreSQL refuses in
 # a query) is not worth a lookup.
 BOARD_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -97,10 +89,6 @@ def by_board_key(key: str) -> Workshop | None:
     if not BOARD_KEY.fullmatch(key):
         return None
     return db.session.scalar(select(Workshop).where(Workshop.board_key == key))
-
-
-def board_key_exists(key: str) -> bool:
-    return by_board_key(key) is not None
 
 
 def get_workshop(workshop_id: int) -> Workshop:

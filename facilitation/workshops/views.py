@@ -12,9 +12,12 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from flask_babel import force_locale
 from flask_login import current_user, login_required
 
-from ..extensions import db, limiter
+from .. import entry
+from ..errors import NotFound
+from ..extensions import db
 from ..notes.schemas import NOTE_MAX_LENGTH
-from ..participants.views import CODE_GUESSES, LIMIT_GUESSES
+from ..participants.services import invitation
+from ..participants.views import open_code
 from . import services
 from .codes import display_code
 from .models import Workshop
@@ -24,13 +27,12 @@ blueprint = Blueprint("workshops", __name__)
 
 
 def join_url(workshop: Workshop) -> str:
+    """The QR code's link: the join page, with the invitation that spares the room the
+    limit on guessed codes (``entry.py``)."""
     public = current_app.config.get("PUBLIC_URL")
-    path = url_for("participants.join", code=workshop.code)
-    return (
-        f"{public}{path}"
-        if public
-        else url_for("participants.join", code=workshop.code, _external=True)
-    )
+    args = {"code": workshop.code, "i": invitation(workshop.code)}
+    path = url_for("participants.join", **args)
+    return f"{public}{path}" if public else url_for("participants.join", **args, _external=True)
 
 
 def is_loopback(url: str) -> bool:
@@ -55,6 +57,7 @@ def _page_context(workshop: Workshop, role: str, key: str | None = None) -> dict
         "join_url": url,
         # Phones cannot follow the QR code: say so, and how to fix it (README, deploy.md).
         "join_loopback": not current_app.config.get("PUBLIC_URL") and is_loopback(url),
+        "qr_url": url_for(".qr_code", code=workshop.code, i=invitation(workshop.code)),
         "config": config,
     }
 
@@ -106,19 +109,18 @@ def board(workshop_id: int) -> str:
 
 
 @blueprint.get("/b/<key>")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def board_by_key(key: str) -> str:
-    """The board for a projector's own browser, opened with the workshop's board link."""
+    """The board for a projector's own browser, opened with the workshop's board link.
+    A wrong key is a failed lookup (``entry.py``); the key itself is the proof."""
     workshop = services.by_board_key(key)
     if not workshop:
-        return render_template("error.html", status=404, message=None), 404  # type: ignore[return-value]
+        raise entry.failed_lookup(NotFound())
     return _board(workshop, key)
 
 
 @blueprint.get("/j/<code>/qr.svg")
-@limiter.limit(CODE_GUESSES, **LIMIT_GUESSES)
 def qr_code(code: str) -> Response:
-    workshop = services.find_by_code(code)
+    workshop = open_code(code)
     buffer = io.BytesIO()
     segno.make(join_url(workshop), error="m").save(buffer, kind="svg", scale=8, border=2)
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

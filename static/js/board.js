@@ -25,6 +25,9 @@ function renderHead(state) {
   const flags = [];
   if (state.workshop.status === "ended") flags.push(h("span", { class: "board-flag ended" }, t("workshop_ended")));
   else if (state.workshop.locked) flags.push(h("span", { class: "board-flag locked" }, t("board_locked")));
+  if (state.workshop.status !== "ended" && !state.workshop.joining_open) {
+    flags.push(h("span", { class: "board-flag joining-closed" }, t("joining_closed")));
+  }
   replace($("board-flags"), flags);
   renderBanner(state, phase);
   const joining = state.workshop.board?.mode === "join";

@@ -100,6 +100,10 @@ function renderBoardControls(state) {
   lock.textContent = w.locked ? t("unlock_board") : t("lock_board");
   lock.setAttribute("aria-pressed", String(w.locked));
   $("lock-status").textContent = w.locked ? t("locked_status") : t("unlocked_status");
+  const joining = $("joining-toggle");
+  joining.textContent = w.joining_open ? t("close_joining") : t("open_joining");
+  joining.setAttribute("aria-pressed", String(!w.joining_open));
+  $("joining-status").textContent = w.joining_open ? t("joining_open_status") : t("joining_closed_status");
   const results = $("results-toggle");
   results.textContent = w.results_revealed ? t("hide_results") : t("reveal_results");
   results.setAttribute("aria-pressed", String(w.results_revealed));
@@ -273,6 +277,7 @@ $("timer-toggle").addEventListener("click", () => {
 $("timer-stop").addEventListener("click", () => send("timer.stop"));
 
 $("lock-toggle").addEventListener("click", () => send("workshop.lock", { locked: !live.state.workshop.locked }));
+$("joining-toggle").addEventListener("click", () => send("workshop.joining", { open: !live.state.workshop.joining_open }));
 $("results-toggle").addEventListener("click", () => send("results.reveal", { revealed: !live.state.workshop.results_revealed }));
 $("spotlight-clear").addEventListener("click", () => { send("spotlight", { target: null }); $("phase-next").focus(); });
 

@@ -320,7 +320,7 @@ def test_unknown_and_malformed_codes_get_the_same_socket_answer(app, workshop):
             ask(sio, "join", {"code": code, "role": "phone"})
             for code in ("ZZZZ-ZZZZ", "' OR 1=1 --", "%", workshop.code[:7], "\ud800" * 8)
         ]
-    assert {error_of(ack) for ack in answers} == {"not_found"}
+    assert {error_of(ack) for ack in answers} == {"not_authenticated"}
     assert len({ack["error"]["message"] for ack in answers}) == 1
 
 
@@ -418,7 +418,7 @@ def test_a_board_key_with_non_ascii_characters_is_refused_not_a_server_error(app
     sio = socket_for(app)
     with unchanged():
         ack = ask(sio, "join", {"code": workshop.code, "role": "board", "key": "clé-é\ud800"})
-    assert error_of(ack) == "forbidden"
+    assert error_of(ack) == "not_authenticated"
 
 
 def test_a_fake_disconnect_event_does_not_take_a_phone_out_of_the_workshop(phone, workshop):

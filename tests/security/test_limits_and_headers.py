@@ -21,7 +21,6 @@ from facilitation.extensions import db, socketio
 from facilitation.notes import services as notes
 from facilitation.notes.models import Note
 from facilitation.participants import services as participants
-from facilitation.participants.models import Participant
 from facilitation.realtime.models import Event
 from facilitation.realtime.protocol import EventType
 from facilitation.workshops import codes
@@ -34,12 +33,6 @@ from .conftest import csrf_of, error_of, fingerprint, socket_for, unchanged
 
 SECRET_KEY = suite.test_config("", "")["SECRET_KEY"]
 LONG_ENOUGH = "k" * 48
-
-
-def from_address(app, address: str):
-    http = app.test_client()
-    http.environ_base["REMOTE_ADDR"] = address
-    return http
 
 
 # --- Join codes -------------------------------------------------------------------------------
@@ -76,47 +69,6 @@ def test_the_phone_page_of_a_wrong_or_unknown_code_is_the_same_page(client):
     pages = [client.get(f"/p/{code}") for code in ("ZZZZZZZZ", "<b>", "ABCDEFGHJ")]
     assert {page.status_code for page in pages} == {404}
     assert len({page.get_data(as_text=True) for page in pages}) == 1
-
-
-# --- Guessing codes over HTTP -----------------------------------------------------------------
-
-
-def test_failed_code_lookups_are_limited_per_address_after_twenty_a_minute(app):
-    http = from_address(app, "203.0.113.7")
-    statuses = [http.get("/j/ZZZZZZZZ").status_code for _ in range(22)]
-    assert statuses == [404] * 20 + [429] * 2
-
-
-def test_another_address_is_not_limited_by_someone_elses_guesses(app):
-    guesser, neighbour = from_address(app, "203.0.113.7"), from_address(app, "203.0.113.8")
-    for _ in range(21):
-        guesser.get("/j/ZZZZZZZZ")
-    assert neighbour.get("/j/ZZZZZZZZ").status_code == 404
-
-
-def test_board_link_guesses_are_limited_too(app):
-    http = from_address(app, "203.0.113.9")
-    statuses = [http.get("/b/not-the-key").status_code for _ in range(21)]
-    assert statuses[-1] == 429
-
-
-def test_sixty_phones_behind_one_address_all_join(app, workshop):
-    answers = []
-    for index in range(60):
-        phone = from_address(app, "198.51.100.1")
-        token = csrf_of(phone, f"/j/{workshop.code}")
-        answers.append(
-            phone.post(f"/j/{workshop.code}", data={"csrf_token": token, "nickname": f"P{index}"})
-        )
-    assert {answer.status_code for answer in answers} == {302}
-    assert db.session.query(Participant).count() == 60
-
-
-def test_a_rooms_phones_still_join_after_someone_elses_typos(app, workshop):
-    typos, phone = from_address(app, "192.0.2.1"), from_address(app, "192.0.2.1")
-    for _ in range(20):
-        typos.get("/j/ZZZZZZZZ")
-    assert phone.get(f"/j/{workshop.code}").status_code == 200
 
 
 # --- Rate limits on the live channel ----------------------------------------------------------
