@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..offload import off_the_loop
 
 
 class Role(enum.StrEnum):
@@ -49,10 +50,10 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}:{self.signed_in_at}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = off_the_loop(generate_password_hash, password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return off_the_loop(check_password_hash, self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login
