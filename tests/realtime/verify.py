@@ -1,0 +1,285 @@
+"""``verify_action``: one command, and every screen ends where a fresh snapshot puts it.
+
+Zulip's ``verify_action`` runs an action and checks that the state a client fetched before
+it, plus the events the client received, equals the state fetched after it. Here the
+clients are a workshop's screens — the board, the facilitator's control page, the phone
+that acts and another phone — over real Socket.IO test clients. Each takes a snapshot
+(every page of it), the command runs, each applies the events it received (and the actor
+its ack) with ``LiveState``, the reducer of ``static/js/live.js`` in Python; then each takes
+a fresh snapshot, and the two must be equal once ``seen`` has set aside what legitimately
+differs (presence, and the normalisations listed there).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitation.extensions import db
+
+from ..sockets import Screen, assemble
+
+RESHAPING = {"phase.changed", "visibility.changed"}
+AHEAD = 2**31 - 1  # a sync from beyond the head gets a snapshot (docs/protocol.md)
+
+
+def _newer(current: dict[str, Any] | None, data: dict[str, Any]) -> bool:
+    return current is None or (data.get("seq") or 0) >= (current.get("seq") or 0)
+
+
+def _put(items: dict[int, dict[str, Any]], data: dict[str, Any]) -> None:
+    """live.js ``put``: replace an entity by a newer state; a redacted one (a hidden note
+    sent without its text) is merged into what the screen had; "mine" is the screen's."""
+    current = items.get(data["id"])
+    if not _newer(current, data):
+        return
+    following = {**(current or {}), **data} if data.get("redacted") else dict(data)
+    if current is not None and "mine" in current and "mine" not in following:
+        following["mine"] = current["mine"]
+    items[data["id"]] = following
+
+
+@dataclass
+class LiveState:
+    """A screen's state as static/js/live.js keeps it: a snapshot, then events and acks."""
+
+    role: str  # "phone", "board" or "control"
+    workshop: dict[str, Any] | None = None
+    format: dict[str, Any] | None = None
+    notes: dict[int, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[int, dict[str, Any]] = field(default_factory=dict)
+    cards: dict[int, dict[str, Any]] = field(default_factory=dict)
+    proposals: dict[int, dict[str, Any]] = field(default_factory=dict)
+    tallies: dict[str, Any] | None = None
+    results: list[dict[str, Any]] | None = None
+    canvas_groups: list[int] = field(default_factory=list)
+    me: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0
+    public_seq: int = 0
+    held: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def staff(self) -> bool:
+        return self.role != "phone"
+
+    def position(self) -> int:
+        return self.seq if self.staff else self.public_seq
+
+    def load(self, snapshot: dict[str, Any]) -> None:
+        """live.js ``applySnapshot`` (on the whole snapshot, every page assembled)."""
+        by_id = lambda items: {item["id"]: item for item in items}  # noqa: E731
+        self.workshop, self.format = snapshot["workshop"], snapshot["format"]
+        self.notes, self.groups = by_id(snapshot["notes"]), by_id(snapshot["groups"])
+        self.cards, self.proposals = by_id(snapshot["cards"]), by_id(snapshot["proposals"])
+        self.tallies, self.results = snapshot["tallies"], snapshot["results"]
+        self.canvas_groups, self.me = snapshot["canvas_groups"], snapshot["me"]
+        self.seq, self.public_seq = snapshot["head"], snapshot["public_head"]
+        self.held = {seq: e for seq, e in self.held.items() if seq > snapshot["head"]}
+
+    def receive(self, events: list[dict[str, Any]]) -> int | None:
+        """live.js ``receive``: staff apply every number in order (holding early ones),
+        phones what they get. Returns the position to sync from when a phone's view was
+        reshaped (live.js then sends ``sync``), else None."""
+        before, reshaped = self.position(), False
+        for event in sorted(events, key=lambda event: event["seq"]):
+            if self.staff and event["seq"] <= self.seq:
+                continue
+            if self.staff and event["seq"] > self.seq + 1:
+                self.held[event["seq"]] = event
+                continue
+            reshaped = self.apply(event) or reshaped
+        while self.seq + 1 in self.held:
+            self.apply(self.held.pop(self.seq + 1))
+        return before if reshaped else None
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        kind, data = event["type"], event["data"]
+        entity, _, change = kind.partition(".")
+        collection = {"note": self.notes, "group": self.groups, "card": self.cards}
+        if kind in ("workshop.updated", "phase.changed", "visibility.changed"):
+            self.set_workshop(data)
+        elif entity in collection and change in ("posted", "updated", "saved"):
+            _put(collection[entity], data)
+        elif entity in collection and change == "deleted":
+            collection[entity].pop(data["id"], None)
+        elif kind == "votes.tallied":
+            items = {**((self.tallies or {}).get("items") or {}), data["target"]: data["dots"]}
+            if not data["dots"]:
+                del items[data["target"]]
+            self.tallies = {"items": items, "total": data["total"], "voters": data["voters"]}
+            if data.get("results") is not None:
+                self.results = data["results"]
+        elif kind == "results.published":
+            self.results = data["results"]
+        elif kind == "proposal.saved":
+            self.proposals[data["id"]] = data
+        else:
+            raise AssertionError(f"live.js has no reducer for {kind}")
+        self.seq = max(self.seq, event["seq"])
+        if event["audience"] == "all":
+            self.public_seq = max(self.public_seq, event["seq"])
+        return not self.staff and kind in RESHAPING
+
+    def set_workshop(self, data: dict[str, Any]) -> None:
+        if not _newer(self.workshop, data):
+            return
+        self.workshop = data
+        if data.get("canvas_groups") is not None:
+            self.canvas_groups = data["canvas_groups"]
+
+    def apply_ack(self, name: str, data: dict[str, Any]) -> None:
+        """live.js ``applyAck``: what an ack tells the screen that sent the command."""
+        if "note" in data:
+            _put(self.notes, data["note"] | ({"mine": True} if name == "note.post" else {}))
+        if "card" in data:
+            _put(self.cards, data["card"] | ({"mine": True} if name == "card.add" else {}))
+        if "group" in data:
+            _put(self.groups, data["group"])
+        if "target" in data and "mine" in data:
+            self.me["votes"] = {**self.me.get("votes", {}), data["target"]: data["mine"]}
+            keys = ("budget", "max_per_item", "per_area", "used")
+            self.me["budget"] = {key: data.get(key) for key in keys}
+        if isinstance(data.get("pledged"), list):
+            self.me["pledges"] = data["pledged"]
+        if name == "proposal.pledge" and data.get("pledged") is True:
+            joined = [*self.me.get("proposals", []), data["proposal_id"]]
+            self.me["proposals"] = list(dict.fromkeys(joined))
+        if "workshop" in data:
+            self.set_workshop(data["workshop"])
+
+    def seen(self) -> dict[str, Any]:
+        """The state, but for what legitimately differs between events and a snapshot:
+
+        * presence (``participants``) is not state: heartbeats and ``presence`` carry it;
+        * the position compared is the one the screen resyncs by (a phone's counts only
+          public events); held events must have drained;
+        * ``mine`` absent is ``mine: false`` (events do not carry it; live.js keeps the
+          screen's own); staff screens have nothing of their own and never read it;
+          ``redacted`` only marks how an event travelled;
+        * a hidden note that is not the screen's own is out of sight on the board and the
+          phones: their snapshots leave it out, events keep its place without its text,
+          and neither draws it (board/views.js, phone/model.js);
+        * a participant's ``me``: dots at 0 are no dots, pledges and joined proposals are
+          sets, and the budget is the workshop's ``vote_rules`` (phone/model.js reads it
+          there first): of ``me.budget`` only ``used`` counts, in a voting phase.
+        """
+        notes = {ident: self._plain(note) for ident, note in self.notes.items()}
+        if self.role != "control":
+            notes = {i: n for i, n in notes.items() if not n.get("hidden") or n.get("mine")}
+        return {
+            "position": self.position(),
+            "held": sorted(self.held),
+            "workshop": self.workshop,
+            "format": self.format,
+            "notes": notes,
+            "groups": self.groups,
+            "cards": {ident: self._plain(card) for ident, card in self.cards.items()},
+            "proposals": self.proposals,
+            "tallies": self.tallies,
+            "results": self.results,
+            "canvas_groups": self.canvas_groups,
+            "me": self._me(),
+        }
+
+    def _plain(self, item: dict[str, Any]) -> dict[str, Any]:
+        plain = {key: value for key, value in item.items() if key not in ("redacted", "mine")}
+        return plain if self.staff else plain | {"mine": bool(item.get("mine"))}
+
+    def _me(self) -> dict[str, Any]:
+        me = dict(self.me)
+        if "votes" in me:
+            me["votes"] = {target: dots for target, dots in me["votes"].items() if dots}
+        for name in ("pledges", "proposals"):
+            if name in me:
+                me[name] = sorted(me[name])
+        if "budget" in me:
+            in_force = self.workshop and self.workshop.get("vote_rules")
+            me["budget"] = (me["budget"] or {}).get("used") if in_force else None
+        return me
+
+
+# --- Screens ---------------------------------------------------------------------------
+
+
+@dataclass
+class Watcher:
+    """One screen under watch: its socket, and the state it holds by live.js's rules."""
+
+    name: str
+    screen: Screen
+    key: str | None = None  # a board opened with its key
+    state: LiveState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = LiveState(self.screen.role)
+
+    def fresh(self, ended: bool = False) -> LiveState:
+        """A fresh snapshot, as a screen opened now gets it (``join``; once the workshop
+        has ended a join is refused, and a ``sync`` from ahead of the head answers with
+        the same snapshot)."""
+        if ended:
+            ack = self.screen.emit("sync", {"since": AHEAD})
+        else:
+            payload = {"code": self.screen.code, "role": self.screen.role, "key": self.key}
+            ack = self.screen.emit("join", payload)
+        assert ack["ok"], (self.name, ack)
+        assert "snapshot" in ack, (self.name, ack)
+        state = LiveState(self.screen.role)
+        state.load(assemble(ack["snapshot"], self.screen.page))
+        return state
+
+    def events(self) -> list[dict[str, Any]]:
+        return [
+            event
+            for message in self.screen.received("events")
+            for event in message["args"][0]["events"]
+        ]
+
+    def catch_up(self, since: int) -> None:
+        """live.js ``sync`` then ``catchUp``: a snapshot (whole) or the missed events."""
+        ack = self.screen.emit("sync", {"since": since})
+        assert ack["ok"], (self.name, ack)
+        early = self.events()
+        if "snapshot" in ack:
+            snapshot = assemble(ack["snapshot"], self.screen.page)
+            self.state.load(snapshot)
+            early = [event for event in early if event["seq"] > snapshot["head"]]
+            self.state.receive(early)
+        else:
+            self.state.receive([*ack["events"], *early])
+
+
+def verify_action(
+    watchers: list[Watcher], actor: Watcher, name: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """Run one command as ``actor``; every watcher's snapshot plus the events it received
+    (and the actor's ack) must equal a fresh snapshot. Returns the ack."""
+    for watcher in watchers:
+        watcher.state = watcher.fresh()
+        watcher.screen.received()  # what came before is in the snapshot
+    before = {watcher.name: watcher.state.seen() for watcher in watchers}
+    ack = actor.screen.send(name, **payload)
+    assert ack.get("ok"), (name, payload, ack)
+    for watcher in watchers:
+        since = watcher.state.receive(watcher.events())
+        if watcher is actor:
+            watcher.state.apply_ack(name, ack["data"])
+        if since is not None:
+            watcher.catch_up(since)
+    db.session.rollback()
+    ended = actor.screen.role == "control" and name == "workshop.end"
+    after = {watcher.name: watcher.fresh(ended).seen() for watcher in watchers}
+    for watcher in watchers:
+        assert watcher.state.seen() == after[watcher.name], _diff(
+            name, watcher.name, watcher.state.seen(), after[watcher.name]
+        )
+    assert before != after, f"{name} changed nothing any screen sees: a case that cannot fail"
+    return ack
+
+
+def _diff(command: str, screen: str, live: dict[str, Any], fresh: dict[str, Any]) -> str:
+    dump = lambda state: json.dumps(state, indent=1, sort_keys=True, default=str).splitlines()  # noqa: E731
+    lines = difflib.unified_diff(dump(fresh), dump(live), "fresh snapshot", "snapshot + events")
+    return f"after {command}, the {screen} diverges:\n" + "\n".join(lines)
