@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from ..coalitions.models import Status
 from ..errors import Forbidden
-from ..syntheses.exports import EXPORTS
 from ..workshops.codes import display_code
 from ..workshops.services import can_run, formats
 from . import services
@@ -26,7 +25,6 @@ def index() -> str:
         pipeline=services.pipeline_counts(),
         statuses=list(Status),
         formats=formats(),
-        exports=list(EXPORTS),
         display_code=display_code,
         can_run=lambda workshop: can_run(current_user, workshop),
     )

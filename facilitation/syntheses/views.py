@@ -44,7 +44,7 @@ def export(workshop_id: int, kind: str) -> Response:
     body = chosen.make(workshop)
     inline = kind in ("html", "pdf") and "download" not in request.args
     disposition = "inline" if inline else "attachment"
-    response = Response(body, mimetype=chosen.mimetype)
+    response = Response(body, content_type=chosen.mimetype)  # its charset named once
     name = filename(workshop.title, chosen.extension)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -28,10 +28,11 @@ export function readConfig() {
 const messages = JSON.parse(document.getElementById("script-messages")?.textContent || "{}");
 export const locale = document.documentElement.lang || "fr";
 
+// A translated string with its %(name)s filled in. The values are people's text (a group
+// title, a note): inserted by a function, so "$&" or "$1" in them stays as typed.
 export function t(key, values = {}) {
-  let text = messages[key] || key;
-  for (const [name, value] of Object.entries(values)) text = text.replace(`%(${name})s`, value);
-  return text;
+  return (messages[key] || key).replace(/%\((\w+)\)s/g, (whole, name) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole);
 }
 
 // The dataset of a field limited to `n` characters (graphemes.js checks it as people type).
@@ -39,10 +40,15 @@ export function lengthLimit(n) {
   return { maxCharacters: n, tooLong: t("too_long", { n }) };
 }
 
-// French uses the singular for 0 and 1, English only for 1.
+// The plural the page's language uses for n (Intl.PluralRules: French "0 note" and
+// "1 note", English "0 notes"): `key_one`, or `key_<category>` when a translation has
+// one ("few" in Polish), else `key_many`. n is written as the language writes numbers.
+const pluralRules = new Intl.PluralRules(locale);
+const numbers = new Intl.NumberFormat(locale);
 export function plural(key, n) {
-  const one = locale.startsWith("fr") ? n <= 1 : n === 1;
-  return t(one ? `${key}_one` : `${key}_many`, { n });
+  const category = pluralRules.select(n);
+  const chosen = category === "one" ? `${key}_one` : messages[`${key}_${category}`] ? `${key}_${category}` : `${key}_many`;
+  return t(chosen, { n: numbers.format(n) });
 }
 
 export function localized(text) {

@@ -96,8 +96,8 @@ def test_the_top_group_becomes_a_proposal_that_a_phone_joins_and_a_coordinator_f
     expect(coordinator).to_have_url(f"{live.url}/dashboard")
     row = coordinator.locator("table.list tbody tr").filter(has_text=TITLE)
     headers = coordinator.locator("table.list thead th")
-    expect(headers.nth(6)).to_have_text("Propositions")
-    expect(row.locator("td").nth(6)).to_have_text("1")
+    expect(headers.nth(7)).to_have_text("Propositions")
+    expect(row.locator("td").nth(7)).to_have_text("1")
     flow_shot(coordinator, "coalition-fr-3-dashboard", full_page=True)
 
     coordinator.locator(".topnav").get_by_role("link", name="Coalitions").click()

@@ -68,3 +68,18 @@ def test_moderation_grouping_and_timer_from_the_keyboard(
     expect(control.locator("#control-feedback")).to_contain_text("cap per item")
     expect(board.locator("#board-banner")).to_contain_text("0 dots cast")
     screenshot(control, "staff/test-control", full_page=True)
+
+
+def test_a_title_with_dollar_signs_is_quoted_as_typed(
+    run_workshop: Callable[..., Workshop],
+) -> None:
+    """People's text is never read as a replacement pattern ("$&" is the matched text)."""
+    workshop = run_workshop("en-US")
+    control, board = workshop.control, workshop.board
+    title = "Bikes $& trains $1 $$"
+    group = workshop.create_group(title)
+    focus = control.locator("#board-focus-select option").filter(has_text="Bikes")
+    expect(focus).to_have_text(f"group “{title}”")
+    group.get_by_role("button", name="Spotlight").click()
+    expect(control.locator("#spotlight-status")).to_have_text(f"In the spotlight: {title}")
+    expect(board.locator("#board-presence")).to_have_text("0 participants")
