@@ -5,7 +5,8 @@
 Redis (a channel of their own) and a fresh PostgreSQL database, dropped afterwards.
 ``bare``: one gunicorn process serving ``benchmarks/bare`` (the wire without Fabrique).
 ``scrumblr``: scrumblr from the directory given, on Redis with a key prefix of its own.
-``options["settings"]``: more environment for Fabrique's servers.
+``options["settings"]``: more environment for Fabrique's servers; ``options["cwd"]``: the
+checkout of Fabrique they run from (this one by default).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Target:
     servers: list[ServerProcess] = field(default_factory=list)
     pids: list[int] = field(default_factory=list)  # servers we did not start (--server-pid)
     workdir: Path | None = None
+    database_url: str = ""
 
     def server_cpu_seconds(self) -> float | None:
         """CPU time used so far by the servers (masters and workers)."""
@@ -149,12 +151,13 @@ def _fabrique(target: Target, cleanup: ExitStack, options: dict[str, object]) ->
         cleanup.callback(_forget_keys, f"fabrique:{channel}:*")
         env |= {"REDIS_URL": redis_url(), "SOCKETIO_CHANNEL": channel}
     migrate(url)
+    target.database_url = url
     target.code, target.board_key, target.email, target.password = create_workshop(
         url, str(options["format"])
     )
     env |= dict(options.get("settings") or {})  # type: ignore[call-overload]
     names = "abcdefgh"[:processes] if mode == "scaled" else "a"
-    return [{"env": env, "name": name} for name in names]
+    return [{"env": env, "name": name, "cwd": options.get("cwd")} for name in names]
 
 
 def _bare(target: Target, options: dict[str, object]) -> list[dict]:
