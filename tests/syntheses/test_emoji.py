@@ -86,3 +86,16 @@ def test_a_joined_emoji_is_one_colour_picture_in_the_pdf(pdf, tmp_path):
     box = (x0, min(y0, y1 - size), x1, max(y1, y0 + size))
     picture = image.crop(tuple(round(v * scale) for v in box))
     assert len(vivid_hues(picture)) >= 4  # a rainbow, not an empty box or a black outline
+
+
+def test_digits_are_drawn_with_the_text_font_not_the_emoji_font(
+    create_workshop, screens, download, tmp_path
+):
+    """Digits can begin a keycap emoji: the emoji font once drew them all, spaced out."""
+    workshop = create_workshop("brainstorm")
+    screens(workshop).send("note.post", area="ideas", text="Idée n°16 : 2030 arbres")
+    path = tmp_path / "digits.pdf"
+    path.write_bytes(download(workshop, "pdf").get_data())
+    fonts = run("pdffonts", str(path)).splitlines()[2:]
+    assert fonts
+    assert not [line for line in fonts if "Emoji" in line], fonts
