@@ -5,6 +5,7 @@ import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 const ACK_TIMEOUT_MS = 10000;
 const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, same id
 const GAP_GRACE_MS = 1500;
+const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
@@ -269,13 +270,20 @@ export class Live {
     setTimeout(() => {
       const generation = this.generation;
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
-        const caughtUp = !err && ack.ok && generation === this.generation
+        const current = generation === this.generation; // else a rejoin brings everything
+        const answered = !err && ack.ok;
+        const caughtUp = answered && current
           ? this.catchUp(ack, generation) : Promise.resolve(false);
         caughtUp.catch(() => false).then(() => {
           this.syncing = false;
+          // Unanswered (a timeout, a limit, a busy server): nothing else would ask again
+          // for a phone whose event said "fetch the new phase", so this sync is retried.
+          if (!answered && current) this.syncAgain = Math.min(this.syncAgain ?? since, since);
           const again = this.syncAgain;
           this.syncAgain = undefined;
-          if (again !== undefined) this.sync(again);
+          if (again === undefined) return;
+          if (answered) this.sync(again);
+          else setTimeout(() => this.sync(again), SYNC_RETRY_MS + Math.random() * SYNC_RETRY_MS);
         });
       });
     }, delay);
