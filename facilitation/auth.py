@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Forbidden
 
@@ -22,6 +22,9 @@ class Actor:
     workshop_id: int
     participant_id: int | None = None
     user_id: int | None = None
+    # A staff screen's sign-in (its account's session token when it joined): the sign-in
+    # ends with a new token. Not part of who acts: equal actors may hold different ones.
+    session: str | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:

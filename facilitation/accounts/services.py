@@ -54,6 +54,15 @@ def _same(given: str, secret: str) -> bool:
     return secrets.compare_digest(given.encode(), secret.encode())
 
 
+def sessions_holding(user_ids: set[int]) -> dict[int, str]:
+    """The session token of each of these accounts that is active: a sign-in naming
+    another token, or an account missing here, has ended."""
+    rows = db.session.execute(
+        select(User.id, User.session_token).where(User.id.in_(user_ids), User.active)
+    )
+    return {row.id: row.session_token for row in rows}
+
+
 def end_sessions(user: User) -> None:
     """End every session and remember-me cookie of the account, in every browser."""
     user.session_token = new_session_token()

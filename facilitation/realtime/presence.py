@@ -53,6 +53,11 @@ class Connections:
     def get(self, sid: str) -> Actor | None:
         return self._actors.get(sid)
 
+    def all(self) -> dict[str, Actor]:
+        """Every joined socket of this process, with its actor (a copy)."""
+        with self._lock:
+            return dict(self._actors)
+
     def sockets_of(self, actor: Actor) -> int:
         """How many of this process's sockets joined as ``actor``."""
         return self._per_actor.get(actor, 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
@@ -23,6 +24,18 @@ log = logging.getLogger(__name__)
 
 RUNTIME_KEY = "fabrique.realtime"
 TICK_SECONDS = 1.0
+
+
+# Checks a feature adds on this process's joined sockets at every heartbeat: each takes
+# the sockets and their actors and names those that may no longer be there (a staff
+# screen whose sign-in ended: workshops/events.py). Those sockets are disconnected.
+Sweep = Callable[[dict[str, Actor]], list[str]]
+SWEEPS: list[Sweep] = []
+
+
+def sweep(check: Sweep) -> Sweep:
+    SWEEPS.append(check)
+    return check
 
 
 class Runtime:
@@ -119,7 +132,18 @@ class Runtime:
             self.emit_presence(workshop_id)
         if now - self._last_heartbeat >= self.heartbeat_seconds:
             self._last_heartbeat = now
+            self.sweep()
             self.beat(sorted(self.connections.workshops()))
+
+    def sweep(self) -> None:
+        """Disconnect the sockets a feature's sweep names: their screen reconnects, and its
+        ``join`` is refused if it may no longer be there. Until then it receives nothing."""
+        joined = self.connections.all()
+        gone = {sid for check in SWEEPS for sid in check(joined)} if joined else set()
+        db.session.remove()
+        for sid in gone:
+            self.left(sid)
+            self.socketio.server.disconnect(sid, namespace="/")
 
     def emit_presence(self, workshop_id: int) -> None:
         payload = {"participants": self.participant_count(workshop_id)}

@@ -12,13 +12,14 @@ from flask_socketio import join_room, leave_room, rooms
 from marshmallow import Schema, fields, validate
 
 from .. import entry
+from ..accounts import services as accounts
 from ..auth import Actor, ActorKind
 from ..errors import Forbidden, NotAuthenticated, NotFound, RateLimited
 from ..extensions import socketio
 from ..participants import services as participants
 from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
-from ..realtime.runtime import Runtime, runtime
+from ..realtime.runtime import Runtime, runtime, sweep
 from ..realtime.schemas import CommandSchema, Seq, SyncSchema
 from ..targets import resolve
 from . import controls, services
@@ -62,7 +63,7 @@ def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
         return Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
     if services.can_run(current_user, workshop):
         kind = ActorKind.FACILITATOR if role == "control" else ActorKind.BOARD
-        return Actor(kind, workshop.id, user_id=current_user.id)
+        return Actor(kind, workshop.id, user_id=current_user.id, session=current_user.session_token)
     # As bytes: compare_digest raises TypeError on a str with non-ASCII characters.
     if role == "board" and key and _same(key, workshop.board_key):
         return Actor(ActorKind.BOARD, workshop.id)
@@ -107,6 +108,18 @@ def _staff_sign_in_holds(actor: Actor) -> None:
     if not services.runs(current_user, creator):
         _leave()
         raise Forbidden()
+
+
+@sweep
+def _staff_signed_out(joined: dict[str, Actor]) -> list[str]:
+    """At every heartbeat: the staff screens of this process whose sign-in has ended
+    (sign-out, password change, suspension) are disconnected, so that they stop receiving
+    the workshop's events without waiting for their next command. One query per beat."""
+    staff = {sid: actor for sid, actor in joined.items() if actor.user_id is not None}
+    if not staff:
+        return []
+    holding = accounts.sessions_holding({actor.user_id or 0 for actor in staff.values()})
+    return [sid for sid, actor in staff.items() if holding.get(actor.user_id or 0) != actor.session]
 
 
 NO_ENTRY = _l("No workshop you may enter has this code. Check it, or join from its page.")

@@ -9,6 +9,7 @@ import pytest
 from facilitation.accounts import services as accounts
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
+from facilitation.realtime.runtime import runtime
 from facilitation.workshops.models import Workshop
 
 
@@ -99,3 +100,35 @@ def test_an_account_no_longer_admin_cannot_run_someone_elses_workshop(
     db.session.commit()
     assert error_of(control.send("phase.move", index=1)) == "forbidden"
     assert phase_of(workshop) == 0
+
+
+def test_a_signed_out_facilitators_screens_stop_receiving_the_workshop_at_the_next_heartbeat(
+    workshop, screens, control, facilitator
+):
+    board = screens(workshop, "board", user=facilitator)
+    phone = screens(workshop)
+    accounts.end_sessions(facilitator)  # signing out in any browser
+    db.session.commit()
+    runtime().tick(now=10_000)
+    assert not control.sio.is_connected() and not board.sio.is_connected()
+    assert phone.sio.is_connected()  # phones have no account: untouched
+    assert phone.send("note.post", area="ideas", text="Après le départ")["ok"]
+
+
+def test_a_suspended_facilitators_board_is_disconnected_but_a_key_opened_board_stays(
+    workshop, screens, facilitator, set_active
+):
+    by_account = screens(workshop, "board", user=facilitator)
+    by_key = screens(workshop, "board", join=False)
+    assert by_key.join(key=workshop.board_key)["ok"]
+    set_active(facilitator, False)
+    runtime().tick(now=10_000)
+    assert not by_account.sio.is_connected()
+    assert by_key.sio.is_connected()
+
+
+def test_a_signed_in_facilitators_screens_stay_through_heartbeats(workshop, control, facilitator):
+    for beat in range(3):
+        runtime().tick(now=10_000 + 10 * beat)
+    assert control.sio.is_connected()
+    assert error_of(control.send("timer.start", seconds=60)) is None
