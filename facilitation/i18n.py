@@ -16,7 +16,7 @@ COMMON_MESSAGES = {
     "connecting": _l("Connecting…"),
     "online": _l("Connected"),
     "offline": _l("Offline"),
-    "offline_detail": _l("Your notes are kept and will be sent when the connection returns."),
+    "offline_detail": _l("What you send is kept and goes once the connection returns."),
     "refused": _l("This screen cannot join the workshop."),
     "sending": _l("Sending…"),
     "saved": _l("Saved"),

@@ -14,8 +14,21 @@ PHONE_MESSAGES = {
     "phone.still_connecting": _l(
         "Still trying to connect… Check your Wi-Fi or mobile data; this page keeps trying."
     ),
-    "phone.unsent_one": _l("%(n)s change waiting to be sent"),
-    "phone.unsent_many": _l("%(n)s changes waiting to be sent"),
+    "phone.unsent": _l("Waiting to be sent: %(items)s."),
+    "phone.unsent_notes_one": _l("%(n)s note"),
+    "phone.unsent_notes_many": _l("%(n)s notes"),
+    "phone.unsent_dots_one": _l("%(n)s dot"),
+    "phone.unsent_dots_many": _l("%(n)s dots"),
+    "phone.unsent_cards_one": _l("%(n)s card"),
+    "phone.unsent_cards_many": _l("%(n)s cards"),
+    "phone.unsent_pledges_one": _l("%(n)s pledge"),
+    "phone.unsent_pledges_many": _l("%(n)s pledges"),
+    "phone.unsent_changes_one": _l("%(n)s change"),
+    "phone.unsent_changes_many": _l("%(n)s changes"),
+    "phone.offline_saved": _l(
+        "Offline: this page is the one kept on this phone. What you send waits here and goes "
+        "once the connection returns."
+    ),
     "phone.back_home": _l("Back to the home page"),
     "phone.join_again": _l("Join again"),
     "phone.ended": _l("The workshop has ended."),

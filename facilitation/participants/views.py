@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -121,6 +131,18 @@ def join_submit(code: str) -> Response | tuple[str, int]:
         samesite="Lax",
         secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"],
     )
+    return response
+
+
+@blueprint.get("/p/sw.js")
+def service_worker() -> Response:
+    """The phones' service worker, served under /p/ so that it may keep phone pages for
+    a reload without network (a worker controls only the pages under its own path)."""
+    response = send_from_directory(
+        Path(current_app.static_folder or "static") / "js" / "phone", "sw.js", max_age=0
+    )
+    response.headers["Content-Type"] = "text/javascript"
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

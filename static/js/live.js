@@ -75,6 +75,11 @@ export class Live {
     this.status = "connecting";
     this.outboxKey = `fabrique.outbox.${code}.${role}`;
     this.outbox = JSON.parse(localStorage.getItem(this.outboxKey) || "[]");
+    // A phone keeps its last view (the phase, its own notes and cards, its dots) to show it
+    // when the page is reloaded without network; the next join replaces it with a snapshot.
+    this.viewKey = this.staff ? null : `fabrique.view.${code}`;
+    this.restored = this.restoreView();
+    this.viewTimer = null;
     this.pending = new Map(); // command_id -> {resolve, reject}
     this.gapTimer = null;
     this.syncing = false;
@@ -97,12 +102,19 @@ export class Live {
     window.addEventListener("online", () => {
       if (!this.socket.connected && this.status !== "refused") this.socket.disconnect().connect();
     });
+    // The browser knows it has no network: say so now (a page reloaded offline never
+    // connected, so no disconnection would tell it).
+    window.addEventListener("offline", () => this.status !== "refused" && this.setStatus("offline"));
+    if (!navigator.onLine) this.setStatus("offline");
     return this;
   }
 
   onChange(listener) { this.listeners.add(listener); return this; }
   onStatus(listener) { this.statusListeners.add(listener); listener(this.status); return this; }
-  changed(detail = {}) { for (const listener of this.listeners) listener(this.state, detail); }
+  changed(detail = {}) {
+    for (const listener of this.listeners) listener(this.state, detail);
+    if (this.viewKey && !detail.heartbeat && !detail.presence) this.scheduleSaveView();
+  }
   setStatus(status) {
     this.status = status;
     for (const listener of this.statusListeners) listener(status);
@@ -111,7 +123,8 @@ export class Live {
   // Coming back, give the last sequence number: the server sends what was missed. Events
   // that arrive before the answer is applied (the socket is in the rooms first) wait.
   rejoin() {
-    const payload = this.state.workshop ? { ...this.join, since: this.position() } : this.join;
+    const resuming = this.state.workshop && !this.restored; // a kept view needs a snapshot
+    const payload = resuming ? { ...this.join, since: this.position() } : this.join;
     const generation = ++this.generation;
     this.holding = true;
     this.early = [];
@@ -189,6 +202,7 @@ export class Live {
   }
 
   applySnapshot(snapshot) {
+    this.restored = false;
     const byId = (items) => new Map(items.map((item) => [item.id, item]));
     Object.assign(this.state, {
       workshop: snapshot.workshop, format: snapshot.format,
@@ -359,6 +373,32 @@ export class Live {
 
   unsent() {
     return this.outbox;
+  }
+
+  // The phone's last view, for a reload without network (its own items only: small).
+  scheduleSaveView() {
+    if (this.viewTimer || this.restored || !this.state.workshop) return;
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = null;
+      const mine = (items) => [...items.values()].filter((item) => item.mine);
+      const { workshop, format, me, notes, cards } = this.state;
+      try {
+        localStorage.setItem(this.viewKey, JSON.stringify(
+          { workshop, format, me, notes: mine(notes), cards: mine(cards) }));
+      } catch { /* storage full or refused: the view is simply not kept */ }
+    }, 1000);
+  }
+
+  restoreView() {
+    let kept = null;
+    try { kept = this.viewKey && JSON.parse(localStorage.getItem(this.viewKey) || "null"); } catch { kept = null; }
+    if (!kept?.workshop || !kept?.format) return false;
+    const byId = (items) => new Map((items || []).map((item) => [item.id, item]));
+    Object.assign(this.state, {
+      workshop: kept.workshop, format: kept.format, me: kept.me || {},
+      notes: byId(kept.notes), cards: byId(kept.cards),
+    });
+    return true;
   }
 
   serverNow() {

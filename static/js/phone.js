@@ -7,7 +7,7 @@ import { Live } from "./live.js";
 import { renderCards } from "./phone/cards.js";
 import { cardForm, counter, failureText, noteForm } from "./phone/compose.js";
 import {
-  CARD_MAX_LENGTH, clock, dotsLeft, parseTime, send, shorten, sig, view,
+  CARD_MAX_LENGTH, clock, dotsLeft, parseTime, send, shorten, sig, unsentSummary, view,
 } from "./phone/model.js";
 import { renderNotes } from "./phone/notes.js";
 import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
@@ -130,6 +130,7 @@ function saveEdit() {
 // ---- Header: connection, banner, toast ----
 
 let everOnline = false;
+let started = false; // set once the whole module is read: rendering may begin
 let slow = false;
 setTimeout(() => { slow = true; renderBanner(); }, SLOW_CONNECTION_MS);
 
@@ -143,8 +144,8 @@ live.onStatus((status) => {
     refused: ended ? t("phone.status_ended") : t("phone.status_refused"),
   }[status] || t("connecting");
   renderBanner();
-  if (live.state.workshop) rerender();
-  else renderNotice(null);
+  if (live.state.workshop && started) rerender();
+  else if (!live.state.workshop) renderNotice(null);
 });
 
 function link(href, text) {
@@ -166,17 +167,17 @@ function refusalContent() {
 function renderBanner() {
   const banner = $("phone-banner");
   const status = live.status;
-  const unsent = live.unsent().length;
+  const unsent = unsentSummary(live.unsent());
   let content = null;
   let tone = "warn";
   const ended = live.state.workshop?.status === "ended";
   if (status === "refused" && !ended) { // an ended workshop is told in the notice below
     content = refusalContent();
     tone = "error";
-  } else if (status === "offline" || (status === "connecting" && everOnline)) {
+  } else if (status === "offline" || (status === "connecting" && (everOnline || live.restored))) {
     content = [
-      h("p", {}, t("offline_detail")),
-      unsent ? h("p", { class: "banner-title" }, plural("phone.unsent", unsent)) : null,
+      h("p", {}, everOnline ? t("offline_detail") : t("phone.offline_saved")),
+      unsent ? h("p", { class: "banner-title" }, unsent) : null,
     ];
   } else if (status === "connecting" && slow) {
     content = [h("p", {}, t("phone.still_connecting"))];
@@ -444,4 +445,19 @@ function restoreFocus(previous) {
 }
 
 live.onChange(render);
+started = true;
+if (live.state.workshop) rerender(); // a view kept from an earlier visit, until the snapshot
+
+// Kept for a reload without network: a service worker (HTTPS, or this very machine)
+// that answers from its cache only when the network fails. It is told what this first
+// visit loaded before it was there.
+if ("serviceWorker" in navigator && app.dataset.worker) {
+  navigator.serviceWorker.register(app.dataset.worker)
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => registration.active?.postMessage({
+      type: "keep",
+      urls: [location.href, ...performance.getEntriesByType("resource").map((entry) => entry.name)],
+    }))
+    .catch(() => { /* no worker (plain http on the room's network): online only */ });
+}
 

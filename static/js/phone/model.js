@@ -1,6 +1,6 @@
 // What the phone shows, derived from the live state: the current phase and what it
 // allows, the commands still waiting in the outbox (shown as "Sending…"), dots left.
-import { localized, readConfig } from "../dom.js";
+import { locale, localized, plural, readConfig, t } from "../dom.js";
 
 export const CARD_MAX_LENGTH = readConfig().cardMaxLength; // from the server's schema
 export const MAX_LINKS = 10; // the server takes at most ten links on a card
@@ -56,6 +56,23 @@ function pendingOf(unsent) {
     else if (name === "proposal.pledge") pending.proposals.add(payload.proposal_id);
   }
   return pending;
+}
+
+// What waits in the outbox, named: "2 notes and 3 dots" ("" when nothing waits).
+const UNSENT_KIND = {
+  "note.post": "notes", "vote.cast": "dots", "vote.retract": "dots", "card.add": "cards",
+  "pledge.add": "pledges", "pledge.withdraw": "pledges", "proposal.pledge": "pledges",
+};
+export function unsentSummary(unsent) {
+  const counts = new Map();
+  for (const { name } of unsent) {
+    const kind = UNSENT_KIND[name] || "changes";
+    counts.set(kind, (counts.get(kind) || 0) + 1);
+  }
+  if (!counts.size) return "";
+  const order = ["notes", "dots", "cards", "pledges", "changes"].filter((kind) => counts.has(kind));
+  const items = order.map((kind) => plural(`phone.unsent_${kind}`, counts.get(kind)));
+  return t("phone.unsent", { items: new Intl.ListFormat(locale, { type: "conjunction" }).format(items) });
 }
 
 // Slot labels of every card kind the format uses, from whichever phase names them.
