@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import JSONType, UTCDateTime, utcnow
@@ -77,6 +77,10 @@ class Member(db.Model):
     """Someone who pledged to join a coalition, from a phone or from the web."""
 
     __tablename__ = "coalition_members"
+    # One person is one member: a participant once per coalition (web sign-ups have none).
+    __table_args__ = (
+        Index("uq_coalition_members_participant", "coalition_id", "participant_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     coalition_id: Mapped[int] = mapped_column(

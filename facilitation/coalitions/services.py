@@ -216,7 +216,21 @@ def pledge_from_phone(
     coalition = get(coalition_id)
     if coalition.id not in proposal_ids(workshop.id):
         raise NotFound(_l("This coalition does not exist."))
-    return join(coalition, fields, via="workshop", participant_id=actor.participant_id)
+    already = db.session.scalar(
+        select(Member).where(
+            Member.coalition_id == coalition.id, Member.participant_id == actor.participant_id
+        )
+    )
+    if already is None:
+        return join(coalition, fields, via="workshop", participant_id=actor.participant_id)
+    # One person is one member, whichever way they pledged (on the group the proposal came
+    # from, then on the proposal): what they give now completes what they gave then.
+    for name in ("name", "organisation", "role", "email"):
+        if fields.get(name):
+            setattr(already, name, fields[name])
+    db.session.flush()
+    _announce(coalition)
+    return already
 
 
 def joined_by(participant_id: int) -> list[int]:

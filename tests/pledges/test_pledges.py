@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from facilitation.coalitions import services as coalitions_services
+from facilitation.coalitions.models import Coalition
 from facilitation.extensions import db
 from facilitation.groups.models import Group
 from facilitation.pledges.models import Pledge
@@ -62,3 +64,22 @@ def test_votes_in_this_phase_go_to_coalitions_not_notes(screens, coalitions):
     assert phone.send("vote.cast", target=f"group:{ids[0]}")["ok"]
     assert phone.send("vote.cast", target="note:1")["error"]["code"] == "invalid"
     assert db.session.get(Group, ids[0]).dots == 1
+
+
+def test_a_participant_who_pledged_on_a_group_then_on_its_proposal_is_one_member(
+    screens, coalitions
+):
+    workshop, control, ids = coalitions
+    phone = screens(workshop)
+    assert phone.send("pledge.add", group_id=ids[0], name="", organisation="Fing")["ok"]
+    assert control.send("phase.move", index=3)["ok"]
+    proposal = control.send("proposal.promote", target=f"group:{ids[0]}")["data"]["proposal"]
+    assert control.send("phase.move", index=4)["ok"]
+    ack = phone.send("proposal.pledge", proposal_id=proposal["id"], name="Léa")
+    assert ack["ok"], ack
+    coalition = db.session.get(Coalition, proposal["id"])
+    (member,) = coalitions_services.members(coalition)
+    assert (member.name, member.organisation) == ("Léa", "Fing")
+    assert coalitions_services.member_counts([coalition.id]) == {coalition.id: 1}
+    assert phone.send("proposal.pledge", proposal_id=proposal["id"], name="Léa")["ok"]
+    assert len(coalitions_services.members(coalition)) == 1
