@@ -17,14 +17,34 @@ MAX_TIMER_SECONDS = 4 * 60 * 60
 
 
 def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
-    """Go to another phase of the format (next, previous, or any)."""
+    """Go to another phase of the format (next, previous, or any). Each phase has its own
+    timer: the one left behind is put aside, paused with the time it had left, and the
+    phase arrived at finds its own again (paused) or none."""
     actor.require_facilitator()
     if not 0 <= index < len(format_of(workshop).phases):
         raise InvalidInput(_l("There is no such phase."))
     if index != workshop.phase_index:
+        timers = _timers_of(workshop)
+        left = _time_left(workshop)
+        if left:
+            timers[str(workshop.phase_index)] = left
         workshop.phase_index = index
+        workshop.timer_ends_at, workshop.timer_remaining = None, timers.pop(str(index), None)
+        workshop.settings = {**(workshop.settings or {}), "timers": timers}
         announce(workshop, EventType.PHASE_CHANGED)
     return workshop
+
+
+def _timers_of(workshop: Workshop) -> dict[str, int]:
+    """The timers put aside with the phases they belong to: seconds left, by phase index."""
+    return dict((workshop.settings or {}).get("timers", {}))
+
+
+def _time_left(workshop: Workshop) -> int:
+    """Whole seconds left on the timer, running or paused (0: none, or time is up)."""
+    if workshop.timer_ends_at is not None:
+        return max(0, round((workshop.timer_ends_at - utcnow()).total_seconds()))
+    return workshop.timer_remaining or 0
 
 
 def _seconds(value: int) -> timedelta:
@@ -45,8 +65,7 @@ def pause_timer(actor: Actor, workshop: Workshop) -> Workshop:
     actor.require_facilitator()
     if workshop.timer_ends_at is None:
         raise Conflict(_l("The timer is not running."))
-    left = (workshop.timer_ends_at - utcnow()).total_seconds()
-    workshop.timer_ends_at, workshop.timer_remaining = None, max(0, round(left))
+    workshop.timer_ends_at, workshop.timer_remaining = None, _time_left(workshop)
     announce(workshop)
     return workshop
 

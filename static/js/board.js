@@ -9,6 +9,7 @@ import { currentPhase, timerView } from "./board/common.js";
 import { drawStage } from "./board/stage.js";
 import { prepare } from "./board/hyphens.js";
 import { Pager } from "./board/pages.js";
+import { fadeDelay } from "./timer.js";
 
 const config = readConfig();
 const live = new Live(config).start();
@@ -46,19 +47,23 @@ function renderBanner(state, phase) {
   banner.textContent = `${plural("dots_cast", total)} ${plural("by_voters", voters)}`;
 }
 
+// The timer: a countdown, then "time is up" said calmly, fading away (timer.js).
 function renderTimer() {
   const state = live.state;
   const el = $("board-timer");
   if (!state.workshop) return;
   const view = timerView(state.workshop, live.serverNow());
-  const key = view ? `${view.state}:${view.text}` : "";
+  const shown = view && view.state !== "done" && state.workshop.status !== "ended";
+  const key = shown ? `${view.state}:${view.text}` : "";
   if (key === el.dataset.key) return;
   el.dataset.key = key;
-  el.hidden = !view;
-  if (!view) return;
+  el.hidden = !shown;
+  if (!shown) return;
   el.dataset.state = view.state;
+  el.style.setProperty("--fade-delay", fadeDelay(view));
   el.dataset.low = view.state === "running" && view.left <= 30 ? "true" : "false";
-  const label = view.state === "paused" ? t("timer_paused") : view.state === "over" ? t("time_up") : "";
+  if (view.state === "over") { replace(el, h("span", { class: "board-timer-label" }, t("time_up"))); return; }
+  const label = view.state === "paused" ? t("timer_paused") : "";
   replace(el, h("span", { class: "board-timer-clock" }, view.text), label ? h("span", { class: "board-timer-label" }, label) : null);
 }
 

@@ -9,6 +9,7 @@ import {
 } from "./board/common.js";
 import { NotesPanel, excerpt } from "./control/notes.js";
 import { BoardViewPanel } from "./control/board.js";
+import { Chime } from "./timer.js";
 
 const config = readConfig();
 const live = new Live(config).start();
@@ -115,19 +116,40 @@ function renderBoardControls(state) {
   $("ended-status").hidden = !ended;
 }
 
+// The timer: "time is up" in calm colours, a chime if the facilitator asked for one.
+let lastTimerState = null;
 function renderTimer() {
   const state = live.state;
   if (!state.workshop) return;
   const view = timerView(state.workshop, live.serverNow());
   const display = $("timer-display");
-  const text = view ? `${view.text}${view.state === "paused" ? ` · ${t("timer_paused")}` : view.state === "over" ? ` · ${t("time_up")}` : ""}` : t("timer_none");
+  const suffix = { paused: t("timer_paused"), over: t("time_up"), done: t("time_up") }[view?.state];
+  const text = view ? `${view.text}${suffix ? ` · ${suffix}` : ""}` : t("timer_none");
   if (display.textContent !== text) display.textContent = text;
   display.dataset.state = view?.state || "none";
+  if (lastTimerState === "running" && view?.state === "over") {
+    announce(t("time_up"));
+    if (chimeWanted()) chime.play();
+  }
+  lastTimerState = view?.state || null;
   const toggle = $("timer-toggle");
   const label = view?.state === "paused" ? t("timer_resume") : t("timer_pause");
   if (toggle.textContent !== label) toggle.textContent = label;
-  toggle.disabled = !view || view.state === "over";
+  toggle.disabled = !view || view.state === "over" || view.state === "done";
   $("timer-stop").disabled = !view;
+}
+
+const CHIME_KEY = "fabrique.chime";
+const chime = new Chime();
+const chimeWanted = () => localStorage.getItem(CHIME_KEY) === "on";
+$("timer-chime").checked = chimeWanted();
+$("timer-chime").addEventListener("change", (event) => {
+  localStorage.setItem(CHIME_KEY, event.target.checked ? "on" : "off");
+  if (event.target.checked) { chime.unlock(); chime.play(); } // heard once: the sound works
+});
+// Browsers let a page play sound once someone has clicked or typed on it.
+for (const kind of ["pointerdown", "keydown"]) {
+  document.addEventListener(kind, () => { if (chimeWanted()) chime.unlock(); }, { capture: true });
 }
 
 function renderVoting(state) {

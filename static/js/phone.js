@@ -7,8 +7,9 @@ import { Live } from "./live.js";
 import { renderCards } from "./phone/cards.js";
 import { cardForm, counter, failureText, noteForm } from "./phone/compose.js";
 import {
-  CARD_MAX_LENGTH, clock, dotsLeft, parseTime, send, shorten, sig, unsentSummary, view,
+  CARD_MAX_LENGTH, dotsLeft, send, shorten, sig, unsentSummary, view,
 } from "./phone/model.js";
+import { fadeDelay, timerView } from "./timer.js";
 import { renderNotes } from "./phone/notes.js";
 import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
 import { rememberProposal, renderProposals } from "./phone/proposals.js";
@@ -237,25 +238,20 @@ function renderClock() {
   const people = live.state.participants ? plural("participants", live.state.participants) : "";
   $("phone-step").textContent = people ? `${step} · ${people}` : step;
 
+  // The timer, then "time's up" for a few seconds, fading (timer.js): never in the way.
   const timer = $("phone-timer");
-  let seconds = null;
-  let state = "running";
-  if (workshop.timer_ends_at) {
-    seconds = Math.max(0, Math.ceil((parseTime(workshop.timer_ends_at) - live.serverNow()) / 1000));
-    if (seconds === 0) state = "over";
-  } else if (workshop.timer_remaining != null) {
-    seconds = workshop.timer_remaining;
-    state = "paused";
-  }
-  timer.hidden = seconds === null || workshop.status === "ended";
-  if (seconds === null) return;
-  timer.dataset.state = state;
-  const label = state === "paused" ? t("phone.timer_paused") : state === "over" ? t("phone.timer_over") : t("phone.timer_left");
-  const text = clock(seconds);
-  if (timer._sig !== `${text}${label}`) {
-    timer._sig = `${text}${label}`;
-    replace(timer, h("span", { class: "timer-value" }, text), h("span", { class: "timer-label" }, label));
-    timer.setAttribute("aria-label", `${label} ${text}`);
+  const clockView = timerView(workshop, live.serverNow());
+  const shown = clockView && clockView.state !== "done" && workshop.status !== "ended";
+  timer.hidden = !shown;
+  if (!shown) { timer._sig = null; return; }
+  const label = { paused: t("phone.timer_paused"), over: t("phone.timer_over") }[clockView.state] || t("phone.timer_left");
+  if (timer._sig !== `${clockView.text}${label}`) {
+    timer._sig = `${clockView.text}${label}`;
+    timer.dataset.state = clockView.state;
+    timer.style.setProperty("--fade-delay", fadeDelay(clockView));
+    replace(timer, clockView.state === "over" ? null : h("span", { class: "timer-value" }, clockView.text),
+      h("span", { class: "timer-label" }, label));
+    timer.setAttribute("aria-label", clockView.state === "over" ? label : `${label} ${clockView.text}`);
   }
 }
 setInterval(renderClock, 500);

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
+from facilitation.database import utcnow
+from facilitation.extensions import db
 from facilitation.workshops.services import get_workshop
 
 
@@ -49,6 +51,36 @@ def test_adding_time_pushes_the_end(control):
     first = ends_at(control.send("timer.start", seconds=60))
     later = ends_at(control.send("timer.add", seconds=60))
     assert 59 <= (later - first).total_seconds() <= 61
+
+
+def timer_after_move(control, index: int) -> dict:
+    control.send("phase.move", index=index)
+    changed = [e for e in control.events() if e["type"] == "phase.changed"]
+    return {key: changed[-1]["data"][key] for key in ("timer_ends_at", "timer_remaining")}
+
+
+def test_a_timer_stays_with_its_phase(control):
+    control.send("timer.start", seconds=300)
+    assert timer_after_move(control, 1) == {"timer_ends_at": None, "timer_remaining": None}
+
+
+def test_coming_back_to_a_phase_finds_its_timer_paused(control):
+    control.send("timer.start", seconds=300)
+    timer_after_move(control, 1)
+    control.send("timer.start", seconds=60)
+    back = timer_after_move(control, 0)
+    assert back["timer_ends_at"] is None
+    assert 298 <= back["timer_remaining"] <= 300
+    assert 58 <= timer_after_move(control, 1)["timer_remaining"] <= 60
+
+
+def test_a_timer_whose_time_is_up_is_not_kept(control, workshop):
+    control.send("timer.start", seconds=60)
+    db.session.refresh(workshop)
+    workshop.timer_ends_at = utcnow() - timedelta(seconds=5)
+    db.session.commit()
+    timer_after_move(control, 1)
+    assert timer_after_move(control, 0) == {"timer_ends_at": None, "timer_remaining": None}
 
 
 def test_a_timer_cannot_be_resumed_when_not_paused(control):

@@ -26,25 +26,7 @@ export function slotsOf(state, kind) {
   return FALLBACK_SLOTS[kind].map((key) => ({ key, label: t(`slot_${key}`), hint: t(`slot_hint_${key}`) === `slot_hint_${key}` ? "" : t(`slot_hint_${key}`) }));
 }
 
-// The timer as both screens show it: mm:ss (h:mm:ss beyond an hour), "00:00" once over.
-export function timerView(workshop, now) {
-  if (workshop.timer_ends_at) {
-    const left = Math.max(0, Math.ceil((Date.parse(workshop.timer_ends_at) - now) / 1000));
-    return { text: clock(left), state: left > 0 ? "running" : "over", left };
-  }
-  if (workshop.timer_remaining !== null && workshop.timer_remaining !== undefined) {
-    return { text: clock(workshop.timer_remaining), state: "paused", left: workshop.timer_remaining };
-  }
-  return null;
-}
-
-export function clock(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  const two = (n) => String(n).padStart(2, "0");
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  return hours ? `${hours}:${two(minutes)}:${two(s % 60)}` : `${two(minutes)}:${two(s % 60)}`;
-}
+export { clock, timerView } from "../timer.js";
 
 // The voting phase the results are about: the current or latest one, else the first.
 export function votingPhase(state) {

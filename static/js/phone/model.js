@@ -183,18 +183,7 @@ export function sig(...parts) {
   return JSON.stringify(parts);
 }
 
-export function clock(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  const hours = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
-  const ss = String(s % 60).padStart(2, "0");
-  return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-// Server times carry microseconds; keep milliseconds so that every browser parses them.
-export function parseTime(iso) {
-  return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
-}
+export { clock, parseTime } from "../timer.js";
 
 // Lengths in characters as people count them, as the server does (graphemes.js).
 export { characters, shorten } from "../graphemes.js";
