@@ -24,7 +24,7 @@ from .models import Card
 from .schemas import CardSchema
 
 CARD_SCHEMA = CardSchema()  # one instance: building a schema costs more than a dump
-CANVAS_GROUPS = 3  # by default, the canvas is filled for the three top groups
+canvas_groups = groups.canvas_groups
 
 
 def audience_of(workshop: Workshop) -> Audience:
@@ -47,14 +47,6 @@ def record(workshop: Workshop, card: Card) -> int:
         workshop.id, EventType.CARD_SAVED, audience_of(workshop), data, card.participant_id
     )
     return event.seq
-
-
-def canvas_groups(workshop: Workshop) -> list[int]:
-    """The groups whose coalition canvas is filled: chosen by the facilitator, or the top."""
-    chosen = (workshop.settings or {}).get("canvas_groups")
-    if chosen is not None:
-        return list(chosen)
-    return [group.id for group in groups.top_groups(workshop, CANVAS_GROUPS)]
 
 
 def choose_canvas_groups(actor: Actor, workshop: Workshop, group_ids: list[int]) -> Workshop:

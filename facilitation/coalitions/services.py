@@ -126,9 +126,10 @@ def promote(actor: Actor, workshop: Workshop, target: str) -> Coalition:
     db.session.flush()
     origin.coalition_id = coalition.id
     db.session.add(origin)
-    if isinstance(item, Group):
-        _members_from_pledges(coalition, item)
+    joined = _members_from_pledges(coalition, item) if isinstance(item, Group) else []
     _announce(coalition, workshop.id)
+    for participant_id in joined:
+        _joined(workshop.id, coalition.id, participant_id)
     return coalition
 
 
@@ -166,12 +167,13 @@ def _from_group(workshop: Workshop, group: Group) -> Coalition:
     )
 
 
-def _members_from_pledges(coalition: Coalition, group: Group) -> None:
+def _members_from_pledges(coalition: Coalition, group: Group) -> list[int]:
+    """Those who pledged to the group become members; returns their participant ids."""
     rows = db.session.execute(
         select(Pledge, Participant.nickname)
         .join(Participant, Participant.id == Pledge.participant_id)
         .where(Pledge.group_id == group.id)
-    )
+    ).all()
     for pledge, nickname in rows:
         db.session.add(
             Member(
@@ -183,6 +185,7 @@ def _members_from_pledges(coalition: Coalition, group: Group) -> None:
                 created_at=pledge.created_at,
             )
         )
+    return [pledge.participant_id for pledge, _ in rows]
 
 
 def join(
@@ -222,7 +225,9 @@ def pledge_from_phone(
         )
     )
     if already is None:
-        return join(coalition, fields, via="workshop", participant_id=actor.participant_id)
+        member = join(coalition, fields, via="workshop", participant_id=actor.participant_id)
+        _joined(workshop.id, coalition.id, actor.participant_id)
+        return member
     # One person is one member, whichever way they pledged (on the group the proposal came
     # from, then on the proposal): what they give now completes what they gave then.
     for name in ("name", "organisation", "role", "email"):
@@ -231,6 +236,15 @@ def pledge_from_phone(
     db.session.flush()
     _announce(coalition)
     return already
+
+
+def _joined(workshop_id: int, coalition_id: int, participant_id: int | None) -> None:
+    """Tell a participant's screens that they are a member of a proposal (``me.proposals``
+    in their snapshot): joined from their phone, or through a pledge to its group."""
+    data = {"proposal_id": coalition_id}
+    eventlog.append(
+        workshop_id, EventType.PROPOSAL_JOINED, Audience.PARTICIPANT, data, participant_id
+    )
 
 
 def joined_by(participant_id: int) -> list[int]:

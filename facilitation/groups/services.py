@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,9 +17,11 @@ from ..notes import services as notes
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..workshops.models import Workshop
-from ..workshops.services import format_of, public
+from ..workshops.services import announce, format_of, item_changed, public
 from .models import Group
 from .schemas import GroupSchema
+
+CANVAS_GROUPS = 3  # by default, the canvas is filled for the three top groups
 
 
 def audience_of(workshop: Workshop) -> Audience:
@@ -48,9 +52,10 @@ def create_group(actor: Actor, workshop: Workshop, title: str, area: str | None)
         select(func.max(Group.position)).where(Group.workshop_id == workshop.id)
     )
     group = Group(workshop_id=workshop.id, area=area, title=title, position=(last or 0) + 1)
-    db.session.add(group)
-    db.session.flush()
-    record(workshop, group)
+    with keeping_canvas(workshop):
+        db.session.add(group)
+        db.session.flush()
+        record(workshop, group)
     return group
 
 
@@ -60,11 +65,14 @@ def update_group(
     """Rename a group or move it."""
     actor.require_facilitator()
     group = get_group(actor, group_id)
+    with keeping_canvas(workshop):
+        if title is not None:
+            group.title = title
+        if position is not None:
+            group.position = position
+        record(workshop, group)
     if title is not None:
-        group.title = title
-    if position is not None:
-        group.position = position
-    record(workshop, group)
+        item_changed(workshop, group)
     return group
 
 
@@ -75,9 +83,12 @@ def delete_group(actor: Actor, workshop: Workshop, group_id: int) -> Group:
     if group.dots or group.pledges:
         message = _l("People voted for or pledged to this group: it cannot be dissolved now.")
         raise InvalidInput(message)
-    group.deleted_at = utcnow()
-    notes.ungroup(workshop, group.id)
-    eventlog.append(workshop.id, EventType.GROUP_DELETED, audience_of(workshop), {"id": group.id})
+    with keeping_canvas(workshop):
+        group.deleted_at = utcnow()
+        notes.ungroup(workshop, group.id)
+        eventlog.append(
+            workshop.id, EventType.GROUP_DELETED, audience_of(workshop), {"id": group.id}
+        )
     return group
 
 
@@ -104,3 +115,27 @@ def top_groups(workshop: Workshop, count: int) -> list[Group]:
         .limit(count)
     )
     return list(db.session.scalars(query))
+
+
+def canvas_groups(workshop: Workshop) -> list[int]:
+    """The groups whose coalition canvas is filled: chosen by the facilitator, or the top."""
+    chosen = (workshop.settings or {}).get("canvas_groups")
+    if chosen is not None:
+        return list(chosen)
+    return [group.id for group in top_groups(workshop, CANVAS_GROUPS)]
+
+
+@contextmanager
+def keeping_canvas(workshop: Workshop) -> Iterator[None]:
+    """Around a change to groups (their dots, pledges, order, a new or dissolved one):
+    until the facilitator chooses, the canvas's groups are the top three, which such a
+    change may reorder. Screens hold them in the workshop's state, so a change of them
+    is announced as the workshop's (nothing is read when the facilitator has chosen)."""
+    if (workshop.settings or {}).get("canvas_groups") is not None:
+        yield
+        return
+    before = canvas_groups(workshop)
+    yield
+    db.session.flush()
+    if canvas_groups(workshop) != before:
+        announce(workshop)

@@ -19,6 +19,7 @@ from ..realtime.protocol import Audience, EventType
 from ..workshops.models import Workshop
 from ..workshops.services import (
     format_of,
+    item_changed,
     phase_of,
     public,
     require_open,
@@ -129,6 +130,7 @@ def edit_note(actor: Actor, workshop: Workshop, note_id: int, text: str) -> Note
     if note.text != text:
         note.text, note.updated_at = text, utcnow()
         record(workshop, note, EventType.NOTE_UPDATED)
+        item_changed(workshop, note)
     return note
 
 
@@ -138,6 +140,7 @@ def delete_note(actor: Actor, workshop: Workshop, note_id: int) -> Note:
     _require_author_or_facilitator(actor, workshop, note)
     note.deleted_at = utcnow()
     _removed(workshop, note)
+    item_changed(workshop, note)
     return note
 
 
@@ -148,6 +151,7 @@ def set_hidden(actor: Actor, workshop: Workshop, note_id: int, hidden: bool) -> 
     if note.hidden != hidden:
         note.hidden, note.updated_at = hidden, utcnow()
         record(workshop, note, EventType.NOTE_UPDATED)
+        item_changed(workshop, note)
     return note
 
 

@@ -56,10 +56,11 @@ def withdraw(actor: Actor, workshop: Workshop, group_id: int) -> Group:
 
 
 def _count(workshop: Workshop, group: Group, delta: int) -> Group:
-    group.pledges = Group.pledges + delta
-    db.session.flush()
-    db.session.refresh(group, ["pledges"])
-    groups.record(workshop, group)
+    with groups.keeping_canvas(workshop):  # the canvas's default groups rank by pledges too
+        group.pledges = Group.pledges + delta
+        db.session.flush()
+        db.session.refresh(group, ["pledges"])
+        groups.record(workshop, group)
     return group
 
 

@@ -24,6 +24,7 @@ class EventType(enum.StrEnum):
     CARD_SAVED = "card.saved"
     CARD_DELETED = "card.deleted"
     PROPOSAL_SAVED = "proposal.saved"
+    PROPOSAL_JOINED = "proposal.joined"
 
 
 class ServerMessage(enum.StrEnum):

@@ -4,6 +4,7 @@ results ranked with ties shown as ties."""
 from __future__ import annotations
 
 import typing
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..database import utcnow
 from ..errors import Conflict, InvalidInput, PhaseClosed
 from ..extensions import db
 from ..formats import VoteRules
+from ..groups import services as groups
 from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
@@ -22,7 +24,13 @@ from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..targets import resolve
 from ..workshops.models import Workshop
-from ..workshops.services import announce, format_of, phase_of, require_participant_action
+from ..workshops.services import (
+    announce,
+    format_of,
+    item_follower,
+    phase_of,
+    require_participant_action,
+)
 from .models import Vote
 
 Item = Note | Group
@@ -94,10 +102,12 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     _check(rules, actor, vote, item, delta)
     vote.dots, vote.phase, vote.updated_at = vote.dots + delta, phase_of(workshop).key, utcnow()
     db.session.add(vote)
-    item.dots = type(item).dots + delta
-    db.session.flush()
-    db.session.refresh(item, ["dots"])
-    record_tally(workshop, target, typing.cast(int, item.dots))  # refreshed: the stored count
+    # A group's dots rank it among the canvas's default groups; a note's rank nothing else.
+    with groups.keeping_canvas(workshop) if isinstance(item, Group) else nullcontext():
+        item.dots = type(item).dots + delta
+        db.session.flush()
+        db.session.refresh(item, ["dots"])
+        record_tally(workshop, target, typing.cast(int, item.dots))  # the stored count
     return {"target": target, "mine": vote.dots, **budget_of(actor, workshop)}
 
 
@@ -138,9 +148,23 @@ def reveal_results(actor: Actor, workshop: Workshop, revealed: bool) -> Workshop
         return workshop
     workshop.results_revealed = revealed
     announce(workshop, EventType.VISIBILITY_CHANGED)
-    data = {"results": results(workshop) if revealed else None, **totals(workshop)}
-    eventlog.append(workshop.id, EventType.RESULTS_PUBLISHED, Audience.ALL, data)
+    publish_results(workshop)
     return workshop
+
+
+def publish_results(workshop: Workshop) -> None:
+    """Every screen gets the results as they are now (null while they are not revealed)."""
+    data = {"results": results(workshop) if workshop.results_revealed else None}
+    eventlog.append(workshop.id, EventType.RESULTS_PUBLISHED, Audience.ALL, data | totals(workshop))
+
+
+@item_follower
+def follow_item(workshop: Workshop, item: Item) -> None:
+    """Revealed results name each voted item by its text or title and leave hidden and
+    removed notes out: when a voted item changes so, every screen gets them anew."""
+    if workshop.results_revealed and item.dots:
+        db.session.flush()
+        publish_results(workshop)
 
 
 def budget_of(actor: Actor, workshop: Workshop) -> dict[str, Any]:

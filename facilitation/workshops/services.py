@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -215,3 +216,20 @@ def require_participant_action(workshop: Workshop, actor: Actor, capability: str
 def public(workshop: Workshop) -> bool:
     """Whether participants currently see each other's contributions."""
     return phase_of(workshop).permits("see_all")
+
+
+# What features derive from the items screens show follows their changes here, so that
+# the items' features need not know them (votes: revealed results carry each voted item's
+# label and leave hidden or removed ones out).
+ITEM_FOLLOWERS: list[Callable[[Workshop, Any], None]] = []
+
+
+def item_follower(follow: Callable[[Workshop, Any], None]) -> Callable[[Workshop, Any], None]:
+    ITEM_FOLLOWERS.append(follow)
+    return follow
+
+
+def item_changed(workshop: Workshop, item: Any) -> None:
+    """A note or group changed what screens show of it: its text or title, hidden, gone."""
+    for follow in ITEM_FOLLOWERS:
+        follow(workshop, item)

@@ -128,10 +128,12 @@ def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
 
 
 def _results(actor: Actor, workshop: Workshop) -> dict[str, Any]:
-    """Tallies for staff; tallies and ranked results for all once revealed."""
-    if not (actor.is_staff or workshop.results_revealed):
-        return {"tallies": None, "results": None}
-    return {"tallies": votes.tallies(workshop), "results": votes.results(workshop)}
+    """Tallies for staff; tallies and ranked results for all once revealed. Like the
+    events (``votes.tallied`` carries results once revealed), a snapshot carries no
+    results before the reveal, even for staff: screens rank the tallies themselves."""
+    revealed = workshop.results_revealed
+    tallies = votes.tallies(workshop) if actor.is_staff or revealed else None
+    return {"tallies": tallies, "results": votes.results(workshop) if revealed else None}
 
 
 def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) -> dict[str, Any]:

@@ -35,6 +35,10 @@ const REDUCERS = {
   },
   "results.published": (state, data) => { state.results = data.results; },
   "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
+  "proposal.joined": (state, data) => {
+    if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
+    state.me.proposals = [...new Set([...(state.me.proposals || []), data.proposal_id])];
+  },
 };
 
 function newer(current, data) {

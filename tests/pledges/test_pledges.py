@@ -49,7 +49,8 @@ def test_everyone_sees_the_pledge_count(screens, coalitions):
     workshop, _, ids = coalitions
     watcher = screens(workshop)
     screens(workshop).send("pledge.add", group_id=ids[1])
-    assert [e["data"]["pledges"] for e in watcher.events()] == [1]
+    saved = [event for event in watcher.events() if event["type"] == "group.saved"]
+    assert [event["data"]["pledges"] for event in saved] == [1]
 
 
 def test_pledging_outside_the_pledge_phase_is_refused(screens, coalitions):
