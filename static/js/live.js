@@ -9,6 +9,7 @@ const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
+const ENTITIES = new Set(["note", "group", "card"]); // events that carry an item's whole state
 
 // Which part of the state each event type updates, and how (docs/protocol.md).
 const setWorkshop = (state, data) => {
@@ -165,7 +166,8 @@ export class Live {
     const early = this.early.filter((event) => !snapshot || event.seq > snapshot.head);
     this.early = [];
     this.holding = false;
-    this.receive(ack.snapshot ? early : [...ack.events, ...early]);
+    if (ack.snapshot) this.receive(early);
+    else this.receive([...ack.events, ...early], true);
     if (failure) throw failure;
     return true;
   }
@@ -221,37 +223,54 @@ export class Live {
     this.changed({ snapshot: true });
   }
 
-  receive(events) {
+  // A replay (replayed: true) carries each item's current version: a staff screen takes
+  // those again even where it already is, for they may hold what a live event could not.
+  receive(events, replayed = false) {
     if (this.holding) { this.early.push(...events); return; }
     events.sort((a, b) => a.seq - b.seq);
     let reshaped = false;
     const before = this.position();
     for (const event of events) {
-      if (event.seq <= this.seq && this.staff) continue;
+      if (event.seq <= this.seq && this.staff) {
+        if (replayed && ENTITIES.has(event.type.split(".")[0])) REDUCERS[event.type]?.(this.state, event.data);
+        continue;
+      }
       if (this.staff && event.seq > this.seq + 1) { this.held.set(event.seq, event); continue; }
       reshaped = this.apply(event) || reshaped;
     }
-    this.drainHeld();
+    reshaped = this.drainHeld() || reshaped;
     if (this.held.size) this.scheduleGapCheck();
     if (reshaped) this.sync(before);
     this.changed({ events });
   }
 
+  // True when the screen must ask again (sync): a phone whose view a phase reshaped, or a
+  // screen that may read a hidden note an event brought without its text.
   apply(event) {
+    const reread = this.mayRead(event);
     const reducer = REDUCERS[event.type];
     if (reducer) reducer(this.state, event.data);
     this.seq = Math.max(this.seq, event.seq);
     if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
-    return !this.staff && RESHAPING.has(event.type);
+    return (!this.staff && RESHAPING.has(event.type)) || reread;
+  }
+
+  // A hidden note's events travel without its text (the board shares the staff room), yet
+  // the control page and the note's author may read it: a replay brings it to them.
+  mayRead(event) {
+    if (!event.data?.redacted) return false;
+    return this.join.role === "control" || Boolean(this.state.notes.get(event.data.id)?.mine);
   }
 
   drainHeld() {
+    let again = false;
     while (this.held.has(this.seq + 1)) {
       const event = this.held.get(this.seq + 1);
       this.held.delete(event.seq);
-      this.apply(event);
+      again = this.apply(event) || again;
     }
     for (const seq of this.held.keys()) if (seq <= this.seq) this.held.delete(seq);
+    return again;
   }
 
   onHeartbeat(beat) {

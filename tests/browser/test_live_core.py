@@ -79,3 +79,27 @@ def test_a_note_typed_offline_is_sent_once_back_online(
     workshop.next_phase()
     expect(board_note(workshop.board, "Écrite dans le tunnel")).to_have_count(1)
     expect(workshop.board.locator(".board-note")).to_have_count(1)
+
+
+def test_a_hidden_note_edited_by_its_author_shows_its_new_text_on_the_control_page(
+    run_workshop: Callable[..., Workshop], join_on_phone: Callable[..., Page]
+) -> None:
+    """Events about a hidden note travel without its text; the control page, which may
+    read it, fetches the edited version (docs/protocol.md, "Hidden notes")."""
+    workshop = run_workshop()
+    phone = join_on_phone(workshop.code)
+    post_note(phone, "Propos maladroit")
+    expect(phone_note(phone, "Propos maladroit", "saved")).to_have_count(1)
+    note = workshop.control.locator(".control-note").filter(has_text="Propos maladroit")
+    note.locator("[data-key^=hide-]").click()
+    expect(note.locator("[data-key^=hide-]")).to_have_text("Rétablir")
+
+    phone_note(phone, "Propos maladroit", "saved").locator("button", has_text="Modifier").tap()
+    phone.locator("textarea.edit-text").fill("Propos reformulé")
+    phone.locator(".edit-form button[type=submit]").tap()
+    expect(phone_note(phone, "Propos reformulé", "saved")).to_have_count(1)
+    expect(workshop.control.locator(".control-note p", has_text="Propos reformulé")).to_have_count(
+        1
+    )
+    expect(workshop.board.locator(".board-note")).to_have_count(0)
+    screenshot(workshop.control, "control-fr-1920x1080-hidden-note-edited", full_page=True)
