@@ -8,8 +8,10 @@ staff and its author only), hidden notes, anonymity, results before and after th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from werkzeug.security import generate_password_hash
 
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
+from facilitation.realtime.commands import HANDLERS
 from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import format_of
 
@@ -24,6 +27,9 @@ from ..conftest import PASSWORD
 from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
+# Registered socket events that are no commands: they change nothing a screen shows.
+NOT_COMMANDS = {"join", "sync", "snapshot.page", "disconnect"}
+PROTOCOL = Path(__file__).parents[2] / "docs" / "protocol.md"
 
 
 @dataclass
@@ -33,9 +39,9 @@ class Scene:
     workshop: Workshop
     watchers: dict[str, Watcher]
 
-    def send(self, by: str, name: str, **payload: Any) -> dict[str, Any]:
-        ack = self.watchers[by].screen.send(name, **payload)
-        assert ack["ok"], (name, payload, ack)
+    def send(self, by: str, command: str, /, **payload: Any) -> dict[str, Any]:
+        ack = self.watchers[by].screen.send(command, **payload)
+        assert ack["ok"], (command, payload, ack)
         return ack["data"]
 
     def go(self, key: str) -> None:
@@ -110,6 +116,20 @@ def _(s: Scene) -> Prepared:
     return "phone", {"id": s.note("Brouillon"), "text": "Relu"}
 
 
+@case("note.edit", "the facilitator reformulates a hidden note")
+def _(s: Scene) -> Prepared:
+    note = s.note("Propos déplacé")
+    s.send("control", "note.moderate", id=note, hidden=True)
+    return "control", {"id": note, "text": "Reformulé par l'équipe"}
+
+
+@case("note.edit", "its author edits their hidden note")
+def _(s: Scene) -> Prepared:
+    note = s.note("Propos déplacé")
+    s.send("control", "note.moderate", id=note, hidden=True)
+    return "phone", {"id": note, "text": "Propos reformulé"}
+
+
 @case("note.delete", "its author, everyone's notes shown")
 def _(s: Scene) -> Prepared:
     return "phone", {"id": s.note("Je retire ceci")}
@@ -156,6 +176,308 @@ def _(s: Scene) -> Prepared:
     return "control", {"id": note, "group_id": None, "position": 2}
 
 
+@case("note.edit", "a voted note's label in the revealed results", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"id": voted(s, "Des pistes cyclables"), "text": "Des pistes sûres"}
+
+
+@case("note.delete", "a voted note, once the results are revealed", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"id": voted(s, "Hors sujet")}
+
+
+@case("note.moderate", "a voted note hidden once the results are revealed", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"id": voted(s, "Propos déplacé"), "hidden": True}
+
+
+# --- Groups -----------------------------------------------------------------------------
+
+
+@case("group.create", "while phones see groups")
+def _(s: Scene) -> Prepared:
+    return "control", {"title": "Mobilités", "area": "projects"}
+
+
+@case("group.create", "in silent writing: staff only", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"title": "Mobilités"}
+
+
+@case("group.update", "renamed and moved")
+def _(s: Scene) -> Prepared:
+    s.group("Énergie")
+    return "control", {"id": s.group("Mobilité"), "title": "Mobilités", "position": 0}
+
+
+@case("group.delete", "its notes go back to the loose notes")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités", s.note("Covoiturage"), s.note("Vélo", by="other"))
+    return "control", {"id": group}
+
+
+@case("group.update", "a voted group renamed once the results are revealed")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilité", s.note("Covoiturage"))
+    s.go("votes_pledges")
+    s.send("phone", "vote.cast", target=f"group:{group}")
+    s.send("control", "results.reveal", revealed=True)
+    return "control", {"id": group, "title": "Mobilités douces"}
+
+
+# --- Votes ------------------------------------------------------------------------------
+
+
+def voted(s: Scene, text: str) -> int:
+    """A brainstorm's note with a dot, in the voting phase, the results revealed."""
+    note = s.note(text, by="other")
+    s.go("voting")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    s.send("control", "results.reveal", revealed=True)
+    return note
+
+
+@case("vote.cast", "before the reveal: tallies for the staff only", "brainstorm")
+def _(s: Scene) -> Prepared:
+    note = s.note("Des pistes cyclables", by="other")
+    s.go("voting")
+    return "phone", {"target": f"note:{note}"}
+
+
+@case("vote.cast", "once revealed: tallies and results for everyone", "brainstorm")
+def _(s: Scene) -> Prepared:
+    note = s.note("Des pistes cyclables", by="other")
+    s.go("voting")
+    s.send("control", "results.reveal", revealed=True)
+    return "phone", {"target": f"note:{note}"}
+
+
+@case("vote.cast", "on a group that enters the canvas's top three")
+def _(s: Scene) -> Prepared:
+    groups = [s.group(title) for title in ("Énergie", "Mobilités", "Alimentation", "Habitat")]
+    s.go("votes_pledges")
+    return "phone", {"target": f"group:{groups[-1]}"}
+
+
+@case("vote.retract", "the last dot, once revealed", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "phone", {"target": f"note:{voted(s, 'Des pistes cyclables')}"}
+
+
+@case("vote.retract", "before the reveal", "brainstorm")
+def _(s: Scene) -> Prepared:
+    note = s.note("Des pistes cyclables", by="other")
+    s.go("voting")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    return "phone", {"target": f"note:{note}"}
+
+
+@case("vote.rules", "in a voting phase, after a participant voted", "brainstorm")
+def _(s: Scene) -> Prepared:
+    note = s.note("Des pistes cyclables", by="other")
+    s.go("voting")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    return "control", {"budget": 8, "max_per_item": 2}
+
+
+@case("results.reveal", "revealed", "brainstorm")
+def _(s: Scene) -> Prepared:
+    notes = [s.note(text, by="other") for text in ("Vélo", "Tram")]
+    s.go("voting")
+    for note in (notes[0], notes[0], notes[1]):
+        s.send("phone", "vote.cast", target=f"note:{note}")
+    return "control", {"revealed": True}
+
+
+@case("results.reveal", "hidden again", "brainstorm")
+def _(s: Scene) -> Prepared:
+    voted(s, "Vélo")
+    return "control", {"revealed": False}
+
+
+# --- Pledges ----------------------------------------------------------------------------
+
+
+@case("pledge.add", "to a candidate coalition")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités", s.note("Covoiturage"))
+    s.go("votes_pledges")
+    return "phone", {"group_id": group, "name": "Ada", "organisation": "Vélo-club"}
+
+
+@case("pledge.withdraw", "from a candidate coalition")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités")
+    s.go("votes_pledges")
+    s.send("phone", "pledge.add", group_id=group)
+    return "phone", {"group_id": group}
+
+
+# --- Cards ------------------------------------------------------------------------------
+
+
+@case("card.add", "a roadmap item linked to a note, everyone's shown", "swot")
+def _(s: Scene) -> Prepared:
+    links = [f"note:{s.note('Nos bénévoles')}"]
+    s.go("roadmap")
+    return "phone", {"kind": "roadmap", "slot": "now", "text": "Former", "links": links}
+
+
+@case("card.add", "a canvas entry for a top group")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités")
+    s.go("canvas")
+    fields = {"slot": "diagnostic", "text": "Trop de voitures", "group_id": group}
+    return "phone", {"kind": "canvas", **fields}
+
+
+@case("card.add", "by the facilitator in silent writing: staff only", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"kind": "roadmap", "slot": "later", "text": "Plus tard"}
+
+
+@case("card.edit", "its author", "swot")
+def _(s: Scene) -> Prepared:
+    s.go("strategies")
+    return "phone", {"id": s.card("strategy", "SO", "Brouillon"), "text": "Relu"}
+
+
+@case("card.delete", "by the facilitator", "swot")
+def _(s: Scene) -> Prepared:
+    s.go("roadmap")
+    return "control", {"id": s.card("roadmap", "next", "À retirer", by="other")}
+
+
+@case("canvas.groups", "chosen by the facilitator")
+def _(s: Scene) -> Prepared:
+    groups = [s.group(title) for title in ("Énergie", "Mobilités")]
+    s.go("canvas")
+    return "control", {"group_ids": [groups[1]]}
+
+
+# --- Coalition proposals ----------------------------------------------------------------
+
+
+@case("proposal.promote", "a group with its pledges")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités", s.note("Covoiturage"))
+    s.go("votes_pledges")
+    s.send("phone", "pledge.add", group_id=group, name="Ada")
+    return "control", {"target": f"group:{group}"}
+
+
+@case("proposal.promote", "a note")
+def _(s: Scene) -> Prepared:
+    return "control", {"target": f"note:{s.note('Un jardin partagé')}"}
+
+
+@case("proposal.pledge", "a participant joins a proposal")
+def _(s: Scene) -> Prepared:
+    group = s.group("Mobilités")
+    proposal = s.send("control", "proposal.promote", target=f"group:{group}")["proposal"]["id"]
+    s.go("proposals")
+    return "phone", {"proposal_id": proposal, "name": "Ada", "organisation": "Vélo-club"}
+
+
+# --- The facilitator's controls ---------------------------------------------------------
+
+
+@case("phase.move", "silent writing to reveal: everyone's notes reach phones", "brainstorm")
+def _(s: Scene) -> Prepared:
+    s.note("Vélo")
+    s.note("Tram", by="other")
+    s.send("control", "note.moderate", id=s.note("Propos déplacé", by="other"), hidden=True)
+    return "control", {"index": 1}
+
+
+@case("phase.move", "back to silent writing: phones keep their own notes", "brainstorm")
+def _(s: Scene) -> Prepared:
+    s.note("Vélo")
+    s.note("Tram", by="other")
+    s.go("reveal")
+    s.group("Mobilités")
+    return "control", {"index": 0}
+
+
+@case("phase.move", "into voting: the vote rules", "brainstorm")
+def _(s: Scene) -> Prepared:
+    return "control", {"index": 3}
+
+
+@case("timer.start", "five minutes")
+def _(s: Scene) -> Prepared:
+    return "control", {"seconds": 300}
+
+
+@case("timer.add", "to a running timer")
+def _(s: Scene) -> Prepared:
+    s.send("control", "timer.start", seconds=300)
+    return "control", {"seconds": 60}
+
+
+@case("timer.pause", "a running timer")
+def _(s: Scene) -> Prepared:
+    s.send("control", "timer.start", seconds=300)
+    return "control", {}
+
+
+@case("timer.resume", "a paused timer")
+def _(s: Scene) -> Prepared:
+    s.send("control", "timer.start", seconds=300)
+    s.send("control", "timer.pause")
+    return "control", {}
+
+
+@case("timer.stop", "a running timer")
+def _(s: Scene) -> Prepared:
+    s.send("control", "timer.start", seconds=300)
+    return "control", {}
+
+
+@case("workshop.lock", "locked")
+def _(s: Scene) -> Prepared:
+    return "control", {"locked": True}
+
+
+@case("workshop.joining", "closed")
+def _(s: Scene) -> Prepared:
+    return "control", {"open": False}
+
+
+@case("spotlight", "a note")
+def _(s: Scene) -> Prepared:
+    return "control", {"target": f"note:{s.note('Un jardin partagé')}"}
+
+
+@case("spotlight", "a card", "swot")
+def _(s: Scene) -> Prepared:
+    s.go("strategies")
+    return "control", {"target": f"card:{s.card('strategy', 'WT', 'Prudence')}"}
+
+
+@case("spotlight", "cleared")
+def _(s: Scene) -> Prepared:
+    s.send("control", "spotlight", target=f"group:{s.group('Mobilités')}")
+    return "control", {"target": None}
+
+
+@case("board.view", "the join screen")
+def _(s: Scene) -> Prepared:
+    return "control", {"mode": "join", "focus": None, "page": None}
+
+
+@case("board.view", "zoomed onto a group, held on its second page")
+def _(s: Scene) -> Prepared:
+    return "control", {"mode": "stage", "focus": f"group:{s.group('Mobilités')}", "page": 2}
+
+
+@case("workshop.end", "with a timer running")
+def _(s: Scene) -> Prepared:
+    s.send("control", "timer.start", seconds=300)
+    return "control", {}
+
+
 @pytest.fixture
 def facilitator(app) -> User:
     """The suite's facilitator, with a cheap password hash: nobody types it here, and
@@ -175,14 +497,13 @@ def facilitator(app) -> User:
 def scene(create_workshop, screens, facilitator) -> Callable[[str], Scene]:
     def build(format_key: str) -> Scene:
         workshop = create_workshop(format_key)
-        board = screens(workshop, "board", join=False)
+        board = screens(workshop, "board", join=False)  # it sends nothing: verify_action joins
         watchers = {
             "board": Watcher("board", board, key=workshop.board_key),
             "control": Watcher("control", screens(workshop, "control", user=facilitator)),
             "phone": Watcher("phone", screens(workshop, nickname="Ada")),
             "other": Watcher("other phone", screens(workshop, nickname="Bob")),
         }
-        board.join(key=workshop.board_key)
         return Scene(workshop, watchers)
 
     return build
@@ -193,3 +514,29 @@ def test_a_command_leaves_every_screen_equal_to_a_fresh_snapshot(scene, case: Ca
     built = scene(case.format)
     actor, payload = case.prepare(built)
     verify_action(list(built.watchers.values()), built.watchers[actor], case.command, payload)
+
+
+# --- A new command fails the suite until it has a case ----------------------------------
+
+
+def documented_commands() -> set[str]:
+    """The client→server messages docs/protocol.md names: in a heading (### `join`), first
+    in a table row (| `timer.pause` / `timer.resume` |) or with their payload (`vote.cast {`)."""
+    text = PROTOCOL.read_text()
+    section = text[text.index("## Client → server") : text.index("## Server → client")]
+    names: set[str] = set()
+    for line in section.splitlines():
+        names.update(re.findall(r"^### `([a-z][a-z.]*)`", line))
+        row = re.match(r"\| (`[a-z][a-z.]*`(?: / `[a-z][a-z.]*`)*) \|", line)
+        names.update(re.findall(r"`([a-z.]+)`", row.group(1)) if row else ())
+        names.update(re.findall(r"`([a-z][a-z.]*) \{", line))
+    return names
+
+
+def test_every_registered_command_has_a_case(app) -> None:  # the app registers them
+    assert set(HANDLERS) >= NOT_COMMANDS
+    assert {case.command for case in CASES} == set(HANDLERS) - NOT_COMMANDS
+
+
+def test_every_documented_command_is_registered_and_every_registered_one_documented(app) -> None:
+    assert documented_commands() - NOT_COMMANDS == set(HANDLERS) - NOT_COMMANDS

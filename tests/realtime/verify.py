@@ -22,6 +22,7 @@ from facilitation.extensions import db
 from ..sockets import Screen, assemble
 
 RESHAPING = {"phase.changed", "visibility.changed"}
+ENTITIES = {"note", "group", "card"}  # events that carry an item's whole state
 AHEAD = 2**31 - 1  # a sync from beyond the head gets a snapshot (docs/protocol.md)
 
 
@@ -78,24 +79,43 @@ class LiveState:
         self.seq, self.public_seq = snapshot["head"], snapshot["public_head"]
         self.held = {seq: e for seq, e in self.held.items() if seq > snapshot["head"]}
 
-    def receive(self, events: list[dict[str, Any]]) -> int | None:
+    def receive(self, events: list[dict[str, Any]], replayed: bool = False) -> int | None:
         """live.js ``receive``: staff apply every number in order (holding early ones),
-        phones what they get. Returns the position to sync from when a phone's view was
-        reshaped (live.js then sends ``sync``), else None."""
-        before, reshaped = self.position(), False
+        phones what they get; a replay's items are taken again. Returns the position to
+        sync from when the screen must ask again (live.js then sends ``sync``), else None."""
+        before, again = self.position(), False
         for event in sorted(events, key=lambda event: event["seq"]):
             if self.staff and event["seq"] <= self.seq:
+                if replayed and event["type"].partition(".")[0] in ENTITIES:
+                    self.reduce(event["type"], event["data"])
                 continue
             if self.staff and event["seq"] > self.seq + 1:
                 self.held[event["seq"]] = event
                 continue
-            reshaped = self.apply(event) or reshaped
+            again = self.apply(event) or again
         while self.seq + 1 in self.held:
-            self.apply(self.held.pop(self.seq + 1))
-        return before if reshaped else None
+            again = self.apply(self.held.pop(self.seq + 1)) or again
+        return before if again else None
 
     def apply(self, event: dict[str, Any]) -> bool:
-        kind, data = event["type"], event["data"]
+        """Apply one event; True when the screen must ask again: a phone whose view was
+        reshaped, or a screen that may read a hidden note the event brought without its
+        text (the control page, the note's author)."""
+        reread = self.may_read(event)
+        self.reduce(event["type"], event["data"])
+        self.seq = max(self.seq, event["seq"])
+        if event["audience"] == "all":
+            self.public_seq = max(self.public_seq, event["seq"])
+        return (not self.staff and event["type"] in RESHAPING) or reread
+
+    def may_read(self, event: dict[str, Any]) -> bool:
+        if not event["data"].get("redacted"):
+            return False
+        note = self.notes.get(event["data"]["id"]) or {}
+        return self.role == "control" or bool(note.get("mine"))
+
+    def reduce(self, kind: str, data: dict[str, Any]) -> None:
+        """live.js ``REDUCERS``."""
         entity, _, change = kind.partition(".")
         collection = {"note": self.notes, "group": self.groups, "card": self.cards}
         if kind in ("workshop.updated", "phase.changed", "visibility.changed"):
@@ -115,12 +135,12 @@ class LiveState:
             self.results = data["results"]
         elif kind == "proposal.saved":
             self.proposals[data["id"]] = data
+        elif kind == "proposal.joined":
+            if self.me.get("kind") == "participant":
+                joined = [*self.me.get("proposals", []), data["proposal_id"]]
+                self.me["proposals"] = list(dict.fromkeys(joined))
         else:
             raise AssertionError(f"live.js has no reducer for {kind}")
-        self.seq = max(self.seq, event["seq"])
-        if event["audience"] == "all":
-            self.public_seq = max(self.public_seq, event["seq"])
-        return not self.staff and kind in RESHAPING
 
     def set_workshop(self, data: dict[str, Any]) -> None:
         if not _newer(self.workshop, data):
@@ -237,8 +257,9 @@ class Watcher:
             for event in message["args"][0]["events"]
         ]
 
-    def catch_up(self, since: int) -> None:
-        """live.js ``sync`` then ``catchUp``: a snapshot (whole) or the missed events."""
+    def catch_up(self, since: int) -> int | None:
+        """live.js ``sync`` then ``catchUp``: a snapshot (whole) or the missed events.
+        Returns where to sync from if the screen must ask again."""
         ack = self.screen.emit("sync", {"since": since})
         assert ack["ok"], (self.name, ack)
         early = self.events()
@@ -246,9 +267,8 @@ class Watcher:
             snapshot = assemble(ack["snapshot"], self.screen.page)
             self.state.load(snapshot)
             early = [event for event in early if event["seq"] > snapshot["head"]]
-            self.state.receive(early)
-        else:
-            self.state.receive([*ack["events"], *early])
+            return self.state.receive(early)
+        return self.state.receive([*ack["events"], *early], replayed=True)
 
 
 def verify_action(
@@ -266,8 +286,11 @@ def verify_action(
         since = watcher.state.receive(watcher.events())
         if watcher is actor:
             watcher.state.apply_ack(name, ack["data"])
-        if since is not None:
-            watcher.catch_up(since)
+        for _ in range(3):  # a replay brings current versions: one sync settles it
+            if since is None:
+                break
+            since = watcher.catch_up(since)
+        assert since is None, f"the {watcher.name} keeps asking to sync"
     db.session.rollback()
     ended = actor.screen.role == "control" and name == "workshop.end"
     after = {watcher.name: watcher.fresh(ended).seen() for watcher in watchers}
