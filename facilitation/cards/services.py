@@ -146,6 +146,16 @@ def visible_cards(
     return list(db.session.scalars(query.order_by(Card.id).limit(limit)))
 
 
+def own_cards(actor: Actor, workshop: Workshop) -> list[Card]:
+    """A participant's own cards (seen by their author whatever the phase)."""
+    query = select(Card).where(
+        Card.workshop_id == workshop.id,
+        Card.participant_id == actor.participant_id,
+        Card.deleted_at.is_(None),
+    )
+    return list(db.session.scalars(query.order_by(Card.id)))
+
+
 def seen_now(
     actor: Actor, workshop: Workshop, ids: set[int], names: dict[int, str | None]
 ) -> dict[int, tuple[EventType, dict[str, Any]]]:

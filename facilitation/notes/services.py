@@ -232,6 +232,17 @@ def visible_notes(
     return list(db.session.scalars(query.order_by(Note.id).limit(limit)))
 
 
+def own_notes(actor: Actor, workshop: Workshop) -> list[Note]:
+    """A participant's own live notes, hidden ones too (their author still reads them)."""
+    query = select(Note).where(
+        Note.workshop_id == workshop.id,
+        Note.participant_id == actor.participant_id,
+        Note.deleted_at.is_(None),
+        Note.merged_into_id.is_(None),
+    )
+    return list(db.session.scalars(query.order_by(Note.id)))
+
+
 def seen_now(
     actor: Actor, workshop: Workshop, ids: set[int], names: dict[int, str | None]
 ) -> dict[int, tuple[EventType, dict[str, Any]]]:

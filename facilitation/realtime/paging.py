@@ -29,6 +29,9 @@ class Section:
     name: str
     rows: Callable[[int, int], Sequence[Any]]  # (after id, at most) -> rows by id (.id or ["id"])
     dump: Callable[[Any], Item]  # a row as the wire shows it, with its "id"
+    # An item's size when it is known already (items shared by many screens: measured
+    # once); None: measured here.
+    size: Callable[[Item], int | None] = lambda item: None
 
 
 def size_of(item: Any) -> int:
@@ -42,10 +45,10 @@ class Page:
     def __init__(self, budget: int | None) -> None:
         self.budget, self.used = budget, 0
 
-    def admits(self, item: Any) -> bool:
+    def admits(self, item: Any, known: int | None = None) -> bool:
         if self.budget is None:
             return True
-        size = size_of(item)
+        size = size_of(item) if known is None else known
         if self.used and self.used + size > self.budget:
             return False
         self.used += size
@@ -65,7 +68,8 @@ def fill(
         after = start[1] if section.name == start[0] else 0
         for row in _rows(section, after):
             item = section.dump(row)
-            if not page.admits(item):
+            known = section.size(item) if page.budget is not None else None
+            if not page.admits(item, known):
                 return items, (section.name, after)
             items[section.name].append(item)
             after = item["id"]

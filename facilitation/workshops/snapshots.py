@@ -28,6 +28,7 @@ from ..realtime import eventlog
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits
 from ..realtime.protocol import EventType
 from ..votes import services as votes
+from . import shared
 from .models import Workshop
 from .replays import replay
 from .schemas import format_summary
@@ -51,19 +52,69 @@ def snapshot(
     next) is then both in the snapshot and delivered after it, and screens apply it once.
     """
     head, public_head = eventlog.heads(workshop.id)
-    items, rest = fill(_sections(actor, workshop), (SECTIONS[0], 0), budget)
+    if actor.participant_id is not None:
+        part = _common(workshop, public_head)
+        items, rest = fill(_own_sections(actor, workshop, part), (SECTIONS[0], 0), budget)
+        common = part.rest
+    else:
+        items, rest = fill(_sections(actor, workshop), (SECTIONS[0], 0), budget)
+        common = _rest(actor, workshop)
     return {
         "head": head,
         "public_head": public_head,
-        "workshop": state(workshop),
-        "format": format_summary(format_of(workshop)),
+        **common,
         **items,
-        "canvas_groups": cards.canvas_groups(workshop),
         "participants": participants,
         "me": _me(actor, workshop),
-        **_results(actor, workshop),
         "next": _cursor(head, rest),
     }
+
+
+def _rest(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+    """A snapshot's parts besides the collections that are the same for every screen of
+    the actor's audience."""
+    return {
+        "workshop": state(workshop),
+        "format": format_summary(format_of(workshop)),
+        "canvas_groups": cards.canvas_groups(workshop),
+        **_results(actor, workshop),
+    }
+
+
+def _common(workshop: Workshop, public_head: int) -> shared.CommonPart:
+    """What every participant sees at this public sequence number, built once per
+    process (workshops/shared.py)."""
+
+    def build(anyone: Actor) -> shared.CommonPart:
+        items, _ = fill(_sections(anyone, workshop), (SECTIONS[0], 0), None)
+        return shared.common_part(items, _rest(anyone, workshop))
+
+    return shared.views().common(workshop, public_head, build)
+
+
+def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> list[Section]:
+    """A participant's collections: the common part, with their own notes and cards."""
+    own = {
+        "notes": [
+            notes.payload(workshop, row) | {"mine": True}
+            for row in notes.own_notes(actor, workshop)
+        ],
+        "cards": [
+            cards.payload(workshop, row) | {"mine": True}
+            for row in cards.own_cards(actor, workshop)
+        ],
+    }
+
+    def section(name: str) -> Section:
+        found, ids = shared.with_own(part, name, own.get(name, []))
+        return Section(
+            name,
+            lambda start, limit: shared.after(found, ids, start, limit),
+            lambda item: item,
+            lambda item: part.sizes.get(id(item)),
+        )
+
+    return [section(name) for name in SECTIONS]
 
 
 def page(actor: Actor, workshop: Workshop, cursor: dict[str, Any]) -> dict[str, Any]:
@@ -72,11 +123,16 @@ def page(actor: Actor, workshop: Workshop, cursor: dict[str, Any]) -> dict[str, 
     Read now, after the id the cursor names: whatever changed since the snapshot's head
     reaches the screen as events too (docs/protocol.md: "Snapshots come in pages").
     """
-    head, _ = eventlog.heads(workshop.id)
+    head, public_head = eventlog.heads(workshop.id)
     if cursor["head"] > head:
         raise Conflict(_l("This snapshot is unknown here; join again."))
     start = (cursor["section"], cursor["after"])
-    items, rest = fill(_sections(actor, workshop), start, PAGE_BYTES)
+    sections = (
+        _own_sections(actor, workshop, _common(workshop, public_head))
+        if actor.participant_id is not None
+        else _sections(actor, workshop)
+    )
+    items, rest = fill(sections, start, PAGE_BYTES)
     return {"page": items, "next": _cursor(cursor["head"], rest)}
 
 
