@@ -1,32 +1,33 @@
-"""What every participant of a workshop sees alike, built once and shared by their screens.
+"""What every participant of a workshop sees alike, read once and shared by their screens.
 
-When the facilitator moves on, every phone asks for the new phase's view at once: built
+When the facilitator moves on, every phone asks for the new phase's view at once: read
 for each phone, a plenary of 2,000 phones meant 2,000 reads and serialisations of the
 same notes. A participant's view is the part every participant sees (the others' notes
 once the phase shows them, the groups, the cards, the proposals, the results once
-revealed) plus their own notes and cards and their own dots: the common part is built
+revealed) plus their own notes and cards and their own dots: the common part is read
 once per process and per public sequence number, and each phone adds only its own.
 
 Only events for everyone (``audience: all``) change what every participant sees, and each
-moves the workshop's ``public_head``: the common part is kept for its ``public_head`` (and
-the workshop's code: ids of deleted workshops may come back) and built again once that
-moves. It is kept per app (a process serves one), for the last
-``public_head`` of the most recently used workshops.
+moves the workshop's ``public_head``: a common part is kept for one ``public_head`` (and
+the workshop's code: ids of deleted workshops may come back), and a new one is started
+once that moves. A common part is read as far as screens ask, a batch at a time, in the
+order of ids, exactly as a screen's own pages were read — so a join while the room keeps
+changing costs what it cost before, and a room that asks at once shares every read.
+Kept per app (a process serves one), for the most recently used workshops.
 """
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
 
 from ..auth import Actor, ActorKind
-from ..realtime.paging import Item, size_of
+from ..realtime.paging import BATCH, Item, size_of
 from .models import Workshop
 
 EXTENSION_KEY = "fabrique.shared_views"
@@ -34,85 +35,123 @@ KEPT_WORKSHOPS = 32
 # A participant id no participant has: this actor sees what every participant sees.
 ANYONE = 0
 
+# (the workshop as the request loaded it, after id, at most) -> items by id
+Reader = Callable[[Workshop, int, int], Sequence[Item]]
+
+
+@dataclass
+class Collection:
+    """One collection of the common part, read from its first id as far as asked."""
+
+    read: Reader
+    items: list[Item] = field(default_factory=list)
+    complete: bool = False
+
+    def end(self) -> int:
+        return self.items[-1]["id"] if self.items else 0
+
 
 @dataclass
 class CommonPart:
-    """What every participant sees at one public sequence number: each collection's items
-    by id (with their JSON size), and the rest of the snapshot that is the same for all."""
+    """What every participant sees at one public sequence number."""
 
-    stamp: tuple[str, int]  # the workshop's code (ids may be reused) and public_head
-    items: dict[str, list[Item]]
-    ids: dict[str, list[int]]
-    sizes: dict[int, int]  # by id(item): items are shared objects, never changed
-    rest: dict[str, Any]
+    stamp: tuple[str, int]  # the workshop's code and public_head
+    head: int  # the workshop's head when it was started: it shows every change up to it
+    rest: dict[str, Any]  # the snapshot's parts besides the collections
+    collections: dict[str, Collection]
+    sizes: dict[int, int] = field(default_factory=dict)  # by id(item): shared, never changed
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rows(self, workshop: Workshop, name: str, after: int, limit: int) -> Sequence[Item]:
+        """The common items after id ``after``, at most ``limit`` (fewer: none left), read
+        further when needed. A page of a part begun since (this part has not read up to
+        ``after``) is read for its screen alone."""
+        collection = self.collections[name]
+        with self.lock:
+            if after > collection.end() and not collection.complete:
+                return collection.read(workshop, after, limit)
+            while not collection.complete and self._after(collection, after, limit) < limit:
+                batch = collection.read(workshop, collection.end(), BATCH)
+                for item in batch:
+                    self.sizes[id(item)] = size_of(item)
+                collection.items.extend(batch)
+                collection.complete = len(batch) < BATCH
+            start = _first_after(collection.items, after)
+            return collection.items[start : start + limit]
+
+    @staticmethod
+    def _after(collection: Collection, after: int, limit: int) -> int:
+        return min(limit, len(collection.items) - _first_after(collection.items, after))
+
+
+def _first_after(items: list[Item], after: int) -> int:
+    low, high = 0, len(items)
+    while low < high:
+        middle = (low + high) // 2
+        if items[middle]["id"] <= after:
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 @dataclass
 class SharedViews:
-    """This process's common parts, by workshop; ``builds`` counts how many were built."""
+    """This process's common parts, by workshop; ``started`` counts how many were begun."""
 
     parts: OrderedDict[int, CommonPart] = field(default_factory=OrderedDict)
-    locks: dict[int, threading.Lock] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    builds: int = 0
+    started: int = 0
 
     def common(
-        self, workshop: Workshop, public_head: int, build: Callable[[Actor], CommonPart]
+        self,
+        workshop: Workshop,
+        heads: tuple[int, int],
+        start: Callable[[Actor], tuple[dict[str, Any], dict[str, Reader]]],
     ) -> CommonPart:
-        """The common part at this public sequence number, built by the first screen that
-        asks for it while the others wait for it (rather than each building its own)."""
+        """The common part at the workshop's current public sequence number: the kept one,
+        or a new one (``start`` gives its rest and its collections' readers)."""
+        head, public_head = heads
         stamp = (workshop.code, public_head)
-        part = self._kept(workshop.id, stamp)
-        if part is not None:
-            return part
         with self.lock:
-            building = self.locks.setdefault(workshop.id, threading.Lock())
-        with building:
-            part = self._kept(workshop.id, stamp)
-            if part is None:
-                part = build(Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=ANYONE))
-                part.stamp = stamp
-                self.builds += 1
-                with self.lock:
-                    self.parts[workshop.id] = part
-                    self.parts.move_to_end(workshop.id)
-                    while len(self.parts) > KEPT_WORKSHOPS:
-                        self.parts.popitem(last=False)
-            return part
-
-    def _kept(self, workshop_id: int, stamp: tuple[str, int]) -> CommonPart | None:
+            part = self.parts.get(workshop.id)
+            if part is not None and part.stamp == stamp:
+                self.parts.move_to_end(workshop.id)
+                return part
+        rest, readers = start(Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=ANYONE))
+        fresh = CommonPart(
+            stamp, head, rest, {name: Collection(read) for name, read in readers.items()}
+        )
         with self.lock:
-            part = self.parts.get(workshop_id)
-            if part is None or part.stamp != stamp:
-                return None
-            self.parts.move_to_end(workshop_id)
-            return part
+            part = self.parts.get(workshop.id)
+            if part is not None and part.stamp == stamp:  # begun meanwhile by another screen
+                return part
+            self.parts[workshop.id] = fresh
+            self.parts.move_to_end(workshop.id)
+            while len(self.parts) > KEPT_WORKSHOPS:
+                self.parts.popitem(last=False)
+            self.started += 1
+            return fresh
 
 
 def views() -> SharedViews:
     return current_app.extensions.setdefault(EXTENSION_KEY, SharedViews())
 
 
-def common_part(items: dict[str, list[Item]], rest: dict[str, Any]) -> CommonPart:
-    """A common part from its collections (each sorted by id) and the rest."""
-    ids = {name: [item["id"] for item in found] for name, found in items.items()}
-    sizes = {id(item): size_of(item) for found in items.values() for item in found}
-    return CommonPart(("", 0), items, ids, sizes, rest)
-
-
-def with_own(part: CommonPart, name: str, own: list[Item]) -> tuple[list[Item], list[int]]:
-    """A collection as one participant sees it: the common items, with their own (marked
-    ``mine``) put in place by id — theirs replace the common copies, never change them."""
-    if not own:
-        return part.items[name], part.ids[name]
-    mine = {item["id"]: item for item in own}
-    merged = [mine.pop(item["id"], item) for item in part.items[name]]
-    merged.extend(mine.values())
-    merged.sort(key=lambda item: item["id"])
-    return merged, [item["id"] for item in merged]
-
-
-def after(items: list[Item], ids: list[int], start: int, limit: int) -> list[Item]:
-    """The items after id ``start``, at most ``limit`` (a page's read)."""
-    first = bisect.bisect_right(ids, start)
-    return items[first : first + limit]
+def with_own(common: Sequence[Item], own: list[Item], after: int, full: bool) -> list[Item]:
+    """A page's rows as one participant sees them: the common rows, with their own items
+    (marked ``mine``) in place by id — theirs replace the common copies, never change
+    them. Own items go up to the last common row, or to the end when the common rows
+    are ``full`` no more (the collection ends there)."""
+    upper = common[-1]["id"] if full and common else None
+    mine = {
+        item["id"]: item
+        for item in own
+        if item["id"] > after and (upper is None or item["id"] <= upper)
+    }
+    if not mine:
+        return list(common)
+    rows = [mine.pop(item["id"], item) for item in common]
+    rows.extend(mine.values())
+    rows.sort(key=lambda item: item["id"])
+    return rows

@@ -53,7 +53,7 @@ def snapshot(
     """
     head, public_head = eventlog.heads(workshop.id)
     if actor.participant_id is not None:
-        part = _common(workshop, public_head)
+        part = _common(workshop, (head, public_head))
         items, rest = fill(_own_sections(actor, workshop, part), (SECTIONS[0], 0), budget)
         common = part.rest
     else:
@@ -81,15 +81,21 @@ def _rest(actor: Actor, workshop: Workshop) -> dict[str, Any]:
     }
 
 
-def _common(workshop: Workshop, public_head: int) -> shared.CommonPart:
-    """What every participant sees at this public sequence number, built once per
-    process (workshops/shared.py)."""
+def _common(workshop: Workshop, heads: tuple[int, int]) -> shared.CommonPart:
+    """What every participant sees at the current public sequence number, read once per
+    process as screens ask for it (workshops/shared.py)."""
 
-    def build(anyone: Actor) -> shared.CommonPart:
-        items, _ = fill(_sections(anyone, workshop), (SECTIONS[0], 0), None)
-        return shared.common_part(items, _rest(anyone, workshop))
+    def start(anyone: Actor) -> tuple[dict[str, Any], dict[str, shared.Reader]]:
+        def reader(name: str) -> shared.Reader:
+            def read(current: Workshop, after: int, limit: int) -> list[dict[str, Any]]:
+                (section,) = (s for s in _sections(anyone, current) if s.name == name)
+                return [section.dump(row) for row in section.rows(after, limit)]
 
-    return shared.views().common(workshop, public_head, build)
+            return read
+
+        return _rest(anyone, workshop), {name: reader(name) for name in SECTIONS}
+
+    return shared.views().common(workshop, heads, start)
 
 
 def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> list[Section]:
@@ -106,13 +112,11 @@ def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> 
     }
 
     def section(name: str) -> Section:
-        found, ids = shared.with_own(part, name, own.get(name, []))
-        return Section(
-            name,
-            lambda start, limit: shared.after(found, ids, start, limit),
-            lambda item: item,
-            lambda item: part.sizes.get(id(item)),
-        )
+        def rows(after: int, limit: int) -> list[dict[str, Any]]:
+            common = part.rows(workshop, name, after, limit)
+            return shared.with_own(common, own.get(name, []), after, len(common) >= limit)
+
+        return Section(name, rows, lambda item: item, lambda item: part.sizes.get(id(item)))
 
     return [section(name) for name in SECTIONS]
 
@@ -128,7 +132,7 @@ def page(actor: Actor, workshop: Workshop, cursor: dict[str, Any]) -> dict[str, 
         raise Conflict(_l("This snapshot is unknown here; join again."))
     start = (cursor["section"], cursor["after"])
     sections = (
-        _own_sections(actor, workshop, _common(workshop, public_head))
+        _own_sections(actor, workshop, _common(workshop, (head, public_head)))
         if actor.participant_id is not None
         else _sections(actor, workshop)
     )

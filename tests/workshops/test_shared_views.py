@@ -11,7 +11,7 @@ PHONES = 40
 
 
 def builds() -> int:
-    return shared.views().builds
+    return shared.views().started
 
 
 def resync(phone, since: int) -> dict:
