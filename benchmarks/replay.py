@@ -67,6 +67,7 @@ def build(participant_count: int = 50) -> tuple[Any, Actor, Actor]:
     index = 0
     while eventlog.heads(workshop.id)[0] <= SYNC_LIMIT - 4:  # a note costs at most 3 events
         author = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=people[index % 50].id)
+        eventlog.take_turn(workshop.id)
         note = notes.post_note(author, workshop, "projects", f"Idée numéro {index}", None)
         if index % 3 == 0:
             notes.edit_note(author, workshop, note.id, f"Idée numéro {index}, relue")

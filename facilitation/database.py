@@ -38,14 +38,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 @contextmanager
-def unit_of_work() -> Iterator[None]:
-    """One transaction for one command outside the socket edge (HTTP API, CLI, scripts):
-    committed if the block succeeds, rolled back if it raises. On SQLite it takes the
-    write lock when it begins, as socket commands do (see extensions.py)."""
+def unit_of_work(*workshop_ids: int) -> Iterator[None]:
+    """One transaction for one command outside the socket edge (HTTP API, forms, CLI):
+    committed if the block succeeds, rolled back if it raises. It begins with the turn of
+    the workshops it changes, as socket commands do (realtime/eventlog.py: take_turn):
+    what the edge read before is read again in the turn. On SQLite it takes the write
+    lock when it begins (see extensions.py)."""
     from .extensions import WRITE_INTENT, db
+    from .realtime.eventlog import take_turn
 
     token = WRITE_INTENT.set(True)
     try:
+        if workshop_ids:
+            take_turn(*workshop_ids)
         yield
         db.session.commit()
     except BaseException:

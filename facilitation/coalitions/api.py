@@ -78,7 +78,7 @@ class CoalitionItem(MethodView):
         coalition = services.get_for_edit(user, coalition_id)
         sent = request.get_json(silent=True) or {}
         data = {name: value for name, value in data.items() if name in sent}  # not defaults
-        with unit_of_work():
+        with unit_of_work(*services.workshops_of(coalition)):
             services.update(user, coalition, data)
         return coalition
 
@@ -102,5 +102,5 @@ class Members(MethodView):
     def post(self, data: dict[str, Any], coalition_id: int) -> Any:
         """Join a coalition (anyone, once it is proposed)."""
         coalition = _public(coalition_id)
-        with unit_of_work():
+        with unit_of_work(*services.workshops_of(coalition)):
             return services.join(coalition, data, via="web")

@@ -306,21 +306,19 @@ def summary(coalition: Coalition, member_count: int) -> dict[str, Any]:
     }
 
 
+def workshops_of(coalition: Coalition) -> list[int]:
+    """The workshops a coalition came from, whose screens show it: a change to it takes
+    their turn (realtime/eventlog.py: take_turn)."""
+    query = select(Origin.workshop_id).where(Origin.coalition_id == coalition.id)
+    return sorted(set(db.session.scalars(query)))
+
+
 def _announce(coalition: Coalition, workshop_id: int | None = None) -> None:
     """Tell the screens of the workshops it came from (a proposal's title, members)."""
-    workshop_ids = (
-        [workshop_id]
-        if workshop_id
-        else [
-            origin.workshop_id
-            for origin in db.session.scalars(
-                select(Origin).where(Origin.coalition_id == coalition.id)
-            )
-        ]
-    )
+    workshop_ids = [workshop_id] if workshop_id else workshops_of(coalition)
     db.session.flush()
     data = summary(coalition, member_counts([coalition.id]).get(coalition.id, 0))
-    for ident in dict.fromkeys(workshop_ids):
+    for ident in workshop_ids:
         eventlog.append(ident, EventType.PROPOSAL_SAVED, Audience.ALL, data)
 
 

@@ -109,7 +109,7 @@ def edit(coalition_id: int):  # type: ignore[no-untyped-def]
     except ValidationError as error:
         values = {**request.form.to_dict(), "qualities": request.form.getlist("qualities")}
         return _form_page(coalition, values, error.messages, 422)
-    with unit_of_work():
+    with unit_of_work(*services.workshops_of(coalition)):
         services.update(current_user, coalition, fields)
     flash(_("The coalition was saved."), "ok")
     return redirect(url_for(".detail", coalition_id=coalition.id))
@@ -138,7 +138,7 @@ def pledge(coalition_id: int) -> Response | tuple[str, int]:
             pledge_errors=error.messages,
         )
         return page, 422
-    with unit_of_work():
+    with unit_of_work(*services.workshops_of(coalition)):
         services.join(coalition, data, via="web")
     flash(_("Thank you: you are now a member of this coalition."), "ok")
     return redirect(url_for(".detail", coalition_id=coalition.id))

@@ -35,5 +35,5 @@ class Groups(MethodView):
     def post(self, data: dict[str, Any], workshop_id: int) -> Any:
         """Create a group (facilitators of this workshop)."""
         workshop, actor = facilitator(workshop_id)
-        with unit_of_work():
+        with unit_of_work(workshop.id):
             return services.create_group(actor, workshop, data["title"], data["area"])

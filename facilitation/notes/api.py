@@ -49,7 +49,7 @@ class Notes(MethodView):
     def post(self, data: dict[str, Any], workshop_id: int) -> Any:
         """Post a note as the facilitator."""
         workshop, actor = facilitator(workshop_id)
-        with unit_of_work():
+        with unit_of_work(workshop.id):
             note = services.post_note(actor, workshop, data["area"], data["text"], data["color"])
             return _staff_view(workshop, note)
 
@@ -61,7 +61,7 @@ class NoteItem(MethodView):
     def patch(self, data: dict[str, Any], workshop_id: int, note_id: int) -> Any:
         """Fix a note's text or hide it (moderation)."""
         workshop, actor = facilitator(workshop_id)
-        with unit_of_work():
+        with unit_of_work(workshop.id):
             note = services.get_note(actor, note_id)
             if data["text"] is not None:
                 services.edit_note(actor, workshop, note_id, data["text"])

@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 
 from .. import entry
 from ..cards.schemas import CARD_MAX_LENGTH
+from ..database import unit_of_work
 from ..errors import NotFound
-from ..extensions import db
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
@@ -115,12 +115,11 @@ def _enter(workshop: Workshop) -> Participant:
 def join_submit(code: str) -> Response | tuple[str, int]:
     workshop = open_code(code)
     try:
-        participant = _enter(workshop)
-        db.session.commit()
+        with unit_of_work(workshop.id):  # in the workshop's turn: joining still open
+            participant = _enter(workshop)
     except ValidationError as error:
         return _join_form(workshop, 422, " ".join(error.messages_dict.get("nickname", [])))
-    except (services.NicknameTaken, IntegrityError):
-        db.session.rollback()  # IntegrityError: a look-alike name committed meanwhile
+    except (services.NicknameTaken, IntegrityError):  # rolled back
         return _join_form(workshop, 409, str(services.NicknameTaken().message))
     response = redirect(url_for(".phone", code=workshop.code))
     response.set_cookie(

@@ -32,7 +32,7 @@ from ..errors import (
 )
 from ..extensions import WRITE_INTENT, db
 from ..logs import failure
-from . import publish
+from . import eventlog, publish
 from .models import Command
 from .runtime import runtime
 
@@ -131,9 +131,9 @@ def _stored_ack(actor: Actor, command_id: str, name: str, digest: str) -> dict[s
 
 
 def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
-    # A workshop's changes are ordered by its stream row's lock anyway; waiting for our turn
-    # here, before taking a database connection, keeps a burst from filling the pool with
-    # connections that only wait for that lock.
+    # The workshop's turn (its stream row's lock) orders its changes across processes;
+    # queueing for it in this process first, before taking a database connection, keeps a
+    # burst from filling the pool with connections that only wait for that lock.
     with runtime().writer(actor.workshop_id):
         return _carry_out_in_turn(name, actor, data, handler)
 
@@ -141,7 +141,10 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
 def _carry_out_in_turn(
     name: str, actor: Actor, data: dict[str, Any], handler: Handler
 ) -> dict[str, Any]:
-    _still_allowed(actor)  # in our turn: its read takes no connection while we wait
+    # The turn comes first: the actor, the stored ack and everything the handler checks
+    # are read after it, and stay true until the commit (eventlog.take_turn).
+    eventlog.take_turn(actor.workshop_id)
+    _still_allowed(actor)
     command_id, digest = data["command_id"], _digest(data)
     replay = _stored_ack(actor, command_id, name, digest)
     if replay is not None:

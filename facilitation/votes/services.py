@@ -19,7 +19,6 @@ from ..formats import VoteRules
 from ..groups import services as groups
 from ..groups.models import Group
 from ..notes.models import Note
-from ..participants.models import Participant
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..targets import resolve
@@ -64,14 +63,6 @@ def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) 
     return workshop
 
 
-def _lock(actor: Actor) -> None:
-    """Serialise one participant's votes (a row lock on PostgreSQL; SQLite commands
-    already hold the database's write lock)."""
-    db.session.execute(
-        select(Participant.id).where(Participant.id == actor.participant_id).with_for_update()
-    )
-
-
 def _used(actor: Actor, area: str | None) -> int:
     query = select(func.coalesce(func.sum(Vote.dots), 0)).where(
         Vote.participant_id == actor.participant_id
@@ -88,8 +79,9 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     rules = active_rules(workshop)
     if rules is None:
         raise PhaseClosed()
+    # In the workshop's turn (realtime/eventlog.py: take_turn): the item is still live and
+    # the budget still unspent when the dot is put, whatever other processes do.
     item = resolve(workshop.id, target, (rules.target[:-1],))
-    _lock(actor)
     vote = db.session.scalar(
         select(Vote).where(Vote.participant_id == actor.participant_id, Vote.target == target)
     ) or Vote(

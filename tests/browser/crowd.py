@@ -11,6 +11,7 @@ from sqlalchemy import select
 from facilitation.accounts.services import find_by_email
 from facilitation.auth import Actor, ActorKind
 from facilitation.cards.services import add_card
+from facilitation.database import unit_of_work
 from facilitation.extensions import db
 from facilitation.groups.services import create_group
 from facilitation.notes.models import Note
@@ -101,12 +102,11 @@ def seed(
     """Post `count` notes (spread over `areas` in turn); returns their texts. Screens
     already open catch up through the heartbeat."""
     texts = notes(language, count)
-    with server_app(live):
+    with server_app(live), unit_of_work(workshop_id):
         actor = facilitator(facilitator_email, workshop_id)
         workshop = get_workshop(workshop_id)
         for text, area in zip(texts, cycle(areas or ["ideas"]), strict=False):
             post_note(actor, workshop, area, text, None)
-        db.session.commit()
     return texts
 
 
@@ -114,7 +114,7 @@ def group(live: Live, facilitator_email: str, workshop_id: int, language: str) -
     """Sort three notes in four into four groups, in turn (the rest stay loose); returns
     the groups' titles."""
     titles = GROUPS[language]
-    with server_app(live):
+    with server_app(live), unit_of_work(workshop_id):
         actor = facilitator(facilitator_email, workshop_id)
         workshop = get_workshop(workshop_id)
         boxes = [create_group(actor, workshop, title, None) for title in titles]
@@ -123,7 +123,6 @@ def group(live: Live, facilitator_email: str, workshop_id: int, language: str) -
         ).all()
         for i, note_id in enumerate(ids[: len(ids) * 3 // 4]):
             place_note(actor, workshop, note_id, boxes[i % len(boxes)].id, None)
-        db.session.commit()
     return titles
 
 
@@ -140,7 +139,7 @@ STRATEGIES = [
 def strategies(live: Live, facilitator_email: str, workshop_id: int, count: int = 20) -> list[str]:
     """`count` TOWS strategy cards, long ones among them, spread over the four slots."""
     texts = list(islice(cycle(STRATEGIES), count))
-    with server_app(live):
+    with server_app(live), unit_of_work(workshop_id):
         actor = facilitator(facilitator_email, workshop_id)
         workshop = get_workshop(workshop_id)
         for text, slot in zip(texts, cycle(["SO", "ST", "WO", "WT"]), strict=False):
@@ -149,5 +148,4 @@ def strategies(live: Live, facilitator_email: str, workshop_id: int, count: int 
                 workshop,
                 {"kind": "strategy", "slot": slot, "text": text, "group_id": None, "links": []},
             )
-        db.session.commit()
     return texts

@@ -19,7 +19,7 @@ from playwright.sync_api import BrowserContext, Request, WebSocket, expect
 
 from facilitation.accounts.services import find_by_email
 from facilitation.auth import Actor, ActorKind
-from facilitation.extensions import db
+from facilitation.database import unit_of_work
 from facilitation.notes.services import post_note
 from facilitation.workshops.services import get_workshop
 
@@ -71,12 +71,11 @@ def test_a_board_catches_up_on_a_dropped_event_within_ten_seconds_on_the_same_co
 
     # The dropped message: stored and logged by another process, published to nobody.
     started = time.monotonic()
-    with server_app(live):
+    with server_app(live), unit_of_work(workshop.id):
         user = find_by_email(facilitator_email)
         assert user is not None
         actor = Actor(ActorKind.FACILITATOR, workshop.id, user_id=user.id)
         post_note(actor, get_workshop(workshop.id), "ideas", MISSED, None)
-        db.session.commit()
 
     expect(board_note(board, MISSED)).to_have_count(1, timeout=10_000)
     assert time.monotonic() - started < 10

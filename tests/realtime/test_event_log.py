@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import select
 
 from facilitation.auth import Actor, ActorKind
+from facilitation.database import unit_of_work
+from facilitation.errors import NotFound
 from facilitation.extensions import db
 from facilitation.notes import services as notes
+from facilitation.notes.models import Note
 from facilitation.participants import services as participants
 from facilitation.realtime import eventlog
 from facilitation.realtime.models import Event
@@ -21,13 +25,11 @@ def sequence_numbers(workshop_id: int) -> list[int]:
 
 
 def post_as_new_participant(app, workshop_id: int, text: str) -> int:
-    with app.app_context():
+    with app.app_context(), unit_of_work(workshop_id):
         workshop = get_workshop(workshop_id)
         participant = participants.join(workshop, None)
         actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant.id)
-        note = notes.post_note(actor, workshop, "ideas", text, None)
-        db.session.commit()
-        return note.seq
+        return notes.post_note(actor, workshop, "ideas", text, None).seq
 
 
 def test_a_new_workshop_starts_its_log_at_one(workshop):
@@ -53,6 +55,7 @@ def test_each_workshop_has_its_own_numbering(app, create_workshop):
 
 def test_events_of_a_rolled_back_change_are_never_published(app, workshop, screens, facilitator):
     board = screens(workshop, "board", user=facilitator)
+    eventlog.take_turn(workshop.id)
     participant = participants.join(workshop, None)
     actor = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
     notes.post_note(actor, workshop, "ideas", "Jamais publié", None)
@@ -73,3 +76,49 @@ def test_the_heads_follow_public_and_private_events(app, workshop, facilitator, 
     screens(workshop, "control", user=facilitator).send("phase.move", index=1)
     db.session.expire_all()
     assert eventlog.heads(workshop.id) == (3, 3)
+
+
+def test_a_change_recorded_outside_its_workshops_turn_is_refused(workshop):
+    participant = participants.join(workshop, None)
+    actor = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+    with pytest.raises(eventlog.OutOfTurn):
+        notes.post_note(actor, workshop, "ideas", "Sans attendre son tour", None)
+    db.session.rollback()
+    assert sequence_numbers(workshop.id) == [1]
+
+
+def test_a_turn_held_for_one_workshop_does_not_cover_another(app, create_workshop):
+    first, second = create_workshop(), create_workshop()
+    eventlog.take_turn(first.id)
+    facilitator = Actor(ActorKind.FACILITATOR, second.id, user_id=second.created_by_id)
+    with pytest.raises(eventlog.OutOfTurn):
+        notes.post_note(facilitator, second, "ideas", "Chez le voisin", None)
+    db.session.rollback()
+
+
+def test_the_turn_ends_with_its_transaction(app, workshop):
+    facilitator = Actor(ActorKind.FACILITATOR, workshop.id, user_id=workshop.created_by_id)
+    with unit_of_work(workshop.id):
+        notes.post_note(facilitator, workshop, "ideas", "Dans son tour", None)
+    with pytest.raises(eventlog.OutOfTurn):  # committed: the next change waits its turn again
+        notes.post_note(facilitator, get_workshop(workshop.id), "ideas", "Après", None)
+    db.session.rollback()
+    assert sequence_numbers(workshop.id) == [1, 2]
+
+
+def test_what_was_read_before_the_turn_is_read_again_in_it(app, workshop):
+    """Objects loaded before the lock would hold what another process changed meanwhile:
+    taking the turn forgets them, and the next read sees the committed change."""
+    facilitator = Actor(ActorKind.FACILITATOR, workshop.id, user_id=workshop.created_by_id)
+    with unit_of_work(workshop.id):
+        note_id = notes.post_note(facilitator, workshop, "ideas", "Avant", None).id
+    note = db.session.get(Note, note_id)
+    assert note.text == "Avant"
+    # Another session (its own app context) deletes it, as another process would.
+    with app.app_context(), unit_of_work(workshop.id):
+        notes.delete_note(facilitator, get_workshop(workshop.id), note_id)
+    eventlog.take_turn(workshop.id)
+    assert note.deleted_at is not None
+    with pytest.raises(NotFound):
+        notes.edit_note(facilitator, get_workshop(workshop.id), note_id, "Trop tard")
+    db.session.rollback()

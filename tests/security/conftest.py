@@ -25,7 +25,7 @@ from facilitation.accounts.models import Role, User
 from facilitation.auth import Actor, ActorKind
 from facilitation.cards.models import Card
 from facilitation.coalitions.models import Coalition, Member, Origin, Status
-from facilitation.database import utcnow
+from facilitation.database import unit_of_work, utcnow
 from facilitation.extensions import db, socketio
 from facilitation.groups.models import Group
 from facilitation.notes.models import Note
@@ -334,9 +334,9 @@ def prepare_paused_timer(side: Side, user: User) -> None:
 def prepare(scene: Scene, step: Callable[[Side, User], None] | None) -> None:
     if step is None:
         return
-    step(scene.a, scene.owner)
-    step(scene.b, scene.rival)
-    db.session.commit()
+    with unit_of_work(scene.a.workshop.id, scene.b.workshop.id):
+        step(scene.a, scene.owner)
+        step(scene.b, scene.rival)
 
 
 # --- Each socket event, tried where it can succeed -------------------------------------------

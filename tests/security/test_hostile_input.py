@@ -17,6 +17,7 @@ from itsdangerous import URLSafeSerializer
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.cards.models import Card
+from facilitation.database import unit_of_work
 from facilitation.extensions import db, socketio
 from facilitation.groups.models import Group
 from facilitation.notes import services as notes
@@ -345,8 +346,8 @@ def test_votes_beyond_the_budget_are_refused(phone, control, voting):
 def test_a_vote_for_another_workshops_note_is_refused(phone, voting, create_workshop):
     other = create_workshop()
     actor = Actor(ActorKind.FACILITATOR, other.id, user_id=other.created_by_id)
-    foreign = notes.post_note(actor, other, "ideas", "Ailleurs", None)
-    db.session.commit()
+    with unit_of_work(other.id):
+        foreign = notes.post_note(actor, other, "ideas", "Ailleurs", None)
     with unchanged():
         ack = phone.send("vote.cast", target=f"note:{foreign.id}")
     assert error_of(ack) == "not_found"

@@ -212,8 +212,8 @@ def _swot_session(built: Built, control: Screen, phones: list[Screen], count: in
     proposal = ok(control.send("proposal.promote", target=f"group:{group_id}"))["proposal"]
     built.proposal_id = proposal["id"]
     # SWOT has no pledge phase: a coordinator's contact joins from the proposal's page.
-    with unit_of_work():
-        coalition = coalitions.get(proposal["id"])
+    coalition = coalitions.get(proposal["id"])
+    with unit_of_work(*coalitions.workshops_of(coalition)):
         coalitions.join(coalition, {"name": "Amina Diallo", "organisation": "Centre social"})
     ok(control.send("phase.move", index=5))  # synthesis
 

@@ -93,7 +93,7 @@ def test_twenty_concurrent_votes_never_exceed_the_budget(app, workshop, screens,
     def vote(index: int) -> bool:
         actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant_id)
         try:
-            with app.app_context(), unit_of_work():
+            with app.app_context(), unit_of_work(workshop_id):
                 votes.cast(actor, get_workshop(workshop_id), f"note:{ideas[index % 3]}", +1)
         except FabriqueError:
             return False

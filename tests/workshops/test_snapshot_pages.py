@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitation.auth import Actor, ActorKind
-from facilitation.extensions import db
+from facilitation.database import unit_of_work
 from facilitation.notes import services as notes
 from facilitation.realtime.paging import PAGE_BYTES, size_of
 from facilitation.workshops.services import get_workshop
@@ -77,9 +77,10 @@ def test_a_replay_too_big_for_one_page_becomes_a_snapshot(workshop, screens, fac
     control = screens(workshop, "control", user=facilitator)
     since = control.state.seq
     actor = Actor(ActorKind.FACILITATOR, workshop.id, user_id=facilitator.id)
-    for index in range(450):  # fewer events than a replay may hold, more bytes
-        notes.post_note(actor, get_workshop(workshop.id), "ideas", f"{index} " + "é" * 270, None)
-    db.session.commit()
+    with unit_of_work(workshop.id):
+        for index in range(450):  # fewer events than a replay may hold, more bytes
+            text = f"{index} " + "é" * 270
+            notes.post_note(actor, get_workshop(workshop.id), "ideas", text, None)
     ack = control.emit("sync", {"since": since})
     assert "events" not in ack
     assert entity_bytes(ack["snapshot"]) <= PAGE_BYTES
