@@ -16,6 +16,7 @@ from facilitation.accounts.models import User
 from facilitation.extensions import db
 from facilitation.participants import services as participants
 from facilitation.workshops.models import Workshop
+from facilitation.workshops.services import formats
 
 _ids = itertools.count(1)
 
@@ -116,6 +117,7 @@ class Screen:
     def __init__(self, sio: Any, http: Any, workshop: Workshop, role: str) -> None:
         self.sio, self.http, self.role = sio, http, role
         self.code, self.workshop_id = workshop.code, workshop.id
+        self.format_key = workshop.format_key
         self.state = BoardState()
         self.join_ack: dict[str, Any] | None = None
 
@@ -171,6 +173,11 @@ class Screen:
         if payload is None:
             payload = {"command_id": command_id(), **fields}
         return self.emit(name, payload)
+
+    def go(self, phase_key: str) -> dict[str, Any]:
+        """Move the workshop to the phase with this key (a control screen); its ack."""
+        keys = [phase.key for phase in formats()[self.format_key].phases]
+        return self.send("phase.move", index=keys.index(phase_key))
 
     def received(self, name: str | None = None) -> list[dict[str, Any]]:
         messages = self.sio.get_received()

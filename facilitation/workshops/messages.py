@@ -76,6 +76,11 @@ STAFF_MESSAGES = {
     "joining_open_status": _l("Joining open: anyone with the code or the QR code can join."),
     "reveal_results": _l("Reveal the results"),
     "hide_results": _l("Hide the results"),
+    "results_waiting_status": _l(
+        "The room has voted and waits for the results: reveal them before moving on."
+    ),
+    "results_hidden_status": _l("Only you see the results for now."),
+    "results_shown_status": _l("The results are on every screen."),
     "spotlight": _l("Spotlight"),
     "spotlight_on": _l("In the spotlight: %(what)s"),
     "spotlight_none": _l("Nothing in the spotlight."),

@@ -93,6 +93,28 @@ function renderPhases(state) {
     $("phase-next").disabled = index >= state.format.phases.length - 1;
     if (phase.duration_minutes) $("timer-minutes").value = phase.duration_minutes;
   });
+  renderResultsStep(state);
+}
+
+// Once the room has voted, the results: where the phase shows them (results, strategies
+// drawn from them, a canvas…) and they are still hidden, revealing them is the next thing
+// to do, so it is the primary action, above "Next phase".
+function renderResultsStep(state) {
+  const w = state.workshop;
+  const voted = votingPhase(state);
+  const step = $("results-step");
+  step.hidden = !voted || state.format.phases.indexOf(voted) > w.phase_index;
+  if (step.hidden) return;
+  const showsResults = currentPhase(state).allows.includes("see_results");
+  const first = showsResults && !w.results_revealed;
+  const toggle = $("results-toggle");
+  toggle.textContent = w.results_revealed ? t("hide_results") : t("reveal_results");
+  toggle.setAttribute("aria-pressed", String(w.results_revealed));
+  toggle.className = first ? "primary" : "small";
+  $("phase-next").classList.toggle("primary", !first);
+  step.classList.toggle("first", first);
+  $("results-status").textContent = w.results_revealed ? t("results_shown_status")
+    : first ? t("results_waiting_status") : t("results_hidden_status");
 }
 
 function renderBoardControls(state) {
@@ -105,9 +127,6 @@ function renderBoardControls(state) {
   joining.textContent = w.joining_open ? t("close_joining") : t("open_joining");
   joining.setAttribute("aria-pressed", String(!w.joining_open));
   $("joining-status").textContent = w.joining_open ? t("joining_open_status") : t("joining_closed_status");
-  const results = $("results-toggle");
-  results.textContent = w.results_revealed ? t("hide_results") : t("reveal_results");
-  results.setAttribute("aria-pressed", String(w.results_revealed));
   const spotlight = w.spotlight ? targetOf(state, w.spotlight) : null;
   $("spotlight-status").textContent = spotlight ? t("spotlight_on", { what: excerpt(spotlight.label || t("untitled_group"), 60) }) : t("spotlight_none");
   $("spotlight-clear").hidden = !w.spotlight;

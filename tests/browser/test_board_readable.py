@@ -205,6 +205,7 @@ def test_strategies_show_their_full_text_and_a_card_takes_the_spotlight(
     phone = join_on_phone(workshop.code)
     workshop.next_phase("Regroupement")
     workshop.next_phase("Vote par quadrant")
+    workshop.next_phase("Résultats par quadrant")
     workshop.next_phase("Stratégies (TOWS)")
     texts = strategies(live, facilitator_email, workshop.id, count=8)
     cards = board.locator(".board-tows .board-card p")

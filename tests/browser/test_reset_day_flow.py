@@ -107,6 +107,13 @@ def test_a_reset_day_from_candidate_coalitions_to_the_canvas(
     flow_shot(board, "reset-fr-1-pledges-board")
     flow_shot(alix, "reset-fr-1-pledges-phone")  # the dots bar at the bottom
 
+    # The chosen coalitions: the ranking, revealed before their canvas is filled.
+    workshop.next_phase("Coalitions retenues")
+    expect(control.locator("#results-toggle")).to_have_class("primary")
+    workshop.reveal_results()
+    expect(board.locator(".board-bar-label")).to_have_text(["Coalition vélo", "Coalition cantines"])
+    expect(board.locator(".board-bar-dots")).to_have_text(["2 gommettes", "1 gommette"])
+
     # The canvas: the coalitions with the most dots, filled in from the phones.
     workshop.next_phase("Fiche coalition")
     expect(board.locator(".board-canvas-group > span:first-child")).to_have_text(

@@ -1,11 +1,13 @@
 """A SWOT in real browsers up to the TOWS strategies: notes in the four quadrants, dots
-per quadrant, then a strategy card drawn from the voted items, on the phone and the board.
+per quadrant, the results of each quadrant, then a strategy card drawn from the voted
+items, on the phone and the board.
 
 Screens: artifacts/screenshots/flows/swot-fr-<step>-<screen>.png.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -86,7 +88,28 @@ def test_a_swot_from_the_quadrants_to_a_tows_strategy(
     expect(board.locator("#board-banner")).to_have_text("7 gommettes posées par 2 participants")
     flow_shot(board, "swot-fr-2-voting-board")
     flow_shot(alix, "swot-fr-2-voting-phone")  # the dots bar at the bottom
+
+    # The results, quadrant by quadrant: revealing them is the control page's first action.
+    workshop.next_phase("Résultats par quadrant")
+    expect(board.locator(".board-message")).to_have_text("Les résultats vont être révélés")
+    expect(control.locator("#results-toggle")).to_have_class("primary")
+    expect(control.locator("#phase-next")).not_to_have_class(re.compile(r"\bprimary\b"))
     workshop.reveal_results()
+    expect(control.locator("#phase-next")).to_have_class(re.compile(r"\bprimary\b"))
+    panels = board.locator(".board-area")
+    expect(panels.locator("h2 .board-area-label")).to_have_text(
+        ["Forces", "Faiblesses", "Opportunités", "Menaces"]
+    )
+    expect(panels.nth(0).locator(".board-bar-label")).to_have_text(
+        ["Un réseau d'associations très actif", "Des élus à l'écoute"]
+    )
+    expect(panels.nth(0).locator(".board-rank")).to_have_text(["1", "2"])
+    expect(panels.nth(2).locator(".board-rank")).to_have_text(["1"])
+    expect(alix.locator(".results-area-title")).to_have_text(
+        ["Forces", "Faiblesses", "Opportunités", "Menaces"]
+    )
+    flow_shot(board, "swot-fr-3-results-board")
+    flow_shot(alix, "swot-fr-3-results-phone", full_page=True)
 
     # Strategies: a phone adds an SO card linked to the items voted for.
     workshop.next_phase("Stratégies (TOWS)")
@@ -133,5 +156,5 @@ def test_a_swot_from_the_quadrants_to_a_tows_strategy(
     )
     expect(control.locator("#cards-list .control-card")).to_contain_text(STRATEGY)
     expect(bao.locator("li.phone-card").filter(has_text=STRATEGY)).to_have_count(1)
-    flow_shot(board, "swot-fr-3-strategies-board")
-    flow_shot(alix, "swot-fr-3-strategies-phone", full_page=True)
+    flow_shot(board, "swot-fr-4-strategies-board")
+    flow_shot(alix, "swot-fr-4-strategies-phone", full_page=True)

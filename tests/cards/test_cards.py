@@ -16,7 +16,7 @@ def swot(create_workshop, screens, facilitator):
     strength = phone.send("note.post", area="strengths", text="Tissu associatif")["data"]
     chance = phone.send("note.post", area="opportunities", text="Fonds européens")["data"]
     control = screens(workshop, "control", user=facilitator)
-    control.send("phase.move", index=3)
+    control.go("strategies")
     return workshop, control, [strength["note"]["id"], chance["note"]["id"]]
 
 
@@ -54,7 +54,7 @@ def test_roadmap_items_wait_for_the_roadmap_phase(screens, swot):
     workshop, control, _ = swot
     phone = screens(workshop)
     assert phone.send("card.add", kind="roadmap", slot="now", text="x")["error"]["code"] == "phase"
-    control.send("phase.move", index=4)
+    control.go("roadmap")
     assert phone.send("card.add", kind="roadmap", slot="now", text="Réunir les élus")["ok"]
 
 
@@ -72,9 +72,9 @@ def canvas(create_workshop, screens, facilitator):
     workshop = create_workshop("reset_day")
     control = screens(workshop, "control", user=facilitator)
     groups = [control.send("group.create", title=t)["data"]["group"]["id"] for t in "ABCD"]
-    control.send("phase.move", index=2)
+    control.go("votes_pledges")
     screens(workshop).send("vote.cast", target=f"group:{groups[3]}")
-    control.send("phase.move", index=3)
+    control.go("canvas")
     return workshop, control, groups
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from facilitation import ROOT
+from facilitation.workshops.services import formats
 
 SHIPPED = sorted(path.stem for path in (ROOT / "workshops").glob("*.toml"))
 
@@ -31,3 +32,13 @@ def test_a_shipped_format_runs_from_first_to_last_phase(
             assert ack["ok"], (phase["key"], ack)
     assert posted, "a format where nobody can write anything"
     assert control.send("phase.move", index=len(fmt["phases"]))["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("format_key", SHIPPED)
+def test_a_shipped_format_shows_the_results_of_a_vote_before_building_on_them(format_key, app):
+    """After every vote comes its results phase, before strategies, a canvas or proposals
+    are drawn from what was voted."""
+    phases = formats()[format_key].phases
+    after_votes = [phases[i + 1].kind for i, phase in enumerate(phases[:-1]) if phase.vote]
+    assert after_votes, "a shipped format without a vote"
+    assert set(after_votes) == {"results"}

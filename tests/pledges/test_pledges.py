@@ -73,9 +73,9 @@ def test_a_participant_who_pledged_on_a_group_then_on_its_proposal_is_one_member
     workshop, control, ids = coalitions
     phone = screens(workshop)
     assert phone.send("pledge.add", group_id=ids[0], name="", organisation="Fing")["ok"]
-    assert control.send("phase.move", index=3)["ok"]
+    assert control.go("canvas")["ok"]
     proposal = control.send("proposal.promote", target=f"group:{ids[0]}")["data"]["proposal"]
-    assert control.send("phase.move", index=4)["ok"]
+    assert control.go("proposals")["ok"]
     ack = phone.send("proposal.pledge", proposal_id=proposal["id"], name="Léa")
     assert ack["ok"], ack
     coalition = db.session.get(Coalition, proposal["id"])

@@ -187,9 +187,10 @@ def _swot_session(built: Built, control: Screen, phones: list[Screen], count: in
             favourite, other = ids[FAVOURITES[area][number]], ids[6 + number % 5]
             for target in (favourite, favourite, other):
                 ok(phone.send("vote.cast", target=f"note:{target}"))
+    ok(control.go("results"))  # per quadrant
     ok(control.send("results.reveal", revealed=True))
 
-    ok(control.send("phase.move", index=3))  # strategies
+    ok(control.go("strategies"))
     strengths, chances = built.notes["strengths"], built.notes["opportunities"]
     strategies = {
         "SO": "Monter un consortium associations-entreprises pour les fonds européens",
@@ -200,7 +201,7 @@ def _swot_session(built: Built, control: Screen, phones: list[Screen], count: in
     for phone, (slot, text) in zip(phones, strategies.items(), strict=False):
         links = [f"note:{strengths[0]}", f"note:{chances[0]}"]
         ok(phone.send("card.add", kind="strategy", slot=slot, text=text, links=links))
-    ok(control.send("phase.move", index=4))  # roadmap
+    ok(control.go("roadmap"))
     roadmap = {
         "now": "Réunir les élus et les associations",
         "next": "Déposer le dossier européen",
@@ -215,7 +216,7 @@ def _swot_session(built: Built, control: Screen, phones: list[Screen], count: in
     coalition = coalitions.get(proposal["id"])
     with unit_of_work(*coalitions.workshops_of(coalition)):
         coalitions.join(coalition, {"name": "Amina Diallo", "organisation": "Centre social"})
-    ok(control.send("phase.move", index=5))  # synthesis
+    ok(control.go("synthesis"))
 
 
 def build_reset_day(app: Flask, facilitator: User) -> Built:
@@ -246,7 +247,7 @@ def build_reset_day(app: Flask, facilitator: User) -> Built:
         ok(phones[0].send("pledge.add", group_id=velo, name="Léa", organisation="Vélo-cité"))
         ok(phones[1].send("pledge.add", group_id=velo, name="", organisation=""))
         ok(control.send("results.reveal", revealed=True))
-        ok(control.send("phase.move", index=3))
+        ok(control.go("canvas"))
         ok(
             phones[2].send(
                 "card.add", kind="canvas", slot="impact", text="Mille trajets", group_id=velo
@@ -259,7 +260,7 @@ def build_reset_day(app: Flask, facilitator: User) -> Built:
         )
         proposal = ok(control.send("proposal.promote", target=f"group:{velo}"))["proposal"]
         built.proposal_id = proposal["id"]
-        ok(control.send("phase.move", index=4))
+        ok(control.go("proposals"))
         ok(phones[3].send("proposal.pledge", proposal_id=proposal["id"], name="Yanis"))
     finally:
         for screen in [control, *phones]:

@@ -291,7 +291,7 @@ def test_the_swot_archive_holds_every_kind_of_record(full_swot, exported):
     assert sum(n["deleted_at"] is not None for n in notes) == 1
     assert len(archive["votes"]) > 50
     assert {c["kind"] for c in archive["cards"]} == {"strategy", "roadmap"}
-    assert [step["phase_index"] for step in archive["timeline"]] == [1, 2, 3, 4, 5]
+    assert [step["phase_index"] for step in archive["timeline"]] == [1, 2, 3, 4, 5, 6]
 
 
 @pytest.mark.parametrize("name", ["full_swot", "full_reset_day"])

@@ -1,6 +1,7 @@
 // Ranked results once the facilitator reveals them, and the item the board spotlights.
 import { h, localized, plural, replace, t } from "../dom.js";
 import { reconcile, sig } from "./model.js";
+import { resultsByArea } from "../board/common.js";
 
 export function renderResults(v, container) {
   const results = v.workshop.results_revealed ? v.state.results : null;
@@ -24,16 +25,23 @@ export function renderResults(v, container) {
   if (!results.length) {
     items.push({ key: "none", sig: "none", build: () => h("p", { class: "empty" }, t("phone.no_votes")) });
   }
-  items.push({
-    key: "list",
-    sig: sig(results, top, results.map((r) => (r.kind === "group" ? v.state.groups.get(r.id)?.pledges : 0))),
-    build: () => h("ol", { class: "results" }, results.map((result) => resultItem(v, result, top))),
-  });
+  // A vote per area (a SWOT's quadrants) is ranked and shown per area, as on the board.
+  for (const { area, results: ranked } of resultsByArea(v.state, results)) {
+    const most = area ? Math.max(1, ...ranked.map((r) => r.dots)) : top;
+    items.push({
+      key: `list-${area?.key || ""}`,
+      sig: sig(ranked, most, ranked.map((r) => (r.kind === "group" ? v.state.groups.get(r.id)?.pledges : 0))),
+      build: () => h("section", { class: "results-area", style: { "--area": area?.color || null } },
+        area ? h("h3", { class: "results-area-title" }, localized(area.label)) : null,
+        ranked.length ? h("ol", { class: "results" }, ranked.map((result) => resultItem(v, result, most, !area)))
+          : h("p", { class: "empty" }, t("phone.no_votes"))),
+    });
+  }
   reconcile(container, items);
   return results.length;
 }
 
-function resultItem(v, result, top) {
+function resultItem(v, result, top, tagArea) {
   const area = v.areaOf.get(result.area);
   const rank = result.tied ? `=${result.rank}` : String(result.rank);
   const rankText = result.tied ? t("phone.rank_tied", { n: result.rank }) : t("phone.rank", { n: result.rank });
@@ -47,7 +55,7 @@ function resultItem(v, result, top) {
         h("span", { style: { width: `${Math.round((result.dots / top) * 100)}%` } })),
       h("p", { class: "result-meta" },
         h("span", { class: "result-dots" }, plural("phone.dots", result.dots)),
-        area && v.areas.length > 1 ? h("span", {}, localized(area.label)) : null,
+        tagArea && area && v.areas.length > 1 ? h("span", {}, localized(area.label)) : null,
         group && group.pledges ? h("span", {}, plural("phone.pledges", group.pledges)) : null)));
 }
 
