@@ -27,6 +27,7 @@ from facilitation.accounts import services as accounts
 from facilitation.auth import Actor, ActorKind
 from facilitation.extensions import db
 from facilitation.participants import services as participants
+from facilitation.realtime import eventlog
 from facilitation.realtime.paging import fill
 from facilitation.workshops import controls, shared
 from facilitation.workshops import services as workshops
@@ -42,6 +43,7 @@ def build(note_count: int, phone_count: int) -> tuple[Any, list[Actor]]:
     db.session.commit()
     insert_notes(workshop.id, note_count, [person.id for person in people])
     facilitator = Actor(ActorKind.FACILITATOR, workshop.id, user_id=user.id)
+    eventlog.take_turn(workshop.id)
     controls.move_phase(facilitator, workshop, 1)  # the reveal: everyone's notes
     db.session.commit()
     phones = [Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=p.id) for p in people]
