@@ -9,21 +9,23 @@ staff and its author only), hidden notes, anonymity, results before and after th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.security import generate_password_hash
 
+from facilitation import create_app
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
 from facilitation.realtime.commands import HANDLERS
 from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import format_of
 
-from ..conftest import PASSWORD
+from .. import conftest as suite
 from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
@@ -478,19 +480,44 @@ def _(s: Scene) -> Prepared:
     return "control", {}
 
 
-@pytest.fixture
-def facilitator(app) -> User:
-    """The suite's facilitator, with a cheap password hash: nobody types it here, and
-    scrypt's would cost a third of a second per case."""
+@pytest.fixture(scope="module")
+def app(database_url, channel, instance_path) -> Iterator[Flask]:
+    """One app for the module (building one costs more than a case): each case runs in a
+    workshop of its own, and the tables are emptied once, at the end."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FABRIQUE_INSTANCE", str(instance_path))
+        app = create_app(suite.test_config(database_url, channel))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        suite.empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session(app) -> Iterator[None]:
+    yield
+    db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def facilitator_id(app) -> int:
+    """The module's facilitator, with a cheap password hash: nobody types it here, and
+    scrypt's would cost a third of a second."""
     user = User(
         email="facilitator@example.org",
         name="Camille",
         role=Role.FACILITATOR,
-        password_hash=generate_password_hash(PASSWORD, method="pbkdf2:sha256:1"),
+        password_hash=generate_password_hash(suite.PASSWORD, method="pbkdf2:sha256:1"),
     )
     db.session.add(user)
     db.session.commit()
-    return user
+    return user.id
+
+
+@pytest.fixture
+def facilitator(facilitator_id) -> User:
+    return db.session.get(User, facilitator_id)
 
 
 @pytest.fixture
