@@ -142,5 +142,16 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
         "SYNTHESIS_LICENCE": os.environ.get("SYNTHESIS_LICENCE", "CC-BY-SA-4.0"),
+        # Exports are made in child processes (syntheses/jobs.py): so many at once per
+        # serving process, so many more waiting, and each child's caps.
+        "EXPORT_WORKERS": int(os.environ.get("EXPORT_WORKERS", "1")),
+        "EXPORT_QUEUE": int(os.environ.get("EXPORT_QUEUE", "8")),
+        "EXPORT_TIMEOUT_SECONDS": float(os.environ.get("EXPORT_TIMEOUT_SECONDS", "600")),
+        "EXPORT_CPU_SECONDS": int(os.environ.get("EXPORT_CPU_SECONDS", "300")),
+        "EXPORT_MEMORY_MB": int(os.environ.get("EXPORT_MEMORY_MB", "2048")),
+        "EXPORT_MAX_MB": float(os.environ.get("EXPORT_MAX_MB", "100")),
+        # Finished exports, named by the workshop's state, kept for a second download.
+        "EXPORT_CACHE_DIR": os.environ.get("EXPORT_CACHE_DIR") or str(instance_path / "exports"),
+        "EXPORT_CACHE_MB": float(os.environ.get("EXPORT_CACHE_MB", "500")),
         "LANGUAGES": ("fr", "en"),
     }

@@ -43,6 +43,11 @@ def html(workshop: Workshop) -> bytes:
     return _in_language(workshop, "syntheses/synthesis.html").encode()
 
 
+def load_renderers() -> None:
+    """Load WeasyPrint ahead: the process that makes exports (render.py) pays it once."""
+    import weasyprint  # noqa: F401
+
+
 def pdf(workshop: Workshop) -> bytes:
     from weasyprint import HTML  # imported on use: it loads Pango, not needed elsewhere
 

@@ -13,11 +13,14 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..database import unit_of_work
 from ..errors import InvalidInput
+from ..extensions import db
 from ..security import DOCUMENT_POLICY, talisman
 from ..text import shorten
+from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_reader
 from . import jsonio
 from .exports import EXPORTS
+from .jobs import exporter
 from .text import markdown_text
 
 blueprint = Blueprint("syntheses", __name__)
@@ -35,17 +38,23 @@ def filename(title: str, extension: str) -> str:
 @blueprint.get("/workshops/<id:workshop_id>/export.<path:kind>")
 @login_required
 @talisman(content_security_policy=DOCUMENT_POLICY)
-def export(workshop_id: int, kind: str) -> Response:
+def export(workshop_id: int, kind: str) -> BaseResponse:
     """A synthesis or export, for those who run the workshop and for coordinators."""
-    workshop = workshop_for_reader(current_user, workshop_id)
+    inline = kind in ("html", "pdf") and "download" not in request.args
+    return export_file(workshop_for_reader(current_user, workshop_id), kind, inline)
+
+
+def export_file(workshop: Workshop, kind: str, inline: bool = False) -> BaseResponse:
+    """The export, made by a child process (jobs.py) or read from the cache; the
+    request waits for it holding no database connection, the event loop free."""
     chosen = EXPORTS.get(kind)
     if chosen is None:
         abort(404)
-    body = chosen.make(workshop)
-    inline = kind in ("html", "pdf") and "download" not in request.args
-    disposition = "inline" if inline else "attachment"
-    response = Response(body, content_type=chosen.mimetype)  # its charset named once
+    job = exporter().start(workshop, kind)
     name = filename(workshop.title, chosen.extension)
+    db.session.commit()  # the read ends: its connection goes back to the pool meanwhile
+    response = Response(exporter().read(job), content_type=chosen.mimetype)  # charset once
+    disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -15,6 +15,7 @@ from ..errors import NotFound
 from ..rest import require_user
 from ..syntheses import exports
 from ..syntheses.services import participation
+from ..syntheses.views import export_file
 from ..votes import services as votes
 from ..votes.schemas import ResultsSchema
 from . import services
@@ -91,7 +92,6 @@ class Exports(MethodView):
     def get(self, workshop_id: int, kind: str) -> Response:
         """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv, json."""
         workshop = readable(workshop_id)
-        chosen = exports.EXPORTS.get(kind)
-        if chosen is None:
+        if kind not in exports.EXPORTS:
             raise NotFound()
-        return Response(chosen.make(workshop), mimetype=chosen.mimetype)
+        return export_file(workshop, kind)

@@ -1,0 +1,334 @@
+"""Exports are made outside the serving process.
+
+A synthesis of thousands of notes takes WeasyPrint, odfdo or python-docx a minute of CPU;
+made in the serving process it would hold the gevent loop — every socket and request of
+every workshop — for that long, and gunicorn would kill the silent worker. Here the
+serving process hands the job to a render process of its own (render.py: started on first
+use and kept, it forks a child per export) and waits for the answer as gevent waits for a
+socket (gunicorn's gevent worker patches ``subprocess`` and ``threading``): the room goes
+on meanwhile. The child has caps (CPU time, memory, file size, a wall-clock timeout) and
+a lower priority; a cap reached is a clear error for the person who asked, never a
+killed worker.
+
+One job per export of a workshop as it is now (cache.py names it): a second request for
+the same waits for the first, a finished one is read from the cache folder. At most
+``EXPORT_WORKERS`` exports are made at once per serving process and ``EXPORT_QUEUE``
+more wait; beyond that the server says it is busy.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from ..config import engine_options
+from ..errors import FabriqueError, NotFound
+from ..workshops.models import Workshop
+from . import render
+from .cache import ROOT, Folder, name_of
+
+# How long a failure is remembered: the same workshop state reaches the same cap again,
+# while anything else (the database away, say) may pass on the next try.
+REMEMBER_CAP_SECONDS = 600
+REMEMBER_ERROR_SECONDS = 10
+CHILD_SETTINGS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "FORMATS_DIR",
+    "SYNTHESIS_LICENCE",
+    "BABEL_DEFAULT_TIMEZONE",
+    "BABEL_DEFAULT_LOCALE",
+    "TESTING",
+)
+
+
+class ExportFailed(FabriqueError):
+    code, status = "export_failed", 503
+    default_message = _l("This export could not be prepared. Please try again later.")
+
+
+@dataclass
+class Job:
+    """One export being made (or made): who waits for it waits on ``done``."""
+
+    name: str
+    workshop_id: int
+    kind: str
+    started: float = field(default_factory=time.monotonic)
+    state: str = "queued"  # queued, running, ready, failed
+    path: Path | None = None
+    error: FabriqueError | None = None
+    forget_at: float = 0.0
+    renderer: Renderer | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def finish(self, path: Path | None = None, error: FabriqueError | None = None) -> None:
+        self.path, self.error = path, error
+        self.state = "ready" if path else "failed"
+        self.done.set()
+
+
+@dataclass(frozen=True)
+class Caps:
+    workers: int
+    queue: int
+    timeout: float
+    cpu_seconds: int
+    memory_mb: int
+    file_mb: float
+    cache_mb: float
+
+    @classmethod
+    def from_config(cls, config: Any) -> Caps:
+        return cls(
+            workers=int(config["EXPORT_WORKERS"]),
+            queue=int(config["EXPORT_QUEUE"]),
+            timeout=float(config["EXPORT_TIMEOUT_SECONDS"]),
+            cpu_seconds=int(config["EXPORT_CPU_SECONDS"]),
+            memory_mb=int(config["EXPORT_MEMORY_MB"]),
+            file_mb=float(config["EXPORT_MAX_MB"]),
+            cache_mb=float(config["EXPORT_CACHE_MB"]),
+        )
+
+
+class Exporter:
+    """The jobs of one serving process, and the cache folder they fill."""
+
+    def __init__(self, app: Flask) -> None:
+        self.caps = Caps.from_config(app.config)
+        self.folder = Folder(Path(app.config["EXPORT_CACHE_DIR"]), int(self.caps.cache_mb * 2**20))
+        self.child_config = _child_config(app.config)
+        self.logger = app.logger
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+        self.slots = threading.BoundedSemaphore(self.caps.workers)
+
+    def start(self, workshop: Workshop, kind: str) -> Job:
+        """The job making this export of the workshop as it is now: already made (read
+        from the cache), being made, or started here."""
+        name = name_of(workshop, kind, current_app.config)
+        path = self.folder.find(name)
+        if path is not None:
+            job = Job(name, workshop.id, kind)
+            job.finish(path)
+            return job
+        with self.lock:
+            now = time.monotonic()
+            for key in [key for key, job in self.jobs.items() if 0 < job.forget_at < now]:
+                del self.jobs[key]
+            job = self.jobs.get(name)
+            if job is not None:
+                return job
+            unfinished = sum(not job.done.is_set() for job in self.jobs.values())
+            if unfinished >= self.caps.workers + self.caps.queue:
+                busy = _l("The server is preparing other exports. Please try again in a minute.")
+                raise ExportFailed(busy, reason="busy")
+            job = self.jobs[name] = Job(name, workshop.id, kind)
+        threading.Thread(target=self._run, args=(job,), daemon=True).start()
+        return job
+
+    def read(self, job: Job) -> bytes:
+        """The export, once made (the caller holds no database connection meanwhile).
+        Read whole: files are bounded (EXPORT_MAX_MB), and none is left open."""
+        if not job.done.wait(self.caps.timeout + 30):  # the child's own timeout ends first
+            if job.renderer is not None:
+                job.renderer.stop()  # stuck: its job ends as a failure, the next starts anew
+            raise self._error(render.TIME)
+        if job.error is not None:
+            raise job.error
+        assert job.path is not None
+        try:
+            return job.path.read_bytes()
+        except FileNotFoundError as gone:  # pruned meanwhile by another process
+            raise ExportFailed(reason=render.ERROR) from gone
+
+    def _run(self, job: Job) -> None:
+        try:
+            with self.slots:
+                job.state = "running"
+                outcome = self._child(job)
+        except Exception as error:  # the job must finish, whatever happened
+            outcome = {"ok": False, "reason": render.ERROR, "failure": type(error).__name__}
+        with self.lock:
+            if outcome.get("ok"):
+                job.finish(Path(outcome["path"]))
+                self.jobs.pop(job.name, None)
+            else:
+                job.finish(error=self._error(outcome["reason"]))
+                cap = outcome["reason"] in (render.TIME, render.MEMORY, render.SIZE)
+                remember = REMEMBER_CAP_SECONDS if cap else REMEMBER_ERROR_SECONDS
+                job.forget_at = time.monotonic() + remember
+        self._log(job, outcome)
+
+    def _log(self, job: Job, outcome: dict[str, Any]) -> None:
+        """What a sysadmin needs to set the caps (never any of the workshop's text)."""
+        seconds = time.monotonic() - job.started
+        if outcome.get("ok"):
+            self.logger.info(
+                "Export %s of workshop %s made in %.1f s: %.1f MB, %s MB of address space",
+                job.kind,
+                job.workshop_id,
+                seconds,
+                outcome["bytes"] / 2**20,
+                outcome["peak_mb"],
+            )
+        else:
+            self.logger.warning(
+                "Export %s of workshop %s failed after %.1f s: %s %s",
+                job.kind,
+                job.workshop_id,
+                seconds,
+                outcome["reason"],
+                outcome.get("failure", ""),
+            )
+
+    def _child(self, job: Job) -> dict[str, Any]:
+        caps = self.caps
+        order = {
+            "workshop_id": job.workshop_id,
+            "kind": job.kind,
+            "folder": str(self.folder.path),
+            "caps": {
+                "cpu_seconds": caps.cpu_seconds,
+                "memory_mb": caps.memory_mb,
+                "file_mb": caps.file_mb,
+                "cache_mb": caps.cache_mb,
+                "timeout": caps.timeout,
+            },
+        }
+        renderer = job.renderer = take_renderer(self.child_config)
+        try:
+            return renderer.run(order)
+        finally:
+            give_back(renderer)
+
+    def _error(self, reason: str) -> FabriqueError:
+        """What the person who asked reads (lazy: in their language, when shown)."""
+        if reason == render.GONE:
+            return NotFound()
+        if reason == render.TIME:
+            message = _l(
+                "This export took longer to prepare than the server allows (%(seconds)s "
+                "seconds) and was stopped. Markdown, CSV and JSON exports are lighter.",
+                seconds=round(self.caps.timeout),
+            )
+        elif reason == render.MEMORY:
+            message = _l("This export needed more memory than the server allows and was stopped.")
+        elif reason == render.SIZE:
+            message = _l(
+                "This export would be larger than the server allows (%(mb)s MB).",
+                mb=f"{self.caps.file_mb:g}",
+            )
+        else:
+            return ExportFailed(reason=render.ERROR)
+        return ExportFailed(message, reason=reason)
+
+
+def _child_config(config: Any) -> dict[str, Any]:
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    options = engine_options(url)
+    if url.startswith("postgresql"):
+        options["isolation_level"] = "REPEATABLE READ"  # one snapshot for every query
+    return {
+        **{name: config.get(name) for name in CHILD_SETTINGS},
+        "SQLALCHEMY_ENGINE_OPTIONS": options,
+        "REDIS_URL": None,
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "REALTIME_BACKGROUND": False,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+class Renderer:
+    """One render process (render.py): started on first use, then kept for the next
+    jobs, each of which it forks a child for; started again if it ends."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = json.dumps(settings).encode()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def run(self, order: dict[str, Any]) -> dict[str, Any]:
+        """Hand it one job, and wait (cooperatively, under gevent) for its answer."""
+        try:
+            process = self._started()
+            assert process.stdin is not None
+            assert process.stdout is not None
+            process.stdin.write(json.dumps(order).encode() + b"\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        except OSError:
+            line = b""
+        if not line:
+            self.stop()
+            return {"ok": False, "reason": render.ERROR, "failure": "the render process ended"}
+        return dict(json.loads(line))
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.process is None or self.process.poll() is not None:
+            # It signs nothing: a throwaway key spares it looking for the real one.
+            env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(32)}
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "facilitation.syntheses.render"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=ROOT,
+                env=env,
+            )
+            assert self.process.stdin is not None
+            self.process.stdin.write(self.settings + b"\n")
+            self.process.stdin.flush()
+        return self.process
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
+
+
+# Idle render processes by their settings: apps of one process alike (the tests) share.
+_IDLE: dict[str, list[Renderer]] = {}
+_IDLE_LOCK = threading.Lock()
+
+
+def take_renderer(settings: dict[str, Any]) -> Renderer:
+    with _IDLE_LOCK:
+        idle = _IDLE.setdefault(json.dumps(settings, sort_keys=True), [])
+        return idle.pop() if idle else Renderer(settings)
+
+
+def give_back(renderer: Renderer) -> None:
+    with _IDLE_LOCK:
+        key = json.dumps(json.loads(renderer.settings), sort_keys=True)
+        _IDLE.setdefault(key, []).append(renderer)
+
+
+@atexit.register
+def _stop_renderers() -> None:
+    with _IDLE_LOCK:
+        for renderers in _IDLE.values():
+            for renderer in renderers:
+                renderer.stop()
+
+
+def exporter() -> Exporter:
+    """This process's exporter (one per app)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get("fabrique_exports")
+    if found is None:
+        found = app.extensions["fabrique_exports"] = Exporter(app)
+    return found
