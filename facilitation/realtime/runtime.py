@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
-from redis import Redis
+from redis import BlockingConnectionPool, Redis
 
 from ..auth import Actor
 from ..extensions import db
@@ -45,8 +45,20 @@ class Runtime:
         self.app, self.socketio = app, socketio
         self.connections = Connections()
         url = app.config.get("REDIS_URL")
+        # A crowd joining at once must wait for a connection, not fail for want of one
+        # (the default pool raised "Too many connections" and presence went wrong).
         self.redis = (
-            Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5) if url else None
+            Redis(
+                connection_pool=BlockingConnectionPool.from_url(
+                    url,
+                    max_connections=int(app.config.get("REDIS_MAX_CONNECTIONS", 64)),
+                    timeout=5,
+                    socket_timeout=5,
+                    socket_connect_timeout=5,
+                )
+            )
+            if url
+            else None
         )
         self.prefix = f"fabrique:{app.config['SOCKETIO_CHANNEL']}"
         self.presence: MemoryPresence | RedisPresence = (

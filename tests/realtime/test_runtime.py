@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from facilitation.auth import Actor, ActorKind
@@ -105,3 +107,27 @@ def test_each_process_beats_for_its_own_screens_without_redis(processes, worksho
         (f"w{workshop.id}", True),
         (f"w{workshop.id}", True),
     ]
+
+
+@pytest.mark.redis
+def test_a_crowd_joining_at_once_waits_for_redis_connections_and_is_counted_exactly(
+    make_app, workshop, caplog
+):
+    app = make_app(REDIS_URL=redis_url(), REDIS_MAX_CONNECTIONS=4)
+    with app.app_context():
+        live = Runtime(app, Recorder())
+        try:
+            assert live.redis.connection_pool.max_connections == 4
+
+            workshop_id = workshop.id
+
+            def join(n: int) -> None:
+                with app.app_context():
+                    live.joined(f"sid-{n}", participant(workshop_id, n))
+
+            with ThreadPoolExecutor(50) as pool:
+                list(pool.map(join, range(1, 301)))
+            assert "presence not updated" not in caplog.text
+            assert live.participant_count(workshop_id) == 300
+        finally:
+            live.redis.delete(*live.redis.keys(f"{live.prefix}:*") or ["none"])
