@@ -11,17 +11,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as configuration
 from .extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+from .shipped import CHECKOUT, installed, shipped
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = CHECKOUT  # the repository, for the tests and tools that run in a checkout
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application; ``config`` overrides what the environment sets."""
     app = Flask(
         __name__,
-        instance_path=os.environ.get("FABRIQUE_INSTANCE") or str(ROOT / "instance"),
-        static_folder=str(ROOT / "static"),
-        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("FABRIQUE_INSTANCE") or default_instance_path(),
+        static_folder=str(shipped("static")),
+        template_folder=str(shipped("templates")),
     )
     app.config.from_mapping(configuration.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
@@ -35,6 +36,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def default_instance_path() -> str | None:
+    """``instance/`` in a checkout; once installed, Flask's own choice for an installed
+    package (``<prefix>/var/facilitation-instance``, e.g. inside its virtual environment)."""
+    return None if installed() else str(CHECKOUT / "instance")
+
+
 def register_extensions(app: Flask) -> None:
     from . import entry, i18n, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
@@ -42,7 +49,7 @@ def register_extensions(app: Flask) -> None:
     from .realtime.websocket import CompleteWebSocketWrites
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(shipped("migrations")), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     entry.init_app(app)
@@ -80,7 +87,7 @@ def register_formats(app: Flask) -> None:
     from .formats import load_formats
     from .workshops.services import FORMATS_KEY
 
-    directory = Path(app.config["FORMATS_DIR"] or ROOT / "workshops")
+    directory = Path(app.config["FORMATS_DIR"] or shipped("workshops"))
     app.extensions[FORMATS_KEY] = load_formats(directory)
 
 
@@ -93,10 +100,20 @@ def register_blueprints(app: Flask) -> None:
     from .dashboard.views import blueprint as dashboard
     from .health import blueprint as health
     from .participants.views import blueprint as participants
+    from .source import blueprint as source
     from .syntheses.views import blueprint as syntheses
     from .workshops.views import blueprint as workshops
 
-    for blueprint in (accounts, coalitions, dashboard, health, participants, syntheses, workshops):
+    for blueprint in (
+        accounts,
+        coalitions,
+        dashboard,
+        health,
+        participants,
+        source,
+        syntheses,
+        workshops,
+    ):
         app.register_blueprint(blueprint)
 
 

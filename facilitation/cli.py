@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from .accounts import services as accounts
 from .accounts.models import Role
@@ -17,6 +17,7 @@ from .database import unit_of_work
 from .errors import FabriqueError
 from .extensions import db
 from .formats import FormatError, load_formats
+from .shipped import shipped
 
 RESET_REGISTRY = Path(__file__).parent / "coalitions" / "reset_2020.toml"
 
@@ -83,7 +84,7 @@ def ensure_admin() -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def check_formats(directory: Path | None) -> None:
     """Check every workshop format file; exit 1 naming the file and field of the first error."""
-    folder = directory or Path(current_app.root_path).parent / "workshops"
+    folder = directory or shipped("workshops")
     try:
         registry = load_formats(folder)
     except FormatError as error:

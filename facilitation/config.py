@@ -142,6 +142,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Paris"),
+        # The AGPL's source offer in every page's footer; by default the running code itself.
+        "SOURCE_URL": os.environ.get("SOURCE_URL", "").strip() or None,
         "SYNTHESIS_LICENCE": os.environ.get("SYNTHESIS_LICENCE", "CC-BY-SA-4.0"),
         # Exports are made in child processes (syntheses/jobs.py): so many at once per
         # serving process, so many more waiting, and each child's caps.

@@ -26,11 +26,11 @@ from ..accounts.models import User
 from ..coalitions.models import Coalition, Member, Origin
 from ..extensions import db
 from ..realtime import eventlog
+from ..shipped import PACKAGE, shipped
 from ..workshops.models import Workshop
 
-ROOT = Path(__file__).resolve().parents[2]
 # What draws an export: when any of it changes, every name changes.
-SOURCES = ("facilitation/syntheses", "templates/syntheses", "facilitation/translations")
+SOURCES = (PACKAGE / "syntheses", shipped("templates") / "syntheses", PACKAGE / "translations")
 PARTIAL = ".part-"  # a file being written; left behind only by a killed process
 STALE_PARTIAL_SECONDS = 3600
 
@@ -39,8 +39,8 @@ STALE_PARTIAL_SECONDS = 3600
 def code_digest(formats_dir: str | None) -> str:
     """A digest of the files that draw exports, and of the workshop formats' labels."""
     digest = hashlib.sha256()
-    folders = [ROOT / source for source in SOURCES]
-    folders.append(Path(formats_dir) if formats_dir else ROOT / "workshops")
+    folders = list(SOURCES)
+    folders.append(Path(formats_dir) if formats_dir else shipped("workshops"))
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".md", ".css", ".mo", ".toml"):

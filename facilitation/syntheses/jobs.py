@@ -35,9 +35,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..config import engine_options
 from ..errors import FabriqueError, NotFound
+from ..shipped import PACKAGE
 from ..workshops.models import Workshop
 from . import render
-from .cache import ROOT, Folder, name_of
+from .cache import Folder, name_of
 
 # How long a failure is remembered: the same workshop state reaches the same cap again,
 # while anything else (the database away, say) may pass on the next try.
@@ -282,7 +283,7 @@ class Renderer:
                 [sys.executable, "-m", "facilitation.syntheses.render"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                cwd=ROOT,
+                cwd=PACKAGE.parent,  # where `facilitation` is importable from
                 env=env,
             )
             assert self.process.stdin is not None
