@@ -32,9 +32,10 @@ COMMON_MESSAGES = {
 
 def script_messages() -> dict[str, str]:
     from .participants.messages import PHONE_MESSAGES
+    from .syntheses.messages import EXPORT_MESSAGES
     from .workshops.messages import STAFF_MESSAGES
 
-    messages = {**COMMON_MESSAGES, **PHONE_MESSAGES, **STAFF_MESSAGES}
+    messages = {**COMMON_MESSAGES, **PHONE_MESSAGES, **STAFF_MESSAGES, **EXPORT_MESSAGES}
     return {key: str(message) for key, message in messages.items()}
 
 

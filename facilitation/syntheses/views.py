@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
@@ -58,6 +59,25 @@ def export_file(workshop: Workshop, kind: str, inline: bool = False) -> BaseResp
     response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@blueprint.post("/workshops/<id:workshop_id>/exports/<string:kind>")
+@login_required
+def prepare(workshop_id: int, kind: str) -> BaseResponse:
+    """Start making an export, or say how it goes: the export links' script asks every
+    second while it shows "Preparing…", then follows the address it is given."""
+    workshop = workshop_for_reader(current_user, workshop_id)
+    if kind not in EXPORTS:
+        abort(404)
+    job = exporter().start(workshop, kind)
+    db.session.commit()
+    if not job.done.is_set():
+        return jsonify(state="preparing", seconds=round(time.monotonic() - job.started))
+    if job.error is not None:
+        raise job.error
+    return jsonify(
+        state="ready", url=url_for("syntheses.export", workshop_id=workshop_id, kind=kind)
+    )
 
 
 @blueprint.post("/workshops/import")

@@ -154,6 +154,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET /workshops/<id:workshop_id>/board":  (LOGIN, LOGIN, LOGIN, 200,   403,   403,   200),
     "GET /workshops/<id:workshop_id>/export.<path:kind>":
                                               (LOGIN, LOGIN, LOGIN, 200,   403,   200,   200),
+    "POST /workshops/<id:workshop_id>/exports/<string:kind>":
+                                              (LOGIN, LOGIN, LOGIN, 200,   403,   200,   200),
     "POST /workshops/import":                 (LOGIN, LOGIN, LOGIN, GO,    GO,    403,   GO),
     "GET /accounts/":                         (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
     "POST /accounts/":                        (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
@@ -283,6 +285,9 @@ REQUESTS: dict[str, Request] = {
     ),
     "GET /workshops/<id:workshop_id>/export.<path:kind>": Request(
         lambda s: f"{A.format(s.a.workshop.id)}/export.md"
+    ),
+    "POST /workshops/<id:workshop_id>/exports/<string:kind>": Request(
+        lambda s: f"{A.format(s.a.workshop.id)}/exports/md", form=lambda s: {}
     ),
     "POST /workshops/import": Request(
         lambda s: "/workshops/import", form=lambda s: {}, files=_archive

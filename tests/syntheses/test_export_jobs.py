@@ -4,12 +4,15 @@ unchanged workshop is the file made the first time; a cap reached is a clear ans
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from facilitation.extensions import db
 from facilitation.syntheses.jobs import exporter
 
 from ..bulk import insert_notes
+from ..conftest import csrf_token
 from ..sockets import login
 
 
@@ -104,3 +107,40 @@ def test_the_server_keeps_serving_after_a_cap_is_reached(capped, workshop):
     assert client.get("/healthz").status_code == 200
     fresh = app.test_client()
     assert fresh.get("/healthz").status_code == 200
+
+
+def ask(browser, workshop, kind: str, token: str):
+    """What the export links' script asks every second."""
+    return browser.post(
+        f"/workshops/{workshop.id}/exports/{kind}",
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
+
+
+def until_done(browser, workshop, kind: str, token: str):
+    for _ in range(600):
+        answer = ask(browser, workshop, kind, token)
+        if answer.status_code != 200 or answer.get_json()["state"] != "preparing":
+            return answer
+        time.sleep(0.1)
+    raise AssertionError("still preparing after a minute")
+
+
+def test_the_export_links_ask_while_it_is_prepared_then_follow_its_address(staff, workshop):
+    token = csrf_token(staff, "/workshops/")
+    first = ask(staff, workshop, "odt", token)
+    assert first.get_json()["state"] == "preparing"
+    answer = until_done(staff, workshop, "odt", token)
+    assert answer.get_json() == {
+        "state": "ready",
+        "url": f"/workshops/{workshop.id}/export.odt",
+    }
+    assert staff.get(answer.get_json()["url"]).get_data().startswith(b"PK")
+
+
+def test_the_export_links_are_told_why_an_export_was_refused(capped, workshop):
+    _, browser = capped(EXPORT_TIMEOUT_SECONDS=0.01)
+    token = csrf_token(browser, "/workshops/")
+    answer = until_done(browser, workshop, "pdf", token)
+    assert answer.status_code == 503
+    assert "took longer to prepare" in answer.get_json()["error"]["message"]
