@@ -69,10 +69,9 @@ def _workshop(format_key: str, phase_index: int) -> tuple[Workshop, str]:
     workshop = workshops.create_workshop(owner, format_key, "Plénière", "Quoi ?", "fr")
     workshop.phase_index = phase_index
     workshop.results_revealed = True  # the ranking travels with every dot, to every screen
-    # Dots enough for every trial, and canvas groups chosen (by default they follow the
-    # dots, which no event announces): neither is what these tests are about.
+    # Dots enough for every trial: the budget is not what these tests are about.
     vote = {"budget": 100, "max_per_item": 1}
-    workshop.settings = {**(workshop.settings or {}), "vote": vote, "canvas_groups": []}
+    workshop.settings = {**(workshop.settings or {}), "vote": vote}
     db.session.commit()
     return workshop, email
 
@@ -82,8 +81,7 @@ def open_room(start_server) -> Iterator[Callable[[Workshop, str], Room]]:
     opened: list[Room] = []
 
     def open_(workshop: Workshop, email: str) -> Room:
-        with ThreadPoolExecutor(2) as pool:  # both boot at once
-            a, b = pool.map(start_server, ["a", "b"])
+        a, b = start_server("a"), start_server("b")
         code, key = workshop.code, workshop.board_key
         browser = sign_in(a.url, email, PASSWORD)  # one sign-in: its cookie opens both
         room = Room(
