@@ -14,7 +14,7 @@ from .schemas import CreateGroupSchema, GroupRefSchema, GroupSchema, UpdateGroup
 @command("group.create", CreateGroupSchema())
 def create_group(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
-    group = services.create_group(actor, workshop, data["title"], data["area"])
+    group = services.create_group(actor, workshop, data["title"], data["area"], data["note_ids"])
     return {"group": GroupSchema().dump(group)}
 
 

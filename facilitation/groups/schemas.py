@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..notes.schemas import NoteIds
 from ..realtime.schemas import CommandSchema, Id, Position
 from ..text import UserText
 
@@ -13,6 +14,7 @@ TITLE = {"max_length": 120, "multiline": False}
 class CreateGroupSchema(CommandSchema):
     title = UserText(load_default="", allow_empty=True, **TITLE)
     area = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+    note_ids = NoteIds(fewest=0, load_default=list)  # the notes it starts with
 
 
 class UpdateGroupSchema(CommandSchema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,6 +13,7 @@ from ..auth import Actor
 from ..database import utcnow
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from ..notes import selection
 from ..notes import services as notes
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
@@ -43,8 +44,15 @@ def get_group(actor: Actor, group_id: int) -> Group:
     return group
 
 
-def create_group(actor: Actor, workshop: Workshop, title: str, area: str | None) -> Group:
-    """A new, empty group at the end of its area (or of the board)."""
+def create_group(
+    actor: Actor,
+    workshop: Workshop,
+    title: str,
+    area: str | None,
+    note_ids: Sequence[int] = (),
+) -> Group:
+    """A new group at the end of its area (or of the board), empty or with these notes
+    (all of them, or no group at all: selection.place_notes)."""
     actor.require_facilitator()
     if area is not None and format_of(workshop).area(area) is None:
         raise InvalidInput(fields={"area": [str(_l("Unknown area."))]})
@@ -56,6 +64,8 @@ def create_group(actor: Actor, workshop: Workshop, title: str, area: str | None)
         db.session.add(group)
         db.session.flush()
         record(workshop, group)
+    if note_ids:
+        selection.place_notes(actor, workshop, note_ids, group.id)
     return group
 
 

@@ -1,4 +1,5 @@
-"""Socket handlers for notes: post, edit, delete."""
+"""Socket handlers for notes: post, edit, delete; moderation and grouping, of one note
+or of a selection in one command."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from typing import Any
 from ..auth import Actor
 from ..realtime.commands import command
 from ..workshops.services import get_workshop
-from . import services
+from . import selection, services
 from .schemas import (
     EditNoteSchema,
     MergeNoteSchema,
+    MergeNotesSchema,
     ModerateNoteSchema,
+    ModerateNotesSchema,
     NoteRefSchema,
     PlaceNoteSchema,
+    PlaceNotesSchema,
     PostNoteSchema,
 )
 
@@ -58,3 +62,24 @@ def place_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.place_note(actor, workshop, data["id"], data["group_id"], data["position"])
     return {"note": services.payload(workshop, note)}
+
+
+@command("notes.place", PlaceNotesSchema())
+def place_notes(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    moved = selection.place_notes(actor, workshop, data["ids"], data["group_id"])
+    return {"ids": [note.id for note in moved], "group_id": data["group_id"]}
+
+
+@command("notes.moderate", ModerateNotesSchema())
+def moderate_notes(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    changed = selection.moderate_notes(actor, workshop, data["ids"], data["hidden"])
+    return {"ids": [note.id for note in changed], "hidden": data["hidden"]}
+
+
+@command("notes.merge", MergeNotesSchema())
+def merge_notes(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    workshop = get_workshop(actor.workshop_id)
+    target = selection.merge_notes(actor, workshop, data["ids"], data["into"])
+    return {"ids": data["ids"], "into": target.id}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..realtime.schemas import CommandSchema, Id, Position, StrictBoolean
 from ..text import UserText
@@ -54,6 +56,37 @@ class PlaceNoteSchema(CommandSchema):
     id = Id(required=True)
     group_id = Id(required=True, allow_none=True)
     position = Position(load_default=None, allow_none=True)
+
+
+MAX_SELECTION = 200  # notes in one command (selection.py)
+
+
+def _each_once(ids: list[int]) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Name each note once.")
+
+
+class NoteIds(fields.List):
+    """A selection of notes: from `fewest` (1) to MAX_SELECTION ids, each once."""
+
+    def __init__(self, fewest: int = 1, **kwargs: Any) -> None:
+        checks = [validate.Length(fewest, MAX_SELECTION), _each_once]
+        super().__init__(Id(), validate=checks, **kwargs)
+
+
+class PlaceNotesSchema(CommandSchema):
+    ids = NoteIds(required=True)
+    group_id = Id(required=True, allow_none=True)
+
+
+class ModerateNotesSchema(CommandSchema):
+    ids = NoteIds(required=True)
+    hidden = StrictBoolean(required=True)
+
+
+class MergeNotesSchema(CommandSchema):
+    ids = NoteIds(required=True)
+    into = Id(required=True)
 
 
 class NewNoteSchema(Schema):

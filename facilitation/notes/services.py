@@ -72,7 +72,7 @@ def redacted(full: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in full.items() if key not in REDACTED} | {"redacted": True}
 
 
-def _removed(workshop: Workshop, note: Note, **extra: Any) -> None:
+def removed(workshop: Workshop, note: Note, **extra: Any) -> None:
     data = {"id": note.id, **extra}
     eventlog.append(
         workshop.id, EventType.NOTE_DELETED, audience_of(workshop), data, note.participant_id
@@ -139,7 +139,7 @@ def delete_note(actor: Actor, workshop: Workshop, note_id: int) -> Note:
     note = get_note(actor, note_id)
     _require_author_or_facilitator(actor, workshop, note)
     note.deleted_at = utcnow()
-    _removed(workshop, note)
+    removed(workshop, note)
     item_changed(workshop, note)
     return note
 
@@ -164,7 +164,7 @@ def merge_notes(actor: Actor, workshop: Workshop, note_id: int, into_id: int) ->
     if note.dots:
         raise Conflict(_l("This note already has dots: merge duplicates before voting."))
     note.merged_into_id, note.updated_at = target.id, utcnow()
-    _removed(workshop, note, merged_into=target.id)
+    removed(workshop, note, merged_into=target.id)
     return target
 
 
@@ -182,13 +182,13 @@ def place_note(
         if group.area is not None and group.area != note.area:
             raise InvalidInput(_l("This note belongs to another area than the group."))
     note.group_id = group_id
-    note.position = position if position is not None else _next_position(workshop, group_id)
+    note.position = position if position is not None else next_position(workshop, group_id)
     note.updated_at = utcnow()
     record(workshop, note, EventType.NOTE_UPDATED)
     return note
 
 
-def _next_position(workshop: Workshop, group_id: int | None) -> int:
+def next_position(workshop: Workshop, group_id: int | None) -> int:
     in_group = Note.group_id.is_(None) if group_id is None else Note.group_id == group_id
     query = select(func.max(Note.position)).where(Note.workshop_id == workshop.id, in_group)
     return (db.session.scalar(query) or 0) + 1

@@ -480,6 +480,49 @@ def _(s: Scene) -> Prepared:
     return "control", {}
 
 
+# --- A selection of notes, in one command (notes/selection.py) -----------------------------
+
+
+@case("notes.place", "a selection into a group, everyone's notes shown")
+def _(s: Scene) -> Prepared:
+    notes = [s.note("Covoiturage"), s.note("Vélo", by="other"), s.note("Bus")]
+    return "control", {"ids": notes, "group_id": s.group("Mobilités")}
+
+
+@case("notes.place", "back to the loose notes, in silent writing", "brainstorm")
+def _(s: Scene) -> Prepared:
+    notes = [s.note("Covoiturage"), s.note("Vélo", by="other")]
+    s.group("Mobilités", *notes)
+    return "control", {"ids": notes, "group_id": None}
+
+
+@case("notes.moderate", "a selection hidden, everyone's notes shown")
+def _(s: Scene) -> Prepared:
+    return "control", {"ids": [s.note("Propos déplacé"), s.note("Hors sujet")], "hidden": True}
+
+
+@case("notes.moderate", "a selection restored, in silent writing", "brainstorm")
+def _(s: Scene) -> Prepared:
+    notes = [s.note("Finalement acceptable"), s.note("Celle-ci aussi", by="other")]
+    s.send("control", "notes.moderate", ids=notes, hidden=True)
+    return "control", {"ids": notes, "hidden": False}
+
+
+@case("notes.merge", "duplicates leave every screen")
+def _(s: Scene) -> Prepared:
+    kept = s.note("Des pistes cyclables")
+    return "control", {
+        "ids": [s.note("Pistes cyclables"), s.note("Pistes", by="other")],
+        "into": kept,
+    }
+
+
+@case("group.create", "a new group with a selection")
+def _(s: Scene) -> Prepared:
+    notes = [s.note("Covoiturage"), s.note("Vélo", by="other")]
+    return "control", {"title": "Mobilités", "area": s.area, "note_ids": notes}
+
+
 @pytest.fixture(scope="module")
 def app(database_url, channel, instance_path) -> Iterator[Flask]:
     """One app for the module (building one costs more than a case): each case runs in a
