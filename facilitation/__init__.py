@@ -125,6 +125,8 @@ def register_api(app: Flask) -> None:
 
 def register_socket_handlers() -> None:
     """Every feature's socket handlers, on this app's Socket.IO server."""
+    from .assist import events as assist
+    from .assist import hooks
     from .cards import events as cards
     from .coalitions import events as coalitions
     from .groups import events as groups
@@ -134,7 +136,8 @@ def register_socket_handlers() -> None:
     from .votes import events as votes
     from .workshops import events as workshops
 
-    del cards, coalitions, groups, notes, pledges, votes, workshops  # for their handlers
+    del assist, cards, coalitions, groups, notes, pledges, votes, workshops  # for their handlers
+    hooks.install()
     register_handlers(socketio)
 
 

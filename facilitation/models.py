@@ -1,6 +1,7 @@
 """Imports every feature's models so that the metadata is complete (Alembic, tests)."""
 
 from .accounts.models import User
+from .assist.models import NoteVector
 from .cards.models import Card
 from .coalitions.models import Coalition, Member, Origin, Revision
 from .groups.models import Group
@@ -19,6 +20,7 @@ __all__ = [
     "Group",
     "Member",
     "Note",
+    "NoteVector",
     "Origin",
     "Participant",
     "Pledge",

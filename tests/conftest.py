@@ -77,6 +77,7 @@ def test_config(database_url: str, channel: str, **overrides: Any) -> dict[str, 
         "SOCKETIO_ASYNC_MODE": "threading",
         "SOCKETIO_CHANNEL": channel,
         "REALTIME_BACKGROUND": False,
+        "NOTE_VECTORS": False,  # tests/assist turn it on: the model takes seconds to load
         "COALESCE_MS": 0,
         "SOCKET_COMMAND_LIMITS": "1000/second",  # tests send fast; limits have their own tests
         "SOCKET_QUERY_LIMITS": "1000/second",

@@ -37,6 +37,7 @@ class ServerProcess:
             "BIND": f"127.0.0.1:{self.port}",
             "ACCESS_LOG": "",
             "LOG_LEVEL": "warning",
+            "NOTE_VECTORS": "0",  # the similarity process's model takes seconds to load
             **env,
         }
         self.log_path = log_dir / f"{name}-{self.port}.log"

@@ -25,6 +25,7 @@ class EventType(enum.StrEnum):
     CARD_DELETED = "card.deleted"
     PROPOSAL_SAVED = "proposal.saved"
     PROPOSAL_JOINED = "proposal.joined"
+    DUPLICATE_FLAGGED = "assist.duplicate"  # staff only: a note says what others said
 
 
 class ServerMessage(enum.StrEnum):

@@ -29,7 +29,7 @@ SUGGEST_SIMILARITY = 0.04
 FITS_NOWHERE = 0.30
 _NEAREST = 3
 # A loose note is offered to a group when its mean similarity to the group reaches this.
-SEEDED_SIMILARITY = 0.32
+SEEDED_SIMILARITY = 0.10
 SEEDED_LIMIT = 12
 # Duplicates: the same meaning (sentence vectors, across languages), or nearly the same
 # words; both thresholds from benchmarks/similarity/duplicates.toml.

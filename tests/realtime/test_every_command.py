@@ -29,8 +29,9 @@ from .. import conftest as suite
 from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
-# Registered socket events that are no commands: they change nothing a screen shows.
-NOT_COMMANDS = {"join", "sync", "snapshot.page", "disconnect"}
+# Registered socket events that are no commands: they change nothing a screen shows (the
+# assistance queries are tested in tests/assist).
+NOT_COMMANDS = {"join", "sync", "snapshot.page", "disconnect", "assist.suggest", "assist.similar"}
 PROTOCOL = Path(__file__).parents[2] / "docs" / "protocol.md"
 
 

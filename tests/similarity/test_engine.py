@@ -15,9 +15,15 @@ from benchmarks.similarity import (
     pairs,
     seeded_accuracy,
 )
-from facilitation.similarity import duplicates_of, embed, nearest_to_group, suggest_groups
-from facilitation.similarity.encoder import from_bytes, to_bytes
-from facilitation.similarity.engine import SUGGEST_SIMILARITY, isolated, similarity_matrix
+from facilitation.similarity.encoder import embed, from_bytes, to_bytes
+from facilitation.similarity.engine import (
+    SUGGEST_SIMILARITY,
+    duplicates_of,
+    isolated,
+    nearest_to_group,
+    similarity_matrix,
+    suggest_groups,
+)
 
 
 @pytest.fixture(scope="module")

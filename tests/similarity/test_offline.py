@@ -23,7 +23,8 @@ CUT_AND_RUN = textwrap.dedent(
     socket.create_connection = refuse
     socket.getaddrinfo = refuse
 
-    from facilitation.similarity import duplicates_of, embed, nearest_to_group, suggest_groups
+    from facilitation.similarity.encoder import embed
+    from facilitation.similarity.engine import duplicates_of, nearest_to_group, suggest_groups
 
     texts = ["Trop de réunions", "Too many meetings", "Le parking est plein",
              "There is never a parking space", "Réunions sans ordre du jour"]

@@ -1,0 +1,124 @@
+"""The serving process's side of the similarity process (worker.py).
+
+One process per serving process, started on first use and kept; one order at a time.
+The caller waits for the answer as it waits for a socket: under gunicorn's gevent
+worker, ``subprocess`` and the lock are cooperative, so the live channel goes on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from facilitation.similarity.worker import pack, unpack
+
+ROOT = Path(__file__).resolve().parents[2]  # where `facilitation` is importable from
+
+
+class EngineUnavailable(RuntimeError):
+    """The similarity process failed or ended; the next order starts a new one."""
+
+
+class Engine:
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.lock = threading.Lock()
+
+    def ask(self, order: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            try:
+                process = self._started()
+                assert process.stdin is not None
+                assert process.stdout is not None
+                process.stdin.write(json.dumps(order).encode() + b"\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
+            except OSError:
+                line = b""
+            if not line:
+                self.stop()
+                raise EngineUnavailable("the similarity process ended")
+        answer = dict(json.loads(line))
+        if not answer.pop("ok"):
+            raise EngineUnavailable(answer["error"])
+        return answer
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "facilitation.similarity.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=ROOT,
+            )
+        return self.process
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
+
+    # --- the engine's functions, asked of the process -----------------------------------
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return unpack(self.ask({"op": "embed", "texts": texts})["vectors"])
+
+    def suggest(self, texts: list[str], vectors: np.ndarray) -> list[dict[str, Any]]:
+        order = {"op": "suggest", "texts": texts, "vectors": pack(vectors)}
+        return list(self.ask(order)["clusters"])
+
+    def nearest(
+        self, texts: list[str], vectors: np.ndarray, group: list[int], candidates: list[int]
+    ) -> list[dict[str, Any]]:
+        order = {
+            "op": "nearest",
+            "texts": texts,
+            "vectors": pack(vectors),
+            "group": group,
+            "candidates": candidates,
+        }
+        return list(self.ask(order)["neighbours"])
+
+    def duplicates(
+        self, text: str, vector: np.ndarray, texts: list[str], vectors: np.ndarray
+    ) -> list[dict[str, Any]]:
+        order = {
+            "op": "duplicates",
+            "text": text,
+            "vector": pack(vector[None, :]),
+            "texts": texts,
+            "vectors": pack(vectors),
+        }
+        return list(self.ask(order)["duplicates"])
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> Engine:
+    """This process's similarity process (one, shared by its apps)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = Engine()
+        return _engine
+
+
+@atexit.register
+def _stop() -> None:
+    if _engine is not None:
+        _engine.stop()
