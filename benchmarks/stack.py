@@ -140,6 +140,9 @@ def _fabrique(target: Target, cleanup: ExitStack, options: dict[str, object]) ->
     workdir = target.workdir
     assert workdir is not None
     env: dict[str, str] = {"REDIS_URL": "", "SECRET_KEY": secrets.token_urlsafe(32)}
+    # NOTE_VECTORS=1 in the benchmark's environment: each note's vector computed after
+    # its ack, duplicates flagged (off by default, as deployed).
+    env["NOTE_VECTORS"] = os.environ.get("NOTE_VECTORS", "0")
     mode, processes = options["mode"], int(options.get("processes") or 2)  # type: ignore[call-overload]
     if mode == "scaled" or options.get("database") == "postgresql":
         url = _postgres(cleanup)

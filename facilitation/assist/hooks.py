@@ -24,6 +24,7 @@ from ..notes.models import Note
 from ..realtime import eventlog
 from ..realtime.runtime import runtime
 from . import services
+from .events import vectors_of
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "fabrique.assist.notes"
@@ -73,20 +74,18 @@ def _work(app: Flask, note_ids: Iterable[int]) -> None:
 
 
 def embed_and_flag(note_id: int) -> None:
-    """The note's vector, stored; then its duplicates, flagged to the staff."""
-    notes = services.compute_vectors([note_id])
-    db.session.commit()
-    if not notes:
+    """The note's vector, stored; then its duplicates, flagged to the staff. No
+    transaction stays open while the similarity process works."""
+    item = services.posted_item(note_id)
+    others = services.area_items(item) if item is not None else []
+    if item is None:
+        db.session.commit()
         return
-    note = notes[0]
-    workshop_id = note.workshop_id
-    duplicates = services.duplicates_of(note)
-    db.session.commit()  # the vectors computed on the way (notes older than the table)
-    if not duplicates:
+    vectors = vectors_of([item, *others])
+    found = services.duplicates(item, others, vectors)
+    if not found:
         return
-    with runtime().writer(workshop_id):
-        eventlog.take_turn(workshop_id)
-        note = db.session.get(Note, note_id)
-        if note is not None and note.live:
-            services.flag(workshop_id, note, duplicates)
+    with runtime().writer(item.workshop_id):
+        eventlog.take_turn(item.workshop_id)
+        services.flag(item.workshop_id, note_id, found)
         db.session.commit()

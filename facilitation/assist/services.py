@@ -1,15 +1,22 @@
 """Grouping assistance: note vectors, suggested groups, a group's nearest loose notes,
 duplicates flagged to the staff. Every answer is a suggestion; nothing here moves,
-groups or merges a note."""
+groups or merges a note.
+
+The similarity process may take seconds (the model loads on first use): no database
+transaction may stay open while it works (on SQLite, a writer waiting for the lock
+would stall the whole process). So the work comes in three steps the edges run with a
+commit between them: read the notes (``Item``) and their stored vectors, compute the
+missing vectors and the answer without the database, then store the vectors.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,42 +35,57 @@ from .models import NoteVector
 MAX_NOTES = 2000
 
 
+@dataclass(frozen=True)
+class Item:
+    """A note as the engine needs it, read once: no database object crosses the wait."""
+
+    id: int
+    workshop_id: int
+    area: str
+    text: str
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def vectors_for(notes: list[Note]) -> np.ndarray:
-    """The notes' vectors, in their order: those stored for their current text, and the
-    missing or stale ones computed now (by the similarity process) and stored."""
-    if not notes:
-        return np.zeros((0, 512), dtype=np.float32)
-    ids = [note.id for note in notes]
-    stored = {
-        row.note_id: row
-        for row in db.session.scalars(select(NoteVector).where(NoteVector.note_id.in_(ids)))
-    }
-    missing = [n for n in notes if n.id not in stored or stored[n.id].digest != digest(n.text)]
-    fresh = dict(
-        zip((n.id for n in missing), engine().embed([n.text for n in missing]), strict=True)
-    )
-    _store(missing, fresh)
-    return np.vstack(
-        [fresh[n.id] if n.id in fresh else from_bytes(stored[n.id].vector) for n in notes]
-    )
+def _items(query: Select[Any]) -> list[Item]:
+    return [Item(n.id, n.workshop_id, n.area, n.text) for n in db.session.scalars(query)]
 
 
-def _store(notes: list[Note], vectors: dict[int, np.ndarray]) -> None:
-    if not notes:
-        return
+def _live() -> Select[Any]:
+    return select(Note).where(Note.deleted_at.is_(None), Note.merged_into_id.is_(None))
+
+
+def stored_vectors(items: list[Item]) -> dict[int, np.ndarray]:
+    """The vectors stored for these notes' current texts."""
+    if not items:
+        return {}
+    texts = {item.id: item.text for item in items}
+    rows = db.session.scalars(select(NoteVector).where(NoteVector.note_id.in_(texts)))
+    return {r.note_id: from_bytes(r.vector) for r in rows if r.digest == digest(texts[r.note_id])}
+
+
+def compute(items: list[Item], stored: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """The missing vectors, from the similarity process (no database here)."""
+    missing = [item for item in items if item.id not in stored]
+    vectors = engine().embed([item.text for item in missing])
+    return dict(zip((item.id for item in missing), vectors, strict=True))
+
+
+def store(items: list[Item], fresh: dict[int, np.ndarray]) -> None:
     rows = [
         {
-            "note_id": n.id,
-            "workshop_id": n.workshop_id,
-            "digest": digest(n.text),
-            "vector": to_bytes(vectors[n.id]),
+            "note_id": item.id,
+            "workshop_id": item.workshop_id,
+            "digest": digest(item.text),
+            "vector": to_bytes(fresh[item.id]),
         }
-        for n in notes
+        for item in items
+        if item.id in fresh
     ]
+    if not rows:
+        return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(NoteVector).values(rows)
@@ -74,37 +96,47 @@ def _store(notes: list[Note], vectors: dict[int, np.ndarray]) -> None:
     db.session.execute(statement)
 
 
-def _loose(workshop: Workshop, area: str | None) -> list[Note]:
-    query = select(Note).where(
-        Note.workshop_id == workshop.id,
-        Note.deleted_at.is_(None),
-        Note.merged_into_id.is_(None),
-        Note.hidden.is_(False),
-        Note.group_id.is_(None),
+def matrix(items: list[Item], vectors: dict[int, np.ndarray]) -> np.ndarray:
+    if not items:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.vstack([vectors[item.id] for item in items])
+
+
+def loose_items(actor: Actor, workshop: Workshop, area: str | None) -> list[Item]:
+    """The loose notes (live, shown, in no group), of one area or all."""
+    actor.require_facilitator()
+    query = _live().where(
+        Note.workshop_id == workshop.id, Note.hidden.is_(False), Note.group_id.is_(None)
     )
     if area is not None:
         query = query.where(Note.area == area)
-    return list(db.session.scalars(query.order_by(Note.id).limit(MAX_NOTES)))
+    return _items(query.order_by(Note.id).limit(MAX_NOTES))
 
 
-def suggest(actor: Actor, workshop: Workshop, area: str | None) -> list[dict[str, Any]]:
-    """Suggested groups of the loose notes, per area: each names its notes (the most
-    central first, whose text names the group), its key words, and its area."""
+def group_items(actor: Actor, workshop: Workshop, group_id: int) -> tuple[list[Item], list[Item]]:
+    """A group's shown notes, and the loose notes of its area."""
     actor.require_facilitator()
-    by_area: dict[str, list[Note]] = {}
-    for note in _loose(workshop, area):
-        by_area.setdefault(note.area, []).append(note)
+    group = get_group(actor, group_id)
+    members = _items(_live().where(Note.group_id == group.id, Note.hidden.is_(False)))
+    return members, loose_items(actor, workshop, group.area)
+
+
+def suggest(items: list[Item], vectors: dict[int, np.ndarray]) -> list[dict[str, Any]]:
+    """Suggested groups of these loose notes, per area: each names its notes (the most
+    central first, whose text names the group), its key words, and its area."""
+    by_area: dict[str, list[Item]] = {}
+    for item in items:
+        by_area.setdefault(item.area, []).append(item)
     found = []
     for key, notes in by_area.items():
         if len(notes) < 2:
             continue
         texts = [n.text for n in notes]
-        for cluster in engine().suggest(texts, vectors_for(notes)):
-            members = [notes[i].id for i in cluster["members"]]
+        for cluster in engine().suggest(texts, matrix(notes, vectors)):
             found.append(
                 {
                     "area": key,
-                    "notes": members,
+                    "notes": [notes[i].id for i in cluster["members"]],
                     "title": notes[cluster["central"]].text,
                     "terms": cluster["terms"],
                     "cohesion": cluster["cohesion"],
@@ -113,66 +145,52 @@ def suggest(actor: Actor, workshop: Workshop, area: str | None) -> list[dict[str
     return found
 
 
-def similar(actor: Actor, workshop: Workshop, group_id: int, limit: int) -> list[dict[str, Any]]:
-    """The loose notes most like the group's notes (of its area), best first."""
-    actor.require_facilitator()
-    group = get_group(actor, group_id)
-    members = list(
-        db.session.scalars(
-            select(Note).where(
-                Note.group_id == group.id,
-                Note.deleted_at.is_(None),
-                Note.merged_into_id.is_(None),
-                Note.hidden.is_(False),
-            )
-        )
-    )
-    candidates = _loose(workshop, group.area)
+def similar(
+    members: list[Item], candidates: list[Item], vectors: dict[int, np.ndarray], limit: int
+) -> list[dict[str, Any]]:
+    """The candidates most like the group's notes, best first."""
     if not members or not candidates:
         return []
     notes = members + candidates
     neighbours = engine().nearest(
         [n.text for n in notes],
-        vectors_for(notes),
+        matrix(notes, vectors),
         list(range(len(members))),
         list(range(len(members), len(notes))),
     )
     return [{"id": notes[n["index"]].id, "score": n["score"]} for n in neighbours][:limit]
 
 
-def compute_vectors(note_ids: Iterable[int]) -> list[Note]:
-    """Vectors for these notes (those still live); the caller commits."""
-    notes = [note for note in (db.session.get(Note, i) for i in note_ids) if note and note.live]
-    vectors_for(notes)
-    return notes
+def posted_item(note_id: int) -> Item | None:
+    """A note just posted or edited, if it is still live."""
+    found = _items(_live().where(Note.id == note_id))
+    return found[0] if found else None
 
 
-def duplicates_of(note: Note) -> list[dict[str, Any]]:
-    """The earlier live notes of its area that say the same (a trivial edit, a rewording,
-    a translation)."""
-    others = list(
-        db.session.scalars(
-            select(Note)
-            .where(
-                Note.workshop_id == note.workshop_id,
-                Note.area == note.area,
-                Note.id != note.id,
-                Note.deleted_at.is_(None),
-                Note.merged_into_id.is_(None),
-            )
-            .order_by(Note.id.desc())
-            .limit(MAX_NOTES)
-        )
+def area_items(item: Item) -> list[Item]:
+    """The other live notes of its area, the latest first."""
+    query = _live().where(
+        Note.workshop_id == item.workshop_id, Note.area == item.area, Note.id != item.id
     )
+    return _items(query.order_by(Note.id.desc()).limit(MAX_NOTES))
+
+
+def duplicates(
+    item: Item, others: list[Item], vectors: dict[int, np.ndarray]
+) -> list[dict[str, Any]]:
+    """The other notes that say the same (a trivial edit, a rewording, a translation)."""
     if not others:
         return []
-    vectors = vectors_for([note, *others])
-    found = engine().duplicates(note.text, vectors[0], [n.text for n in others], vectors[1:])
+    texts = [n.text for n in others]
+    found = engine().duplicates(item.text, vectors[item.id], texts, matrix(others, vectors))
     return [{"id": others[d["index"]].id, "score": d["score"]} for d in found]
 
 
-def flag(workshop_id: int, note: Note, duplicates: list[dict[str, Any]]) -> None:
+def flag(workshop_id: int, note_id: int, found: list[dict[str, Any]]) -> None:
     """Tell the staff (never the participants) that the note says what others said.
     The transaction holds the workshop's turn."""
-    data = {"id": note.id, "of": duplicates}
-    eventlog.append(workshop_id, EventType.DUPLICATE_FLAGGED, Audience.STAFF, data)
+    note = db.session.get(Note, note_id)
+    if note is not None and note.live:
+        eventlog.append(
+            workshop_id, EventType.DUPLICATE_FLAGGED, Audience.STAFF, {"id": note_id, "of": found}
+        )

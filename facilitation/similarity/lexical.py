@@ -90,8 +90,12 @@ class LexicalView:
 def view(texts: list[str], lemma_weight: float = 0.5) -> LexicalView:
     """Fit both TF-IDF views on these notes and stack them (weighted) into one."""
     noted = [words(t) for t in texts]
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
-    char_matrix = chars.fit_transform([" ".join(lemma for lemma, _ in pairs) for pairs in noted])
+    joined = [" ".join(lemma for lemma, _ in pairs) for pairs in noted]
+    if any(joined):
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+        char_matrix = chars.fit_transform(joined)
+    else:  # only stop words, digits or emoji: the vectors alone will have to do
+        char_matrix = sparse.csr_matrix((len(texts), 0))
     surface: dict[str, Counter[str]] = {}
     for pairs in noted:
         for lemma, word in pairs:

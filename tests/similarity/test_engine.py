@@ -103,3 +103,9 @@ def test_a_trivial_edit_is_a_duplicate_and_the_note_itself_is_not_compared() -> 
     found = duplicates_of(new, embed([new])[0], earlier, vectors)
     assert [d.index for d in found] == [0]
     assert duplicates_of(new, embed([new])[0], [], np.zeros((0, 512))) == []
+
+
+def test_notes_of_stop_words_alone_are_grouped_by_their_vectors() -> None:
+    texts = ["a b c", "le la les", "the of", "123"]
+    clusters = suggest_groups(texts, embed(texts))
+    assert all(len(cluster.members) >= 2 for cluster in clusters)
