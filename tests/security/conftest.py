@@ -392,6 +392,8 @@ SOCKET_ACTIONS: dict[str, Action] = {
     "vote.rules": Action(lambda s: {"budget": 9, "max_per_item": 3}),
     "results.reveal": Action(lambda s: {"revealed": True}),
     "canvas.groups": Action(lambda s: {"group_ids": [s.a.group]}, "reset_day", "canvas"),
+    "assist.suggest": Action(lambda s: {"area": None}, command=False),
+    "assist.similar": Action(lambda s: {"group_id": s.a.group, "limit": 5}, command=False),
     "vote.cast": Action(lambda s: {"target": _note(s)}, **BRAINSTORM_VOTING),
     "vote.retract": Action(lambda s: {"target": _note(s)}, before=prepare_dot, **BRAINSTORM_VOTING),
     "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),

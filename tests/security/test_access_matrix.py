@@ -110,6 +110,9 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "vote.rules":        ("401", "403", "403", "ok",  "own", "401", "ok"),
     "results.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "canvas.groups":     ("401", "403", "403", "ok",  "404", "401", "ok"),
+    # grouping assistance (queries)
+    "assist.suggest":    ("401", "403", "403", "ok",  "own", "401", "ok"),
+    "assist.similar":    ("401", "403", "403", "ok",  "404", "401", "ok"),
     # participants' votes and pledges
     "vote.cast":         ("401", "ok",  "404", "403", "403", "401", "403"),
     "vote.retract":      ("401", "ok",  "404", "403", "403", "401", "403"),
@@ -134,6 +137,7 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     #                                          anon   part   other  owner  rival  coord  admin
     "GET /":                                  (200,   200,   200,   200,   200,   200,   200),
     "GET /healthz":                           (200,   200,   200,   200,   200,   200,   200),
+    "GET /source.zip":                        (200,   200,   200,   200,   200,   200,   200),
     "GET /static/<path:filename>":            (200,   200,   200,   200,   200,   200,   200),
     "GET /login":                             (200,   200,   200,   200,   200,   200,   200),
     "POST /login":                            (GO,    GO,    GO,    GO,    GO,    GO,    GO),
@@ -146,6 +150,7 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "POST /j/<code>":                         (GO,    GO,    GO,    GO,    GO,    GO,    GO),
     "GET /j/<code>/qr.svg":                   (200,   200,   200,   200,   200,   200,   200),
     "GET /p/<code>":                          (GO,    200,   GO,    GO,    GO,    GO,    GO),
+    "GET /p/sw.js":                           (200,   200,   200,   200,   200,   200,   200),
     "GET /b/<key>":                           (200,   200,   200,   200,   200,   200,   200),
     "GET /b/<key> (wrong key)":               (404,   404,   404,   404,   404,   404,   404),
     # staff pages
@@ -249,6 +254,7 @@ MEMBER = {"name": "Léa", "organisation": "Asso"}
 REQUESTS: dict[str, Request] = {
     "GET /": Request(lambda s: "/"),
     "GET /healthz": Request(lambda s: "/healthz"),
+    "GET /source.zip": Request(lambda s: "/source.zip"),
     "GET /static/<path:filename>": Request(lambda s: "/static/favicon.svg"),
     "GET /login": Request(lambda s: "/login"),
     "POST /login": Request(
@@ -272,6 +278,7 @@ REQUESTS: dict[str, Request] = {
     ),
     "GET /j/<code>/qr.svg": Request(lambda s: f"/j/{s.a.workshop.code}/qr.svg"),
     "GET /p/<code>": Request(lambda s: f"/p/{s.a.workshop.code}"),
+    "GET /p/sw.js": Request(lambda s: "/p/sw.js"),
     "GET /b/<key>": Request(lambda s: f"/b/{s.a.workshop.board_key}"),
     "GET /b/<key> (wrong key)": Request(lambda s: f"/b/{secrets.token_urlsafe(24)}"),
     "GET /dashboard": Request(lambda s: "/dashboard"),
@@ -490,7 +497,7 @@ def test_http_route(module_app, staff, scene_for, route, role, expected):
     path = request.path(scene)
     before = fingerprint()
     with http.open(path, method=method, **kwargs) as response:
-        body = response.get_data(as_text=True)[:500]
+        body = response.get_data()[:500].decode("utf-8", "replace")
     location = response.headers.get("Location", "")
     if expected == LOGIN:
         assert (response.status_code, location.split("?")[0]) == (302, "/login")
