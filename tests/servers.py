@@ -62,6 +62,7 @@ class ServerProcess:
             env=self.env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() reaches its workers
         )
         return self
 
@@ -76,7 +77,9 @@ class ServerProcess:
             except requests.RequestException:
                 pass
             time.sleep(0.1)
-        raise TimeoutError(f"{self.name} did not become ready:\n{self.log()}")
+        log = self.log()
+        self.kill()  # a server left booting would hold its database connections
+        raise TimeoutError(f"{self.name} did not become ready:\n{log}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
@@ -91,11 +94,14 @@ class ServerProcess:
 
     def _signal(self, sig: int, wait: float) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
+            if sig == signal.SIGKILL:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
             try:
                 self.process.wait(wait)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         if self._log:
             self._log.close()

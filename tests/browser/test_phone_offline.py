@@ -24,8 +24,13 @@ KEPT = """async () => {
 
 
 def kept_for_offline(phone: Page) -> None:
-    """Wait until the service worker controls the page and keeps it, and the view is kept."""
-    phone.wait_for_function(KEPT, polling=250, timeout=10_000)
+    """Wait until the service worker controls the page and keeps it, and the view is kept.
+    (Polled here: `wait_for_function` takes the promise an async check returns as true.)"""
+    for _ in range(40):
+        if phone.evaluate(KEPT):
+            return
+        phone.wait_for_timeout(250)
+    raise AssertionError("the phone's page and view were not kept for offline within 10 s")
 
 
 def notes_in(live: Live, workshop: Workshop, text: str) -> int:

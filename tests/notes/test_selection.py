@@ -66,7 +66,7 @@ def test_one_note_of_another_area_keeps_the_whole_selection_out_of_the_group(swo
     _, control, phone, notes, strengths, _ = swot
     ack = control.send("notes.place", ids=notes, group_id=strengths)
     assert ack["error"]["code"] == "invalid"
-    assert "1 of these notes" in ack["error"]["message"]
+    assert "1 de ces post-it" in ack["error"]["message"]  # in the workshop's language
     assert placed(notes) == [(None, 0)] * 4
     assert phone.events() == []
 

@@ -421,6 +421,9 @@ FORM_POSTS = {
     "/j/<code>": lambda w, u: f"/j/{w.code}",
     "/workshops/": lambda w, u: "/workshops/",
     "/workshops/import": lambda w, u: "/workshops/import",
+    "/workshops/<id:workshop_id>/exports/<string:kind>": (
+        lambda w, u: f"/workshops/{w.id}/exports/pdf"
+    ),
     "/accounts/": lambda w, u: "/accounts/",
     "/accounts/<id:user_id>/active": lambda w, u: f"/accounts/{u.id}/active",
     "/coalitions/new": lambda w, u: "/coalitions/new",
