@@ -1,6 +1,7 @@
 """The ``fabrique`` command of an installed Fabrique: Flask's command line with the app
 preset (``fabrique db upgrade``, ``fabrique create-account``, ``fabrique reset-password``,
-every command of ``cli.py``), and ``fabrique serve``, gunicorn with the shipped settings."""
+every command of ``cli.py``), ``fabrique serve``, gunicorn with the shipped settings, and
+``fabrique deploy-file``, the systemd unit, nginx site and environment file filled in."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from .deployment import FILES, DeploymentError, parse_settings, render
 from .shipped import shipped
 
 
@@ -43,3 +45,22 @@ def serve(gunicorn_options: tuple[str, ...]) -> None:
     config = str(shipped("gunicorn.conf.py"))
     command = [sys.executable, "-m", "gunicorn", "--config", config, *gunicorn_options]
     os.execv(sys.executable, [*command, "facilitation:create_app()"])  # noqa: S606
+
+
+@main.command("deploy-file", with_appcontext=False)
+@click.argument("name", type=click.Choice(FILES))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Fill @KEY@ in the file; repeat a key for several values (one line each).",
+)
+def deploy_file(name: str, settings: tuple[str, ...]) -> None:
+    """Print a deployment file filled in for this installation: the systemd unit
+    (fabrique@.service), the environment file (fabrique.env) or the nginx site
+    (nginx-site.conf, which needs SERVER_NAME, CERTIFICATE and CERTIFICATE_KEY)."""
+    try:
+        click.echo(render(name, parse_settings(settings)), nl=False)
+    except DeploymentError as error:
+        raise click.UsageError(str(error)) from error

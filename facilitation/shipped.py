@@ -1,6 +1,6 @@
 """Where the files Fabrique ships beside its code live: templates, static files (with the
-vendored front-end libraries), the workshop formats, the migrations, the gunicorn settings
-and the licence.
+vendored front-end libraries), the workshop formats, the migrations, the deployment files,
+the gunicorn settings and the licence.
 
 In a checkout they sit at the repository's top level, next to ``facilitation/``. A built
 wheel carries them inside the package, under ``facilitation/_share/`` (``setup.py`` copies
@@ -17,7 +17,9 @@ INSTALLED = PACKAGE / "_share"
 CHECKOUT = PACKAGE.parent
 
 # What a wheel carries under _share/, by its name at the repository's top level.
-NAMES = ("templates", "static", "workshops", "migrations", "gunicorn.conf.py", "LICENSE")
+NAMES = (
+    "templates", "static", "workshops", "migrations", "deploy", "gunicorn.conf.py", "LICENSE",
+)  # fmt: skip
 
 
 def installed() -> bool:

@@ -84,6 +84,13 @@ def test_the_installed_package_migrates_serves_and_takes_live_notes(installed):
         "LOG_LEVEL": "warning",
     }
     assert "serve" in run([fabrique, "--help"], cwd, env)
+    # The deployment files name this installation: its command, its static files.
+    unit = run([fabrique, "deploy-file", "fabrique@.service"], cwd, env)
+    assert f"ExecStart={venv}/bin/fabrique serve" in unit
+    names = ["SERVER_NAME=a.example.org", "CERTIFICATE=/c.pem", "CERTIFICATE_KEY=/k.pem"]
+    settings = [part for name in names for part in ("--set", name)]
+    site = run([fabrique, "deploy-file", "nginx-site.conf", *settings], cwd, env)
+    assert f"alias {venv / SITE_PACKAGES / 'facilitation' / '_share' / 'static'}/;" in site
     run([fabrique, "db", "upgrade"], cwd, env)
     run([fabrique, "create-account", "--email", "dominique@example.org", "--name", "Dominique",
          "--password", "a-long-password"], cwd, env)  # fmt: skip

@@ -1,0 +1,201 @@
+"""The shipped nginx site, in front of two app processes on PostgreSQL and Redis, as
+deployed: the site passes ``nginx -t``; phones and boards meet through it, over WebSocket
+or long-polling; static files come from the installed package; and the app counts each
+client by its own address, so that a client locked out does not lock out another."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+from requests.adapters import HTTPAdapter
+
+from facilitation.shipped import shipped
+
+from ..clients import FAST_TEXT, LiveClient, csrf_token
+from ..nginx import Nginx
+from ..servers import ServerProcess
+
+pytestmark = pytest.mark.processes
+
+# nginx's ip_hash sends a client by the first three bytes of its IPv4 address: clients
+# from 127.0.0.x reach the first process listed, clients from 127.0.1.x the second
+# (the hash of 127.0.0 is even, that of 127.0.1 odd). The test checks it in the logs.
+FIRST_PROCESS, SECOND_PROCESS = "127.0.0.1", "127.0.1.1"
+# Two clients of the sign-in page, in different networks.
+LOCKED_OUT, NEIGHBOUR = "127.0.2.1", "127.0.3.1"
+
+
+class FromAddress(HTTPAdapter):
+    """Requests leaving from a given loopback address, as from different clients."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def browser(nginx: Nginx, address: str = FIRST_PROCESS) -> requests.Session:
+    http = requests.Session()
+    http.trust_env = False  # the certificate to trust is the test's own, whatever the machine says
+    http.verify = str(nginx.certificate)
+    # Over HTTPS a form is accepted only from a page of the site itself, as browsers say.
+    http.headers["Referer"] = f"{nginx.url}/"
+    http.mount("https://", FromAddress(address))
+    return http
+
+
+class ProxiedClient(LiveClient):
+    """A screen whose live channel goes through the browser's HTTP session (its source
+    address and certificate check), over the transports it is given."""
+
+    def __init__(self, base: str, http: requests.Session, transports: list[str]) -> None:
+        super().__init__(base, http)
+        self.transports = transports
+        self.sio = socketio.Client(
+            reconnection=False, http_session=http, websocket_extra_options=FAST_TEXT
+        )
+        self.sio.on("events", self._on_events)
+        self.sio.on("heartbeat", self._on_heartbeat)
+
+    def connect(self) -> ProxiedClient:
+        self.sio.connect(self.base, transports=self.transports)
+        return self
+
+
+@pytest.fixture(scope="module")
+def deployment(
+    shared_postgres: str, channel: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """nginx on loopback in front of two app processes (PROXY_COUNT=1), started once."""
+    logs = tmp_path_factory.mktemp("behind-nginx")
+    env = {
+        "DATABASE_URL": shared_postgres.replace("+psycopg", ""),
+        "REDIS_URL": _redis(),
+        "SECRET_KEY": "processes-secret-key-long-enough-to-pass",
+        "SOCKETIO_CHANNEL": f"{channel}-nginx",
+        "PROXY_COUNT": "1",
+        "ACCESS_LOG": "-",
+        "LOG_LEVEL": "info",
+        "HEARTBEAT_SECONDS": "1",
+    }
+    servers = [ServerProcess(env, logs, name) for name in ("first", "second")]
+    nginx = None
+    try:
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready(30)
+        nginx = Nginx(logs, [f"127.0.0.1:{server.port}" for server in servers]).start()
+        yield {"nginx": nginx, "servers": servers}
+    finally:
+        if nginx:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+
+
+def _redis() -> str:
+    from ..services import redis_url
+
+    return redis_url()
+
+
+def test_the_shipped_site_passes_nginx_t(tmp_path: Path) -> None:
+    nginx = Nginx(tmp_path, ["127.0.0.1:5001", "127.0.0.1:5002"])
+    checked = nginx.check()
+    assert checked.returncode == 0, checked.stderr
+    assert "test is successful" in checked.stderr
+    assert "[warn]" not in checked.stderr, checked.stderr
+
+
+def test_a_phone_and_a_board_meet_through_nginx_over_websocket_and_long_polling(
+    deployment: dict[str, Any], live_workshop: dict[str, Any]
+) -> None:
+    nginx: Nginx = deployment["nginx"]
+    first, second = deployment["servers"]
+    code, key = live_workshop["code"], live_workshop["key"]
+    phone_http = browser(nginx, FIRST_PROCESS)
+    token = csrf_token(phone_http, f"{nginx.url}/j/{code}")
+    joined = phone_http.post(
+        f"{nginx.url}/j/{code}", data={"csrf_token": token, "nickname": "Léa"}, timeout=10
+    )
+    assert joined.status_code == 200
+    phone = ProxiedClient(nginx.url, phone_http, ["websocket"]).connect()
+    board = ProxiedClient(nginx.url, browser(nginx, SECOND_PROCESS), ["polling"]).connect()
+    try:
+        assert phone.sio.transport() == "websocket"
+        assert board.sio.transport() == "polling"
+        assert phone.join(code, "phone")["ok"]
+        assert board.join(code, "board", key)["ok"]
+        ack = phone.send("note.post", area="ideas", text="Par le proxy")
+        assert ack["ok"], ack
+        assert board.wait_for(lambda c: any(e["seq"] == ack["seq"] for e in c.events))
+        event = next(e for e in board.events if e["seq"] == ack["seq"])
+        assert event["type"] == "note.posted"
+        assert event["data"]["text"] == "Par le proxy"
+    finally:
+        phone.close()
+        board.close()
+    # The phone's pages were served by one process, the board's long-polling by the
+    # other: the note crossed processes through Redis, and nginx kept each client on one.
+    assert '"POST /j/' in first.log_path.read_text()
+    assert '"POST /j/' not in second.log_path.read_text()
+    assert '"POST /socket.io/"' in second.log_path.read_text()
+    assert '"POST /socket.io/"' not in first.log_path.read_text()
+
+
+def test_static_files_come_from_the_installed_package_through_nginx(
+    deployment: dict[str, Any],
+) -> None:
+    nginx: Nginx = deployment["nginx"]
+    response = browser(nginx).get(f"{nginx.url}/static/js/live.js", timeout=10)
+    assert response.status_code == 200
+    assert response.content == (shipped("static") / "js" / "live.js").read_bytes()
+    assert response.headers["Content-Type"] == "application/javascript"  # modules need it
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "Content-Security-Policy" not in response.headers  # the app never saw it
+    page = browser(nginx).get(f"{nginx.url}/", timeout=10)
+    assert page.status_code == 200
+    assert "Content-Security-Policy" in page.headers
+
+
+def test_plain_http_is_sent_to_https(deployment: dict[str, Any]) -> None:
+    nginx: Nginx = deployment["nginx"]
+    response = requests.get(
+        f"http://127.0.0.1:{nginx.http_port}/j/ABC123", allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://127.0.0.1/j/ABC123"  # port 443
+
+
+def wrong_sign_in(http: requests.Session, base: str, **headers: str) -> int:
+    token = csrf_token(http, f"{base}/login")
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+    response = http.post(
+        f"{base}/login",
+        data={"csrf_token": token, "email": email, "password": "not the password"},
+        headers=headers,
+        timeout=10,
+    )
+    return response.status_code
+
+
+def test_ten_wrong_sign_ins_lock_out_their_address_only(deployment: dict[str, Any]) -> None:
+    """Behind nginx every connection comes from 127.0.0.1: without PROXY_COUNT the app
+    would count every client as one, and one guesser would lock out every staff member."""
+    nginx: Nginx = deployment["nginx"]
+    guesser = browser(nginx, LOCKED_OUT)
+    assert [wrong_sign_in(guesser, nginx.url) for _ in range(10)] == [401] * 10
+    assert wrong_sign_in(guesser, nginx.url) == 429
+    # Claiming another address does not help: nginx appends the one it sees.
+    assert wrong_sign_in(guesser, nginx.url, **{"X-Forwarded-For": NEIGHBOUR}) == 429
+    neighbour = browser(nginx, NEIGHBOUR)
+    assert wrong_sign_in(neighbour, nginx.url) == 401
