@@ -26,10 +26,12 @@ class DeploymentError(ValueError):
 
 
 def defaults() -> dict[str, list[str]]:
-    """What a key is unless given: this installation's paths, two app processes on 5001
-    and 5002, HTTPS on 443 and plain HTTP (a redirect) on 80, IPv4 and IPv6."""
+    """What a key is unless given: this installation's paths, app processes listening on
+    loopback, two of them (5001 and 5002) behind nginx, which takes HTTPS on 443 and plain
+    HTTP (a redirect) on 80, IPv4 and IPv6."""
     return {
         "PREFIX": [sys.prefix],
+        "ADDRESS": ["127.0.0.1"],
         "STATIC": [str(shipped("static"))],
         "UPSTREAM": ["127.0.0.1:5001", "127.0.0.1:5002"],
         "HTTPS_LISTEN": ["443", "[::]:443"],
