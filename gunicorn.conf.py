@@ -3,18 +3,98 @@ with its own port, behind nginx with sticky sessions — see docs/deploy.md).
 
 Self-contained (it imports nothing from the project) so that the same file serves a
 checkout (``gunicorn --config gunicorn.conf.py wsgi:app``) and an installed wheel, which
-ships it as package data (``fabrique serve``)."""
+ships it as package data (``fabrique serve``).
 
+The log: one format for gunicorn's lines and the app's (LOG_FORMAT): ``text``, a line
+``<time> <level> <logger> [<request id>] <message>``, or ``json``, one object a line with
+those keys. The request id is nginx's (X-Request-Id) or the app's own, also on the access
+line and in the response's X-Request-Id; a socket's lines carry a digest of its session.
+An exception is logged by its type and frames, never its message (it may quote a note or
+a row someone typed)."""
+
+import json
+import logging
 import os
 import re
+import sys
+import time
+import traceback
 
 from gunicorn.glogging import Logger
 
 BOARD_LINK = re.compile(r"/b/[^/?\s]+")
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
+
+def _request_id(record):  # type: ignore[no-untyped-def]
+    given = getattr(record, "request_id", None)
+    if given:
+        return given
+    logs = sys.modules.get("facilitation.logs")  # loaded in the worker, with the app
+    return logs.request_id() if logs else "-"
+
+
+def _time(record):  # type: ignore[no-untyped-def]
+    moment = time.gmtime(record.created)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", moment) + f".{int(record.msecs):03d}Z"
+
+
+def _exception(record):  # type: ignore[no-untyped-def]
+    if not record.exc_info or record.exc_info[0] is None:
+        return ""
+    kind, _, trace = record.exc_info
+    frames = "".join(traceback.format_tb(trace)).rstrip()
+    return f"{kind.__module__}.{kind.__qualname__} (message withheld)\n{frames}"
+
+
+class TextLines(logging.Formatter):
+    def format(self, record):  # type: ignore[no-untyped-def]
+        line = (
+            f"{_time(record)} {record.levelname} {record.name} [{_request_id(record)}] "
+            f"{record.getMessage()}"
+        )
+        exception = _exception(record)
+        return f"{line}\n{exception}" if exception else line
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record):  # type: ignore[no-untyped-def]
+        entry = {
+            "time": _time(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": _request_id(record),
+            "message": record.getMessage(),
+        }
+        exception = _exception(record)
+        if exception:
+            entry["exception"] = exception
+        return json.dumps(entry, ensure_ascii=False)
+
+
+FORMATTERS = {"text": TextLines, "json": JsonLines}
 
 
 class PrivateLogger(Logger):
-    """The access log with board links masked."""
+    """The access log with board links masked; every line in LOG_FORMAT, the app's too."""
+
+    def setup(self, cfg):  # type: ignore[no-untyped-def]
+        super().setup(cfg)
+        if LOG_FORMAT not in FORMATTERS:
+            raise RuntimeError(f"LOG_FORMAT must be one of {', '.join(FORMATTERS)}")
+        formatter = FORMATTERS[LOG_FORMAT]()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(formatter)
+        # The app's loggers (facilitation.*, flask, socketio) reach the root logger.
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if getattr(h, "_fabrique", False)]:
+            root.removeHandler(handler)
+        handler = logging.StreamHandler(sys.stderr)
+        handler._fabrique = True  # type: ignore[attr-defined]
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+        root.setLevel(self.loglevel)
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         atoms = super().atoms(resp, req, environ, request_time)
@@ -22,6 +102,18 @@ class PrivateLogger(Logger):
             if name in atoms:
                 atoms[name] = BOARD_LINK.sub("/b/…", atoms[name])
         return atoms
+
+    def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+        try:
+            request_id = atoms["{x-request-id}o"]
+            self.access_log.info(
+                self.cfg.access_log_format, atoms, extra={"request_id": request_id}
+            )
+        except Exception:
+            self.error(traceback.format_exc())
 
 
 bind = os.environ.get("BIND", "127.0.0.1:5000")
@@ -37,5 +129,6 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # The access log names the method and path only: no query string (Engine.IO session ids
 # travel there), no referrer, and board links (/b/<key>, a secret) are masked. Bodies and
 # cookies are never logged. Join codes in /j/<code> are not secrets: they are projected.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# The time and request id lead the line (LOG_FORMAT).
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 logger_class = PrivateLogger

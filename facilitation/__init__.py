@@ -43,7 +43,7 @@ def default_instance_path() -> str | None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import entry, i18n, models, security  # noqa: F401 (models: every table joins the metadata)
+    from . import entry, i18n, logs, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
     from .realtime import runtime, wire
     from .realtime.websocket import CompleteWebSocketWrites
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     entry.init_app(app)
+    logs.init_app(app)
     security.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from .coalitions.views import blueprint as coalitions
     from .dashboard.views import blueprint as dashboard
     from .health import blueprint as health
+    from .metrics import blueprint as metrics
     from .participants.views import blueprint as participants
     from .source import blueprint as source
     from .syntheses.views import blueprint as syntheses
@@ -109,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
         coalitions,
         dashboard,
         health,
+        metrics,
         participants,
         source,
         syntheses,

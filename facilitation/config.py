@@ -161,5 +161,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Finished exports, named by the workshop's state, kept for a second download.
         "EXPORT_CACHE_DIR": os.environ.get("EXPORT_CACHE_DIR") or str(instance_path / "exports"),
         "EXPORT_CACHE_MB": float(os.environ.get("EXPORT_CACHE_MB", "500")),
+        # /metrics (Prometheus) for whoever sends it as a bearer token; unset: no such page.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip() or None,
         "LANGUAGES": ("fr", "en"),
     }

@@ -40,6 +40,7 @@ NGINX = "tests/processes/test_behind_nginx.py runs nginx -t and nginx on this ve
 SYSTEMD = "tests/test_deploy_files.py checks the unit with systemd-analyze verify"
 HEALTH = "every process test waits for /healthz (tests/servers.py)"
 HOST = "the host's own packages, users and services"
+METRICS = "tests/processes/test_operable.py scrapes a process's /metrics with its token"
 ELSEWHERE = {
     "apt-get install -y python3-venv postgresql redis-server nginx sqlite3 curl libpango-1.0-0 "
     "libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji": HOST,
@@ -58,6 +59,8 @@ ELSEWHERE = {
     "http://127.0.0.1:$port/healthz; do sleep 1; done; done": SYSTEMD,
     "journalctl -u 'fabrique@*' --since today": SYSTEMD,
     "curl -s http://127.0.0.1:5001/healthz": HEALTH,
+    "curl -s -H \"Authorization: Bearer $(sed -n 's/^METRICS_TOKEN=//p' "
+    '/etc/fabrique/fabrique.env)" http://127.0.0.1:5001/metrics': METRICS,
     "curl -s https://atelier.example.org/healthz": NGINX,
     "ln -s /etc/nginx/sites-available/fabrique /etc/nginx/sites-enabled/fabrique": HOST,
     "rm /etc/nginx/sites-enabled/default": HOST,
@@ -187,6 +190,10 @@ def test_every_command_of_the_guide_is_run_here_or_tested_elsewhere(sandbox: San
         assert settings["FABRIQUE_ENV"] == "production"  # a secret key is then required
         assert oct(sandbox.path("/etc/fabrique/fabrique.env").stat().st_mode)[-3:] == "640"
 
+    def metrics_token() -> None:
+        settings = dotenv_values(sandbox.path("/etc/fabrique/fabrique.env"))
+        assert len(settings["METRICS_TOKEN"] or "") >= 32
+
     def account_created() -> None:
         assert sandbox.accounts() == {"dominique@example.org"}
 
@@ -221,6 +228,10 @@ def test_every_command_of_the_guide_is_run_here_or_tested_elsewhere(sandbox: San
 
     checks["sed -i \"s|^PUBLIC_URL=.*|PUBLIC_URL=https://atelier.example.org|\" "
            "/etc/fabrique/fabrique.env"] = settings_made  # fmt: skip
+    checks[
+        "sed -i \"s|^#METRICS_TOKEN=.*|METRICS_TOKEN=$(python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))')|\" /etc/fabrique/fabrique.env"
+    ] = metrics_token
     checks[
         "runuser -u fabrique -- /opt/fabrique/bin/fabrique --env-file /etc/fabrique/fabrique.env "
         "create-account --role admin --email dominique@example.org --name Dominique"

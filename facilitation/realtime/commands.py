@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import metrics
 from ..auth import Actor
 from ..errors import (
     Conflict,
@@ -185,6 +187,13 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
 
 
 def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    ack = _acked(name, body, payload)
+    metrics.handled(name, ack, time.perf_counter() - started)
+    return ack
+
+
+def _acked(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
     intent = WRITE_INTENT.set(True)
     try:
         return body(payload)

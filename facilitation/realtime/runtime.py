@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from redis import BlockingConnectionPool, Redis
 
+from .. import metrics
 from ..auth import Actor
 from ..extensions import db
 from ..logs import failure
@@ -189,6 +190,7 @@ def init_app(app: Flask, socketio: Any) -> None:
     admission.install(socketio.server, live.admission, live.ensure_background)
     app.wsgi_app = admission.middleware(app.wsgi_app, live.admission)  # type: ignore[method-assign]
     app.extensions[publish.EXTENSION_KEY] = publish.Broadcaster(socketio, app.config["COALESCE_MS"])
+    metrics.watch(live.connections.all, socketio.server.manager)
 
 
 def runtime() -> Runtime:

@@ -33,6 +33,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
+from .. import metrics
 from ..config import engine_options
 from ..errors import FabriqueError, NotFound
 from ..shipped import PACKAGE
@@ -175,6 +176,8 @@ class Exporter:
     def _log(self, job: Job, outcome: dict[str, Any]) -> None:
         """What a sysadmin needs to set the caps (never any of the workshop's text)."""
         seconds = time.monotonic() - job.started
+        made = "made" if outcome.get("ok") else str(outcome.get("reason", "error"))
+        metrics.EXPORT_SECONDS.labels(job.kind, made).observe(seconds)
         if outcome.get("ok"):
             self.logger.info(
                 "Export %s of workshop %s made in %.1f s: %.1f MB, %s MB of address space",

@@ -5,6 +5,7 @@ client by its own address, so that a client locked out does not lock out another
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +86,7 @@ def deployment(
         "ACCESS_LOG": "-",
         "LOG_LEVEL": "info",
         "HEARTBEAT_SECONDS": "1",
+        "METRICS_TOKEN": "metrics-token-for-the-scraper-0123456789",
     }
     servers = [ServerProcess(env, logs, name) for name in ("first", "second")]
     nginx = None
@@ -165,6 +167,17 @@ def test_static_files_come_from_the_installed_package_through_nginx(
     page = browser(nginx).get(f"{nginx.url}/", timeout=10)
     assert page.status_code == 200
     assert "Content-Security-Policy" in page.headers
+
+
+def test_metrics_stay_private_and_requests_carry_nginx_s_id(deployment: dict[str, Any]) -> None:
+    nginx: Nginx = deployment["nginx"]
+    token = {"Authorization": "Bearer metrics-token-for-the-scraper-0123456789"}
+    assert browser(nginx).get(f"{nginx.url}/metrics", headers=token, timeout=10).status_code == 404
+    first = deployment["servers"][0]
+    assert requests.get(f"{first.url}/metrics", headers=token, timeout=10).status_code == 200
+    page = browser(nginx).get(f"{nginx.url}/healthz", timeout=10)
+    assert re.fullmatch(r"[0-9a-f]{32}", page.headers["X-Request-Id"])  # nginx's $request_id
+    assert page.headers["X-Request-Id"] in first.log_path.read_text()
 
 
 def test_plain_http_is_sent_to_https(deployment: dict[str, Any]) -> None:

@@ -137,6 +137,7 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     #                                          anon   part   other  owner  rival  coord  admin
     "GET /":                                  (200,   200,   200,   200,   200,   200,   200),
     "GET /healthz":                           (200,   200,   200,   200,   200,   200,   200),
+    "GET /metrics":                           (404,   404,   404,   404,   404,   404,   404),
     "GET /source.zip":                        (200,   200,   200,   200,   200,   200,   200),
     "GET /static/<path:filename>":            (200,   200,   200,   200,   200,   200,   200),
     "GET /login":                             (200,   200,   200,   200,   200,   200,   200),
@@ -254,6 +255,7 @@ MEMBER = {"name": "Léa", "organisation": "Asso"}
 REQUESTS: dict[str, Request] = {
     "GET /": Request(lambda s: "/"),
     "GET /healthz": Request(lambda s: "/healthz"),
+    "GET /metrics": Request(lambda s: "/metrics"),
     "GET /source.zip": Request(lambda s: "/source.zip"),
     "GET /static/<path:filename>": Request(lambda s: "/static/favicon.svg"),
     "GET /login": Request(lambda s: "/login"),
