@@ -163,5 +163,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "EXPORT_CACHE_MB": float(os.environ.get("EXPORT_CACHE_MB", "500")),
         # /metrics (Prometheus) for whoever sends it as a bearer token; unset: no such page.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip() or None,
+        # The largest archive an import accepts (other requests: MAX_CONTENT_LENGTH).
+        "IMPORT_MAX_MB": float(os.environ.get("IMPORT_MAX_MB", "50")),
         "LANGUAGES": ("fr", "en"),
     }

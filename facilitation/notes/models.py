@@ -29,7 +29,10 @@ class Note(db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     hidden: Mapped[bool] = mapped_column(default=False)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id", ondelete="SET NULL"))
+    # Indexed: deleting a note looks for the notes merged into it (ON DELETE SET NULL).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notes.id", ondelete="SET NULL"), index=True
+    )
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dots: Mapped[int] = mapped_column(default=0)  # tallied incrementally by votes
     seq: Mapped[int] = mapped_column(default=0)  # sequence number of its last change

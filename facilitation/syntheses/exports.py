@@ -44,7 +44,7 @@ def html(workshop: Workshop) -> bytes:
 
 
 def load_renderers() -> None:
-    """Load WeasyPrint ahead: the process that makes exports (render.py) pays it once."""
+    """Load WeasyPrint ahead: the process that makes exports (worker.py) pays it once."""
     import weasyprint  # noqa: F401
 
 

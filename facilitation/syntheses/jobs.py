@@ -3,7 +3,7 @@
 A synthesis of thousands of notes takes WeasyPrint, odfdo or python-docx a minute of CPU;
 made in the serving process it would hold the gevent loop — every socket and request of
 every workshop — for that long, and gunicorn would kill the silent worker. Here the
-serving process hands the job to a render process of its own (render.py: started on first
+serving process hands the job to a work process of its own (worker.py: started on first
 use and kept, it forks a child per export) and waits for the answer as gevent waits for a
 socket (gunicorn's gevent worker patches ``subprocess`` and ``threading``): the room goes
 on meanwhile. The child has caps (CPU time, memory, file size, a wall-clock timeout) and
@@ -38,7 +38,7 @@ from ..config import engine_options
 from ..errors import FabriqueError, NotFound
 from ..shipped import PACKAGE
 from ..workshops.models import Workshop
-from . import render
+from . import worker
 from .cache import Folder, name_of
 
 # How long a failure is remembered: the same workshop state reaches the same cap again,
@@ -72,7 +72,7 @@ class Job:
     path: Path | None = None
     error: FabriqueError | None = None
     forget_at: float = 0.0
-    renderer: Renderer | None = None
+    worker: Worker | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
     def finish(self, path: Path | None = None, error: FabriqueError | None = None) -> None:
@@ -102,6 +102,15 @@ class Caps:
             file_mb=float(config["EXPORT_MAX_MB"]),
             cache_mb=float(config["EXPORT_CACHE_MB"]),
         )
+
+    def for_child(self) -> dict[str, Any]:
+        return {
+            "cpu_seconds": self.cpu_seconds,
+            "memory_mb": self.memory_mb,
+            "file_mb": self.file_mb,
+            "cache_mb": self.cache_mb,
+            "timeout": self.timeout,
+        }
 
 
 class Exporter:
@@ -144,16 +153,16 @@ class Exporter:
         """The export, once made (the caller holds no database connection meanwhile).
         Read whole: files are bounded (EXPORT_MAX_MB), and none is left open."""
         if not job.done.wait(self.caps.timeout + 30):  # the child's own timeout ends first
-            if job.renderer is not None:
-                job.renderer.stop()  # stuck: its job ends as a failure, the next starts anew
-            raise self._error(render.TIME)
+            if job.worker is not None:
+                job.worker.stop()  # stuck: its job ends as a failure, the next starts anew
+            raise self._error(worker.TIME)
         if job.error is not None:
             raise job.error
         assert job.path is not None
         try:
             return job.path.read_bytes()
         except FileNotFoundError as gone:  # pruned meanwhile by another process
-            raise ExportFailed(reason=render.ERROR) from gone
+            raise ExportFailed(reason=worker.ERROR) from gone
 
     def _run(self, job: Job) -> None:
         try:
@@ -161,14 +170,14 @@ class Exporter:
                 job.state = "running"
                 outcome = self._child(job)
         except Exception as error:  # the job must finish, whatever happened
-            outcome = {"ok": False, "reason": render.ERROR, "failure": type(error).__name__}
+            outcome = {"ok": False, "reason": worker.ERROR, "failure": type(error).__name__}
         with self.lock:
             if outcome.get("ok"):
                 job.finish(Path(outcome["path"]))
                 self.jobs.pop(job.name, None)
             else:
                 job.finish(error=self._error(outcome["reason"]))
-                cap = outcome["reason"] in (render.TIME, render.MEMORY, render.SIZE)
+                cap = outcome["reason"] in (worker.TIME, worker.MEMORY, worker.SIZE)
                 remember = REMEMBER_CAP_SECONDS if cap else REMEMBER_ERROR_SECONDS
                 job.forget_at = time.monotonic() + remember
         self._log(job, outcome)
@@ -198,45 +207,96 @@ class Exporter:
             )
 
     def _child(self, job: Job) -> dict[str, Any]:
-        caps = self.caps
         order = {
+            "task": "export",
             "workshop_id": job.workshop_id,
             "kind": job.kind,
             "folder": str(self.folder.path),
-            "caps": {
-                "cpu_seconds": caps.cpu_seconds,
-                "memory_mb": caps.memory_mb,
-                "file_mb": caps.file_mb,
-                "cache_mb": caps.cache_mb,
-                "timeout": caps.timeout,
-            },
+            "caps": self.caps.for_child(),
         }
-        renderer = job.renderer = take_renderer(self.child_config)
+        process = job.worker = take_worker(self.child_config)
         try:
-            return renderer.run(order)
+            return process.run(order)
         finally:
-            give_back(renderer)
+            give_back(process)
 
-    def _error(self, reason: str) -> FabriqueError:
+    def import_archive(self, user_id: int, path: Path, locale: str) -> int:
+        """The new workshop's id, once a child of the work process has checked and written
+        the archive at ``path`` (the caller holds no database connection meanwhile)."""
+        order = {
+            "task": "import",
+            "user_id": user_id,
+            "path": str(path),
+            "locale": locale,
+            "caps": self.caps.for_child(),
+        }
+        started = time.monotonic()
+        with self.slots:
+            process = take_worker(self.child_config)
+            try:
+                outcome = process.run(order)
+            finally:
+                give_back(process)
+        seconds = time.monotonic() - started
+        if outcome.get("ok"):
+            self.logger.info(
+                "Import of workshop %s made in %.1f s, %s MB of address space",
+                outcome["workshop_id"],
+                seconds,
+                outcome["peak_mb"],
+            )
+            return int(outcome["workshop_id"])
+        if outcome["reason"] == worker.REFUSED:
+            raise Refused(outcome["error"], outcome["status"])
+        self.logger.warning(
+            "Import failed after %.1f s: %s %s",
+            seconds,
+            outcome["reason"],
+            outcome.get("failure", ""),
+        )
+        raise self._error(outcome["reason"], "import")
+
+    def _error(self, reason: str, task: str = "export") -> FabriqueError:
         """What the person who asked reads (lazy: in their language, when shown)."""
-        if reason == render.GONE:
+        if reason == worker.GONE:
             return NotFound()
-        if reason == render.TIME:
-            message = _l(
+        seconds = round(self.caps.timeout)
+        messages = {
+            ("export", worker.TIME): _l(
                 "This export took longer to prepare than the server allows (%(seconds)s "
                 "seconds) and was stopped. Markdown, CSV and JSON exports are lighter.",
-                seconds=round(self.caps.timeout),
-            )
-        elif reason == render.MEMORY:
-            message = _l("This export needed more memory than the server allows and was stopped.")
-        elif reason == render.SIZE:
-            message = _l(
+                seconds=seconds,
+            ),
+            ("export", worker.MEMORY): _l(
+                "This export needed more memory than the server allows and was stopped."
+            ),
+            ("export", worker.SIZE): _l(
                 "This export would be larger than the server allows (%(mb)s MB).",
                 mb=f"{self.caps.file_mb:g}",
-            )
-        else:
-            return ExportFailed(reason=render.ERROR)
+            ),
+            ("import", worker.TIME): _l(
+                "This import took longer than the server allows (%(seconds)s seconds) and was "
+                "stopped; nothing was created.",
+                seconds=seconds,
+            ),
+            ("import", worker.MEMORY): _l(
+                "This import needed more memory than the server allows and was stopped; "
+                "nothing was created."
+            ),
+        }
+        message = messages.get((task, reason))
+        if message is None:
+            return ExportFailed(reason=worker.ERROR)
         return ExportFailed(message, reason=reason)
+
+
+class Refused(FabriqueError):
+    """A refusal the work process's child made (an archive that is wrong), as it said it."""
+
+    def __init__(self, body: dict[str, Any], status: int) -> None:
+        self.code, self.status = body["code"], status
+        details = {key: value for key, value in body.items() if key not in ("code", "message")}
+        super().__init__(body["message"], **details)
 
 
 def _child_config(config: Any) -> dict[str, Any]:
@@ -254,8 +314,8 @@ def _child_config(config: Any) -> dict[str, Any]:
     }
 
 
-class Renderer:
-    """One render process (render.py): started on first use, then kept for the next
+class Worker:
+    """One work process (worker.py): started on first use, then kept for the next
     jobs, each of which it forks a child for; started again if it ends."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
@@ -275,7 +335,7 @@ class Renderer:
             line = b""
         if not line:
             self.stop()
-            return {"ok": False, "reason": render.ERROR, "failure": "the render process ended"}
+            return {"ok": False, "reason": worker.ERROR, "failure": "the work process ended"}
         return dict(json.loads(line))
 
     def _started(self) -> subprocess.Popen[bytes]:
@@ -283,7 +343,7 @@ class Renderer:
             # It signs nothing: a throwaway key spares it looking for the real one.
             env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(32)}
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "facilitation.syntheses.render"],
+                [sys.executable, "-m", "facilitation.syntheses.worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 cwd=PACKAGE.parent,  # where `facilitation` is importable from
@@ -304,29 +364,29 @@ class Renderer:
                     pipe.close()
 
 
-# Idle render processes by their settings: apps of one process alike (the tests) share.
-_IDLE: dict[str, list[Renderer]] = {}
+# Idle work processes by their settings: apps of one process alike (the tests) share.
+_IDLE: dict[str, list[Worker]] = {}
 _IDLE_LOCK = threading.Lock()
 
 
-def take_renderer(settings: dict[str, Any]) -> Renderer:
+def take_worker(settings: dict[str, Any]) -> Worker:
     with _IDLE_LOCK:
         idle = _IDLE.setdefault(json.dumps(settings, sort_keys=True), [])
-        return idle.pop() if idle else Renderer(settings)
+        return idle.pop() if idle else Worker(settings)
 
 
-def give_back(renderer: Renderer) -> None:
+def give_back(process: Worker) -> None:
     with _IDLE_LOCK:
-        key = json.dumps(json.loads(renderer.settings), sort_keys=True)
-        _IDLE.setdefault(key, []).append(renderer)
+        key = json.dumps(json.loads(process.settings), sort_keys=True)
+        _IDLE.setdefault(key, []).append(process)
 
 
 @atexit.register
-def _stop_renderers() -> None:
+def _stop_workers() -> None:
     with _IDLE_LOCK:
-        for renderers in _IDLE.values():
-            for renderer in renderers:
-                renderer.stop()
+        for workers in _IDLE.values():
+            for one in workers:
+                one.stop()
 
 
 def exporter() -> Exporter:

@@ -1,35 +1,32 @@
-"""The full workshop as JSON — everything, hidden and deleted notes included — and back.
+"""The full workshop as JSON — everything, hidden and deleted notes included — to be
+imported again (imports.py).
 
-References inside the file are local ("p1", "n3", "g2", "c1"), so exporting a workshop,
-importing it elsewhere and exporting it again gives the same content.
+References inside the file are local ("p1", "n3", "g2", "c1"), settings included, so
+exporting a workshop, importing it elsewhere and exporting it again gives the same
+content. Version 2 added the proposals the workshop produced and references in settings
+(version 1 held the instance's own group ids there).
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..accounts.models import User
 from ..cards.models import Card
+from ..coalitions.models import Coalition, Member, Origin
 from ..database import utcnow
-from ..errors import InvalidInput
 from ..extensions import db
 from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
-from ..realtime import eventlog
-from ..realtime.protocol import Audience, EventType
 from ..votes.models import Vote
-from ..workshops import services as workshops
 from ..workshops.models import Workshop
 from .schemas import WorkshopArchiveSchema
 from .services import phase_changes
 
-VERSION = 1
+VERSION = 2
 TARGET_KINDS = {"n": "note", "g": "group", "c": "card"}  # what votes and links point at
 WORKSHOP_FIELDS = (
     "title",
@@ -41,10 +38,26 @@ WORKSHOP_FIELDS = (
     "anonymous",
     "locked",
     "results_revealed",
-    "settings",
     "created_at",
     "started_at",
     "ended_at",
+)
+COALITION_FIELDS = (
+    "number",
+    "title",
+    "diagnostic",
+    "impact",
+    "impact_date",
+    "actors",
+    "levers",
+    "path",
+    "evaluation",
+    "indicators",
+    "themes",
+    "qualities",
+    "status",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -56,6 +69,57 @@ def _rows(model: Any, workshop_id: int) -> list[Any]:
 
 def _refs(prefix: str, rows: list[Any]) -> dict[int, str]:
     return {row.id: f"{prefix}{index}" for index, row in enumerate(rows, 1)}
+
+
+def settings_out(settings: dict[str, Any], g: dict[int, str]) -> dict[str, Any]:
+    """The workshop's settings with its groups named by their references."""
+    out = {key: settings[key] for key in ("vote", "timers") if settings.get(key) is not None}
+    if settings.get("canvas_groups") is not None:
+        out["canvas_groups"] = [g[ident] for ident in settings["canvas_groups"] if ident in g]
+    if settings.get("board") is not None:
+        board = dict(settings["board"])
+        focus = board.get("focus") or ""
+        if focus.startswith("group:"):
+            board["focus"] = f"group:{g[int(focus[6:])]}" if int(focus[6:]) in g else None
+        out["board"] = board
+    return out
+
+
+def proposals_out(workshop: Workshop, p: dict[int, str], refs: dict[str, dict[int, str]]) -> list:
+    """The coalition proposals made from the workshop's groups and notes, with their
+    members (e-mail addresses stay on the instance)."""
+    rows = db.session.execute(
+        select(Coalition, Origin.group_id, Origin.note_id)
+        .join(Origin, Origin.coalition_id == Coalition.id)
+        .where(Origin.workshop_id == workshop.id)
+        .order_by(Coalition.id)
+    ).all()
+    proposals = []
+    for coalition, group_id, note_id in rows:
+        origin = refs["group"].get(group_id) or refs["note"].get(note_id)
+        if origin is None:
+            continue  # its group or note is gone from the workshop
+        members = db.session.scalars(
+            select(Member).where(Member.coalition_id == coalition.id).order_by(Member.id)
+        )
+        proposals.append(
+            {
+                **{name: getattr(coalition, name) for name in COALITION_FIELDS},
+                "origin": origin,
+                "members": [
+                    {
+                        "name": m.name,
+                        "organisation": m.organisation,
+                        "role": m.role,
+                        "participant": p.get(m.participant_id),
+                        "via": m.via,
+                        "created_at": m.created_at,
+                    }
+                    for m in members
+                ],
+            }
+        )
+    return proposals
 
 
 def export(workshop: Workshop) -> dict[str, Any]:
@@ -76,7 +140,10 @@ def export(workshop: Workshop) -> dict[str, Any]:
     archive = {
         "fabrique": {"kind": "workshop", "version": VERSION},
         "exported_at": utcnow(),
-        "workshop": {name: getattr(workshop, name) for name in WORKSHOP_FIELDS},
+        "workshop": {
+            **{name: getattr(workshop, name) for name in WORKSHOP_FIELDS},
+            "settings": settings_out(workshop.settings or {}, g),
+        },
         "participants": [
             {"ref": p[x.id], "nickname": x.nickname, "created_at": x.created_at}
             for x in participants
@@ -145,141 +212,9 @@ def export(workshop: Workshop) -> dict[str, Any]:
             for x in cards
         ],
         "timeline": [{"phase_index": index, "at": at} for at, index in phase_changes(workshop)],
+        "proposals": proposals_out(workshop, p, targets),
     }
     return WorkshopArchiveSchema().dump(archive)
-
-
-def import_workshop(user: User, raw: Any) -> Workshop:
-    """A new workshop (new code, new ids) holding everything an export holds."""
-    data = WorkshopArchiveSchema().load(raw)
-    fields = data["workshop"]
-    if fields["format_key"] not in workshops.formats():
-        message = _l("This instance has no format %(key)s.", key=fields["format_key"])
-        raise InvalidInput(fields={"workshop": {"format_key": [str(message)]}})
-    workshop = workshops.create_workshop(
-        user, fields["format_key"], fields["title"], fields["question"], fields["language"]
-    )
-    for name in WORKSHOP_FIELDS:
-        setattr(workshop, name, fields[name])
-    _Importer(workshop, data).run()
-    workshops.announce(workshop)
-    return workshop
-
-
-class _Importer:
-    """Recreates an archive's rows in order, mapping its local references to new ids."""
-
-    def __init__(self, workshop: Workshop, data: dict[str, Any]) -> None:
-        self.workshop, self.data = workshop, data
-        self.ids: dict[str, Any] = {}
-        self.seen: set[tuple[str, str, str]] = set()
-
-    def add(self, ref: str | None, row: Any) -> Any:
-        if ref is not None and ref in self.ids:
-            raise InvalidInput(fields={"references": [f"Reference {ref!r} is used twice."]})
-        db.session.add(row)
-        db.session.flush()
-        if ref:
-            self.ids[ref] = row.id
-        return row
-
-    def id(self, ref: str | None, kinds: str) -> int | None:
-        """The new id of a reference to an earlier row of one of these kinds (prefixes
-        "p", "g", "n", "c"): a participant's ref where a group belongs is refused."""
-        if ref is None:
-            return None
-        if ref[0] not in kinds or ref not in self.ids:
-            raise InvalidInput(fields={"references": [f"Unknown reference {ref!r}."]})
-        return self.ids[ref]
-
-    def target(self, ref: str, kinds: str = "ngc") -> str:
-        new_id = self.id(ref, kinds)
-        return f"{TARGET_KINDS[ref[0]]}:{new_id}"
-
-    def once(self, field: str, participant: str, item: str) -> None:
-        """A participant votes once per item and pledges once per group (one row each)."""
-        if (field, participant, item) in self.seen:
-            raise InvalidInput(fields={field: [f"{participant} appears twice with {item}."]})
-        self.seen.add((field, participant, item))
-
-    def run(self) -> None:
-        wid = self.workshop.id
-        for x in self.data["participants"]:
-            secret = secrets.token_urlsafe(24)  # nobody can act as an imported participant
-            self.add(x["ref"], Participant(workshop_id=wid, secret=secret, **_but(x, "ref")))
-        for x in self.data["groups"]:
-            self.add(x["ref"], Group(workshop_id=wid, **_but(x, "ref")))
-        notes = [
-            self.add(
-                x["ref"],
-                Note(
-                    workshop_id=wid,
-                    participant_id=self.id(x["participant"], "p"),
-                    group_id=self.id(x["group"], "g"),
-                    **_but(x, "ref", "participant", "group", "merged_into"),
-                ),
-            )
-            for x in self.data["notes"]
-        ]
-        for note, x in zip(notes, self.data["notes"], strict=True):
-            note.merged_into_id = self.id(x["merged_into"], "n")
-        self._votes_and_pledges(wid)
-        for x in self.data["cards"]:
-            self.add(
-                x["ref"],
-                Card(
-                    workshop_id=wid,
-                    group_id=self.id(x["group"], "g"),
-                    participant_id=self.id(x["participant"], "p"),
-                    links=[],
-                    **_but(x, "ref", "group", "participant", "links"),
-                ),
-            )
-        for x in self.data["cards"]:
-            db.session.get(Card, self.ids[x["ref"]]).links = [self.target(r) for r in x["links"]]
-        self._timeline(wid)
-
-    def _votes_and_pledges(self, wid: int) -> None:
-        for x in self.data["votes"]:
-            target = self.target(x["target"], "ng")
-            self.once("votes", x["participant"], x["target"])
-            self.add(
-                None,
-                Vote(
-                    workshop_id=wid,
-                    participant_id=self.id(x["participant"], "p"),
-                    target=target,
-                    area=x["area"],
-                    phase=x["phase"],
-                    dots=x["dots"],
-                ),
-            )
-            model = Note if target.startswith("note:") else Group
-            item = db.session.get(model, int(target.split(":")[1]))
-            item.dots += x["dots"]
-        for x in self.data["pledges"]:
-            self.once("pledges", x["participant"], x["group"])
-            group_id = self.id(x["group"], "g")
-            self.add(
-                None,
-                Pledge(
-                    workshop_id=wid,
-                    participant_id=self.id(x["participant"], "p"),
-                    group_id=group_id,
-                    **_but(x, "participant", "group"),
-                ),
-            )
-            db.session.get(Group, group_id).pledges += 1
-
-    def _timeline(self, wid: int) -> None:
-        for step in self.data["timeline"]:
-            event = eventlog.append(
-                wid,
-                EventType.PHASE_CHANGED,
-                Audience.ALL,
-                {**workshops.state(self.workshop), "phase_index": step["phase_index"]},
-            )
-            event.created_at = step["at"]
 
 
 def _but(row: dict[str, Any], *names: str) -> dict[str, Any]:

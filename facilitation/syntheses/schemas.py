@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC
+from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..cards.schemas import CARD_MAX_LENGTH
+from ..coalitions.schemas import CoalitionInputSchema
 from ..formats.kinds import CARD_SLOTS
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..realtime.schemas import Position
@@ -32,7 +34,50 @@ def _time(required: bool = True) -> fields.AwareDateTime:
 
 class HeaderSchema(Schema):
     kind = fields.String(required=True, validate=validate.Equal("workshop"))
-    version = fields.Integer(required=True, strict=True, validate=validate.Equal(1))
+    # 1: settings held the instance's own ids, and there were no proposals.
+    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2]))
+
+
+class VoteSettingsSchema(Schema):
+    """The facilitator's dot budget and cap per item (votes.services.set_rules)."""
+
+    budget = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+    max_per_item = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
+
+    @validates_schema
+    def cap_within_budget(self, data: dict[str, Any], **_: Any) -> None:
+        if data["max_per_item"] > data["budget"]:
+            raise ValidationError("The cap per item cannot exceed the budget.", "max_per_item")
+
+
+class BoardSettingsSchema(Schema):
+    """What the board shows (workshops.services.board_view); a group by its reference."""
+
+    mode = fields.String(required=True, validate=validate.OneOf(["stage", "join"]))
+    focus = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^(area:[a-z0-9_-]{1,40}|group:g[0-9]{1,7})$"),
+    )
+    page = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(1, 999)
+    )
+
+
+class SettingsSchema(Schema):
+    """A workshop's live settings, each optional; groups by their references."""
+
+    vote = fields.Nested(VoteSettingsSchema)
+    canvas_groups = fields.List(
+        fields.String(validate=validate.Regexp(r"^g[0-9]{1,7}$")),
+        validate=validate.Length(max=12),
+    )
+    timers = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[0-9]{1,2}$")),
+        values=fields.Integer(strict=True, validate=validate.Range(0, 24 * 3600)),
+        validate=validate.Length(max=30),
+    )
+    board = fields.Nested(BoardSettingsSchema)
 
 
 class WorkshopFieldsSchema(Schema):
@@ -45,7 +90,7 @@ class WorkshopFieldsSchema(Schema):
     anonymous = fields.Boolean(required=True)
     locked = fields.Boolean(required=True)
     results_revealed = fields.Boolean(required=True)
-    settings = fields.Dict(required=True)
+    settings = fields.Nested(SettingsSchema, required=True)
     created_at = _time()
     started_at = _time(False)
     ended_at = _time(False)
@@ -120,6 +165,32 @@ class StepSchema(Schema):
     at = _time()
 
 
+class MemberArchiveSchema(Schema):
+    """Someone who joined a proposal (their e-mail address stays on the instance)."""
+
+    name = UserText(required=True, allow_empty=True, max_length=120, **LINE)
+    organisation = UserText(load_default="", allow_empty=True, max_length=160, **LINE)
+    role = UserText(load_default="", allow_empty=True, max_length=120, **LINE)
+    participant = fields.String(**OPTIONAL_REF)
+    via = fields.String(required=True, validate=validate.OneOf(["web", "workshop"]))
+    created_at = _time()
+
+
+class ProposalSchema(CoalitionInputSchema):
+    """A coalition proposal the workshop produced, from one of its groups or notes."""
+
+    origin = fields.String(required=True, validate=validate.Regexp(r"^[gn][0-9]{1,7}$"))
+    number = fields.Integer(load_default=None, allow_none=True, strict=True)
+    status = fields.String(
+        required=True, validate=validate.OneOf(["draft", "proposed", "forming", "active", "closed"])
+    )
+    created_at = _time()
+    updated_at = _time()
+    members = fields.List(
+        fields.Nested(MemberArchiveSchema), required=True, validate=validate.Length(max=10_000)
+    )
+
+
 class WorkshopArchiveSchema(Schema):
     fabrique = fields.Nested(HeaderSchema, required=True)
     exported_at = _time()
@@ -131,3 +202,4 @@ class WorkshopArchiveSchema(Schema):
     pledges = fields.List(fields.Nested(PledgeSchema), required=True)
     cards = fields.List(fields.Nested(CardSchema), required=True)
     timeline = fields.List(fields.Nested(StepSchema), required=True)
+    proposals = fields.List(fields.Nested(ProposalSchema), load_default=list)

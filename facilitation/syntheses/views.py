@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
+import secrets
 import time
 import unicodedata
+from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..database import unit_of_work
-from ..errors import InvalidInput
+from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..security import DOCUMENT_POLICY, talisman
 from ..text import shorten
 from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_reader
-from . import jsonio
 from .exports import EXPORTS
 from .jobs import exporter
 from .text import markdown_text
@@ -27,7 +28,6 @@ from .text import markdown_text
 blueprint = Blueprint("syntheses", __name__)
 blueprint.add_app_template_filter(markdown_text, "md")
 blueprint.add_app_template_filter(shorten, "shorten")  # never inside an emoji or a cluster
-MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 
 
 def filename(title: str, extension: str) -> str:
@@ -80,20 +80,36 @@ def prepare(workshop_id: int, kind: str) -> BaseResponse:
     )
 
 
+@blueprint.url_value_preprocessor
+def _archive_size(endpoint: str | None, _: dict[str, Any] | None) -> None:
+    """An archive may be far bigger than other requests (IMPORT_MAX_MB): the bound is set
+    before anything reads the body, the CSRF check included."""
+    if endpoint == "syntheses.import_archive":
+        request.max_content_length = int(current_app.config["IMPORT_MAX_MB"] * 2**20)
+
+
 @blueprint.post("/workshops/import")
 @login_required
 def import_archive() -> BaseResponse:
-    """A JSON export becomes a new workshop here (archives, moving between instances)."""
+    """A JSON export becomes a new workshop here (archives, moving between instances).
+    The upload is kept in a file for a child of the work process, which checks it whole
+    and writes it (imports.py): this process only waits, its event loop free."""
+    if not current_user.can_facilitate:
+        raise Forbidden()
     upload = request.files.get("archive")
     if upload is None:
         raise InvalidInput(fields={"archive": [_("Choose a JSON export file.")]})
-    raw = upload.read(MAX_ARCHIVE_BYTES + 1)
-    if len(raw) > MAX_ARCHIVE_BYTES:
-        raise InvalidInput(fields={"archive": [_("The file is too large.")]})
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{secrets.token_hex(12)}.json"
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidInput(fields={"archive": [_("This is not a JSON export.")]}) from error
-    with unit_of_work():
-        workshop = jsonio.import_workshop(current_user, data)
-    return redirect(url_for("workshops.control", workshop_id=workshop.id))
+        upload.save(path)
+    finally:
+        upload.close()
+    user_id, locale = current_user.id, str(get_locale())
+    db.session.commit()
+    try:
+        workshop_id = exporter().import_archive(user_id, path, locale)
+    finally:
+        path.unlink(missing_ok=True)
+    return redirect(url_for("workshops.control", workshop_id=workshop_id))

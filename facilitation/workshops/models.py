@@ -16,6 +16,9 @@ from ..extensions import db
 class Status(enum.StrEnum):
     RUNNING = "running"
     ENDED = "ended"
+    # Its rows are being written from an archive (syntheses/imports.py); one left so by a
+    # stopped import is removed by the next.
+    IMPORTING = "importing"
 
 
 class Workshop(db.Model):

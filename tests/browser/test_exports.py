@@ -21,7 +21,7 @@ def test_an_export_link_shows_preparing_then_downloads_the_file(
         owner = db.session.query(User).filter_by(email=facilitator_email).one()
         workshop = workshops.create_workshop(owner, "brainstorm", "Plénière", "Quoi ?", "fr")
         db.session.commit()
-        insert_notes(workshop.id, 600)  # seconds of work for the render process
+        insert_notes(workshop.id, 600)  # seconds of work for the work process
         ident = workshop.id
     page = new_context("desktop").new_page()
     page.set_viewport_size({"width": 1366, "height": 768})

@@ -8,6 +8,7 @@ pledges, a coalition canvas and a proposal joined from a phone.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from facilitation import create_app
 from facilitation.accounts import services as accounts
@@ -27,8 +30,9 @@ from facilitation.extensions import db, socketio
 from facilitation.workshops import services as workshops
 from facilitation.workshops.models import Workshop
 
-from ..conftest import PASSWORD, empty_tables, test_config
+from ..conftest import PASSWORD, csrf_token, empty_tables, test_config
 from ..sockets import Screen, login
+from .archives import every_kind_of_record
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "exports"
 
@@ -359,3 +363,30 @@ def exported(browser: FlaskClient) -> Callable[[Workshop, str], Any]:
         return downloads[key]
 
     return get
+
+
+@pytest.fixture
+def archive(facilitator, download):
+    """The JSON export of a SWOT holding one of every kind of record."""
+    return download(every_kind_of_record(facilitator, "swot"), "json").get_json()
+
+
+@pytest.fixture
+def send(staff):
+    """Post a file as the import form does; ask for a JSON answer, as a script would. The
+    body is encoded here, in memory: the test client would spool a big one to a file it
+    never closes."""
+
+    def post(content: bytes):
+        token = csrf_token(staff, "/workshops/")
+        archive = FileStorage(io.BytesIO(content), "atelier.json", content_type="application/json")
+        fields = {"csrf_token": token, "archive": archive}
+        boundary, body = encode_multipart(fields)
+        return staff.post(
+            "/workshops/import",
+            data=body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            headers={"Accept": "application/json"},
+        )
+
+    return post

@@ -1,4 +1,4 @@
-"""Exports are made by a render process with caps, and kept: a second download of an
+"""Exports are made by a work process with caps, and kept: a second download of an
 unchanged workshop is the file made the first time; a cap reached is a clear answer
 (503, saying which cap), never a stalled or killed server."""
 
