@@ -95,6 +95,8 @@ class PrivateLogger(Logger):
         handler.setFormatter(formatter)
         root.addHandler(handler)
         root.setLevel(self.loglevel)
+        # Alembic (loaded for the migrations) announces its plugins at each start.
+        logging.getLogger("alembic").setLevel(max(self.loglevel, logging.WARNING))
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         atoms = super().atoms(resp, req, environ, request_time)

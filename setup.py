@@ -21,6 +21,14 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 NAMES = runpy.run_path(str(ROOT / "facilitation" / "shipped.py"))["NAMES"]
 VENDORED = ROOT / "static" / "vendor" / ".installed"
+CATALOGUES = sorted((ROOT / "facilitation" / "translations").glob("*/LC_MESSAGES/messages.po"))
+
+
+def uncompiled() -> list[Path]:
+    """Catalogues whose compiled .mo is missing or older: a wheel without them would
+    serve every page in English, silently."""
+    compiled = [(po, po.with_suffix(".mo")) for po in CATALOGUES]
+    return [po for po, mo in compiled if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime]
 
 
 class BuildWithSharedFiles(build_py):
@@ -30,6 +38,8 @@ class BuildWithSharedFiles(build_py):
             return  # an editable install reads them from the checkout itself
         if not VENDORED.exists():
             raise SystemExit("static/vendor is missing: run `make assets` before building.")
+        if uncompiled():
+            raise SystemExit("The translations are not compiled: run `make translations`.")
         share = Path(self.build_lib) / "facilitation" / "_share"
         shutil.rmtree(share, ignore_errors=True)  # nothing stale from an earlier build
         share.mkdir(parents=True)

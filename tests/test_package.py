@@ -84,6 +84,8 @@ def test_the_installed_package_migrates_serves_and_takes_live_notes(installed):
         "LOG_LEVEL": "warning",
     }
     assert "serve" in run([fabrique, "--help"], cwd, env)
+    french = venv / SITE_PACKAGES / "facilitation/translations/fr/LC_MESSAGES/messages.mo"
+    assert french.exists()  # pages in French, the instance's default language
     # The deployment files name this installation: its command, its static files.
     unit = run([fabrique, "deploy-file", "fabrique@.service"], cwd, env)
     assert f"ExecStart={venv}/bin/fabrique serve" in unit
