@@ -36,6 +36,7 @@ def defaults() -> dict[str, list[str]]:
         "UPSTREAM": ["127.0.0.1:5001", "127.0.0.1:5002"],
         "HTTPS_LISTEN": ["443", "[::]:443"],
         "HTTP_LISTEN": ["80", "[::]:80"],
+        "CONNECTIONS_PER_ADDRESS": ["4000"],
     }
 
 

@@ -51,7 +51,9 @@ def deploy_file(name: str, **settings: str | Sequence[str]) -> str:
 class Nginx:
     """One nginx master on loopback serving the shipped Fabrique site."""
 
-    def __init__(self, directory: Path, upstreams: Sequence[str]) -> None:
+    def __init__(
+        self, directory: Path, upstreams: Sequence[str], connections_per_address: int = 4000
+    ) -> None:
         self.directory = directory
         self.https_port, self.http_port = free_port(), free_port()
         self.certificate, self.key = self_signed_certificate(directory)
@@ -63,6 +65,7 @@ class Nginx:
             UPSTREAM=list(upstreams),
             HTTPS_LISTEN=f"127.0.0.1:{self.https_port}",
             HTTP_LISTEN=f"127.0.0.1:{self.http_port}",
+            CONNECTIONS_PER_ADDRESS=str(connections_per_address),
         )
         (directory / "site.conf").write_text(site)
         for name in TEMPORARY:

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.processes
 # from 127.0.0.x reach the first process listed, clients from 127.0.1.x the second
 # (the hash of 127.0.0 is even, that of 127.0.1 odd). The test checks it in the logs.
 FIRST_PROCESS, SECOND_PROCESS = "127.0.0.1", "127.0.1.1"
+# Low enough to reach in a test (the shipped default is 4000).
+CONNECTIONS_PER_ADDRESS = 4
 # Two clients of the sign-in page, in different networks.
 LOCKED_OUT, NEIGHBOUR = "127.0.2.1", "127.0.3.1"
 
@@ -96,7 +98,8 @@ def deployment(
             server.launch()
         for server in servers:
             server.wait_ready(30)
-        nginx = Nginx(logs, [f"127.0.0.1:{server.port}" for server in servers]).start()
+        upstreams = [f"127.0.0.1:{server.port}" for server in servers]
+        nginx = Nginx(logs, upstreams, CONNECTIONS_PER_ADDRESS).start()
         yield {"nginx": nginx, "servers": servers}
     finally:
         if nginx:
@@ -190,6 +193,25 @@ def logged(server: ServerProcess, text: str) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_one_address_holds_so_many_connections_and_another_still_gets_in(
+    deployment: dict[str, Any],
+) -> None:
+    nginx: Nginx = deployment["nginx"]
+    held = []
+    try:
+        for _ in range(CONNECTIONS_PER_ADDRESS):  # WebSockets from 127.0.0.1, each held open
+            held.append(ProxiedClient(nginx.url, browser(nginx), ["websocket"]).connect())
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            ProxiedClient(nginx.url, browser(nginx), ["websocket"]).connect()
+        neighbour = ProxiedClient(nginx.url, browser(nginx, NEIGHBOUR), ["polling"]).connect()
+        assert neighbour.sio.connected
+        neighbour.close()
+    finally:
+        for client in held:
+            client.close()
+    assert "limiting connections by zone" in nginx.errors()
 
 
 def test_plain_http_is_sent_to_https(deployment: dict[str, Any]) -> None:
