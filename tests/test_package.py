@@ -57,6 +57,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copytree(ROOT, source, ignore=NOT_SOURCES)
     elsewhere.mkdir()
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    # As `make setup` does before a build: the catalogues compiled (the build refuses
+    # stale ones).
+    pybabel = Path(sys.executable).parent / "pybabel"
+    run([str(pybabel), "compile", "-d", str(source / "facilitation" / "translations")],
+        cwd=elsewhere, env=env)  # fmt: skip
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
         cwd=elsewhere, env=env, timeout=300)  # fmt: skip
     (wheel,) = dist.glob("fabrique-*.whl")
