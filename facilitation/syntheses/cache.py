@@ -4,7 +4,8 @@ an unchanged workshop is a file read.
 A file's name holds the workshop's id, its sequence number (the event log's head: every
 change to a workshop moves it) and language, and a digest of everything else a synthesis
 shows: the workshop's join code (ids start again in a new database, codes do not), its
-proposals' state and members, the facilitator's name, the licence and time zone, and the
+proposals' state and members, the facilitator's name, the introduction and conclusions
+the facilitator wrote, the licence and time zone, and the
 code and templates that draw it. Whatever changes, the name changes: a file is never
 stale, only unused, and the oldest unused ones go once the folder passes its bound.
 """
@@ -80,6 +81,8 @@ def name_of(workshop: Workshop, kind: str, config: Any) -> str:
         facilitator,
         config.get("SYNTHESIS_LICENCE"),
         config.get("BABEL_DEFAULT_TIMEZONE"),
+        workshop.synthesis_introduction,  # written beside the exports, not in the event log
+        workshop.synthesis_conclusions,
         *_proposals(workshop.id),
     ]
     digest = hashlib.sha256(json.dumps(facts, default=str).encode()).hexdigest()[:20]

@@ -16,7 +16,19 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..workshops.models import Workshop
-from .odt import Bullets, Figures, Grid, Heading, Outline, Para, Picture, Run, outline, xml_text
+from .odt import (
+    Bullets,
+    Figures,
+    Grid,
+    Heading,
+    Outline,
+    Para,
+    Picture,
+    Quadrants,
+    Run,
+    outline,
+    xml_text,
+)
 
 TEXT_WIDTH_CM = 17.0
 GREY = RGBColor(0x4A, 0x53, 0x60)
@@ -78,7 +90,7 @@ def _para(document: Document, block: Para) -> None:
         for run in paragraph.runs:
             run.font.all_caps = True
             run.font.color.rgb = GREY
-    elif block.kind in ("meta", "empty"):
+    elif block.kind in ("meta", "empty", "aside"):
         _runs(paragraph, block.runs)
         for run in paragraph.runs:
             run.font.color.rgb = GREY
@@ -145,6 +157,22 @@ def _grid(document: Document, grid: Grid, styles: dict[str, str]) -> None:
     document.add_paragraph()
 
 
+def _quadrants(document: Document, quadrants: Quadrants, styles: dict[str, str]) -> None:
+    """Two areas a row (a SWOT's 2×2 grid), each cell its title and its ranked lines."""
+    widths = _widths((1, 1))
+    rows = (len(quadrants.cells) + 1) // 2
+    table = document.add_table(rows=rows, cols=2)
+    table._tbl.tblStyle_val = styles["Table Grid"]
+    _fixed(table, widths)
+    for index, (title, lines) in enumerate(quadrants.cells):
+        cell = table.rows[index // 2].cells[index % 2]
+        cell.width = widths[index % 2]
+        cell.paragraphs[0].add_run(xml_text(title)).bold = True
+        for line in lines:
+            cell.add_paragraph().add_run(xml_text(line))
+    document.add_paragraph()
+
+
 def _figures(document: Document, figures: Figures) -> None:
     widths = _widths((1,) * len(figures.items))
     table = document.add_table(rows=2, cols=len(figures.items))
@@ -191,6 +219,8 @@ def write(doc: Outline) -> bytes:
             _figures(document, block)
         elif isinstance(block, Grid):
             _grid(document, block, styles)
+        elif isinstance(block, Quadrants):
+            _quadrants(document, block, styles)
         else:
             _picture(document, block)
     buffer = io.BytesIO()

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ..extensions import db
+from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
 from ..workshops.models import Workshop
@@ -54,10 +55,21 @@ def pdf(workshop: Workshop) -> bytes:
     return HTML(string=html(workshop).decode()).write_pdf()
 
 
-def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a BOM (spreadsheets then read accents right), formulas neutralised."""
+# The separator a spreadsheet of the workshop's language expects: where the decimal mark
+# is a comma (French), spreadsheets split on semicolons and would open a comma-separated
+# file as one column; English ones split on commas.
+SEPARATORS = {"fr": ";"}
+
+
+def separator(workshop: Workshop) -> str:
+    return SEPARATORS.get(workshop.language, ",")
+
+
+def _csv(workshop: Workshop, header: list[str], rows: list[list[Any]]) -> bytes:
+    """UTF-8 with a BOM (spreadsheets then read accents right), in the separator of the
+    workshop's language, formulas neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=separator(workshop))
     writer.writerow(header)
     writer.writerows([csv_cell(value) for value in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode()
@@ -71,9 +83,17 @@ def _status(note: Note) -> str:
     return "hidden" if note.hidden else "visible"
 
 
+def _group_titles(workshop: Workshop) -> dict[int, str]:
+    """Groups by their title (an untitled one by its number, as "#3")."""
+    rows = db.session.execute(
+        select(Group.id, Group.title).where(Group.workshop_id == workshop.id)
+    ).all()
+    return {ident: title or f"#{ident}" for ident, title in rows}
+
+
 def notes_csv(workshop: Workshop) -> bytes:
     """Every note, whatever became of it."""
-    nicknames = participants.nicknames(workshop)
+    nicknames, groups = participants.nicknames(workshop), _group_titles(workshop)
     notes = db.session.scalars(
         select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
     )
@@ -81,7 +101,7 @@ def notes_csv(workshop: Workshop) -> bytes:
         [
             note.id,
             note.area,
-            note.group_id or "",
+            groups.get(note.group_id or 0, ""),
             note.text,
             nicknames.get(note.participant_id or 0) or "",
             note.dots,
@@ -91,15 +111,30 @@ def notes_csv(workshop: Workshop) -> bytes:
         for note in notes
     ]
     header = ["id", "area", "group", "text", "author", "dots", "status", "created_at"]
-    return _csv(header, rows)
+    return _csv(workshop, header, rows)
 
 
 def votes_csv(workshop: Workshop) -> bytes:
+    """The ranking, with the group of each note named."""
+    results = services.votes.results(workshop)
+    groups = _group_titles(workshop)
+    note_ids = [r["id"] for r in results if r["kind"] == "note"]
+    group_of = dict(
+        db.session.execute(select(Note.id, Note.group_id).where(Note.id.in_(note_ids))).all()
+    )
     rows = [
-        [r["rank"], "yes" if r["tied"] else "", r["target"], r["label"], r["area"] or "", r["dots"]]
-        for r in services.votes.results(workshop)
+        [
+            r["rank"],
+            "yes" if r["tied"] else "",
+            r["target"],
+            r["label"],
+            r["area"] or "",
+            groups.get(group_of.get(r["id"]) or 0, "") if r["kind"] == "note" else r["label"],
+            r["dots"],
+        ]
+        for r in results
     ]
-    return _csv(["rank", "tied", "target", "label", "area", "dots"], rows)
+    return _csv(workshop, ["rank", "tied", "target", "label", "area", "group", "dots"], rows)
 
 
 def archive(workshop: Workshop) -> bytes:

@@ -41,6 +41,8 @@ WORKSHOP_FIELDS = (
     "created_at",
     "started_at",
     "ended_at",
+    "synthesis_introduction",
+    "synthesis_conclusions",
 )
 COALITION_FIELDS = (
     "number",

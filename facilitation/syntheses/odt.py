@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from odfdo import (
     Cell,
@@ -60,7 +60,7 @@ class Heading:
 @dataclass(frozen=True)
 class Para:
     runs: tuple[Run, ...]
-    kind: str = "body"  # body, eyebrow, meta, empty, licence
+    kind: str = "body"  # body, eyebrow, meta, empty, aside, licence
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,15 @@ class Picture:
     description: str
 
 
-Block = Heading | Para | Bullets | Figures | Grid | Picture
+@dataclass(frozen=True)
+class Quadrants:
+    """Areas side by side, two a row (a SWOT's 2×2 grid): each a title and ranked lines."""
+
+    name: str
+    cells: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+Block = Heading | Para | Bullets | Figures | Grid | Picture | Quadrants
 
 
 @dataclass
@@ -138,16 +146,22 @@ def _outline(s: dict[str, Any]) -> Outline:
     )
     if w["question"]:
         doc.add(Para((Run(w["question_label"], bold=True), Run(f" — {w['question']}"))))
-    meta = f"{_('Date')} : {w['date']}"
+    meta = f"{_('Date')}{_colon()} {w['date']}"
     if w["facilitator"]:
-        meta += f" · {_('Facilitation')} : {w['facilitator']}"
+        meta += f" · {_('Facilitation')}{_colon()} {w['facilitator']}"
     doc.add(Para((Run(meta),), "meta"))
+    if w["introduction"]:
+        doc.add(Heading(2, _("Introduction")), *_prose(w["introduction"]))
     _participation(doc, s["participation"])
+    if s["quadrants"]:
+        _quadrants(doc, s["quadrants"])
     if s["results"]:
         _results(doc, s["results"])
     _areas(doc, s["areas"])
     _cards(doc, s["cards"])
     _proposals(doc, s["proposals"])
+    if w["conclusions"]:
+        doc.add(Heading(2, _("Conclusions")), *_prose(w["conclusions"]))
     doc.add(
         Heading(2, _("Timeline")),
         Bullets(
@@ -170,6 +184,29 @@ def _outline(s: dict[str, Any]) -> Outline:
         )
     )
     return doc
+
+
+def _prose(text: str) -> list[Block]:
+    """What the facilitator wrote: a paragraph per paragraph, line breaks kept as breaks
+    of their own paragraphs."""
+    return [Para((Run(line),)) for line in text.split("\n") if line.strip()]
+
+
+def _quadrants(doc: Outline, quadrants: list[dict[str, Any]]) -> None:
+    cells = []
+    for q in quadrants:
+        lines = [
+            f"{chart.rank_label(r)}. {r['label']} ({r['dots']})".replace("\n", " ")
+            for r in q["results"]
+        ] or [_("No dots.")]
+        if q["more"]:
+            lines.append(
+                ngettext(
+                    "and %(num)d more item with dots", "and %(num)d more items with dots", q["more"]
+                )
+            )
+        cells.append((q["label"], tuple(lines)))
+    doc.add(Heading(2, _("Results by area")), Quadrants("quadrants", tuple(cells)))
 
 
 def _participation(doc: Outline, p: dict[str, int]) -> None:
@@ -204,16 +241,41 @@ def _note(note: dict[str, Any]) -> tuple[Run, ...]:
     return tuple(runs)
 
 
+def _group_dots(group: dict[str, Any]) -> str:
+    """A group's total (its own dots and its notes'), and where they were put."""
+    if not group["dots"]:
+        return ""
+    total = ngettext("%(num)d dot", "%(num)d dots", group["dots"])
+    own = group["own_dots"]
+    if own and own != group["dots"]:
+        notes = group["dots"] - own
+        return (
+            f"{total} {_('(%(own)d on the group, %(notes)d on its notes)', own=own, notes=notes)}"
+        )
+    return total
+
+
+def _pledgers(group: dict[str, Any]) -> tuple[Run, ...]:
+    names = ", ".join(name or _("anonymous") for name in group["pledgers"])
+    count = ngettext("%(num)d pledge", "%(num)d pledges", group["pledges"])
+    return (Run(f"{count}{_colon()} "), Run(names, bold=True))
+
+
+def _colon() -> str:
+    """French puts a space before a colon."""
+    return " :" if str(get_locale()) == "fr" else ":"
+
+
 def _areas(doc: Outline, areas: list[dict[str, Any]]) -> None:
     doc.add(Heading(2, _("Notes by area")))
     for area in areas:
         doc.add(Heading(3, area["label"]))
         for group in area["groups"]:
-            aside = ngettext("%(num)d dot", "%(num)d dots", group["dots"]) if group["dots"] else ""
-            doc.add(
-                Heading(4, group["title"] or _("Untitled group"), aside),
-                Bullets(tuple(_note(note) for note in group["notes"])),
-            )
+            doc.add(Heading(4, group["title"] or _("Untitled group"), _group_dots(group)))
+            if group["pledgers"]:
+                doc.add(Para(_pledgers(group), "aside"))
+            if group["notes"]:
+                doc.add(Bullets(tuple(_note(note) for note in group["notes"])))
         if area["loose"]:
             if area["groups"]:
                 doc.add(Heading(4, _("Other notes")))
@@ -222,10 +284,21 @@ def _areas(doc: Outline, areas: list[dict[str, Any]]) -> None:
             doc.add(Para((Run(_("No notes.")),), "empty"))
 
 
-def _slot(doc: Outline, label: str, cards: list[str]) -> None:
+def _card(card: dict[str, Any]) -> tuple[Run, ...]:
+    runs = [Run(card["text"])]
+    if card["links"]:
+        items = "; ".join(
+            f"{item['text']} ({item['area']})" if item["area"] else item["text"]
+            for item in card["links"]
+        )
+        runs.append(Run(f" — {_('Draws on')}{_colon()} {items}", muted=True))
+    return tuple(runs)
+
+
+def _slot(doc: Outline, label: str, cards: list[dict[str, Any]]) -> None:
     doc.add(Heading(3, label))
     if cards:
-        doc.add(Bullets(tuple((Run(text),) for text in cards)))
+        doc.add(Bullets(tuple(_card(card) for card in cards)))
     else:
         doc.add(Para((Run("—"),), "empty"))
 
@@ -252,7 +325,7 @@ def _proposals(doc: Outline, proposals: list[dict[str, Any]]) -> None:
             doc.add(Para((Run(p["impact"]),)))
         runs = [Run(ngettext("%(num)d member", "%(num)d members", len(p["members"])))]
         for index, m in enumerate(p["members"]):
-            runs.append(Run(" : " if index == 0 else ", "))
+            runs.append(Run(f"{_colon()} " if index == 0 else ", "))
             runs.append(Run(m["name"] or _("anonymous"), bold=True))
             if m["organisation"]:
                 runs.append(Run(f" ({m['organisation']})"))
@@ -390,6 +463,9 @@ AUTOMATIC = f"""
   <style:table-cell-properties fo:padding="0.07cm" fo:border-bottom="1pt solid #1b1f24"
       fo:border-top="none" fo:border-left="none" fo:border-right="none"/>
 </style:style>
+<style:style style:name="Fabrique_Quadrant_Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.15cm" fo:border="{LINE}"/>
+</style:style>
 <style:style style:name="Fabrique_Figure_Cell" style:family="table-cell">
   <style:table-cell-properties fo:padding="0.05cm" fo:border="none"/>
 </style:style>
@@ -473,6 +549,76 @@ def _grid(document: Document, grid: Grid) -> Table:
     return table
 
 
+def _quadrant_table(document: Document, quadrants: Quadrants) -> Table:
+    """Two areas a row, each cell its title and its ranked lines."""
+    table = Table(name=quadrants.name.capitalize(), style="Fabrique_Table")
+    style = _column_style(document, f"{quadrants.name}_col", TEXT_WIDTH_CM / 2)
+    table.append(Column(style=style, repeated=2))
+    for start in range(0, len(quadrants.cells), 2):
+        row = Row()
+        for title, lines in quadrants.cells[start : start + 2]:
+            cell = Cell(style="Fabrique_Quadrant_Cell")
+            cell.append(Paragraph(xml_text(title), style="Fabrique_Table_Heading"))
+            for line in lines:
+                cell.append(Paragraph(xml_text(line), style="Fabrique_Table_Contents"))
+            row.append(cell)
+        if len(quadrants.cells[start : start + 2]) == 1:
+            row.append(Cell(style="Fabrique_Quadrant_Cell"))
+        table.append(row)
+    return table
+
+
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+
+def _literal_spaces(body: Element) -> None:
+    """odfdo writes a space at the edge of a span as <text:s/>, which some readers drop
+    ("habitants(12)"). A single space after a letter needs no such element: it becomes
+    a plain space; runs of spaces and leading ones keep theirs."""
+    spacer_tag, count = f"{{{TEXT_NS}}}s", f"{{{TEXT_NS}}}c"
+    root = body._Element__element  # type: ignore[attr-defined]
+    for spacer in list(root.iter(spacer_tag)):
+        if spacer.get(count) not in (None, "1"):
+            continue
+        paragraph = next(
+            (a for a in spacer.iterancestors() if a.tag in (f"{{{TEXT_NS}}}p", f"{{{TEXT_NS}}}h")),
+            None,
+        )
+        if paragraph is None:
+            continue
+        before = _text_before(paragraph, spacer)
+        if not before or before[-1].isspace():
+            continue
+        previous, parent = spacer.getprevious(), spacer.getparent()
+        tail = " " + (spacer.tail or "")
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(spacer)
+
+
+def _text_before(paragraph: Any, stop: Any) -> str:
+    """The paragraph's text up to an element inside it, spaces counted."""
+    pieces: list[str] = []
+
+    def walk(element: Any) -> bool:
+        if element is stop:
+            return True
+        if element.tag == f"{{{TEXT_NS}}}s":
+            pieces.append(" " * int(element.get(f"{{{TEXT_NS}}}c", "1")))
+        else:
+            pieces.append(element.text or "")
+        for child in element:
+            if walk(child):
+                return True
+            pieces.append(child.tail or "")
+        return False
+
+    walk(paragraph)
+    return "".join(pieces)
+
+
 def _figures(document: Document, figures: Figures) -> Table:
     table = Table(name="Participation", style="Fabrique_Table")
     width = TEXT_WIDTH_CM / len(figures.items)
@@ -538,7 +684,8 @@ def write(doc: Outline) -> bytes:
     document.meta.subject = xml_text(doc.subject)
     body = document.body
     styles = {"body": "Fabrique_Body", "eyebrow": "Fabrique_Eyebrow", "meta": "Fabrique_Meta"}
-    styles |= {"empty": "Fabrique_Empty", "licence": "Fabrique_Licence"}
+    styles |= {"empty": "Fabrique_Empty", "aside": "Fabrique_Empty"}
+    styles |= {"licence": "Fabrique_Licence"}
     for block in doc.blocks:
         if isinstance(block, Heading):
             body.append(_heading(block))
@@ -550,8 +697,11 @@ def write(doc: Outline) -> bytes:
             body.append(_figures(document, block))
         elif isinstance(block, Grid):
             body.append(_grid(document, block))
+        elif isinstance(block, Quadrants):
+            body.append(_quadrant_table(document, block))
         else:
             body.append(_picture(document, block))
+    _literal_spaces(body)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

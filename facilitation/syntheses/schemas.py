@@ -24,6 +24,7 @@ KEY = validate.Length(1, 40)
 # What people typed (notes, cards, group titles, nicknames) is cleaned as when typed in a
 # workshop: an archive cannot bring in control, bidi-override or NUL characters.
 LINE = {"multiline": False}
+TEXT_MAX_LENGTH = 4000  # the introduction and the conclusions of a synthesis, each
 
 
 def _time(required: bool = True) -> fields.AwareDateTime:
@@ -94,6 +95,9 @@ class WorkshopFieldsSchema(Schema):
     created_at = _time()
     started_at = _time(False)
     ended_at = _time(False)
+    # Archives made before these were written have none.
+    synthesis_introduction = UserText(load_default="", allow_empty=True, max_length=TEXT_MAX_LENGTH)
+    synthesis_conclusions = UserText(load_default="", allow_empty=True, max_length=TEXT_MAX_LENGTH)
 
 
 class ParticipantSchema(Schema):
@@ -203,3 +207,10 @@ class WorkshopArchiveSchema(Schema):
     cards = fields.List(fields.Nested(CardSchema), required=True)
     timeline = fields.List(fields.Nested(StepSchema), required=True)
     proposals = fields.List(fields.Nested(ProposalSchema), load_default=list)
+
+
+class SynthesisTextsSchema(Schema):
+    """What the facilitator writes around the synthesis: plain text, line breaks kept."""
+
+    introduction = UserText(load_default="", max_length=TEXT_MAX_LENGTH, allow_empty=True)
+    conclusions = UserText(load_default="", max_length=TEXT_MAX_LENGTH, allow_empty=True)

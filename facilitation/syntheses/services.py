@@ -29,7 +29,7 @@ from ..votes import services as votes
 from ..votes.models import Vote
 from ..workshops.codes import display_code
 from ..workshops.models import Workshop
-from ..workshops.services import format_of
+from ..workshops.services import format_of, workshop_for_staff
 
 LICENCES = {
     "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
@@ -45,6 +45,15 @@ def licence() -> dict[str, str]:
     return {"key": key, "name": name, "url": url}
 
 
+def set_texts(user: Any, workshop_id: int, fields: dict[str, str]) -> Workshop:
+    """The facilitator writes the introduction and conclusions the synthesis opens and
+    closes with (``fields`` checked by SynthesisTextsSchema: plain text, bounded)."""
+    workshop = workshop_for_staff(user, workshop_id)
+    workshop.synthesis_introduction = fields["introduction"]
+    workshop.synthesis_conclusions = fields["conclusions"]
+    return workshop
+
+
 def build(workshop: Workshop) -> dict[str, Any]:
     """Everything a coordinator sends the same day, in the workshop's language."""
     fmt, locale = format_of(workshop), workshop.language
@@ -54,6 +63,7 @@ def build(workshop: Workshop) -> dict[str, Any]:
         "participation": participation(workshop),
         "areas": _areas(workshop, fmt, locale),
         "results": votes.results(workshop),
+        "quadrants": quadrants(workshop, fmt, locale),
         "vote_totals": votes.totals(workshop),
         "cards": _cards(workshop, locale),
         "proposals": _proposals(workshop),
@@ -78,6 +88,8 @@ def _context(workshop: Workshop, format_title: str, question_label: str) -> dict
         "code": display_code(workshop.code),
         "facilitator": facilitator.name if facilitator else None,
         "anonymous": workshop.anonymous,
+        "introduction": workshop.synthesis_introduction or "",
+        "conclusions": workshop.synthesis_conclusions or "",
     }
 
 
@@ -140,6 +152,7 @@ def _areas(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
         )
     }
     nicknames = participants.nicknames(workshop)
+    pledgers = pledgers_of(workshop, nicknames)
     by_area: dict[str, dict[int | None, list[dict[str, Any]]]] = defaultdict(
         lambda: defaultdict(list)
     )
@@ -147,18 +160,43 @@ def _areas(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
         by_area[note.area][note.group_id if note.group_id in groups else None].append(
             _note(note, nicknames)
         )
-    return [_area(area, by_area.get(area.key, {}), groups, locale) for area in fmt.areas]
+    # A group without notes still shows (its own dots, its pledges) in its area.
+    keys = {area.key for area in fmt.areas}
+    for gid, group in groups.items():
+        area_key: str = group.area if group.area and group.area in keys else fmt.areas[0].key
+        if gid not in by_area[area_key] and (group.dots or pledgers.get(gid)):
+            by_area[area_key][gid] = []
+    return [_area(area, by_area.get(area.key, {}), groups, pledgers, locale) for area in fmt.areas]
+
+
+def pledgers_of(workshop: Workshop, nicknames: dict[int, str | None]) -> dict[int, list[str]]:
+    """Who pledged on each group, by the name they gave, else their nickname; someone
+    who gave neither (or in an anonymous workshop) is counted, not named ("")."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for pledge in db.session.scalars(
+        select(Pledge).where(Pledge.workshop_id == workshop.id).order_by(Pledge.id)
+    ):
+        name = (pledge.name or "").strip() or nicknames.get(pledge.participant_id) or ""
+        found[pledge.group_id].append(name)
+    return found
+
+
+def group_total(group: Group, notes: list[dict[str, Any]]) -> int:
+    """A group's dots as the room sees them: its own and those of its notes."""
+    return group.dots + sum(note["dots"] for note in notes)
 
 
 def _area(
     area: Any,
     grouped: dict[int | None, list[dict[str, Any]]],
     groups: dict[int, Group],
+    pledgers: dict[int, list[str]],
     locale: str,
 ) -> dict[str, Any]:
+    totals = {gid: group_total(groups[gid], notes) for gid, notes in grouped.items() if gid}
     named = sorted(
         (gid for gid in grouped if gid is not None),
-        key=lambda gid: (-groups[gid].dots, groups[gid].position, gid),
+        key=lambda gid: (-totals[gid], groups[gid].position, gid),
     )
     return {
         "key": area.key,
@@ -167,14 +205,92 @@ def _area(
             {
                 "id": gid,
                 "title": groups[gid].title,
-                "dots": groups[gid].dots,
-                "pledges": groups[gid].pledges,
+                "dots": totals[gid],
+                "own_dots": groups[gid].dots,
+                "pledges": len(pledgers.get(gid, [])),
+                "pledgers": pledgers.get(gid, []),
                 "notes": grouped[gid],
             }
             for gid in named
         ],
         "loose": grouped.get(None, []),
     }
+
+
+QUADRANT_TOP = 7  # items per area in the grid (a page holds four); the full ranking follows
+
+
+def quadrants(workshop: Workshop, fmt: Any, locale: str) -> list[dict[str, Any]]:
+    """The results ranked within each area (a SWOT's four quadrants), when the format has
+    several areas and the votes went to them: empty otherwise. Equal dots share a rank."""
+    if len(fmt.areas) < 2:
+        return []
+    results = votes.results(workshop)
+    if not any(r["area"] for r in results):
+        return []
+    found = []
+    for area in fmt.areas:
+        ranked, above, previous = [], 0, None
+        mine = [r for r in results if r["area"] == area.key]
+        counts: dict[int, int] = defaultdict(int)
+        for r in mine:
+            counts[r["dots"]] += 1
+        for index, r in enumerate(mine):
+            if r["dots"] != previous:
+                above, previous = index + 1, r["dots"]
+            ranked.append({**r, "rank": above, "tied": counts[r["dots"]] > 1})
+        found.append(
+            {
+                "key": area.key,
+                "label": area.label.get(locale),
+                "results": ranked[:QUADRANT_TOP],
+                "more": max(0, len(ranked) - QUADRANT_TOP),
+            }
+        )
+    return found
+
+
+def _link_labels(workshop: Workshop, cards: list[Card], fmt_areas: dict[str, str]) -> dict:
+    """What each linked item ("note:12", "group:3", "card:5") is called in the synthesis:
+    its text, and the area it belongs to. Items gone since are left out."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for card in cards:
+        for link in card.links or []:
+            kind, _, ident = str(link).partition(":")
+            if ident.isdigit():
+                wanted[kind].add(int(ident))
+    labels: dict[str, dict[str, Any]] = {}
+    if wanted["note"]:
+        for note in db.session.scalars(
+            select(Note).where(
+                Note.workshop_id == workshop.id,
+                Note.id.in_(wanted["note"]),
+                Note.deleted_at.is_(None),
+                Note.hidden.is_(False),
+                Note.merged_into_id.is_(None),
+            )
+        ):
+            labels[f"note:{note.id}"] = {
+                "kind": "note",
+                "text": note.text,
+                "area": fmt_areas.get(note.area, ""),
+            }
+    if wanted["group"]:
+        for group in db.session.scalars(
+            select(Group).where(
+                Group.workshop_id == workshop.id,
+                Group.id.in_(wanted["group"]),
+                Group.deleted_at.is_(None),
+            )
+        ):
+            labels[f"group:{group.id}"] = {
+                "kind": "group",
+                "text": group.title,
+                "area": fmt_areas.get(group.area or "", ""),
+            }
+    for card in cards:
+        labels[f"card:{card.id}"] = {"kind": "card", "text": card.text, "area": ""}
+    return labels
 
 
 def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
@@ -190,13 +306,20 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
             select(Group.id, Group.title).where(Group.workshop_id == workshop.id)
         ).all()
     )
+    fmt = format_of(workshop)
+    labels = _link_labels(workshop, cards, {a.key: a.label.get(locale) for a in fmt.areas})
+
+    def card(c: Card) -> dict[str, Any]:
+        links = [labels[str(link)] for link in c.links or [] if str(link) in labels]
+        return {"text": c.text, "links": links}
+
     result: dict[str, Any] = {}
     for kind in ("strategy", "roadmap"):
         slots = [
             {
                 "key": s.key,
                 "label": s.label.get(locale),
-                "cards": [c.text for c in cards if c.kind == kind and c.slot == s.key],
+                "cards": [card(c) for c in cards if c.kind == kind and c.slot == s.key],
             }
             for s in CARD_SLOTS[kind]
         ]
@@ -207,7 +330,7 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
             {
                 "key": s.key,
                 "label": s.label.get(locale),
-                "cards": [c.text for c in cards if c.group_id == group_id and c.slot == s.key],
+                "cards": [card(c) for c in cards if c.group_id == group_id and c.slot == s.key],
             }
             for s in CARD_SLOTS["canvas"]
         ]

@@ -9,20 +9,34 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..database import unit_of_work
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..security import DOCUMENT_POLICY, talisman
 from ..text import shorten
 from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_reader
+from . import services
 from .exports import EXPORTS
 from .jobs import exporter
+from .schemas import SynthesisTextsSchema
 from .text import markdown_text
 
 blueprint = Blueprint("syntheses", __name__)
@@ -78,6 +92,33 @@ def prepare(workshop_id: int, kind: str) -> BaseResponse:
     return jsonify(
         state="ready", url=url_for("syntheses.export", workshop_id=workshop_id, kind=kind)
     )
+
+
+@blueprint.post("/workshops/<id:workshop_id>/synthesis-texts")
+@login_required
+def save_texts(workshop_id: int) -> BaseResponse:
+    """The introduction and conclusions, from the form beside the export links. Text
+    that does not fit is refused whole, with the reason, and nothing is changed."""
+    back = url_for("workshops.control", workshop_id=workshop_id) + "#exports-title"
+    try:
+        fields = SynthesisTextsSchema().load(
+            {key: request.form.get(key, "") for key in ("introduction", "conclusions")}
+        )
+    except ValidationError as error:
+        if request.accept_mimetypes.best == "application/json":
+            raise
+        for name, messages in error.messages_dict.items():
+            label = _("Introduction") if name == "introduction" else _("Conclusions")
+            problem = " ".join(map(str, messages))
+            flash(_("%(field)s: %(problem)s", field=label, problem=problem), "error")
+        services.workshop_for_staff(current_user, workshop_id)  # a stranger learns nothing
+        return redirect(back)
+    with unit_of_work(workshop_id):
+        services.set_texts(current_user, workshop_id, fields)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(fields)
+    flash(_("The introduction and conclusions were saved."), "ok")
+    return redirect(back)
 
 
 @blueprint.url_value_preprocessor

@@ -42,6 +42,9 @@ class Workshop(db.Model):
     timer_remaining: Mapped[int | None] = mapped_column()  # seconds left while paused
     spotlight: Mapped[str | None] = mapped_column(String(40))  # "note:12" or "group:3"
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Written by the facilitator before export; plain text, bounded by its schema.
+    synthesis_introduction: Mapped[str] = mapped_column(Text, default="", server_default="")
+    synthesis_conclusions: Mapped[str] = mapped_column(Text, default="", server_default="")
     seq: Mapped[int] = mapped_column(default=0)  # sequence number of its last change
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

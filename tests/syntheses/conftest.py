@@ -133,14 +133,14 @@ def note_texts(count: int) -> Iterator[tuple[str, str]]:
         yield area, text
 
 
-def build_swot(app: Flask, facilitator: User, notes: int = 200) -> Built:
+def build_swot(app: Flask, facilitator: User, notes: int = 200, language: str = "en") -> Built:
     """A full SWOT, from the first note to the synthesis phase."""
     workshop = workshops.create_workshop(
         facilitator,
         "swot",
         "Revitaliser la vallée",
         "Quel avenir pour la vallée d'ici 2030 ?",
-        "en",  # the tests read section titles in English; French is checked apart
+        language,  # most tests read section titles in English; French is checked apart
     )
     db.session.commit()
     built = Built(workshop)

@@ -33,7 +33,9 @@ def voted(create_workshop, screens, facilitator):
 
 
 def rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    """A French workshop's CSV, split on semicolons as a French spreadsheet splits it."""
+    text = response.get_data().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
 
 def test_notes_csv_neutralises_note_texts_that_start_like_formulas(voted, download):

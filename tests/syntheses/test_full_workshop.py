@@ -258,7 +258,7 @@ def test_the_docx_of_a_reset_day_lists_the_proposal_members(full_reset_day, expo
     document = docx.Document(io.BytesIO(exported(full_reset_day.workshop, "docx").get_data()))
     text = docx_text(document)
     assert "Coalition canvas — Vélo" in docx_sections(document)
-    assert "3 members : Léa (Vélo-cité), Karim, Yanis" in text
+    assert "3 members: Léa (Vélo-cité), Karim, Yanis" in text
 
 
 def test_the_exports_are_kept_to_look_at(full_swot, full_reset_day, exported):
