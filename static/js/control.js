@@ -5,7 +5,7 @@
 import { h, replace, readConfig, t, plural, localized } from "./dom.js";
 import { Live } from "./live.js";
 import {
-  CARD_KIND, currentPhase, timerView, votingPhase, ranking, rankLabel, slotsOf, dotsOf, targetOf,
+  CARD_KIND, currentPhase, timerView, votingPhase, ranking, rankLabel, slotsOf, dotsOf, groupDots, targetOf,
 } from "./board/common.js";
 import { NotesPanel, excerpt } from "./control/notes.js";
 import { BoardViewPanel } from "./control/board.js";
@@ -207,12 +207,12 @@ function renderCanvas(state) {
   panel.hidden = !hasKind(state, "canvas") || !state.groups.size;
   if (panel.hidden) return;
   const groups = [...state.groups.values()].sort((a, b) =>
-    dotsOf(state, `group:${b.id}`) - dotsOf(state, `group:${a.id}`) || (b.pledges || 0) - (a.pledges || 0) || a.position - b.position);
+    groupDots(state, b) - groupDots(state, a) || (b.pledges || 0) - (a.pledges || 0) || a.position - b.position);
   const chosen = new Set(state.canvasGroups || []);
-  section("canvas", [groups.map((g) => [g.id, g.title, g.pledges, dotsOf(state, `group:${g.id}`)]), [...chosen]], () => {
+  section("canvas", [groups.map((g) => [g.id, g.title, g.pledges, groupDots(state, g)]), [...chosen]], () => {
     replace($("canvas-choices"), groups.map((group) => {
       const id = `canvas-group-${group.id}`;
-      const facts = [plural("dots", dotsOf(state, `group:${group.id}`)), plural("pledges", group.pledges || 0)].join(" · ");
+      const facts = [plural("dots", groupDots(state, group)), plural("pledges", group.pledges || 0)].join(" · ");
       return h("div", { class: "choice" },
         h("input", { type: "checkbox", id, value: group.id, checked: chosen.has(group.id), dataset: { key: id } }),
         h("label", { for: id }, group.title || t("untitled_group"), h("span", { class: "hint" }, ` — ${facts}`)));
@@ -255,10 +255,11 @@ function renderCards(state) {
   });
 }
 
-// What can become a proposal: groups first (most dots first), then the voted notes.
+// What can become a proposal: groups first (most dots first: their own and their notes'),
+// then the voted notes.
 function promotable(state) {
   const groups = [...state.groups.values()].map((group) => ({
-    target: `group:${group.id}`, label: group.title || t("untitled_group"), dots: dotsOf(state, `group:${group.id}`),
+    target: `group:${group.id}`, label: group.title || t("untitled_group"), dots: groupDots(state, group),
   }));
   const notes = [...state.notes.values()].filter((note) => !note.hidden).map((note) => ({
     target: `note:${note.id}`, label: excerpt(note.text, 80), dots: dotsOf(state, `note:${note.id}`),

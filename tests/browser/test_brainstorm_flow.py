@@ -59,6 +59,7 @@ TEXT = {
         "pending": "Les résultats vont être révélés",
         "bar_dots": ["4 gommettes", "4 gommettes", "3 gommettes", "2 gommettes"],
         "not_yet": "L'animateur n'a pas encore dévoilé les résultats.",
+        "group_total": "6 gommettes",
     },
     "en-US": {
         "title": "Getting to work differently",
@@ -82,6 +83,7 @@ TEXT = {
         "pending": "Results will be revealed",
         "bar_dots": ["4 dots", "4 dots", "3 dots", "2 dots"],
         "not_yet": "The facilitator has not revealed the results yet.",
+        "group_total": "6 dots",
     },
 }
 # Who writes what: three phones, five notes.
@@ -205,3 +207,16 @@ def test_a_whole_brainstorm_from_silent_writing_to_ranked_results(
             [notes["velo"], notes["covoit"], notes["navette"], notes["piste"]]
         )
     shots("5-results")
+
+    # 6. A group is worth its notes' dots (4 on the bikes, 2 on the cycle lane): on the
+    # control page, at the top of what can become a proposal, and on the board's groups.
+    group_meta = group.locator(".group-meta")
+    expect(group_meta).to_contain_text(text["group_total"])
+    expect(control.locator("#promote-target option").first).to_have_text(
+        f"{text['group']} — {text['group_total']}"
+    )
+    control.locator("#control-phases button").nth(2).click()  # back to the grouping
+    expect(board.locator("#board-phase")).to_have_text(text["phases"][2])
+    expect(on_board.locator(".board-badge")).to_have_text(text["group_total"])
+    shots("6-group-totals")
+    flow_shot(control, f"brainstorm-{lang}-6-group-totals-control")

@@ -105,3 +105,13 @@ export function byPosition(a, b) {
 export function dotsOf(state, target) {
   return state.tallies?.items?.[target] || 0;
 }
+
+// A group's dots as the room counts them: its own and those of its visible notes (in a
+// brainstorm the dots go on notes, and a group is worth what its notes got).
+export function groupDots(state, group) {
+  let total = dotsOf(state, `group:${group.id}`);
+  for (const note of state.notes.values()) {
+    if (note.group_id === group.id && !note.hidden) total += dotsOf(state, `note:${note.id}`);
+  }
+  return total;
+}

@@ -4,7 +4,7 @@
 // below the readable size (flow.js); charts and lists are sized by fit.js.
 import { h, t, plural, localized } from "../dom.js";
 import {
-  areaOf, byPosition, groupsInOrder, rankLabel, ranking, resultsByArea, slotsOf, voteTarget, dotsOf,
+  areaOf, byPosition, groupsInOrder, rankLabel, ranking, resultsByArea, slotsOf, voteTarget, groupDots,
 } from "./common.js";
 import { fit, sizes } from "./fit.js";
 import { Flow, fitFlows, readable, section } from "./flow.js";
@@ -132,7 +132,7 @@ export function wall(state) {
 function groupBox(state, group, notes, { pledges = false, dots = false } = {}) {
   const area = areaOf(state, group.area);
   const badges = [];
-  if (dots) badges.push(h("span", { class: "board-badge" }, plural("dots", dotsOf(state, `group:${group.id}`))));
+  if (dots) badges.push(h("span", { class: "board-badge" }, plural("dots", groupDots(state, group))));
   if (pledges) badges.push(h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0)));
   const title = group.title || t("untitled_group");
   return section(notes.map((note) => noteEl(state, note)), {
@@ -393,7 +393,8 @@ export const VIEWS = {
   silent_writing: facedown,
   ideation: wall,
   reveal: wall,
-  grouping: (state) => clusters(state),
+  // Once results are out, each group shows its dots (its own and its notes').
+  grouping: (state) => clusters(state, { dots: state.workshop.results_revealed }),
   voting,
   results,
   pledges: (state) => clusters(state, { pledges: true, dots: state.workshop.results_revealed, loose: false }),

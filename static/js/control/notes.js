@@ -5,7 +5,7 @@
 import Sortable from "/static/vendor/sortablejs/sortable.esm.js";
 import { h, lengthLimit, replace, t, plural, localized } from "../dom.js";
 import { checkLength } from "../graphemes.js";
-import { areaOf, byPosition, dotsOf, groupsInOrder } from "../board/common.js";
+import { areaOf, byPosition, dotsOf, groupDots, groupsInOrder } from "../board/common.js";
 
 const $ = (id) => document.getElementById(id);
 const FILTER = "button, select, textarea, input, label, a";
@@ -118,8 +118,8 @@ export class NotesPanel {
 
   updateGroup(view, group, { state, spotlight }) {
     const area = areaOf(state, group.area);
-    const dots = dotsOf(state, `group:${group.id}`);
-    const key = JSON.stringify([group.seq, group.title, dots, spotlight, state.format.areas.length]);
+    const dots = groupDots(state, group);
+    const key = JSON.stringify([group.seq, group.title, dots, group.pledges, spotlight, state.format.areas.length]);
     if (view.key === key) return;
     view.key = key;
     const { title, meta, spot, list, heading } = view.parts;
