@@ -33,7 +33,8 @@ from ..security import DOCUMENT_POLICY, talisman
 from ..text import shorten
 from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_reader
-from . import services
+from ..workshops.views import public_url, qr_svg
+from . import publication, services
 from .exports import EXPORTS
 from .jobs import exporter
 from .schemas import SynthesisTextsSchema
@@ -92,6 +93,30 @@ def prepare(workshop_id: int, kind: str) -> BaseResponse:
     return jsonify(
         state="ready", url=url_for("syntheses.export", workshop_id=workshop_id, kind=kind)
     )
+
+
+@blueprint.get("/s/<token>")
+@talisman(content_security_policy=DOCUMENT_POLICY)
+def published(token: str) -> BaseResponse:
+    """A published synthesis, for anyone with its link (no account): the printable page."""
+    response = export_file(publication.published_workshop(token), "html", inline=True)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@blueprint.get("/s/<token>/synthesis.pdf")
+@talisman(content_security_policy=DOCUMENT_POLICY)
+def published_pdf(token: str) -> BaseResponse:
+    response = export_file(publication.published_workshop(token), "pdf", inline=True)
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@blueprint.get("/s/<token>/qr.svg")
+def published_qr(token: str) -> BaseResponse:
+    """The QR code the board shows once the synthesis is published."""
+    workshop = publication.published_workshop(token)
+    return qr_svg(public_url(publication.path(workshop) or ""))
 
 
 @blueprint.post("/workshops/<id:workshop_id>/synthesis-texts")

@@ -29,6 +29,7 @@ from .schemas import (
     JoiningSchema,
     LockSchema,
     MovePhaseSchema,
+    PublishSchema,
     SpotlightSchema,
     TimerSchema,
 )
@@ -259,6 +260,15 @@ def board_view(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 def end(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = services.get_workshop(actor.workshop_id)
     controls.end_workshop(actor, workshop)
+    return {"workshop": services.state(workshop)}
+
+
+@command("synthesis.publish", PublishSchema())
+def publish_synthesis(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    from ..syntheses import publication
+
+    workshop = services.get_workshop(actor.workshop_id)
+    publication.publish(actor, workshop, data["published"])
     return {"workshop": services.state(workshop)}
 
 

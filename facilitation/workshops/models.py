@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import JSONType, UTCDateTime, utcnow
@@ -45,6 +45,9 @@ class Workshop(db.Model):
     # Written by the facilitator before export; plain text, bounded by its schema.
     synthesis_introduction: Mapped[str] = mapped_column(Text, default="", server_default="")
     synthesis_conclusions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Published at a signed link naming this version: publishing again makes a new one.
+    synthesis_published: Mapped[bool] = mapped_column(default=False, server_default=false())
+    synthesis_version: Mapped[int] = mapped_column(default=0, server_default="0")
     seq: Mapped[int] = mapped_column(default=0)  # sequence number of its last change
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

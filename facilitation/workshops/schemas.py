@@ -32,6 +32,10 @@ class JoiningSchema(CommandSchema):
     open = StrictBoolean(required=True)
 
 
+class PublishSchema(CommandSchema):
+    published = StrictBoolean(required=True)
+
+
 class SpotlightSchema(CommandSchema):
     target = fields.String(
         required=True,

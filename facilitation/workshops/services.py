@@ -171,6 +171,7 @@ def state(workshop: Workshop) -> dict[str, Any]:
     budget (the phase's, or the facilitator's override), the groups with a canvas and
     what the board shows."""
     from ..cards.services import canvas_groups
+    from ..syntheses import publication
     from ..votes.services import active_rules
     from .schemas import WorkshopStateSchema
 
@@ -179,6 +180,7 @@ def state(workshop: Workshop) -> dict[str, Any]:
         "vote_rules": rules.__dict__ if rules else None,
         "canvas_groups": canvas_groups(workshop),
         "board": board_view(workshop),
+        "synthesis_url": publication.path(workshop),
     }
 
 

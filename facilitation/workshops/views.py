@@ -118,11 +118,21 @@ def board_by_key(key: str) -> str:
     return _board(workshop, key)
 
 
-@blueprint.get("/j/<code>/qr.svg")
-def qr_code(code: str) -> Response:
-    workshop = open_code(code)
+def public_url(path: str) -> str:
+    """An address of this instance as phones reach it (PUBLIC_URL when set)."""
+    public = current_app.config.get("PUBLIC_URL")
+    return f"{public}{path}" if public else f"{request.host_url.rstrip('/')}{path}"
+
+
+def qr_svg(url: str) -> Response:
+    """A QR code of a link, as an SVG image."""
     buffer = io.BytesIO()
-    segno.make(join_url(workshop), error="m").save(buffer, kind="svg", scale=8, border=2)
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2)
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")
     response.cache_control.max_age = 3600
     return response
+
+
+@blueprint.get("/j/<code>/qr.svg")
+def qr_code(code: str) -> Response:
+    return qr_svg(join_url(open_code(code)))

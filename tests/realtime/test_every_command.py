@@ -481,6 +481,26 @@ def _(s: Scene) -> Prepared:
     return "control", {}
 
 
+def end_with_the_board_open(s: Scene) -> None:
+    """The board joins while the workshop runs (an ended one takes no new screen)."""
+    s.watchers["board"].fresh()
+    s.send("control", "workshop.end")
+
+
+@case("synthesis.publish", "published once the workshop has ended")
+def _(s: Scene) -> Prepared:
+    s.note("Un jardin partagé")
+    end_with_the_board_open(s)
+    return "control", {"published": True}
+
+
+@case("synthesis.publish", "withdrawn")
+def _(s: Scene) -> Prepared:
+    end_with_the_board_open(s)
+    s.send("control", "synthesis.publish", published=True)
+    return "control", {"published": False}
+
+
 # --- A selection of notes, in one command (notes/selection.py) -----------------------------
 
 

@@ -1,0 +1,81 @@
+"""The synthesis of an ended workshop, published at a signed link anyone can open without
+an account; withdrawn, every link given so far stops working."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation.extensions import db
+
+
+@pytest.fixture
+def ended(create_workshop, screens, facilitator):
+    workshop = create_workshop("brainstorm", title="Venir autrement")
+    control = screens(workshop, "control", user=facilitator)
+    phone = screens(workshop, nickname="Léa")
+    assert phone.send("note.post", area="ideas", text="Des vélos partagés")["ok"]
+    assert control.send("workshop.end")["ok"]
+    return workshop, control, phone
+
+
+def publish(control, published=True):
+    ack = control.send("synthesis.publish", published=published)
+    assert ack["ok"], ack
+    return ack["data"]["workshop"]["synthesis_url"]
+
+
+def test_a_running_workshop_cannot_be_published(create_workshop, screens, facilitator):
+    workshop = create_workshop("brainstorm")
+    control = screens(workshop, "control", user=facilitator)
+    ack = control.send("synthesis.publish", published=True)
+    assert ack["error"]["code"] == "conflict"
+    db.session.refresh(workshop)
+    assert not workshop.synthesis_published
+
+
+def test_a_participant_cannot_publish(ended):
+    _, _, phone = ended
+    assert phone.send("synthesis.publish", published=True)["error"]["code"] == "forbidden"
+
+
+def test_anyone_with_the_link_reads_the_synthesis_without_an_account(ended, app):
+    _, control, _ = ended
+    url = publish(control)
+    assert url.startswith("/s/")
+    stranger = app.test_client()
+    page = stranger.get(url)
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    assert "Venir autrement" in page.get_data(as_text=True)
+    assert "Des vélos partagés" in page.get_data(as_text=True)
+    assert page.headers["X-Robots-Tag"] == "noindex"
+    qr = stranger.get(f"{url}/qr.svg")
+    assert qr.status_code == 200
+    assert qr.mimetype == "image/svg+xml"
+
+
+def test_phones_are_told_the_link(ended):
+    _, control, phone = ended
+    url = publish(control)
+    phone.events()
+    assert phone.state.workshop["synthesis_url"] == url
+
+
+def test_withdrawing_revokes_the_link_and_publishing_again_makes_a_new_one(ended, app):
+    _, control, _ = ended
+    first = publish(control)
+    assert publish(control, published=False) is None
+    stranger = app.test_client()
+    assert stranger.get(first).status_code == 404
+    assert stranger.get(f"{first}/qr.svg").status_code == 404
+    second = publish(control)
+    assert second != first
+    assert stranger.get(first).status_code == 404
+    assert stranger.get(second).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["nope", "WzEsMV0.forged", "", "%00"])
+def test_a_forged_link_leads_nowhere(ended, app, token):
+    _, control, _ = ended
+    publish(control)
+    assert app.test_client().get(f"/s/{token}").status_code == 404
