@@ -31,9 +31,14 @@ def _admin() -> psycopg.Connection:
         raise ServiceMissing(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}") from error
 
 
-def create_postgres_database(name: str) -> str:
+def create_postgres_database(name: str, durable: bool = True) -> str:
+    """durable=False: commits do not wait for the disk — for databases that need not
+    survive a crash of the server (the suite's; never a benchmark's, nor the fault
+    injection's, which keep PostgreSQL's default)."""
     with _admin() as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
+        if not durable:
+            connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return postgres_url(name)
 
 

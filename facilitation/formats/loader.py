@@ -41,13 +41,29 @@ class FormatRegistry(Mapping[str, Format]):
         return len(self._formats)
 
 
+# Formats already checked, by file and content: an app built again (the tests build one
+# per test) reads its files but does not check them again. Formats are frozen values.
+_CHECKED: dict[tuple[Path, str], Format] = {}
+
+
 def load_format(path: Path) -> Format:
     key = path.stem
     if not KEY_PATTERN.match(key):
         raise FormatError(path, "(file name)", "Use lower-case letters, digits and _.")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise FormatError(path, "(syntax)", str(error)) from error
+    checked = _CHECKED.get((path, text))
+    if checked is None:
+        checked = _CHECKED[(path, text)] = _check(path, key, text)
+    return checked
+
+
+def _check(path: Path, key: str, text: str) -> Format:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise FormatError(path, "(syntax)", str(error)) from error
     try:
         fmt = build_format(key, raw)

@@ -159,6 +159,7 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     def open_context(device: str, locale: str = "fr-FR") -> BrowserContext:
         context = browser.new_context(**DEVICES[device], locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(3 * TIMEOUT_MS)  # a page load on a busy machine
         opened.append(context)
         return context
 

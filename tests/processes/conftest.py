@@ -23,7 +23,7 @@ from ..services import create_postgres_database, drop_postgres_database, migrate
 @pytest.fixture(scope="session")
 def shared_postgres() -> Iterator[str]:
     name = f"fabrique_procs_{uuid.uuid4().hex[:10]}"
-    url = create_postgres_database(name)
+    url = create_postgres_database(name, durable=False)
     migrate(url)
     yield url
     drop_postgres_database(name)
