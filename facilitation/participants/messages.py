@@ -33,6 +33,7 @@ PHONE_MESSAGES = {
     "phone.join_again": _l("Join again"),
     "phone.ended": _l("The workshop has ended."),
     "phone.ended_detail": _l("Thank you for taking part! Everything you wrote has been kept."),
+    "phone.read_synthesis": _l("Read the synthesis"),
     "phone.locked": _l("The board is locked for now."),
     "phone.locked_detail": _l(
         "The facilitator has paused contributions. You can still read everything."

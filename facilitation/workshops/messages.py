@@ -68,6 +68,13 @@ STAFF_MESSAGES = {
     "unlock_board": _l("Unlock the board"),
     "locked_status": _l("Locked: participants cannot post, vote or pledge."),
     "unlocked_status": _l("Open: participants can act as the phase allows."),
+    "publish_synthesis": _l("Publish the synthesis"),
+    "withdraw_synthesis": _l("Withdraw the synthesis"),
+    "synthesis_published_at": _l("Published: phones show this link, the board its QR code."),
+    "synthesis_not_published": _l(
+        "Not published. Once published, anyone with the link can read it, no account needed."
+    ),
+    "synthesis_after_end": _l("The synthesis can be published once the workshop has ended."),
     "close_joining": _l("Close joining"),
     "open_joining": _l("Reopen joining"),
     "joining_closed_status": _l(

@@ -30,10 +30,20 @@ function renderHead(state) {
     flags.push(h("span", { class: "board-flag joining-closed" }, t("joining_closed")));
   }
   replace($("board-flags"), flags);
+  renderSynthesis(state);
   renderBanner(state, phase);
   const joining = state.workshop.board?.mode === "join";
   $("board-joinview").hidden = !joining;
   document.body.classList.toggle("joining", joining);
+}
+
+// Once the synthesis of an ended workshop is published, its QR code takes the join's place.
+function renderSynthesis(state) {
+  const url = state.workshop.status === "ended" ? state.workshop.synthesis_url : null;
+  $("board-synthesis").hidden = !url;
+  $("board-join").hidden = Boolean(url);
+  const qr = $("board-synthesis-qr");
+  if (url && qr.getAttribute("src") !== `${url}/qr.svg`) qr.setAttribute("src", `${url}/qr.svg`);
 }
 
 // Voting: how many dots are cast and by how many people, never where they went.

@@ -133,6 +133,19 @@ function renderBoardControls(state) {
   const ended = w.status === "ended";
   $("end-workshop").disabled = ended;
   $("ended-status").hidden = !ended;
+  renderPublication(w, ended);
+}
+
+// The synthesis of an ended workshop, published at a public link (or withdrawn).
+function renderPublication(w, ended) {
+  const toggle = $("publish-toggle");
+  toggle.disabled = !ended;
+  toggle.textContent = w.synthesis_url ? t("withdraw_synthesis") : t("publish_synthesis");
+  toggle.setAttribute("aria-pressed", String(Boolean(w.synthesis_url)));
+  const address = w.synthesis_url ? new URL(w.synthesis_url, location.origin).href : null;
+  replace($("publish-status"), address
+    ? [t("synthesis_published_at"), " ", h("a", { href: address, target: "_blank", rel: "noopener", id: "publish-link" }, address)]
+    : (ended ? t("synthesis_not_published") : t("synthesis_after_end")));
 }
 
 // The timer: "time is up" in calm colours, a chime if the facilitator asked for one.
@@ -319,6 +332,7 @@ $("timer-toggle").addEventListener("click", () => {
 $("timer-stop").addEventListener("click", () => send("timer.stop"));
 
 $("lock-toggle").addEventListener("click", () => send("workshop.lock", { locked: !live.state.workshop.locked }));
+$("publish-toggle").addEventListener("click", () => send("synthesis.publish", { published: !live.state.workshop.synthesis_url }));
 $("joining-toggle").addEventListener("click", () => send("workshop.joining", { open: !live.state.workshop.joining_open }));
 $("results-toggle").addEventListener("click", () => send("results.reveal", { revealed: !live.state.workshop.results_revealed }));
 $("spotlight-clear").addEventListener("click", () => { send("spotlight", { target: null }); $("phase-next").focus(); });

@@ -263,13 +263,15 @@ function renderNotice(v) {
   if (!v) {
     if (live.status === "refused") { content = refusalContent(); tone = "error"; }
   } else if (v.ended) {
+    const synthesis = live.state.workshop?.synthesis_url;
     content = [h("p", { class: "notice-title" }, t("phone.ended")), h("p", {}, t("phone.ended_detail")),
-      h("p", {}, link(app.dataset.home, t("phone.back_home")))];
+      synthesis ? h("p", {}, h("a", { href: synthesis, class: "button primary", id: "synthesis-link" }, t("phone.read_synthesis"))) : null,
+      h("p", {}, link(app.dataset.home, t("phone.back_home")))].filter(Boolean);
   } else if (v.locked) {
     content = [h("p", { class: "notice-title" }, t("phone.locked")), h("p", {}, t("phone.locked_detail"))];
     tone = "warn";
   }
-  const signature = sig(content ? content.map((el) => el.textContent) : null, tone);
+  const signature = sig(content ? content.map((el) => el.textContent) : null, tone, live.state.workshop?.synthesis_url);
   if (notice._sig === signature) return;
   notice._sig = signature;
   notice.hidden = !content;
