@@ -26,6 +26,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
+from ..auth import Actor, ActorKind
 from ..database import unit_of_work
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
@@ -117,6 +118,23 @@ def published_qr(token: str) -> BaseResponse:
     """The QR code the board shows once the synthesis is published."""
     workshop = publication.published_workshop(token)
     return qr_svg(public_url(publication.path(workshop) or ""))
+
+
+@blueprint.post("/workshops/<id:workshop_id>/publication")
+@login_required
+def publish(workshop_id: int) -> BaseResponse:
+    """Publish or withdraw the synthesis from the control page's form: an ended
+    workshop's control page, opened again, has no live connection to send the command."""
+    published = request.form.get("published") == "1"
+    with unit_of_work(workshop_id):
+        workshop = services.workshop_for_staff(current_user, workshop_id)
+        actor = Actor(ActorKind.FACILITATOR, workshop.id, user_id=current_user.id)
+        publication.publish(actor, workshop, published)
+    if published:
+        flash(_("The synthesis is published."), "ok")
+    else:
+        flash(_("The synthesis is withdrawn: its link no longer works."), "ok")
+    return redirect(url_for("workshops.control", workshop_id=workshop_id) + "#exports-title")
 
 
 @blueprint.post("/workshops/<id:workshop_id>/synthesis-texts")

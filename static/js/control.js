@@ -142,6 +142,7 @@ function renderPublication(w, ended) {
   toggle.disabled = !ended;
   toggle.textContent = w.synthesis_url ? t("withdraw_synthesis") : t("publish_synthesis");
   toggle.setAttribute("aria-pressed", String(Boolean(w.synthesis_url)));
+  $("publish-value").value = w.synthesis_url ? "0" : "1";
   const address = w.synthesis_url ? new URL(w.synthesis_url, location.origin).href : null;
   replace($("publish-status"), address
     ? [t("synthesis_published_at"), " ", h("a", { href: address, target: "_blank", rel: "noopener", id: "publish-link" }, address)]
@@ -332,7 +333,11 @@ $("timer-toggle").addEventListener("click", () => {
 $("timer-stop").addEventListener("click", () => send("timer.stop"));
 
 $("lock-toggle").addEventListener("click", () => send("workshop.lock", { locked: !live.state.workshop.locked }));
-$("publish-toggle").addEventListener("click", () => send("synthesis.publish", { published: !live.state.workshop.synthesis_url }));
+$("publish-form").addEventListener("submit", (event) => {
+  if (live.status !== "online" || !live.state.workshop) return; // the form posts it
+  event.preventDefault();
+  send("synthesis.publish", { published: !live.state.workshop.synthesis_url });
+});
 $("joining-toggle").addEventListener("click", () => send("workshop.joining", { open: !live.state.workshop.joining_open }));
 $("results-toggle").addEventListener("click", () => send("results.reveal", { revealed: !live.state.workshop.results_revealed }));
 $("spotlight-clear").addEventListener("click", () => { send("spotlight", { target: null }); $("phase-next").focus(); });

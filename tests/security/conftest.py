@@ -387,6 +387,8 @@ SOCKET_ACTIONS: dict[str, Action] = {
     "workshop.lock": Action(lambda s: {"locked": True}),
     "workshop.joining": Action(lambda s: {"open": False}),
     "workshop.end": Action(lambda s: {}),
+    # Withdrawing needs no ended workshop (an ended one takes no new socket to try it on).
+    "synthesis.publish": Action(lambda s: {"published": False}),
     "spotlight": Action(lambda s: {"target": _note(s)}),
     "board.view": Action(lambda s: {"mode": "stage", "focus": f"group:{s.a.group}", "page": 2}),
     "vote.rules": Action(lambda s: {"budget": 9, "max_per_item": 3}),

@@ -105,6 +105,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "workshop.lock":     ("401", "403", "403", "ok",  "own", "401", "ok"),
     "workshop.joining":  ("401", "403", "403", "ok",  "own", "401", "ok"),
     "workshop.end":      ("401", "403", "403", "ok",  "own", "401", "ok"),
+    "synthesis.publish": ("401", "403", "403", "ok",  "own", "401", "ok"),
     "spotlight":         ("401", "403", "403", "ok",  "404", "401", "ok"),
     "board.view":        ("401", "403", "403", "ok",  "404", "401", "ok"),
     "vote.rules":        ("401", "403", "403", "ok",  "own", "401", "ok"),
@@ -166,6 +167,14 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "POST /workshops/<id:workshop_id>/exports/<string:kind>":
                                               (LOGIN, LOGIN, LOGIN, 200,   403,   200,   200),
     "POST /workshops/import":                 (LOGIN, LOGIN, LOGIN, GO,    GO,    403,   GO),
+    "POST /workshops/<id:workshop_id>/synthesis-texts":
+                                              (LOGIN, LOGIN, LOGIN, GO,    403,   403,   GO),
+    "POST /workshops/<id:workshop_id>/publication":
+                                              (LOGIN, LOGIN, LOGIN, GO,    403,   403,   GO),
+    # a published synthesis, for anyone with its link: A's is not published (test_publication)
+    "GET /s/<token>":                         (404,   404,   404,   404,   404,   404,   404),
+    "GET /s/<token>/synthesis.pdf":           (404,   404,   404,   404,   404,   404,   404),
+    "GET /s/<token>/qr.svg":                  (404,   404,   404,   404,   404,   404,   404),
     "GET /accounts/":                         (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
     "POST /accounts/":                        (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
     "POST /accounts/<id:user_id>/active":     (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
@@ -244,6 +253,17 @@ def _archive(s: Scene) -> dict[str, Any]:
     return {"archive": (io.BytesIO(body), "atelier.json")}
 
 
+def _unpublished(s: Scene) -> str:
+    """A rightly signed link to A's synthesis, which is not published."""
+    from flask import current_app
+    from itsdangerous import URLSafeSerializer
+
+    from facilitation.syntheses.publication import SALT
+
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return str(serializer.dumps([s.a.workshop.id, s.a.workshop.synthesis_version]))
+
+
 def _throwaway(s: Scene) -> int:
     return new_user("facilitator").id
 
@@ -304,6 +324,16 @@ REQUESTS: dict[str, Request] = {
     "POST /workshops/import": Request(
         lambda s: "/workshops/import", form=lambda s: {}, files=_archive
     ),
+    "POST /workshops/<id:workshop_id>/synthesis-texts": Request(
+        lambda s: f"{A.format(s.a.workshop.id)}/synthesis-texts",
+        form=lambda s: {"introduction": "Bonjour", "conclusions": ""},
+    ),
+    "POST /workshops/<id:workshop_id>/publication": Request(  # withdrawn: no ended workshop
+        lambda s: f"{A.format(s.a.workshop.id)}/publication", form=lambda s: {"published": "0"}
+    ),
+    "GET /s/<token>": Request(lambda s: f"/s/{_unpublished(s)}"),
+    "GET /s/<token>/synthesis.pdf": Request(lambda s: f"/s/{_unpublished(s)}/synthesis.pdf"),
+    "GET /s/<token>/qr.svg": Request(lambda s: f"/s/{_unpublished(s)}/qr.svg"),
     "GET /accounts/": Request(lambda s: "/accounts/"),
     "POST /accounts/": Request(
         lambda s: "/accounts/",

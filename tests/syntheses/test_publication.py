@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 from facilitation.extensions import db
+from facilitation.syntheses import publication
+
+from ..conftest import csrf_token
 
 
 @pytest.fixture
@@ -79,3 +82,22 @@ def test_a_forged_link_leads_nowhere(ended, app, token):
     _, control, _ = ended
     publish(control)
     assert app.test_client().get(f"/s/{token}").status_code == 404
+
+
+def test_an_ended_workshops_control_page_publishes_with_its_form(ended, staff, app):
+    """Opened again after the end, the control page has no live connection: its form
+    publishes (and withdraws) all the same."""
+    workshop, _, _ = ended
+    control = f"/workshops/{workshop.id}/control"
+    form = {"csrf_token": csrf_token(staff, control), "published": "1"}
+    response = staff.post(f"/workshops/{workshop.id}/publication", data=form)
+    assert response.status_code == 302
+    db.session.refresh(workshop)
+    url = publication.path(workshop)
+    assert url
+    assert app.test_client().get(url).status_code == 200
+    page = staff.get(control).get_data(as_text=True)
+    assert "Retirer la synthèse" in page or "Withdraw the synthesis" in page
+    form = {"csrf_token": csrf_token(staff, control), "published": "0"}
+    assert staff.post(f"/workshops/{workshop.id}/publication", data=form).status_code == 302
+    assert app.test_client().get(url).status_code == 404
