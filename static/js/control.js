@@ -69,7 +69,6 @@ function render(state) {
   renderCanvas(state);
   renderCards(state);
   renderProposals(state);
-  renderGroupForm(state);
   notesPanel.render(state);
   renderTimer();
   // An element that was moved or redrawn loses the focus: give it back to its twin.
@@ -301,15 +300,6 @@ function renderProposals(state) {
   });
 }
 
-function renderGroupForm(state) {
-  section("group-form", [state.format.areas.map((area) => area.key)], () => {
-    const several = state.format.areas.length > 1;
-    $("group-area-field").hidden = !several;
-    replace($("group-area"), h("option", { value: "" }, t("any_area")),
-      state.format.areas.map((area) => h("option", { value: area.key }, localized(area.label))));
-  });
-}
-
 // ---- Actions -------------------------------------------------------------------------
 
 function move(index) {
@@ -368,16 +358,6 @@ $("canvas-form").addEventListener("submit", (event) => {
     live.state.canvasGroups = ids;
     announce(t("saved"));
     render(live.state);
-  });
-});
-
-$("group-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const title = $("group-title").value.trim();
-  const area = $("group-area-field").hidden ? null : $("group-area").value || null;
-  send("group.create", { title, area }).then(() => {
-    $("group-title").value = "";
-    announce(t("group_created"));
   });
 });
 

@@ -199,20 +199,35 @@ class Workshop:
         expect(toggle).to_have_attribute("aria-pressed", "true")
 
     def create_group(self, title: str) -> Locator:
-        """A group made from the control page's form; returns its section there."""
+        """A group made from the control page (a title, nothing picked); its section."""
         self.control.locator("#group-title").fill(title)
-        self.control.locator("#group-form button[type=submit]").click()
-        group = self.control.locator(".control-group[data-id]").filter(
-            has=self.control.locator("h3", has_text=exactly(title))
-        )
+        self.control.locator("#group-title").press("Enter")
+        group = self.group(title)
         expect(group).to_have_count(1)
+        self.control.locator("#group-title").fill("")
         return group
 
+    def group(self, title: str) -> Locator:
+        """A group's section on the control page."""
+        return self.control.locator(".control-group[data-id]").filter(
+            has=self.control.locator("h4", has_text=exactly(title))
+        )
+
+    def note(self, text: str) -> Locator:
+        """A note on the control page, found by its whole text."""
+        return self.control.locator(".control-note").filter(
+            has=self.control.locator(".note-text", has_text=exactly(text))
+        )
+
     def place_note(self, text: str, group: str) -> None:
-        """Into a group with the note's own "Group" menu (the keyboard's way)."""
+        """Into a group: the note (the one whose text holds `text`) picked, then the
+        group's title typed, and Enter."""
         note = self.control.locator(".control-note").filter(has_text=text)
-        note.locator("select.note-group").select_option(label=group)
-        expect(note.locator("select.note-group")).to_have_value(re.compile(r"^\d+$"))
+        note.click()
+        expect(note).to_have_attribute("aria-selected", "true")
+        self.control.locator("#group-title").fill(group)
+        self.control.locator("#group-title").press("Enter")
+        expect(self.group(group).locator(".control-note").filter(has_text=text)).to_have_count(1)
 
 
 @pytest.fixture

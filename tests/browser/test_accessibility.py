@@ -173,15 +173,20 @@ def test_the_control_page_works_with_the_keyboard_alone(
     )
     expect(control.locator("#timer-display")).to_have_attribute("data-state", "running")
 
-    # Hide a note with Space on its own "Masquer" button.
-    note = control.locator(".control-note").filter(has_text=NOTES[1])
-    note_id = note.get_attribute("data-id")
-    tab_to(control, f'.control-note [data-key="hide-{note_id}"]')
+    # Hide a note: Tab to the notes, an arrow to it, Space to pick it, then "Masquer".
+    tab_to(control, "#loose-notes [role=option]")
+    control.keyboard.press("ArrowDown")
+    note = workshop.note(NOTES[1])
+    expect(note).to_be_focused()
+    control.keyboard.press("Space")
+    expect(note).to_have_attribute("aria-selected", "true")
+    tab_to(control, "#sel-hide")
     expect(control.locator(":focus")).to_have_text("Masquer")
     control.keyboard.press("Space")
     expect(board_note(board, NOTES[1])).to_have_count(0)
     expect(board_note(board, NOTES[0])).to_have_count(1)
-    expect(note).to_have_class("control-note hidden-note")
-    hide = note.locator(f'[data-key="hide-{note_id}"]')
-    expect(hide).to_have_text("Rétablir")
-    expect(hide).to_be_focused()
+    expect(note).to_have_class(re.compile(r"\bhidden-note\b"))
+    expect(note).to_be_focused()  # back on the note once the action is done
+    control.keyboard.press("Space")
+    tab_to(control, "#sel-hide")
+    expect(control.locator(":focus")).to_have_text("Rétablir")

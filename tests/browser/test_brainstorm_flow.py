@@ -136,17 +136,15 @@ def test_a_whole_brainstorm_from_silent_writing_to_ranked_results(
         expect(phone.locator("li.phone-note")).to_have_count(5)
     shots("2-reveal")
 
-    # 3. Grouping: a group, one note put in with its "Group" menu, one dragged in.
+    # 3. Grouping: a group, one note put in by the group's title, one dragged onto it.
     workshop.next_phase(text["phases"][2])
     group = workshop.create_group(text["group"])
     workshop.place_note(notes["velo"], text["group"])
     expect(group.locator(".control-note")).to_have_count(1)
-    dragged = control.locator(".control-note").filter(has_text=notes["piste"])
-    dragged.locator(".note-text").drag_to(group.locator("ul.note-list"))
+    dragged = workshop.note(notes["piste"])
+    dragged.drag_to(group.locator(".control-group-head"))
     expect(group.locator(".control-note")).to_have_count(2)
-    expect(dragged.locator("select.note-group")).to_have_value(
-        group.get_attribute("data-id") or "?"
-    )
+    expect(group.locator(".control-note").filter(has_text=notes["piste"])).to_have_count(1)
     on_board = board.locator(".board-group").filter(
         has=board.locator(".board-group-title", has_text=text["group"])
     )

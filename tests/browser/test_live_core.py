@@ -90,9 +90,10 @@ def test_a_hidden_note_edited_by_its_author_shows_its_new_text_on_the_control_pa
     phone = join_on_phone(workshop.code)
     post_note(phone, "Propos maladroit")
     expect(phone_note(phone, "Propos maladroit", "saved")).to_have_count(1)
-    note = workshop.control.locator(".control-note").filter(has_text="Propos maladroit")
-    note.locator("[data-key^=hide-]").click()
-    expect(note.locator("[data-key^=hide-]")).to_have_text("Rétablir")
+    note = workshop.note("Propos maladroit")
+    note.click()
+    workshop.control.locator("#sel-hide").click()
+    expect(note.locator(".badge")).to_have_text("Masqué")
 
     phone_note(phone, "Propos maladroit", "saved").locator("button", has_text="Modifier").tap()
     phone.locator("textarea.edit-text").fill("Propos reformulé")

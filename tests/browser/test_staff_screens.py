@@ -33,27 +33,28 @@ def test_moderation_grouping_and_timer_from_the_keyboard(
     workshop.next_phase()
     expect(board.locator(".board-note")).to_have_count(3)
 
-    # Hide a note: gone from the board, kept (faded) on the control page.
-    rude = control.locator(".control-note").filter(has_text="Rude words here")
-    rude.get_by_role("button", name="Hide").focus()
+    # Hide a note: picked, then Hide; gone from the board, kept (faded) on the control page.
+    rude = workshop.note("Rude words here")
+    rude.focus()
+    control.keyboard.press("Space")
+    control.locator("#sel-hide").focus()
     control.keyboard.press("Enter")
     expect(board_note(board, "Rude words here")).to_have_count(0)
     expect(rude).to_have_class("control-note hidden-note")
     expect(rude.locator(".note-text")).to_have_text("Rude words here")
 
-    # A group, and a note put into it with its Group menu.
+    # A group named with nothing picked, and a note put into it by its title.
     control.locator("#group-title").fill("Cycling")
     control.locator("#group-title").press("Enter")
     expect(control.locator(".control-group .group-title-input")).to_have_value("Cycling")
-    bike = control.locator(".control-note").filter(has_text="Bike lanes")
-    bike.locator("select.note-group").select_option(label="Cycling")
+    workshop.place_note("Bike lanes to the station", "Cycling")
     expect(control.locator(".control-group[data-id] .control-note")).to_have_count(1)
     workshop.next_phase()  # grouping
     expect(board.locator(".board-group-title").first).to_contain_text("Cycling")
 
     # The spotlight shows one note very large over the board.
-    car = control.locator(".control-note").filter(has_text="Car sharing")
-    car.get_by_role("button", name="Spotlight").click()
+    workshop.note("Car sharing").click()
+    control.locator("#sel-spotlight").click()
     expect(board.locator("#board-spotlight")).to_contain_text("Car sharing")
     screenshot(board, "staff/test-board-spotlight")
     control.locator("#spotlight-clear").click()

@@ -1,271 +1,363 @@
-// The control page's notes and groups: moderation (hide, restore, fix a typo, spotlight,
-// merge a duplicate) and grouping, by drag and drop (SortableJS) or, from the keyboard,
-// with each note's "Group" menu. Elements are kept per note and updated in place, so a
-// new note arriving never takes the focus or an edit in progress away.
-import Sortable from "/static/vendor/sortablejs/sortable.esm.js";
-import { h, lengthLimit, replace, t, plural, localized } from "../dom.js";
-import { checkLength } from "../graphemes.js";
+// The control page's notes and groups, made for sorting a hundred notes: loose notes on
+// the left as compact cards, groups on the right; a search and an area filter; notes
+// picked into a selection (click, Space, Shift for a range, Ctrl+A) that one action then
+// groups, hides or merges (control/selection.js). A card, or the whole selection, can be
+// dragged onto a group or back to the loose notes. Elements are kept per note and group
+// and updated in place, so a note arriving never takes the focus away.
+import { h, lengthLimit, localized, plural, replace, t } from "../dom.js";
 import { areaOf, byPosition, dotsOf, groupDots, groupsInOrder } from "../board/common.js";
+import { SelectionBar } from "./selection.js";
 
 const $ = (id) => document.getElementById(id);
-const FILTER = "button, select, textarea, input, label, a";
+const DRAG_TYPE = "application/x-fabrique-notes";
+
+// Search ignores case and accents: "velo" finds "Vélo".
+export function folded(text) {
+  return (text || "").normalize("NFD").replace(/\p{Mn}/gu, "").toLowerCase();
+}
+
+export { excerpt } from "./selection.js";
 
 export class NotesPanel {
   constructor(live, send) {
     this.live = live;
     this.send = send;
-    this.notes = new Map(); // id -> {el, parts, key}
+    this.notes = new Map(); // id -> {el, text, meta, key}
     this.groups = new Map(); // id -> {el, parts, key}
-    this.editing = new Set();
-    this.dragging = false;
-    this.sortable($("loose-notes"));
-  }
-
-  sortable(list) {
-    return Sortable.create(list, {
-      group: {
-        name: "notes",
-        // A group of one area takes only notes of that area (the server would refuse).
-        put: (to, _from, item) => !to.el.dataset.area || to.el.dataset.area === item.dataset.area,
-      },
-      animation: 150,
-      filter: FILTER,
-      preventOnFilter: false,
-      ghostClass: "dragging-ghost",
-      onStart: () => { this.dragging = true; },
-      onEnd: (event) => { this.dragging = false; this.dropped(event); },
+    this.selected = new Set();
+    this.anchor = null; // the last note clicked: Shift extends from it
+    this.filter = { text: "", area: null };
+    this.bar = new SelectionBar(this);
+    $("notes-search").addEventListener("input", (event) => {
+      this.filter.text = folded(event.target.value.trim());
+      this.render(this.live.state);
     });
+    $("select-shown").addEventListener("click", () => this.selectAll($("loose-notes")));
+    this.listbox($("loose-notes"));
+    this.dropZone($("loose-pane"), () => null);
   }
 
-  // A note dropped into a group (renumbered there), or back among the loose notes.
-  dropped(event) {
-    const id = Number(event.item.dataset.id);
-    if (event.from === event.to && event.oldIndex === event.newIndex) return;
-    const groupId = event.to.dataset.group ? Number(event.to.dataset.group) : null;
-    if (groupId === null) {
-      this.send("note.place", { id, group_id: null, position: null });
-    } else {
-      [...event.to.children].forEach((li, index) => {
-        const noteId = Number(li.dataset.id);
-        const note = this.live.state.notes.get(noteId);
-        if (noteId === id || !note || note.group_id !== groupId || note.position !== index + 1) {
-          this.send("note.place", { id: noteId, group_id: groupId, position: index + 1 });
-        }
-      });
-    }
-    this.render(this.live.state);
+  get state() {
+    return this.live.state;
   }
+
+  // ---- Rendering ---------------------------------------------------------------------
 
   render(state) {
-    if (this.dragging) return;
-    const multiArea = state.format.areas.length > 1;
+    if (!state.workshop) return;
+    for (const id of this.selected) if (!state.notes.has(id)) this.selected.delete(id);
     const groups = groupsInOrder(state);
     const known = new Set(groups.map((group) => group.id));
-    const groupsKey = JSON.stringify(groups.map((group) => [group.id, group.title, group.area]));
-    const context = { state, groups, groupsKey, multiArea, spotlight: state.workshop.spotlight };
-
-    // Groups first (their lists must exist before notes go into them).
-    for (const [id, view] of this.groups) {
-      if (!known.has(id)) { view.sortable.destroy(); view.el.remove(); this.groups.delete(id); }
-    }
-    const container = $("control-groups");
-    groups.forEach((group, index) => {
-      const view = this.groups.get(group.id) || this.createGroup(group);
-      this.updateGroup(view, group, context);
-      if (container.children[index] !== view.el) container.insertBefore(view.el, container.children[index] || null);
-    });
-
-    const notes = [...state.notes.values()];
-    for (const [id, view] of this.notes) {
-      if (!state.notes.has(id)) { view.el.remove(); this.notes.delete(id); this.editing.delete(id); }
-    }
+    this.renderAreas(state);
+    this.renderGroups(state, groups);
     const lists = new Map([[null, []], ...groups.map((group) => [group.id, []])]);
-    for (const note of notes) lists.get(note.group_id && known.has(note.group_id) ? note.group_id : null).push(note);
+    for (const note of state.notes.values()) {
+      lists.get(note.group_id && known.has(note.group_id) ? note.group_id : null).push(note);
+    }
+    for (const [id, view] of this.notes) {
+      if (!state.notes.has(id)) { view.el.remove(); this.notes.delete(id); }
+    }
+    let shown = 0;
     for (const [groupId, members] of lists) {
-      members.sort(groupId === null ? (a, b) => b.id - a.id : byPosition);
+      members.sort(groupId === null ? (a, b) => a.id - b.id : byPosition);
       const list = groupId === null ? $("loose-notes") : this.groups.get(groupId).parts.list;
-      members.forEach((note, index) => {
+      const visible = members.filter((note) => this.matches(state, note));
+      if (groupId === null) shown = visible.length;
+      else this.groups.get(groupId).parts.filtered.textContent = visible.length < members.length
+        ? t("notes_filtered_out", { n: members.length - visible.length }) : "";
+      visible.forEach((note, index) => {
         const view = this.notes.get(note.id) || this.createNote(note);
-        this.updateNote(view, note, context);
+        this.updateNote(view, note, state);
         if (list.children[index] !== view.el) list.insertBefore(view.el, list.children[index] || null);
       });
+      for (const note of members) if (!visible.includes(note)) this.notes.get(note.id)?.el.remove();
+      this.rove(list);
     }
+    const loose = lists.get(null).length;
+    $("loose-count").textContent = shown < loose ? t("shown_of", { shown, total: loose }) : String(loose);
+    $("select-shown").textContent = t("select_shown", { n: shown });
+    $("select-shown").disabled = !shown;
     const empty = $("no-notes");
-    empty.hidden = notes.length > 0;
-    empty.textContent = t("no_notes");
+    empty.hidden = shown > 0;
+    empty.textContent = state.notes.size ? (loose ? t("no_match") : t("all_grouped")) : t("no_notes");
+    $("notes-summary").textContent = t("notes_summary", {
+      loose: plural("loose_notes_count", loose), groups: plural("groups_count", groups.length),
+    });
+    this.bar.render(state);
+  }
+
+  matches(state, note) {
+    if (this.filter.area && note.area !== this.filter.area) return false;
+    if (!this.filter.text) return true;
+    const author = note.author ? ` ${note.author}` : "";
+    return folded(`${note.text ?? ""}${author}`).includes(this.filter.text);
+  }
+
+  // The area filter: chips "All", then one per area with its loose notes.
+  renderAreas(state) {
+    const box = $("notes-areas");
+    box.hidden = state.format.areas.length < 2;
+    if (box.hidden) return;
+    const loose = new Map();
+    for (const note of state.notes.values()) {
+      if (!note.group_id || !state.groups.has(note.group_id)) loose.set(note.area, (loose.get(note.area) || 0) + 1);
+    }
+    const chips = [[null, t("all_areas"), null], ...state.format.areas.map((area) => [area.key, localized(area.label), area.color])];
+    const signature = JSON.stringify([chips, [...loose], this.filter.area]);
+    if (box.dataset.signature === signature) return;
+    box.dataset.signature = signature;
+    replace(box, chips.map(([key, label, color]) => h("button", {
+      type: "button", class: "chip", "aria-pressed": String(this.filter.area === key),
+      style: color ? { "--area": color } : null, dataset: { key: `area-${key || "all"}` },
+      onclick: () => { this.filter.area = key; this.render(this.live.state); },
+    }, label, key ? h("span", { class: "chip-count" }, String(loose.get(key) || 0)) : null)));
+  }
+
+  renderGroups(state, groups) {
+    const known = new Set(groups.map((group) => group.id));
+    for (const [id, view] of this.groups) {
+      if (!known.has(id)) { view.el.remove(); this.groups.delete(id); }
+    }
+    // Every group has its view (its notes' list too); those of another area than the
+    // one shown are out of the page.
+    const container = $("control-groups");
+    const shown = groups.filter((group) => !this.filter.area || !group.area || group.area === this.filter.area);
+    for (const group of groups) {
+      const view = this.groups.get(group.id) || this.createGroup(group);
+      this.updateGroup(view, group, state);
+      if (!shown.includes(group)) view.el.remove();
+    }
+    shown.forEach((group, index) => {
+      const { el } = this.groups.get(group.id);
+      if (container.children[index] !== el) container.insertBefore(el, container.children[index] || null);
+    });
+    $("no-groups").hidden = groups.length > 0;
+    $("groups-count").textContent = shown.length < groups.length ? t("shown_of", { shown: shown.length, total: groups.length }) : String(groups.length);
   }
 
   createGroup(group) {
-    const title = h("input", { class: "group-title-input", "aria-label": t("group_title"), dataset: { key: `group-title-${group.id}`, ...lengthLimit(120) } });
+    const id = group.id;
+    const title = h("input", { class: "group-title-input", "aria-label": t("group_title"), dataset: { key: `group-title-${id}`, ...lengthLimit(120) } });
     const rename = h("form", { class: "group-rename", onsubmit: (event) => {
       event.preventDefault();
-      this.send("group.update", { id: group.id, title: title.value.trim(), position: null });
-    } }, title, h("button", { type: "submit", class: "small", dataset: { key: `group-rename-${group.id}` } }, t("rename")));
+      const value = title.value.trim();
+      if (value !== this.state.groups.get(id)?.title) this.send("group.update", { id, title: value, position: null });
+    } }, title);
+    title.addEventListener("blur", () => rename.requestSubmit());
     const meta = h("span", { class: "group-meta" });
-    const spot = h("button", { type: "button", class: "small", dataset: { key: `group-spot-${group.id}` }, onclick: () => this.toggleSpotlight(`group:${group.id}`) }, t("spotlight"));
-    const remove = h("button", { type: "button", class: "small danger", dataset: { key: `group-delete-${group.id}` }, onclick: () => this.send("group.delete", { id: group.id }) }, t("delete"));
-    const list = h("ul", { class: "note-list", dataset: { group: group.id } });
-    const heading = h("h3", { class: "visually-hidden", id: `group-${group.id}-heading` });
-    const el = h("section", { class: "control-group", dataset: { id: group.id }, "aria-labelledby": `group-${group.id}-heading` },
+    const add = h("button", { type: "button", class: "small add-here", dataset: { key: `group-add-${id}` }, onclick: () => this.bar.into(id) });
+    const spot = h("button", { type: "button", class: "small", dataset: { key: `group-spot-${id}` }, onclick: () => this.toggleSpotlight(`group:${id}`) }, t("spotlight"));
+    const remove = h("button", { type: "button", class: "small danger group-delete", title: t("delete_group"), "aria-label": t("delete_group"), dataset: { key: `group-delete-${id}` }, onclick: () => this.send("group.delete", { id }) }, "✕");
+    const heading = h("h4", { class: "visually-hidden", id: `group-${id}-heading` });
+    const list = h("ul", { class: "group-notes", role: "listbox", "aria-multiselectable": "true", "aria-labelledby": `group-${id}-heading`, dataset: { group: id } });
+    const filtered = h("p", { class: "hint group-filtered" });
+    const el = h("section", { class: "control-group", dataset: { id }, "aria-labelledby": `group-${id}-heading` },
       heading,
-      h("header", { class: "control-group-head" }, rename, meta, h("span", { class: "group-actions" }, spot, remove)),
-      list);
-    const view = { el, parts: { title, meta, spot, remove, list, heading }, key: null };
-    view.sortable = this.sortable(list);
-    this.groups.set(group.id, view);
+      h("header", { class: "control-group-head" }, h("div", { class: "group-line" }, rename, remove),
+        h("div", { class: "group-line" }, meta, h("span", { class: "group-actions" }, add, spot))),
+      list, filtered);
+    const view = { el, parts: { title, meta, add, spot, remove, list, heading, filtered }, key: null };
+    this.listbox(list);
+    this.dropZone(el, () => id);
+    this.groups.set(id, view);
     return view;
   }
 
-  updateGroup(view, group, { state, spotlight }) {
+  updateGroup(view, group, state) {
     const area = areaOf(state, group.area);
     const dots = groupDots(state, group);
-    const key = JSON.stringify([group.seq, group.title, dots, group.pledges, spotlight, state.format.areas.length]);
+    const count = [...state.notes.values()].filter((note) => note.group_id === group.id).length;
+    const fits = this.fitting(group);
+    const key = JSON.stringify([group.seq, group.title, dots, group.pledges, count, state.workshop.spotlight, state.format.areas.length, fits, this.selected.size]);
     if (view.key === key) return;
     view.key = key;
-    const { title, meta, spot, list, heading } = view.parts;
+    const { title, meta, add, spot, heading } = view.parts;
     if (document.activeElement !== title) title.value = group.title;
     heading.textContent = group.title || t("untitled_group");
     view.el.style.setProperty("--area", area?.color || "#8a939e");
-    list.dataset.area = group.area || "";
+    view.el.dataset.area = group.area || "";
     const facts = [];
     if (area && state.format.areas.length > 1) facts.push(localized(area.label));
+    facts.push(plural("notes_count", count));
     if (dots) facts.push(plural("dots", dots));
     if (group.pledges) facts.push(plural("pledges", group.pledges));
     meta.textContent = facts.join(" · ");
-    spot.setAttribute("aria-pressed", String(spotlight === `group:${group.id}`));
+    add.hidden = !this.selected.size;
+    add.disabled = !fits;
+    add.textContent = t("add_selected", { n: this.selected.size });
+    add.title = fits ? "" : t("other_area_selected");
+    spot.setAttribute("aria-pressed", String(state.workshop.spotlight === `group:${group.id}`));
+  }
+
+  // Whether the selection may go into this group: a group of one area takes that area's.
+  fitting(group) {
+    if (!group.area) return true;
+    return [...this.selected].every((id) => this.state.notes.get(id)?.area === group.area);
   }
 
   createNote(note) {
     const id = note.id;
     const text = h("p", { class: "note-text", id: `note-${id}-text` });
     const meta = h("p", { class: "note-meta" });
-    const described = { "aria-describedby": `note-${id}-text` };
-    const hide = h("button", { type: "button", class: "small", ...described, dataset: { key: `hide-${id}` }, onclick: () => {
-      const current = this.live.state.notes.get(id);
-      this.send("note.moderate", { id, hidden: !current.hidden });
-    } });
-    const edit = h("button", { type: "button", class: "small", ...described, dataset: { key: `edit-${id}` }, onclick: () => this.startEdit(id) }, t("edit"));
-    const spot = h("button", { type: "button", class: "small", ...described, dataset: { key: `spot-${id}` }, onclick: () => this.toggleSpotlight(`note:${id}`) }, t("spotlight"));
-    const merge = h("button", { type: "button", class: "small", ...described, "aria-expanded": "false", dataset: { key: `merge-${id}` }, onclick: () => this.openMerge(id) }, t("merge"));
-    const group = h("select", { class: "note-group", id: `note-${id}-group`, dataset: { key: `group-${id}` }, onchange: (event) => {
-      const value = event.target.value;
-      this.send("note.place", { id, group_id: value ? Number(value) : null, position: null });
-    } });
-    const groupField = h("span", { class: "note-group-field" }, h("label", { for: `note-${id}-group` }, t("group")), group);
-    const mergeBox = h("div", { class: "note-merge", hidden: true });
-    const editBox = h("div", { class: "note-edit", hidden: true });
-    const el = h("li", { class: "control-note", dataset: { id } },
-      text, editBox, meta,
-      h("div", { class: "note-actions" }, hide, edit, spot, merge, groupField),
-      mergeBox);
-    const view = { el, parts: { text, meta, hide, edit, spot, merge, group, mergeBox, editBox }, key: null, groupsKey: null };
+    const el = h("li", {
+      class: "control-note", role: "option", tabindex: "-1", "aria-selected": "false",
+      draggable: "true", dataset: { id, key: `note-${id}` },
+      onclick: (event) => this.pick(id, event), ondragstart: (event) => this.dragStart(id, event),
+    }, text, meta);
+    const view = { el, text, meta, key: null };
     this.notes.set(id, view);
     return view;
   }
 
-  updateNote(view, note, { state, groups, groupsKey, multiArea, spotlight }) {
+  updateNote(view, note, state) {
     const dots = dotsOf(state, `note:${note.id}`);
-    const key = JSON.stringify([note.seq, note.text, note.hidden, note.group_id, dots, spotlight]);
-    const { text, meta, hide, spot, group } = view.parts;
-    if (view.groupsKey !== groupsKey) {
-      view.groupsKey = groupsKey;
-      // Only the groups this note may join: any area, or its own.
-      const options = groups.filter((g) => !g.area || g.area === note.area)
-        .map((g) => h("option", { value: g.id }, g.title || t("untitled_group")));
-      replace(group, h("option", { value: "" }, t("no_group")), options);
-      view.key = null;
-    }
+    const chosen = this.selected.has(note.id);
+    // Its area is said unless the page, or its group, already says it.
+    const sayArea = state.format.areas.length > 1 && !this.filter.area && !state.groups.get(note.group_id)?.area;
+    const key = JSON.stringify([note.seq, note.text, note.hidden, dots, chosen, state.workshop.spotlight, sayArea]);
     if (view.key === key) return;
     view.key = key;
     const area = areaOf(state, note.area);
     view.el.dataset.area = note.area;
     view.el.style.setProperty("--area", area?.color || "#ffd84d");
     view.el.classList.toggle("hidden-note", Boolean(note.hidden));
-    text.textContent = note.text ?? "";
+    view.el.classList.toggle("in-spotlight", state.workshop.spotlight === `note:${note.id}`);
+    view.el.setAttribute("aria-selected", String(chosen));
+    view.text.textContent = note.text ?? "";
     const facts = [];
-    if (multiArea && area) facts.push(localized(area.label));
+    if (sayArea && area) facts.push(localized(area.label));
     if (note.author) facts.push(note.author);
     if (dots) facts.push(plural("dots", dots));
-    replace(meta, note.hidden ? h("span", { class: "badge" }, t("hidden")) : null, facts.join(" · "));
-    hide.textContent = note.hidden ? t("restore") : t("hide");
-    spot.setAttribute("aria-pressed", String(spotlight === `note:${note.id}`));
-    spot.disabled = Boolean(note.hidden);
-    group.value = note.group_id && groups.some((g) => g.id === note.group_id) ? String(note.group_id) : "";
+    replace(view.meta, note.hidden ? h("span", { class: "badge" }, t("hidden")) : null, facts.join(" · "));
+  }
+
+  // ---- Selection ---------------------------------------------------------------------
+
+  // A click (or Space) picks or unpicks a note; with Shift, every note from the last one.
+  pick(id, event = {}) {
+    const list = this.notes.get(id)?.el.parentElement;
+    if (event.shiftKey && this.anchor !== null && list?.contains(this.notes.get(this.anchor)?.el)) {
+      const items = [...list.children];
+      const [from, to] = [items.indexOf(this.notes.get(this.anchor).el), items.indexOf(this.notes.get(id).el)].sort((a, b) => a - b);
+      for (const li of items.slice(from, to + 1)) this.selected.add(Number(li.dataset.id));
+    } else if (this.selected.has(id)) {
+      this.selected.delete(id);
+    } else {
+      this.selected.add(id);
+    }
+    this.anchor = id;
+    this.focusNote(id);
+    this.render(this.state);
+  }
+
+  selectAll(list) {
+    for (const li of list.children) this.selected.add(Number(li.dataset.id));
+    this.render(this.state);
+  }
+
+  clear() {
+    this.unpick([...this.selected]);
+  }
+
+  unpick(ids) {
+    for (const id of ids) this.selected.delete(id);
+    if (!this.selected.size) this.anchor = null;
+    this.render(this.state);
+  }
+
+  // One Tab stop per list (roving tabindex): arrows move, Space picks, Shift+Space (or
+  // Shift+arrows) extends, Ctrl+A picks every note shown, Escape clears, Enter goes to
+  // the group title to name the selection's group.
+  listbox(list) {
+    list.addEventListener("keydown", (event) => {
+      const items = [...list.children];
+      const index = items.indexOf(document.activeElement);
+      if (index < 0) return;
+      const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+      const id = Number(items[index].dataset.id);
+      if (step || event.key === "Home" || event.key === "End") {
+        event.preventDefault();
+        const next = event.key === "Home" ? 0 : event.key === "End" ? items.length - 1 : Math.max(0, Math.min(items.length - 1, index + step));
+        const nextId = Number(items[next].dataset.id);
+        if (event.shiftKey) { this.selected.add(id); this.selected.add(nextId); this.render(this.state); }
+        this.focusNote(nextId);
+      } else if (event.key === " ") {
+        event.preventDefault();
+        this.pick(id, event);
+      } else if (event.key === "a" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.selectAll(list);
+      } else if (event.key === "Escape") {
+        this.clear();
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (!this.selected.size) this.pick(id, event);
+        $("group-title").focus();
+      }
+    });
+  }
+
+  focusNote(id) {
+    const el = this.notes.get(id)?.el;
+    if (!el) return;
+    for (const li of el.parentElement.children) li.tabIndex = li === el ? 0 : -1;
+    el.focus({ preventScroll: false });
+  }
+
+  // Exactly one note of each list can take the focus with Tab: the focused one, else the first.
+  rove(list) {
+    const items = [...list.children];
+    if (!items.length) return;
+    const current = items.find((li) => li.tabIndex === 0);
+    if (!current) items[0].tabIndex = 0;
+    for (const li of items) if (li !== (current || items[0])) li.tabIndex = -1;
+  }
+
+  // ---- Drag and drop: a card, or the whole selection if the card is part of it -------
+
+  dragStart(id, event) {
+    const ids = this.selected.has(id) ? [...this.selected] : [id];
+    event.dataTransfer.setData(DRAG_TYPE, JSON.stringify(ids));
+    event.dataTransfer.setData("text/plain", ids.map((one) => this.state.notes.get(one)?.text || "").join("\n"));
+    event.dataTransfer.effectAllowed = "move";
+    this.dragging = ids;
+  }
+
+  dropZone(el, groupOf) {
+    el.addEventListener("dragover", (event) => {
+      if (!event.dataTransfer.types.includes(DRAG_TYPE)) return;
+      const groupId = groupOf();
+      const group = groupId ? this.state.groups.get(groupId) : null;
+      if (group?.area && !(this.dragging || []).every((id) => this.state.notes.get(id)?.area === group.area)) return;
+      event.preventDefault();
+      el.classList.add("drop-target");
+    });
+    el.addEventListener("dragleave", (event) => { if (!el.contains(event.relatedTarget)) el.classList.remove("drop-target"); });
+    el.addEventListener("drop", (event) => {
+      event.preventDefault();
+      el.classList.remove("drop-target");
+      const ids = JSON.parse(event.dataTransfer.getData(DRAG_TYPE) || "[]");
+      this.dragging = null;
+      if (!ids.length) return;
+      const groupId = groupOf();
+      const onto = event.target.closest?.("li.control-note");
+      const list = this.groups.get(groupId)?.parts.list;
+      // One note dropped onto another of its own group takes its place; the group is
+      // renumbered (one command per note whose place changes).
+      if (groupId && ids.length === 1 && !this.filter.text && onto && list?.contains(onto) && this.state.notes.get(ids[0])?.group_id === groupId) {
+        const order = [...list.children].map((li) => Number(li.dataset.id)).filter((one) => one !== ids[0]);
+        order.splice(order.indexOf(Number(onto.dataset.id)), 0, ids[0]);
+        order.forEach((one, index) => {
+          if (this.state.notes.get(one)?.position !== index + 1) this.send("note.place", { id: one, group_id: groupId, position: index + 1 });
+        });
+        return;
+      }
+      this.bar.place(ids, groupId);
+    });
   }
 
   toggleSpotlight(target) {
-    const current = this.live.state.workshop.spotlight;
+    const current = this.state.workshop.spotlight;
     this.send("spotlight", { target: current === target ? null : target });
   }
-
-  // Typo fixes in place: Ctrl+Enter or Save keeps the change, Escape or Cancel drops it.
-  startEdit(id) {
-    const view = this.notes.get(id);
-    const note = this.live.state.notes.get(id);
-    if (!view || !note) return;
-    const { text, editBox, edit } = view.parts;
-    const area = h("textarea", { rows: 3, "aria-label": t("note_text"), dataset: { key: `edit-text-${id}`, ...lengthLimit(280) } });
-    area.value = note.text;
-    const close = () => {
-      this.editing.delete(id);
-      editBox.hidden = true;
-      replace(editBox);
-      text.hidden = false;
-      edit.focus();
-    };
-    const save = () => {
-      if (checkLength(area)) { area.reportValidity(); return; }
-      const value = area.value.trim();
-      if (value && value !== note.text) this.send("note.edit", { id, text: value });
-      close();
-    };
-    area.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") { event.preventDefault(); close(); }
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); save(); }
-    });
-    replace(editBox, area, h("div", { class: "row" },
-      h("button", { type: "button", class: "small primary", onclick: save }, t("save")),
-      h("button", { type: "button", class: "small", onclick: close }, t("cancel"))));
-    this.editing.add(id);
-    text.hidden = true;
-    editBox.hidden = false;
-    area.focus();
-  }
-
-  // Merging a duplicate: choose the note it repeats, then confirm.
-  openMerge(id) {
-    const view = this.notes.get(id);
-    const state = this.live.state;
-    const note = state.notes.get(id);
-    if (!view || !note) return;
-    const { mergeBox, merge } = view.parts;
-    if (!mergeBox.hidden) { this.closeMerge(view); return; }
-    const others = [...state.notes.values()].filter((other) => other.id !== id && !other.hidden)
-      .sort((a, b) => (a.area === note.area ? 0 : 1) - (b.area === note.area ? 0 : 1) || a.id - b.id);
-    const select = h("select", { id: `note-${id}-into`, dataset: { key: `merge-into-${id}` } },
-      others.map((other) => h("option", { value: other.id }, excerpt(other.text))));
-    replace(mergeBox,
-      h("label", { for: `note-${id}-into` }, t("merge_into")), select,
-      h("div", { class: "row" },
-        h("button", { type: "button", class: "small primary", disabled: !others.length, onclick: () => {
-          this.send("note.merge", { id, into: Number(select.value) });
-          this.closeMerge(view);
-        } }, t("merge_confirm")),
-        h("button", { type: "button", class: "small", onclick: () => this.closeMerge(view) }, t("cancel"))));
-    mergeBox.hidden = false;
-    merge.setAttribute("aria-expanded", "true");
-    select.focus();
-  }
-
-  closeMerge(view) {
-    view.parts.mergeBox.hidden = true;
-    replace(view.parts.mergeBox);
-    view.parts.merge.setAttribute("aria-expanded", "false");
-    view.parts.merge.focus();
-  }
-}
-
-export function excerpt(text, length = 70) {
-  const clean = (text || "").replace(/\s+/g, " ").trim();
-  return clean.length > length ? `${clean.slice(0, length - 1)}…` : clean;
 }
