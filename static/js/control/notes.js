@@ -103,14 +103,23 @@ export class NotesPanel {
       if (!note.group_id || !state.groups.has(note.group_id)) loose.set(note.area, (loose.get(note.area) || 0) + 1);
     }
     const chips = [[null, t("all_areas"), null], ...state.format.areas.map((area) => [area.key, localized(area.label), area.color])];
-    const signature = JSON.stringify([chips, [...loose], this.filter.area]);
-    if (box.dataset.signature === signature) return;
-    box.dataset.signature = signature;
-    replace(box, chips.map(([key, label, color]) => h("button", {
-      type: "button", class: "chip", "aria-pressed": String(this.filter.area === key),
-      style: color ? { "--area": color } : null, dataset: { key: `area-${key || "all"}` },
-      onclick: () => { this.filter.area = key; this.render(this.live.state); },
-    }, label, key ? h("span", { class: "chip-count" }, String(loose.get(key) || 0)) : null)));
+    // The chips are made once per format and then updated in place: a chip being clicked
+    // or holding the keyboard's focus is never replaced under it.
+    const signature = JSON.stringify(chips);
+    if (box.dataset.signature !== signature) {
+      box.dataset.signature = signature;
+      replace(box, chips.map(([key, label, color]) => h("button", {
+        type: "button", class: "chip", style: color ? { "--area": color } : null,
+        dataset: { key: `area-${key || "all"}`, area: key || "" },
+        onclick: () => { this.filter.area = key; this.render(this.live.state); },
+      }, label, key ? h("span", { class: "chip-count" }, "0") : null)));
+    }
+    for (const chip of box.children) {
+      const key = chip.dataset.area || null;
+      chip.setAttribute("aria-pressed", String(this.filter.area === key));
+      const count = chip.querySelector(".chip-count");
+      if (count) count.textContent = String(loose.get(key) || 0);
+    }
   }
 
   renderGroups(state, groups) {
