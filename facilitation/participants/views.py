@@ -24,6 +24,7 @@ from ..cards.schemas import CARD_MAX_LENGTH
 from ..database import unit_of_work
 from ..errors import NotFound
 from ..notes.schemas import NOTE_MAX_LENGTH
+from ..syntheses import publication
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
 from ..workshops.models import Workshop
@@ -42,6 +43,16 @@ def _identity(workshop_id: int):  # type: ignore[no-untyped-def]
 @blueprint.get("/")
 def home() -> str:
     return render_template("participants/home.html")
+
+
+def _ended_for_its_participant(code: str) -> Workshop | None:
+    """An ended workshop, for a phone that took part in it (its cookie says so): reloaded
+    after the end, it is thanked and offered the published synthesis. Anyone else gets
+    the answer of an unknown code, as before."""
+    found = workshops.ended_by_code(code)
+    if found is None or _identity(found.id) is None:
+        return None
+    return found
 
 
 def open_code(code: str) -> Workshop:
@@ -147,6 +158,14 @@ def service_worker() -> Response:
 
 @blueprint.get("/p/<code>")
 def phone(code: str) -> Response | str:
+    ended = _ended_for_its_participant(code)
+    if ended is not None:
+        return render_template(
+            "participants/ended.html",
+            workshop=ended,
+            code=display_code(ended.code),
+            synthesis=publication.path(ended),
+        )
     workshop = open_code(code)
     participant = _identity(workshop.id)
     if participant is None:

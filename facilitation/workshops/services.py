@@ -80,6 +80,13 @@ def find_by_code(raw: str) -> Workshop:
     return workshop
 
 
+def ended_by_code(raw: str) -> Workshop | None:
+    """The ended workshop a join code named, if any (for those who took part in it)."""
+    code = normalize_code(raw)
+    workshop = code and db.session.scalar(select(Workshop).where(Workshop.code == code))
+    return workshop if workshop and workshop.status == Status.ENDED else None
+
+
 # Board keys are secrets.token_urlsafe: anything else (a NUL, which PostgreSQL refuses in
 # a query) is not worth a lookup.
 BOARD_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -101,3 +101,24 @@ def test_an_ended_workshops_control_page_publishes_with_its_form(ended, staff, a
     form = {"csrf_token": csrf_token(staff, control), "published": "0"}
     assert staff.post(f"/workshops/{workshop.id}/publication", data=form).status_code == 302
     assert app.test_client().get(url).status_code == 404
+
+
+def test_a_phone_reloaded_after_the_end_is_thanked_and_finds_the_published_synthesis(
+    client, post_form, create_workshop, screens, facilitator, app
+):
+    workshop = create_workshop("brainstorm", title="Venir autrement")
+    assert post_form(f"/j/{workshop.code}", {"nickname": "Léa"}).status_code == 302
+    control = screens(workshop, "control", user=facilitator)
+    assert control.send("workshop.end")["ok"]
+
+    before = client.get(f"/p/{workshop.code}")
+    assert before.status_code == 200
+    assert "The workshop has ended." in before.get_data(as_text=True)
+    assert "/s/" not in before.get_data(as_text=True)
+
+    url = publish(control)
+    after = client.get(f"/p/{workshop.code}").get_data(as_text=True)
+    assert f'href="{url}"' in after
+    assert "Read the synthesis" in after
+    # Someone who did not take part learns nothing from the code: a code that opens nothing.
+    assert app.test_client().get(f"/p/{workshop.code}").status_code == 404
