@@ -424,6 +424,10 @@ FORM_POSTS = {
     "/workshops/<id:workshop_id>/exports/<string:kind>": (
         lambda w, u: f"/workshops/{w.id}/exports/pdf"
     ),
+    "/workshops/<id:workshop_id>/publication": lambda w, u: f"/workshops/{w.id}/publication",
+    "/workshops/<id:workshop_id>/synthesis-texts": (
+        lambda w, u: f"/workshops/{w.id}/synthesis-texts"
+    ),
     "/accounts/": lambda w, u: "/accounts/",
     "/accounts/<id:user_id>/active": lambda w, u: f"/accounts/{u.id}/active",
     "/coalitions/new": lambda w, u: "/coalitions/new",
