@@ -10,6 +10,7 @@ import functools
 import threading
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,77 +103,46 @@ class Actor(threading.Thread):
 
 
 class Phone(Actor):
-    """Posts notes through an outbox that survives every failure. As live.js does, every
-    command of the outbox goes at once (not one at a time), and one unanswered for
-    RESEND_AFTER seconds, or refused as retryable, goes again with the same id."""
-
-    RESEND_AFTER = 5.0
+    """Posts notes through an outbox that survives every failure."""
 
     def __init__(self, urls: list[str], code: str, cookie: str, ledger: Ledger) -> None:
         super().__init__(urls, code, cookie)
         self.ledger = ledger
-        self.outbox: dict[str, dict[str, Any]] = {}  # command id -> payload, in order
-        self.sent_at: dict[str, float] = {}  # command id -> when it last went
-        self.lock = threading.Lock()
+        self.outbox: deque[dict[str, Any]] = deque()
 
     def post(self, text: str) -> str:
         command_id = uuid.uuid4().hex
         self.ledger.attempt(command_id, text)
-        with self.lock:
-            self.outbox[command_id] = {"command_id": command_id, "area": "ideas", "text": text}
+        self.outbox.append({"command_id": command_id, "area": "ideas", "text": text})
         return command_id
 
     def post_and_drop(self, text: str) -> None:
         """Send a command and lose the connection before its ack comes back."""
         command_id = self.post(text)
+        command = next(item for item in self.outbox if item["command_id"] == command_id)
         if self.ensure_joined():
-            self.sio.emit("note.post", self.outbox[command_id])
+            self.sio.emit("note.post", command)
         self.go_offline(0.5)
-
-    def _lost(self, *_: Any) -> None:
-        super()._lost()
-        with self.lock:
-            self.sent_at.clear()  # acks on that connection will never come
-
-    def _answered(self, command_id: str, ack: dict[str, Any]) -> None:
-        with self.lock:
-            if command_id not in self.outbox:
-                return
-            if ack.get("ok"):
-                self.ledger.ack(command_id)
-            elif ack["error"]["code"] in RETRYABLE:
-                self.sent_at[command_id] = time.monotonic() - self.RESEND_AFTER + 0.2
-                return
-            else:
-                self.ledger.refuse(command_id, ack["error"]["code"])
-            del self.outbox[command_id]
-            self.sent_at.pop(command_id, None)
 
     def run(self) -> None:
         while self.running or self.outbox:
             if not self.outbox or not self.ensure_joined():
                 time.sleep(0.05)
                 continue
-            now = time.monotonic()
-            with self.lock:
-                due = [
-                    command
-                    for command_id, command in self.outbox.items()
-                    if now - self.sent_at.get(command_id, -self.RESEND_AFTER) >= self.RESEND_AFTER
-                ]
-                for command in due:
-                    self.sent_at[command["command_id"]] = now
-            for command in due:
-                try:
-                    self.sio.emit(
-                        "note.post",
-                        command,
-                        callback=functools.partial(self._answered, command["command_id"]),
-                    )
-                except Exception:
-                    self.joined = False
-                    break
-            time.sleep(0.05)
+            command = self.outbox[0]
+            try:
+                ack = self.sio.call("note.post", command, timeout=5)
+            except Exception:
+                self.joined = False
+                continue
+            if ack.get("ok"):
+                self.ledger.ack(command["command_id"])
+                self.outbox.popleft()
+            elif ack["error"]["code"] in RETRYABLE:
+                time.sleep(0.2)
+            else:
+                self.ledger.refuse(command["command_id"], ack["error"]["code"])
+                self.outbox.popleft()
 
 
 class Board(Actor):
