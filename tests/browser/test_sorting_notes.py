@@ -22,7 +22,7 @@ from facilitation.workshops import controls
 from facilitation.workshops.services import create_workshop, get_workshop
 
 from . import crowd
-from .conftest import Live, exactly, server_app, sign_in, wait_until_sent
+from .conftest import Live, exactly, screenshot, server_app, sign_in, wait_until_sent
 from .grouping_plan import AREAS, Hands, members
 
 pytestmark = pytest.mark.browser
@@ -59,6 +59,7 @@ def test_a_hundred_notes_are_sorted_into_eight_groups_in_a_few_actions(
     sign_in(page, live, facilitator_email)
     page.goto(f"{live.url}/workshops/{workshop_id}/control")
     expect(page.locator("#loose-notes .control-note")).to_have_count(100)
+    screenshot(page, "staff/control-fr-1366x768-100-notes-to-sort")
 
     hands = Hands(page)
     title = page.locator("#group-title")
@@ -76,6 +77,7 @@ def test_a_hundred_notes_are_sorted_into_eight_groups_in_a_few_actions(
     wait_until_sent(page)
     seconds = hands.seconds()
     expect(page.locator("#loose-notes .control-note")).to_have_count(0)
+    screenshot(page, "staff/control-fr-1366x768-100-notes-sorted")
 
     with server_app(live):
         rows = db.session.execute(
