@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -58,10 +59,23 @@ def _instance_secret(instance_path: Path) -> str:
         return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process starting at the same moment made it first
+        return _written_key(path)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _written_key(path: Path) -> str:
+    """The key another process has just created, once it has written it."""
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise ConfigError(f"{path} is empty: delete it to have a new key generated.")
 
 
 def engine_options(url: str) -> dict[str, Any]:

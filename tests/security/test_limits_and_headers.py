@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -407,6 +408,25 @@ def test_a_generated_development_key_is_readable_by_its_owner_only(monkeypatch, 
     path = tmp_path / configuration.SECRET_FILE_NAME
     assert len(key) >= 32
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_processes_starting_together_share_the_key_the_first_one_made(monkeypatch, tmp_path):
+    """Two processes (two test workers, two app processes) start on an instance folder
+    without a key: the one that finds the key made meanwhile takes it, never fails."""
+    monkeypatch.delenv("FABRIQUE_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    path = tmp_path / configuration.SECRET_FILE_NAME
+    made_first = "k" * 64
+    real_exists = Path.exists
+
+    def not_yet(self: Path) -> bool:  # it looked just before the other process wrote it
+        if self == path and not real_exists(self):
+            self.write_text(made_first)
+            return False
+        return real_exists(self)
+
+    monkeypatch.setattr(Path, "exists", not_yet)
+    assert configuration.from_environment(tmp_path)["SECRET_KEY"] == made_first
 
 
 # --- Form tokens ------------------------------------------------------------------------------
