@@ -9,6 +9,7 @@ import {
 } from "./board/common.js";
 import { NotesPanel, excerpt } from "./control/notes.js";
 import { BoardViewPanel } from "./control/board.js";
+import { AssistPanel } from "./control/assist.js";
 import { Chime } from "./timer.js";
 
 const config = readConfig();
@@ -46,6 +47,7 @@ function announce(text) {
 
 const notesPanel = new NotesPanel(live, send);
 const boardView = new BoardViewPanel(live, send);
+const assist = new AssistPanel(live, send, notesPanel);
 const signatures = new Map();
 
 // Run a section's render only when what it shows has changed.
@@ -69,6 +71,7 @@ function render(state) {
   renderCanvas(state);
   renderCards(state);
   renderProposals(state);
+  assist.render(state);
   notesPanel.render(state);
   renderTimer();
   // An element that was moved or redrawn loses the focus: give it back to its twin.

@@ -40,6 +40,8 @@ const REDUCERS = {
     if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
     state.me.proposals = [...new Set([...(state.me.proposals || []), data.proposal_id])];
   },
+  // A flag for the facilitator (staff room only), never part of a snapshot.
+  "assist.duplicate": (state, data) => { state.duplicates.set(data.id, data.of); },
 };
 
 function newer(current, data) {
@@ -68,6 +70,7 @@ export class Live {
     this.state = {
       workshop: null, format: null, notes: new Map(), groups: new Map(), cards: new Map(),
       tallies: null, results: null, canvasGroups: [], proposals: new Map(), participants: 0, me: {},
+      duplicates: new Map(), // note id -> the earlier notes it repeats (assist.duplicate)
     };
     this.seq = 0; // everything up to here is applied (staff see every number)
     this.publicSeq = 0;
@@ -187,13 +190,13 @@ export class Live {
   }
 
   // An acknowledged request as a promise; a busy server gets a few more tries.
-  request(name, payload, tries = 3) {
+  request(name, payload, tries = 3, timeout = ACK_TIMEOUT_MS) {
     return new Promise((resolve, reject) => {
-      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+      this.socket.timeout(timeout).emit(name, payload, (err, ack) => {
         if (err) return reject(err);
         if (ack.ok) return resolve(ack);
         if (tries <= 1 || !RETRYABLE.has(ack.error.code)) return reject(ack.error);
-        setTimeout(() => this.request(name, payload, tries - 1).then(resolve, reject), 1000);
+        setTimeout(() => this.request(name, payload, tries - 1, timeout).then(resolve, reject), 1000);
       });
     });
   }

@@ -5,7 +5,7 @@
 // dragged onto a group or back to the loose notes. Elements are kept per note and group
 // and updated in place, so a note arriving never takes the focus away.
 import { h, lengthLimit, localized, plural, replace, t } from "../dom.js";
-import { areaOf, byPosition, dotsOf, groupDots, groupsInOrder } from "../board/common.js";
+import { areaOf, byPosition, currentPhase, dotsOf, groupDots, groupsInOrder } from "../board/common.js";
 import { SelectionBar } from "./selection.js";
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +28,11 @@ export class NotesPanel {
     this.anchor = null; // the last note clicked: Shift extends from it
     this.filter = { text: "", area: null };
     this.bar = new SelectionBar(this);
+    // Set by the grouping assistance (control/assist.js): notes just put into a group,
+    // a group's "Similar notes", whether a note is flagged as a duplicate.
+    this.onGrouped = () => {};
+    this.similarTo = null;
+    this.flagged = () => false;
     $("notes-search").addEventListener("input", (event) => {
       this.filter.text = folded(event.target.value.trim());
       this.render(this.live.state);
@@ -156,6 +161,7 @@ export class NotesPanel {
     const meta = h("span", { class: "group-meta" });
     const add = h("button", { type: "button", class: "small add-here", dataset: { key: `group-add-${id}` }, onclick: () => this.bar.into(id) });
     const spot = h("button", { type: "button", class: "small", dataset: { key: `group-spot-${id}` }, onclick: () => this.toggleSpotlight(`group:${id}`) }, t("spotlight"));
+    const similar = h("button", { type: "button", class: "small group-similar", dataset: { key: `group-similar-${id}` }, "aria-describedby": `group-${id}-heading`, onclick: () => this.similarTo?.(id) }, t("similar_notes"));
     const remove = h("button", { type: "button", class: "small danger group-delete", title: t("delete_group"), "aria-label": t("delete_group"), dataset: { key: `group-delete-${id}` }, onclick: () => this.send("group.delete", { id }) }, "✕");
     const heading = h("h4", { class: "visually-hidden", id: `group-${id}-heading` });
     const list = h("ul", { class: "group-notes", role: "listbox", "aria-multiselectable": "true", "aria-labelledby": `group-${id}-heading`, dataset: { group: id } });
@@ -163,9 +169,9 @@ export class NotesPanel {
     const el = h("section", { class: "control-group", dataset: { id }, "aria-labelledby": `group-${id}-heading` },
       heading,
       h("header", { class: "control-group-head" }, h("div", { class: "group-line" }, rename, remove),
-        h("div", { class: "group-line" }, meta, h("span", { class: "group-actions" }, add, spot))),
+        h("div", { class: "group-line" }, meta, h("span", { class: "group-actions" }, add, similar, spot))),
       list, filtered);
-    const view = { el, parts: { title, meta, add, spot, remove, list, heading, filtered }, key: null };
+    const view = { el, parts: { title, meta, add, similar, spot, remove, list, heading, filtered }, key: null };
     this.listbox(list);
     this.dropZone(el, () => id);
     this.groups.set(id, view);
@@ -177,10 +183,12 @@ export class NotesPanel {
     const dots = groupDots(state, group);
     const count = [...state.notes.values()].filter((note) => note.group_id === group.id).length;
     const fits = this.fitting(group);
-    const key = JSON.stringify([group.seq, group.title, dots, group.pledges, count, state.workshop.spotlight, state.format.areas.length, fits, this.selected.size]);
+    const grouping = currentPhase(state)?.kind === "grouping";
+    const key = JSON.stringify([group.seq, group.title, dots, group.pledges, count, state.workshop.spotlight, state.format.areas.length, fits, this.selected.size, grouping]);
     if (view.key === key) return;
     view.key = key;
-    const { title, meta, add, spot, heading } = view.parts;
+    const { title, meta, add, similar, spot, heading } = view.parts;
+    similar.hidden = !grouping || !count;
     if (document.activeElement !== title) title.value = group.title;
     heading.textContent = group.title || t("untitled_group");
     view.el.style.setProperty("--area", area?.color || "#8a939e");
@@ -223,7 +231,8 @@ export class NotesPanel {
     const chosen = this.selected.has(note.id);
     // Its area is said unless the page, or its group, already says it.
     const sayArea = state.format.areas.length > 1 && !this.filter.area && !state.groups.get(note.group_id)?.area;
-    const key = JSON.stringify([note.seq, note.text, note.hidden, dots, chosen, state.workshop.spotlight, sayArea]);
+    const flagged = this.flagged(note.id);
+    const key = JSON.stringify([note.seq, note.text, note.hidden, dots, chosen, state.workshop.spotlight, sayArea, flagged]);
     if (view.key === key) return;
     view.key = key;
     const area = areaOf(state, note.area);
@@ -231,13 +240,15 @@ export class NotesPanel {
     view.el.style.setProperty("--area", area?.color || "#ffd84d");
     view.el.classList.toggle("hidden-note", Boolean(note.hidden));
     view.el.classList.toggle("in-spotlight", state.workshop.spotlight === `note:${note.id}`);
+    view.el.classList.toggle("flagged-note", flagged);
     view.el.setAttribute("aria-selected", String(chosen));
     view.text.textContent = note.text ?? "";
     const facts = [];
     if (sayArea && area) facts.push(localized(area.label));
     if (note.author) facts.push(note.author);
     if (dots) facts.push(plural("dots", dots));
-    replace(view.meta, note.hidden ? h("span", { class: "badge" }, t("hidden")) : null, facts.join(" · "));
+    replace(view.meta, note.hidden ? h("span", { class: "badge" }, t("hidden")) : null,
+      flagged ? h("span", { class: "badge flag" }, t("duplicate_flag")) : null, facts.join(" · "));
   }
 
   // ---- Selection ---------------------------------------------------------------------

@@ -86,7 +86,9 @@ export class SelectionBar {
     if (target) { this.place(ids, target.id); return; }
     const [first = [], ...rest] = this.chunks(ids);
     const made = this.send("group.create", { title, area: this.newArea(state), note_ids: first }).then((ack) =>
-      Promise.all(rest.map((part) => this.send("notes.place", { ids: part, group_id: ack.data.group.id }))));
+      Promise.all(rest.map((part) => this.send("notes.place", { ids: part, group_id: ack.data.group.id }))).then(() => {
+        if (ids.length) this.panel.onGrouped(ack.data.group.id);
+      }));
     this.sent(ids, made, t("grouped_new", { title: title || t("untitled_group"), notes: plural("notes_count", ids.length) }));
   }
 
@@ -98,6 +100,7 @@ export class SelectionBar {
     if (!ids.length) return;
     const group = groupId ? this.panel.state.groups.get(groupId) : null;
     const placed = Promise.all(this.chunks(ids).map((part) => this.send("notes.place", { ids: part, group_id: groupId })));
+    if (groupId) placed.then(() => this.panel.onGrouped(groupId), () => {});
     this.sent(ids, placed, group
       ? t("grouped_into", { title: group.title || t("untitled_group"), notes: plural("notes_count", ids.length) })
       : t("back_to_loose", { notes: plural("notes_count", ids.length) }));
