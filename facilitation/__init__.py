@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import blueprint as health
     from .metrics import blueprint as metrics
     from .participants.views import blueprint as participants
+    from .privacy.views import blueprint as privacy
     from .source import blueprint as source
     from .syntheses.views import blueprint as syntheses
     from .workshops.views import blueprint as workshops
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         health,
         metrics,
         participants,
+        privacy,
         source,
         syntheses,
         workshops,

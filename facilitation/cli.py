@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from .accounts import services as accounts
 from .accounts.models import Role
@@ -17,6 +17,7 @@ from .database import unit_of_work
 from .errors import FabriqueError
 from .extensions import db
 from .formats import FormatError, load_formats
+from .privacy import services as privacy
 from .shipped import shipped
 
 RESET_REGISTRY = Path(__file__).parent / "coalitions" / "reset_2020.toml"
@@ -28,6 +29,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(ensure_admin)
     app.cli.add_command(check_formats)
     app.cli.add_command(load_reset_coalitions)
+    app.cli.add_command(purge)
+    app.cli.add_command(delete_workshop)
 
 
 @click.command("create-account")
@@ -105,3 +108,55 @@ def load_reset_coalitions(email: str) -> None:
     with unit_of_work():
         added = coalitions.load_registry(user, registry)
     click.echo(f"{len(added)} coalitions added ({len(registry['coalitions'])} in the registry).")
+
+
+def _export_folder() -> Path:
+    return Path(current_app.config["EXPORT_CACHE_DIR"])
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def purge(dry_run: bool) -> None:
+    """Delete the workshops over for longer than RETENTION_DAYS, with everything their
+    participants gave, and the exports kept on disk of deleted workshops."""
+    days = current_app.config["RETENTION_DAYS"]
+    if days <= 0:
+        click.echo("RETENTION_DAYS is 0: workshops are kept until an admin deletes them.")
+        return
+    if dry_run:
+        for workshop in privacy.over_since(days):
+            goes = privacy.what_goes(workshop.id)
+            over = workshop.ended_at.date().isoformat() if workshop.ended_at else "never ended"
+            click.echo(
+                f"would delete workshop {workshop.id} ({workshop.code}, {over}): "
+                f"{goes.participants} participants, {goes.notes} notes, {goes.votes} votes, "
+                f"{goes.pledges} pledges, {goes.members} coalition members"
+            )
+    done = privacy.purge(days, _export_folder(), dry_run)
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(
+        f"{len(done.workshops)} workshops over for more than {days} days {verb}: "
+        f"{done.participants} participants, {done.notes} notes, {done.votes} votes, "
+        f"{done.pledges} pledges, {done.members} coalition members; "
+        f"{done.files} export files removed."
+    )
+
+
+@click.command("delete-workshop")
+@click.argument("workshop_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_workshop(workshop_id: int, yes: bool) -> None:
+    """Delete a workshop now, with its participants, notes, votes, pledges and exports."""
+    try:
+        goes = privacy.what_goes(privacy.get_workshop(workshop_id).id)
+    except FabriqueError as error:
+        raise click.ClickException(f"No workshop {workshop_id}.") from error
+    summary = (
+        f"{goes.participants} participants, {goes.notes} notes, {goes.votes} votes, "
+        f"{goes.pledges} pledges, {goes.members} coalition members"
+    )
+    if not yes:
+        click.confirm(f"Delete workshop {workshop_id} and {summary}?", abort=True)
+    with unit_of_work(workshop_id):
+        privacy.delete_workshop(workshop_id, _export_folder())
+    click.echo(f"Workshop {workshop_id} deleted, with {summary}.")

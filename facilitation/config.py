@@ -29,6 +29,20 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _days(value: str | None, default: int) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        days = int(value)
+    except ValueError:
+        raise ConfigError(
+            f"RETENTION_DAYS must be a whole number of days, not {value!r}."
+        ) from None
+    if days < 0:
+        raise ConfigError("RETENTION_DAYS cannot be negative (0 keeps workshops).")
+    return days
+
+
 def _database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -164,6 +178,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # The AGPL's source offer in every page's footer; by default the running code itself.
         "SOURCE_URL": os.environ.get("SOURCE_URL", "").strip() or None,
         "SYNTHESIS_LICENCE": os.environ.get("SYNTHESIS_LICENCE", "CC-BY-SA-4.0"),
+        # Days a workshop's participants' data is kept once it ended (or, never ended,
+        # after its last change): `fabrique purge` deletes older ones; 0 keeps them.
+        "RETENTION_DAYS": _days(os.environ.get("RETENTION_DAYS"), 365),
         # Exports are made in child processes (syntheses/jobs.py): so many at once per
         # serving process, so many more waiting, and each child's caps.
         "EXPORT_WORKERS": int(os.environ.get("EXPORT_WORKERS", "1")),

@@ -313,6 +313,11 @@ def workshops_of(coalition: Coalition) -> list[int]:
     return sorted(set(db.session.scalars(query)))
 
 
+def announce(coalition: Coalition) -> None:
+    """Tell the screens of the workshops it came from that it changed (its members)."""
+    _announce(coalition)
+
+
 def _announce(coalition: Coalition, workshop_id: int | None = None) -> None:
     """Tell the screens of the workshops it came from (a proposal's title, members)."""
     workshop_ids = [workshop_id] if workshop_id else workshops_of(coalition)

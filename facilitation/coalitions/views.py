@@ -63,6 +63,7 @@ def detail(coalition_id: int) -> str:
         "coalitions/detail.html",
         coalition=coalition,
         editor=editor,
+        admin=staff and current_user.role == Role.ADMIN,
         members=services.members(coalition),
         origins=services.origins(coalition),
         history=services.history(coalition) if editor else [],

@@ -25,6 +25,7 @@ from ..database import unit_of_work
 from ..errors import NotFound
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..syntheses import publication
+from ..syntheses.services import licence
 from ..workshops import services as workshops
 from ..workshops.codes import display_code
 from ..workshops.models import Workshop
@@ -95,7 +96,10 @@ def join(code: str) -> Response | str:
     if _identity(workshop.id):
         return redirect(url_for(".phone", code=workshop.code))
     return render_template(
-        "participants/join.html", workshop=workshop, code=display_code(workshop.code)
+        "participants/join.html",
+        workshop=workshop,
+        code=display_code(workshop.code),
+        licence=licence(),
     )
 
 
@@ -107,6 +111,7 @@ def _join_form(workshop: Workshop, status: int, message: str) -> tuple[str, int]
         code=display_code(workshop.code),
         nickname=request.form.get("nickname", ""),
         error=message,
+        licence=licence(),
     )
     return page, status
 

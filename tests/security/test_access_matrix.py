@@ -37,8 +37,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from facilitation.coalitions.models import Coalition, Status
+from facilitation.coalitions.models import Coalition, Member, Status
 from facilitation.extensions import db
 from facilitation.realtime.commands import HANDLERS
 from facilitation.syntheses import jsonio
@@ -178,6 +179,16 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET /accounts/":                         (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
     "POST /accounts/":                        (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
     "POST /accounts/<id:user_id>/active":     (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
+    # participants' data: an admin deletes a workshop, and a coalition member's data
+    "GET /workshops/<id:workshop_id>/delete": (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
+    "POST /workshops/<id:workshop_id>/delete":
+                                              (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
+    "GET /coalitions/members/<id:member_id>/data.json":
+                                              (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
+    "GET /coalitions/members/<id:member_id>/forget":
+                                              (LOGIN, LOGIN, LOGIN, 403,   403,   403,   200),
+    "POST /coalitions/members/<id:member_id>/forget":
+                                              (LOGIN, LOGIN, LOGIN, 403,   403,   403,   GO),
     # coalitions: A's proposal was put forward by the owner; a draft is for the team
     "GET /coalitions/":                       (LOGIN, LOGIN, LOGIN, 200,   200,   200,   200),
     "GET /coalitions/<id:coalition_id>":      (200,   200,   200,   200,   200,   200,   200),
@@ -264,6 +275,12 @@ def _unpublished(s: Scene) -> str:
     return str(serializer.dumps([s.a.workshop.id, s.a.workshop.synthesis_version]))
 
 
+def _member(s: Scene) -> int:
+    """The member of A's proposal who joined on the web."""
+    query = select(Member.id).where(Member.coalition_id == s.a.proposal)
+    return db.session.scalars(query).one()
+
+
 def _throwaway(s: Scene) -> int:
     return new_user("facilitator").id
 
@@ -346,6 +363,21 @@ REQUESTS: dict[str, Request] = {
     ),
     "POST /accounts/<id:user_id>/active": Request(
         lambda s: f"/accounts/{_throwaway(s)}/active", form=lambda s: {"active": "0"}
+    ),
+    "GET /workshops/<id:workshop_id>/delete": Request(
+        lambda s: f"{A.format(s.a.workshop.id)}/delete"
+    ),
+    "POST /workshops/<id:workshop_id>/delete": Request(
+        lambda s: f"{A.format(s.a.workshop.id)}/delete", form=lambda s: {}
+    ),
+    "GET /coalitions/members/<id:member_id>/data.json": Request(
+        lambda s: f"/coalitions/members/{_member(s)}/data.json"
+    ),
+    "GET /coalitions/members/<id:member_id>/forget": Request(
+        lambda s: f"/coalitions/members/{_member(s)}/forget"
+    ),
+    "POST /coalitions/members/<id:member_id>/forget": Request(
+        lambda s: f"/coalitions/members/{_member(s)}/forget", form=lambda s: {}
     ),
     "GET /coalitions/": Request(lambda s: "/coalitions/"),
     "GET /coalitions/<id:coalition_id>": Request(lambda s: f"/coalitions/{s.a.proposal}"),
