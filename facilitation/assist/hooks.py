@@ -1,16 +1,19 @@
 """A note's vector is computed after its commit, in the background, never before the ack.
 
 When a note is posted or its text edited, its id waits in the session; once the
-transaction commits, a background task (a greenlet under gevent) asks the similarity
-process for the vector, stores it, looks for the notes it duplicates and, if any, flags
-them to the staff. The command's ack left before any of it; the loop only waits on a
-pipe meanwhile. A rollback forgets the ids.
+transaction commits, it joins the app's queue of notes to check, and one background
+task (a greenlet under gevent) drains that queue: the notes posted meanwhile are checked
+together, one order to the similarity process per area. That process keeps the vectors
+it has seen, so an area's notes travel as texts only (services.read_for_check); it
+returns the new notes' vectors, stored here, and the notes they repeat, flagged to the
+staff. The command's ack left before any of it; the loop only waits on a pipe
+meanwhile. A rollback forgets the ids.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import threading
 from typing import Any
 
 from flask import Flask, current_app
@@ -24,10 +27,19 @@ from ..notes.models import Note
 from ..realtime import eventlog
 from ..realtime.runtime import runtime
 from . import services
-from .events import vectors_of
 
 log = logging.getLogger(__name__)
 PENDING_KEY = "fabrique.assist.notes"
+QUEUE_KEY = "fabrique.assist.queue"
+
+
+class _Queue:
+    """The notes of one app waiting for their check, and whether a task drains them."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.draining = False
+        self.lock = threading.Lock()
 
 
 def install() -> None:
@@ -54,38 +66,56 @@ def _after_commit(session: Session) -> None:
     ids = session.info.pop(PENDING_KEY, None)
     if ids and current_app.config["NOTE_VECTORS"]:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        socketio.start_background_task(_work, app, sorted(ids))
+        queue = app.extensions.setdefault(QUEUE_KEY, _Queue())
+        with queue.lock:
+            queue.ids.update(ids)
+            start, queue.draining = not queue.draining, True
+        if start:
+            socketio.start_background_task(_drain, app, queue)
 
 
 def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
-def _work(app: Flask, note_ids: Iterable[int]) -> None:
+def _drain(app: Flask, queue: _Queue) -> None:
+    """Check the queued notes, those posted meanwhile together, until none is left."""
     with app.app_context():
-        for note_id in note_ids:
+        while True:
+            with queue.lock:
+                ids, queue.ids = sorted(queue.ids), set()
+                if not ids:
+                    queue.draining = False
+                    return
             try:
-                embed_and_flag(note_id)
+                check(ids)
             except Exception as error:  # a vector is a convenience: log, never raise
                 db.session.rollback()
-                log.warning("note %s: no vector or duplicate check: %s", note_id, failure(error))
+                log.warning("notes %s: no vector or duplicate check: %s", ids, failure(error))
             finally:
                 db.session.remove()
 
 
-def embed_and_flag(note_id: int) -> None:
-    """The note's vector, stored; then its duplicates, flagged to the staff. No
-    transaction stays open while the similarity process works."""
-    item = services.posted_item(note_id)
-    others = services.area_items(item) if item is not None else []
-    if item is None:
+def check(note_ids: list[int]) -> None:
+    """These notes' vectors, stored; then the notes each repeats, flagged to the staff.
+    One order to the similarity process per area; no transaction stays open while it
+    works."""
+    news = services.posted_items(note_ids)
+    areas: dict[tuple[int, str], list[services.Item]] = {}
+    for item in news:
+        areas.setdefault((item.workshop_id, item.area), []).append(item)
+    db.session.commit()
+    for (workshop_id, area), items in areas.items():
+        notes = services.area_notes(workshop_id, area)
+        sent = services.read_for_check(notes)
         db.session.commit()
-        return
-    vectors = vectors_of([item, *others])
-    found = services.duplicates(item, others, vectors)
-    if not found:
-        return
-    with runtime().writer(item.workshop_id):
-        eventlog.take_turn(item.workshop_id)
-        services.flag(item.workshop_id, note_id, found)
+        fresh, flagged = services.checked(items, notes, sent)
+        services.store(items, fresh)
         db.session.commit()
+        if not flagged:
+            continue
+        with runtime().writer(workshop_id):
+            eventlog.take_turn(workshop_id)
+            for note_id, found in flagged.items():
+                services.flag(workshop_id, note_id, found)
+            db.session.commit()

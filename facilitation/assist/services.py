@@ -11,7 +11,6 @@ missing vectors and the answer without the database, then store the vectors.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..similarity.client import engine
 from ..similarity.encoder import from_bytes, to_bytes
+from ..similarity.worker import digest
 from ..workshops.models import Workshop
 from .models import NoteVector
 
@@ -43,10 +43,6 @@ class Item:
     workshop_id: int
     area: str
     text: str
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _items(query: Select[Any]) -> list[Item]:
@@ -161,29 +157,53 @@ def similar(
     return [{"id": notes[n["index"]].id, "score": n["score"]} for n in neighbours][:limit]
 
 
-def posted_item(note_id: int) -> Item | None:
-    """A note just posted or edited, if it is still live."""
-    found = _items(_live().where(Note.id == note_id))
-    return found[0] if found else None
+def posted_items(note_ids: list[int]) -> list[Item]:
+    """Notes just posted or edited that are still live, the oldest first."""
+    return _items(_live().where(Note.id.in_(note_ids)).order_by(Note.id))
 
 
-def area_items(item: Item) -> list[Item]:
-    """The other live notes of its area, the latest first."""
-    query = _live().where(
-        Note.workshop_id == item.workshop_id, Note.area == item.area, Note.id != item.id
+def area_notes(workshop_id: int, area: str) -> list[Item]:
+    """The live notes of an area, the oldest first: the latest ``MAX_NOTES`` of them.
+    Only the columns the check needs are read (no note object is built)."""
+    query = (
+        select(Note.id, Note.workshop_id, Note.area, Note.text)
+        .where(
+            Note.workshop_id == workshop_id,
+            Note.area == area,
+            Note.deleted_at.is_(None),
+            Note.merged_into_id.is_(None),
+        )
+        .order_by(Note.id.desc())
+        .limit(MAX_NOTES)
     )
-    return _items(query.order_by(Note.id.desc()).limit(MAX_NOTES))
+    return [Item(*row) for row in reversed(db.session.execute(query).all())]
 
 
-def duplicates(
-    item: Item, others: list[Item], vectors: dict[int, np.ndarray]
-) -> list[dict[str, Any]]:
-    """The other notes that say the same (a trivial edit, a rewording, a translation)."""
-    if not others:
-        return []
-    texts = [n.text for n in others]
-    found = engine().duplicates(item.text, vectors[item.id], texts, matrix(others, vectors))
-    return [{"id": others[d["index"]].id, "score": d["score"]} for d in found]
+def read_for_check(area: list[Item]) -> dict[str, np.ndarray]:
+    """The stored vectors of the area's texts the similarity process has not seen."""
+    unknown = engine().unknown([item.text for item in area])
+    wanted = [item for item in area if digest(item.text) in unknown]
+    stored = stored_vectors(wanted)
+    return {digest(item.text): stored[item.id] for item in wanted if item.id in stored}
+
+
+def checked(
+    news: list[Item], area: list[Item], vectors: dict[str, np.ndarray]
+) -> tuple[dict[int, np.ndarray], dict[int, list[dict[str, Any]]]]:
+    """Asked of the similarity process (no database here): the new notes' vectors, and
+    for each new note that repeats others, those others (``{id, score}``, best first)."""
+    index = {item.id: i for i, item in enumerate(area)}
+    new = sorted(index[item.id] for item in news if item.id in index)
+    if not new:
+        return {}, {}
+    rows, found = engine().check([item.text for item in area], vectors, new)
+    fresh = {area[i].id: rows[k] for k, i in enumerate(new)}
+    flagged = {
+        area[i].id: [{"id": area[d["index"]].id, "score": d["score"]} for d in duplicates]
+        for i, duplicates in zip(new, found, strict=True)
+        if duplicates
+    }
+    return fresh, flagged
 
 
 def flag(workshop_id: int, note_id: int, found: list[dict[str, Any]]) -> None:

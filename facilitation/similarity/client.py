@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from facilitation.similarity.worker import pack, unpack
+from facilitation.similarity.worker import digest, pack, unpack
 
 ROOT = Path(__file__).resolve().parents[2]  # where `facilitation` is importable from
 
@@ -30,6 +30,9 @@ class Engine:
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
+        # The digests of the texts whose vectors the process has been given or has made
+        # (it may have forgotten some since: it then embeds them again, never wrongly).
+        self.known: set[str] = set()
 
     def ask(self, order: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -52,6 +55,7 @@ class Engine:
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self.process is None or self.process.poll() is not None:
+            self.known = set()
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "facilitation.similarity.worker"],
                 stdin=subprocess.PIPE,
@@ -103,6 +107,26 @@ class Engine:
             "vectors": pack(vectors),
         }
         return list(self.ask(order)["duplicates"])
+
+    def unknown(self, texts: list[str]) -> set[str]:
+        """The digests of these texts whose vectors the process has not seen."""
+        return {key for key in map(digest, texts) if key not in self.known}
+
+    def check(
+        self, texts: list[str], vectors: dict[str, np.ndarray], new: list[int]
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]]]:
+        """The vectors of the notes at ``new`` (in ascending order) and the notes each
+        repeats, among the others of ``texts`` (an area's notes, the oldest first).
+        ``vectors``: stored vectors by digest, for texts the process may not have seen."""
+        order = {
+            "op": "check",
+            "texts": texts,
+            "vectors": {key: pack(vector[None, :]) for key, vector in vectors.items()},
+            "new": new,
+        }
+        answer = self.ask(order)
+        self.known.update(map(digest, texts))
+        return unpack(answer["vectors"]), list(answer["duplicates"])
 
 
 _engine: Engine | None = None

@@ -137,3 +137,23 @@ def test_a_malformed_or_foreign_group_is_refused(workshop, control):
     assert refusal("assist.similar", {"group_id": 1, "limit": 500}) == "invalid"
     assert refusal("assist.suggest", {"area": ""}) == "invalid"
     assert refusal("assist.similar", {"group_id": 999}) == "not_found"
+
+
+def test_notes_posted_together_are_checked_in_one_order_and_only_the_later_is_flagged(
+    app, workshop, screens, control
+):
+    from facilitation.assist import hooks
+
+    phone = screens(workshop)
+    other = post(phone, "Le parking est toujours plein")
+    eventually(lambda: vector_of(other))
+    with app.app_context():
+        app.config["NOTE_VECTORS"] = False  # the two are checked here, together
+        first = post(phone, "Trop de réunions sans ordre du jour")
+        second = post(phone, "Too many meetings without an agenda")
+        hooks.check([first, second])
+        app.config["NOTE_VECTORS"] = True
+    flags = [e["data"] for e in control.events() if e["type"] == "assist.duplicate"]
+    assert [(f["id"], [d["id"] for d in f["of"]]) for f in flags] == [(second, [first])]
+    assert vector_of(first) is not None
+    assert vector_of(second) is not None
