@@ -124,10 +124,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
         "REALTIME_BACKGROUND": _bool(os.environ.get("REALTIME_BACKGROUND"), True),
         # Each note's sentence vector computed once posted or edited, and duplicates
-        # flagged to the staff (facilitation/assist); off, vectors wait for a suggestion.
-        # Off by default until its cost to live latency is measured on a quiet machine
-        # (docs/performance.md, "Similarity").
-        "NOTE_VECTORS": _bool(os.environ.get("NOTE_VECTORS"), False),
+        # flagged to the staff (facilitation/assist); off, vectors wait for a suggestion
+        # and nothing is flagged. A few milliseconds of the serving process per note
+        # (docs/performance.md, "Similarity"); the tests and benchmarks turn it off.
+        "NOTE_VECTORS": _bool(os.environ.get("NOTE_VECTORS"), True),
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "3")),
         "COALESCE_MS": int(os.environ.get("COALESCE_MS", "25")),
         "SOCKET_COMMAND_LIMITS": os.environ.get("SOCKET_COMMAND_LIMITS", "20/second;600/minute"),

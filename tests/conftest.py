@@ -31,6 +31,11 @@ from .services import (
 )
 from .sockets import Screen
 
+# Every app and server the tests start computes no note vectors unless a test asks for
+# them (tests/assist, the grouping assistance's browser test): the model takes seconds
+# to load. Set before any app reads its environment.
+os.environ.setdefault("NOTE_VECTORS", "0")
+
 PASSWORD = "correct horse battery staple"
 
 

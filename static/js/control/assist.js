@@ -28,6 +28,7 @@ export class AssistPanel {
     notes.onGrouped = (groupId) => this.similar(groupId);
     notes.similarTo = (groupId) => this.similar(groupId, true);
     notes.flagged = (id) => this.flags().has(id);
+    notes.onFilter = () => this.render(this.state);
   }
 
   get state() {

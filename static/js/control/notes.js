@@ -33,6 +33,7 @@ export class NotesPanel {
     this.onGrouped = () => {};
     this.similarTo = null;
     this.flagged = () => false;
+    this.onFilter = () => {}; // the area shown changed (the suggestions follow it)
     $("notes-search").addEventListener("input", (event) => {
       this.filter.text = folded(event.target.value.trim());
       this.render(this.live.state);
@@ -116,7 +117,7 @@ export class NotesPanel {
       replace(box, chips.map(([key, label, color]) => h("button", {
         type: "button", class: "chip", style: color ? { "--area": color } : null,
         dataset: { key: `area-${key || "all"}`, area: key || "" },
-        onclick: () => { this.filter.area = key; this.render(this.live.state); },
+        onclick: () => { this.filter.area = key; this.render(this.live.state); this.onFilter(); },
       }, label, key ? h("span", { class: "chip-count" }, "0") : null)));
     }
     for (const chip of box.children) {
