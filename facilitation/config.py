@@ -192,6 +192,15 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Finished exports, named by the workshop's state, kept for a second download.
         "EXPORT_CACHE_DIR": os.environ.get("EXPORT_CACHE_DIR") or str(instance_path / "exports"),
         "EXPORT_CACHE_MB": float(os.environ.get("EXPORT_CACHE_MB", "500")),
+        # E-mail (password resets, syntheses): unset SMTP_HOST, none is sent, and staff
+        # ask an admin for a new password (`fabrique reset-password`).
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USER": os.environ.get("SMTP_USER", "").strip() or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_FROM": os.environ.get("SMTP_FROM", "").strip() or "fabrique@localhost",
+        "SMTP_STARTTLS": _bool(os.environ.get("SMTP_STARTTLS"), True),
+        "SMTP_SSL": _bool(os.environ.get("SMTP_SSL"), False),
         # /metrics (Prometheus) for whoever sends it as a bearer token; unset: no such page.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip() or None,
         # The largest archive an import accepts (other requests: MAX_CONTENT_LENGTH).

@@ -27,3 +27,7 @@ class ChangePasswordSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(max=200))
     new_password = fields.String(required=True, validate=validate.Length(max=1000))
     new_password_again = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class ForgotPasswordSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(3, 254))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, FabriqueError, InvalidInput, NotFound
 from ..extensions import db
 from ..offload import off_the_loop
 from .models import Role, User, new_session_token
@@ -24,6 +27,8 @@ DUMMY_HASH = (
     "94d479cfc98dac21065bbebe9d8cacef59c2a91cee1fa7bc6c4a8bbfb0540862ca50e0e6a"
 )
 CLOCK_SKEW = 300  # seconds a sign-in may seem to start in the future (several hosts' clocks)
+RESET_SECONDS = 3600  # how long a password-reset link works
+RESET_SALT = "fabrique.password-reset"
 
 
 def begin_session(user: User) -> None:
@@ -135,6 +140,64 @@ def reset_password(email: str, password: str) -> User:
         raise NotFound(_l("No account uses this e-mail address."))
     _check_new_password(password)
     user.set_password(password)
+    end_sessions(user)
+    return user
+
+
+# --- Reset by e-mail ---------------------------------------------------------------------
+
+
+def _reset_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Names the account's current password: a new password (this link used, a change,
+    another reset) makes every link made before it useless."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:32]
+
+
+def reset_link_token(email: str) -> tuple[User, str] | None:
+    """For a forgotten password: the active account using this address and a token of a
+    link that sets its password once, within RESET_SECONDS; None when there is none (the
+    edge answers the same either way)."""
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return None
+    return user, _reset_signer().dumps([user.id, _password_fingerprint(user)])
+
+
+def user_for_reset(token: str) -> User | None:
+    """The account a reset link opens: signed by this instance, younger than
+    RESET_SECONDS, its account still active and with the password it was made for."""
+    try:
+        user_id, fingerprint = _reset_signer().loads(token, max_age=RESET_SECONDS)
+    except (BadSignature, ValueError, TypeError):  # expired links are bad signatures too
+        return None
+    if not isinstance(user_id, int) or not isinstance(fingerprint, str):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    return user if _same(fingerprint, _password_fingerprint(user)) else None
+
+
+class ResetLinkUsed(FabriqueError):
+    code, status = "invalid", 400
+    default_message = _l("This link no longer works: it was used, or is more than an hour old.")
+
+
+def reset_by_link(token: str, new: str, again: str) -> User:
+    """The new password a reset link sets; every session of the account ends, and the
+    link (and any other made before) stops working."""
+    user = user_for_reset(token)
+    if user is None:
+        raise ResetLinkUsed()
+    _check_new_password(new, "new_password")
+    if new != again:
+        message = _l("The two new passwords differ.")
+        raise InvalidInput(fields={"new_password_again": [str(message)]})
+    user.set_password(new)
     end_sessions(user)
     return user
 

@@ -11,9 +11,11 @@ from werkzeug.wrappers import Response
 from ..database import unit_of_work
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db, limiter
+from ..mail import configured as mail_configured
+from ..mail import message, send_later
 from . import services
 from .models import Role, User
-from .schemas import ChangePasswordSchema, LoginSchema, NewAccountSchema
+from .schemas import ChangePasswordSchema, ForgotPasswordSchema, LoginSchema, NewAccountSchema
 
 blueprint = Blueprint("accounts", __name__)
 
@@ -93,6 +95,67 @@ def password():  # type: ignore[no-untyped-def]
     _sign_in(user)
     flash(_("Password changed. Every other browser was signed out."), "ok")
     return redirect(url_for(".password"))
+
+
+@blueprint.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(GUESS_LIMIT, methods=["POST"])
+def forgot():  # type: ignore[no-untyped-def]
+    """A forgotten password: a link by e-mail when SMTP is configured; otherwise the page
+    says to ask an admin. The answer is the same whether an account uses the address or
+    not, and so is its time: the e-mail leaves in a background task."""
+    if request.method == "GET" or not mail_configured():
+        return render_template("accounts/forgot.html", mail=mail_configured())
+    try:
+        email = ForgotPasswordSchema().load({"email": request.form.get("email", "")})["email"]
+    except ValidationError:
+        email = ""
+    found = services.reset_link_token(email) if email else None
+    db.session.rollback()  # read only
+    if found:
+        user, token = found
+        send_later(current_app._get_current_object(), _reset_mail(user, token))  # type: ignore[attr-defined]
+    sent = _(
+        "If an account uses this address, a link to choose a new password is on its way. "
+        "It works once, within an hour."
+    )
+    flash(sent, "ok")
+    return redirect(url_for(".login"))
+
+
+def _reset_mail(user: User, token: str):  # type: ignore[no-untyped-def]
+    from ..workshops.views import public_url
+
+    link = public_url(url_for(".reset", token=token))
+    body = _(
+        "Hello,\n\nSomeone, probably you, asked for a new Fabrique password for %(email)s. "
+        "Choose it here (the link works once, within an hour):\n\n%(link)s\n\n"
+        "If you did not ask for it, ignore this message: your password stays as it is.",
+        email=user.email,
+        link=link,
+    )
+    return message([user.email], _("Fabrique: choose a new password"), body)
+
+
+@blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset(token: str):  # type: ignore[no-untyped-def]
+    """The page a reset link opens: a new password, typed twice; the link works once."""
+    if services.user_for_reset(token) is None:
+        db.session.rollback()
+        return render_template("accounts/reset.html", valid=False), 400
+    if request.method == "GET":
+        return render_template("accounts/reset.html", valid=True)
+    fields = ("new_password", "new_password_again")
+    form = {key: request.form.get(key, "")[:1000] for key in fields}
+    try:
+        with unit_of_work():
+            services.reset_by_link(token, form["new_password"], form["new_password_again"])
+    except InvalidInput as error:
+        for messages in error.details.get("fields", {}).values():
+            for text in messages:
+                flash(text, "error")
+        return render_template("accounts/reset.html", valid=True), 422
+    flash(_("Password changed. Sign in with it."), "ok")
+    return redirect(url_for(".login"))
 
 
 def _require_admin() -> None:

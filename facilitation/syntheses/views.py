@@ -30,12 +30,14 @@ from ..auth import Actor, ActorKind
 from ..database import unit_of_work
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
+from ..mail import MailFailed, send
+from ..mail import configured as mail_configured
 from ..security import DOCUMENT_POLICY, talisman
 from ..text import shorten
 from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_reader
 from ..workshops.views import public_url, qr_svg
-from . import publication, services
+from . import mailing, publication, services
 from .exports import EXPORTS
 from .jobs import exporter
 from .schemas import SynthesisTextsSchema
@@ -161,6 +163,45 @@ def save_texts(workshop_id: int) -> BaseResponse:
     if request.accept_mimetypes.best == "application/json":
         return jsonify(fields)
     flash(_("The introduction and conclusions were saved."), "ok")
+    return redirect(back)
+
+
+@blueprint.post("/workshops/<id:workshop_id>/synthesis-mail")
+@login_required
+def mail_synthesis(workshop_id: int) -> BaseResponse:
+    """The synthesis's PDF e-mailed to the addresses typed beside the export links, by
+    those who run the workshop. Every address is checked before anything is sent; the
+    request waits for the mail server (the loop free meanwhile), so that its refusal is
+    told here."""
+    back = url_for("workshops.control", workshop_id=workshop_id) + "#exports-title"
+    workshop = services.workshop_for_staff(current_user, workshop_id)
+    if not mail_configured():
+        flash(_("This instance sends no e-mail: download the PDF and send it yourself."), "error")
+        return redirect(back)
+    try:
+        to = mailing.recipients(request.form.get("addresses", "")[:20_000])
+    except InvalidInput as error:
+        for messages in error.details.get("fields", {}).values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(back)
+    job = exporter().start(workshop, "pdf")
+    db.session.commit()  # the read ends: its connection goes back to the pool meanwhile
+    pdf = exporter().read(job)
+    link = publication.path(workshop)
+    name = filename(workshop.title, "pdf")
+    mail = mailing.synthesis_mail(workshop, to, pdf, name, public_url(link) if link else None)
+    db.session.rollback()  # nothing held while the mail server answers
+    try:
+        send(mail)
+    except MailFailed:
+        refused = _(
+            "The mail server could not be reached or refused the message: nothing was "
+            "sent. Retry later, or download the PDF."
+        )
+        flash(refused, "error")
+        return redirect(back)
+    flash(_("The synthesis was sent to %(n)d addresses.", n=len(to)), "ok")
     return redirect(back)
 
 

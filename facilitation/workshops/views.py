@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from .. import entry
 from ..errors import NotFound
 from ..extensions import db
+from ..mail import configured as mail_configured
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..participants.services import invitation
 from ..participants.views import open_code
@@ -98,7 +99,10 @@ def control(workshop_id: int) -> str:
     workshop = services.workshop_for_staff(current_user, workshop_id)
     board_url = url_for(".board_by_key", key=workshop.board_key, _external=True)
     return render_template(
-        "workshops/control.html", board_url=board_url, **_page_context(workshop, "control")
+        "workshops/control.html",
+        board_url=board_url,
+        mail_enabled=mail_configured(),  # the synthesis can be e-mailed
+        **_page_context(workshop, "control"),
     )
 
 

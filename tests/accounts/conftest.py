@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from ..security.conftest import FreshClient
+from ..security.conftest import (
+    FreshClient,
+    logs,  # noqa: F401 (every log record of a test)
+)
 
 
 @pytest.fixture

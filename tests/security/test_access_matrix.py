@@ -37,6 +37,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from facilitation.coalitions.models import Coalition, Member, Status
@@ -146,6 +147,11 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "POST /login":                            (GO,    GO,    GO,    GO,    GO,    GO,    GO),
     "POST /logout":                           (LOGIN, LOGIN, LOGIN, GO,    GO,    GO,    GO),
     "GET /account/password":                  (LOGIN, LOGIN, LOGIN, 200,   200,   200,   200),
+    # a forgotten password (this app sends no e-mail: the page says to ask an admin)
+    "GET /password-reset":                    (200,   200,   200,   200,   200,   200,   200),
+    "POST /password-reset":                   (200,   200,   200,   200,   200,   200,   200),
+    "GET /password-reset/<token>":            (400,   400,   400,   400,   400,   400,   400),
+    "POST /password-reset/<token>":           (400,   400,   400,   400,   400,   400,   400),
     "POST /account/password":                 (LOGIN, LOGIN, LOGIN, GO,    GO,    GO,    GO),
     # joining
     "POST /join":                             (GO,    GO,    GO,    GO,    GO,    GO,    GO),
@@ -171,6 +177,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "POST /workshops/<id:workshop_id>/synthesis-texts":
                                               (LOGIN, LOGIN, LOGIN, GO,    403,   403,   GO),
     "POST /workshops/<id:workshop_id>/publication":
+                                              (LOGIN, LOGIN, LOGIN, GO,    403,   403,   GO),
+    "POST /workshops/<id:workshop_id>/synthesis-mail":
                                               (LOGIN, LOGIN, LOGIN, GO,    403,   403,   GO),
     # a published synthesis, for anyone with its link: A's is not published (test_publication)
     "GET /s/<token>":                         (404,   404,   404,   404,   404,   404,   404),
@@ -275,6 +283,12 @@ def _unpublished(s: Scene) -> str:
     return str(serializer.dumps([s.a.workshop.id, s.a.workshop.synthesis_version]))
 
 
+def _forged_reset(s: Scene) -> str:
+    """A reset link for the owner's account, signed with another key."""
+    signer = URLSafeTimedSerializer("not-this-instance-key-" * 2, salt="fabrique.password-reset")
+    return signer.dumps([s.a.workshop.created_by_id, "0" * 32])
+
+
 def _member(s: Scene) -> int:
     """The member of A's proposal who joined on the web."""
     query = select(Member.id).where(Member.coalition_id == s.a.proposal)
@@ -320,6 +334,15 @@ REQUESTS: dict[str, Request] = {
     "GET /p/sw.js": Request(lambda s: "/p/sw.js"),
     "GET /b/<key>": Request(lambda s: f"/b/{s.a.workshop.board_key}"),
     "GET /b/<key> (wrong key)": Request(lambda s: f"/b/{secrets.token_urlsafe(24)}"),
+    "GET /password-reset": Request(lambda s: "/password-reset"),
+    "POST /password-reset": Request(
+        lambda s: "/password-reset", form=lambda s: {"email": "owner@example.org"}
+    ),
+    "GET /password-reset/<token>": Request(lambda s: f"/password-reset/{_forged_reset(s)}"),
+    "POST /password-reset/<token>": Request(
+        lambda s: f"/password-reset/{_forged_reset(s)}",
+        form=lambda s: {"new_password": "x" * 12, "new_password_again": "x" * 12},
+    ),
     "GET /dashboard": Request(lambda s: "/dashboard"),
     "GET /workshops/": Request(lambda s: "/workshops/"),
     "POST /workshops/": Request(
@@ -347,6 +370,10 @@ REQUESTS: dict[str, Request] = {
     ),
     "POST /workshops/<id:workshop_id>/publication": Request(  # withdrawn: no ended workshop
         lambda s: f"{A.format(s.a.workshop.id)}/publication", form=lambda s: {"published": "0"}
+    ),
+    "POST /workshops/<id:workshop_id>/synthesis-mail": Request(
+        lambda s: f"{A.format(s.a.workshop.id)}/synthesis-mail",
+        form=lambda s: {"addresses": "elu@example.org"},
     ),
     "GET /s/<token>": Request(lambda s: f"/s/{_unpublished(s)}"),
     "GET /s/<token>/synthesis.pdf": Request(lambda s: f"/s/{_unpublished(s)}/synthesis.pdf"),
