@@ -22,7 +22,8 @@ import traceback
 
 from gunicorn.glogging import Logger
 
-BOARD_LINK = re.compile(r"/b/[^/?\s]+")
+# Paths that are secrets: board links and password-reset links.
+SECRET_LINK = re.compile(r"/(b|password-reset)/[^/?\s]+")
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
@@ -76,7 +77,7 @@ FORMATTERS = {"text": TextLines, "json": JsonLines}
 
 
 class PrivateLogger(Logger):
-    """The access log with board links masked; every line in LOG_FORMAT, the app's too."""
+    """The access log with secret links masked; every line in LOG_FORMAT, the app's too."""
 
     def setup(self, cfg):  # type: ignore[no-untyped-def]
         super().setup(cfg)
@@ -102,7 +103,7 @@ class PrivateLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for name in ("U", "r", "f"):
             if name in atoms:
-                atoms[name] = BOARD_LINK.sub("/b/…", atoms[name])
+                atoms[name] = SECRET_LINK.sub(r"/\1/…", atoms[name])
         return atoms
 
     def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
@@ -129,8 +130,9 @@ accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # The access log names the method and path only: no query string (Engine.IO session ids
-# travel there), no referrer, and board links (/b/<key>, a secret) are masked. Bodies and
-# cookies are never logged. Join codes in /j/<code> are not secrets: they are projected.
+# travel there), no referrer, and the links that are secrets are masked: boards'
+# (/b/<key>) and password resets' (/password-reset/<token>). Bodies and cookies are
+# never logged. Join codes in /j/<code> are not secrets: they are projected.
 # The time and request id lead the line (LOG_FORMAT).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 logger_class = PrivateLogger

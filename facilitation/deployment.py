@@ -37,6 +37,7 @@ def defaults() -> dict[str, list[str]]:
         "HTTPS_LISTEN": ["443", "[::]:443"],
         "HTTP_LISTEN": ["80", "[::]:80"],
         "CONNECTIONS_PER_ADDRESS": ["4000"],
+        "ACCESS_LOG": ["/var/log/nginx/access.log"],
     }
 
 

@@ -66,6 +66,7 @@ class Nginx:
             HTTPS_LISTEN=f"127.0.0.1:{self.https_port}",
             HTTP_LISTEN=f"127.0.0.1:{self.http_port}",
             CONNECTIONS_PER_ADDRESS=str(connections_per_address),
+            ACCESS_LOG=str(directory / "site-access.log"),
         )
         (directory / "site.conf").write_text(site)
         for name in TEMPORARY:
@@ -122,6 +123,11 @@ http {{
                 time.sleep(0.05)
         self.stop()
         raise TimeoutError(f"nginx did not listen:\n{self.errors()}")
+
+    def access_log(self) -> str:
+        """The site's access log (written as each response leaves)."""
+        path = self.directory / "site-access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def errors(self) -> str:
         path = self.directory / "error.log"

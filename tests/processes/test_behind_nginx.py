@@ -184,6 +184,23 @@ def test_metrics_stay_private_and_requests_carry_nginx_s_id(deployment: dict[str
     assert logged(first, page.headers["X-Request-Id"])
 
 
+def test_nginx_logs_no_secret_link_and_no_query_string(deployment: dict[str, Any]) -> None:
+    nginx: Nginx = deployment["nginx"]
+    http = browser(nginx)
+    http.get(f"{nginx.url}/password-reset/reset-token-secret", timeout=10)
+    http.get(f"{nginx.url}/b/board-key-secret", timeout=10)
+    http.get(f"{nginx.url}/healthz?sid=session-in-query", timeout=10)
+    deadline = time.monotonic() + 10
+    while "/healthz" not in nginx.access_log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    log = nginx.access_log()
+    assert '"GET /password-reset/..." 400' in log
+    assert '"GET /b/..." 404' in log
+    assert '"GET /healthz" 200' in log
+    for secret in ("reset-token-secret", "board-key-secret", "session-in-query"):
+        assert secret not in log
+
+
 def logged(server: ServerProcess, text: str) -> bool:
     """Whether the process logs ``text`` (gunicorn writes an access line once the
     response has left)."""

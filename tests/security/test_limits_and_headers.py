@@ -17,7 +17,8 @@ import websocket
 from sqlalchemy import insert
 
 from facilitation import config as configuration
-from facilitation.accounts.models import Role
+from facilitation.accounts import services as accounts
+from facilitation.accounts.models import Role, User
 from facilitation.extensions import db, socketio
 from facilitation.notes import services as notes
 from facilitation.notes.models import Note
@@ -239,14 +240,17 @@ def logged_between(server: ServerProcess, first: str, last: str) -> str:
     raise AssertionError(f"{last} never reached the log")
 
 
-def test_the_access_log_masks_board_links_and_drops_query_strings(server, workshop):
+def test_the_access_log_masks_secret_links_and_drops_query_strings(server, workshop):
     first, last = f"/marker-{workshop.code}-first", f"/marker-{workshop.code}-last"
     requests.get(f"{server.url}{first}", timeout=5)
     requests.get(f"{server.url}/b/{workshop.board_key}?token=query-secret", timeout=5)
     requests.get(f"{server.url}/healthz?sid=session-in-query", timeout=5)
+    requests.get(f"{server.url}/password-reset/reset-token-secret", timeout=5)
     requests.get(f"{server.url}{last}", timeout=5)
     log = logged_between(server, first, last)
     assert '"GET /b/…" 200' in log
+    assert '"GET /password-reset/…" 400' in log
+    assert "reset-token-secret" not in log
     assert '"GET /healthz" 200' in log
     assert workshop.board_key not in log
     assert "query-secret" not in log
@@ -453,7 +457,21 @@ FORM_POSTS = {
     "/coalitions/new": lambda w, u: "/coalitions/new",
     "/coalitions/<id:coalition_id>/edit": lambda w, u: "/coalitions/1/edit",
     "/coalitions/<id:coalition_id>/pledge": lambda w, u: "/coalitions/1/pledge",
+    "/password-reset": lambda w, u: "/password-reset",
+    "/password-reset/<token>": lambda w, u: f"/password-reset/{_reset_token(u)}",
+    "/workshops/<id:workshop_id>/delete": lambda w, u: f"/workshops/{w.id}/delete",
+    "/workshops/<id:workshop_id>/synthesis-mail": (
+        lambda w, u: f"/workshops/{w.id}/synthesis-mail"
+    ),
+    "/coalitions/members/<id:member_id>/forget": lambda w, u: "/coalitions/members/1/forget",
 }
+
+
+def _reset_token(user: User) -> str:
+    """A valid link's token: only the missing form token refuses the form."""
+    found = accounts.reset_link_token(user.email)
+    assert found
+    return found[1]
 
 
 def test_every_html_form_is_in_the_token_check(app):
