@@ -6,13 +6,16 @@ into view — and the time until the server has every note where it belongs."""
 from __future__ import annotations
 
 import math
+import random
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import cycle
 
 from playwright.sync_api import Locator, Page
 
+from ..servers import ROOT
 from . import crowd
 
 AREAS = ["strengths", "weaknesses", "opportunities", "threats"]
@@ -34,6 +37,29 @@ def members(count: int = 100) -> dict[str, dict[str, list[str]]]:
         title = next(t for t, ideas in PLAN[area].items() if idea in ideas)
         found[area][title].append(text)
     return found
+
+
+def themed_members() -> dict[str, dict[str, list[str]]]:
+    """A sort by meaning: the first 8 themes of the similarity benchmark's labelled notes
+    (French and English mixed, benchmarks/similarity/notes.toml), 13 notes of four and
+    12 of the others (100 in all), two themes per quadrant, each a group to make."""
+    data = tomllib.loads((ROOT / "benchmarks" / "similarity" / "notes.toml").read_text())
+    themes = data["group"][:8]
+    found: dict[str, dict[str, list[str]]] = {area: {} for area in AREAS}
+    for index, theme in enumerate(themes):
+        count = 13 if index % 2 == 0 else 12
+        found[AREAS[index // 2]][theme["theme"].capitalize()] = theme["notes"][:count]
+    return found
+
+
+def posting_order(plan: dict[str, dict[str, list[str]]]) -> list[tuple[str, str]]:
+    """The plan's notes as (area, text), in the order a room would post them: shuffled
+    (a fixed seed), so that no theme's notes sit together."""
+    notes = [
+        (area, text) for area, groups in plan.items() for texts in groups.values() for text in texts
+    ]
+    random.Random(11).shuffle(notes)
+    return notes
 
 
 @dataclass

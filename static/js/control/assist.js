@@ -23,6 +23,7 @@ export class AssistPanel {
     this.dismissed = new Set(); // duplicate flags set aside ("not a duplicate")
     this.asking = false;
     this.counter = 0;
+    this.answers = 0;
     this.signature = null;
     $("suggest-groups").addEventListener("click", () => this.suggest());
     notes.onGrouped = (groupId) => this.similar(groupId);
@@ -84,10 +85,12 @@ export class AssistPanel {
   similar(groupId, asked = false) {
     if (!this.grouping() || !groupId) return;
     this.ask("assist.similar", { group_id: groupId, limit: OFFERED }).then((ack) => {
+      $("seeded").dataset.answers = String(++this.answers); // how many offers came back
       const ids = ack.notes.map((note) => note.id).filter((id) => this.loose(id));
       if (!ids.length) {
         if (asked) this.say(t("similar_none"));
-        if (this.offer?.groupId === groupId) this.offer = null;
+        this.offer = null; // an older offer, for this group or another, is out of date
+
       } else {
         this.offer = { groupId, ids, checked: new Set(ids) };
         this.say(t("similar_found", { notes: plural("notes_count", ids.length), title: this.groupTitle(groupId) }));
@@ -280,8 +283,11 @@ export class AssistPanel {
     this.offer = null;
     this.render(this.state, true);
     $("suggest-groups").focus();
-    this.send("notes.place", { ids, group_id: offer.groupId }).then(() =>
-      this.say(t("grouped_into", { title, notes: plural("notes_count", ids.length) })), () => {});
+    // Joined: the group has grown, the loose notes most like it now are offered next.
+    this.send("notes.place", { ids, group_id: offer.groupId }).then(() => {
+      this.say(t("grouped_into", { title, notes: plural("notes_count", ids.length) }));
+      this.similar(offer.groupId);
+    }, () => {});
   }
 
   merge(id, into) {
