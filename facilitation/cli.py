@@ -118,7 +118,8 @@ def _export_folder() -> Path:
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 def purge(dry_run: bool) -> None:
     """Delete the workshops over for longer than RETENTION_DAYS, with everything their
-    participants gave, and the exports kept on disk of deleted workshops."""
+    participants gave, the exports kept on disk of deleted workshops, and archives an
+    interrupted import left behind."""
     days = current_app.config["RETENTION_DAYS"]
     if days <= 0:
         click.echo("RETENTION_DAYS is 0: workshops are kept until an admin deletes them.")
@@ -132,13 +133,14 @@ def purge(dry_run: bool) -> None:
                 f"{goes.participants} participants, {goes.notes} notes, {goes.votes} votes, "
                 f"{goes.pledges} pledges, {goes.members} coalition members"
             )
-    done = privacy.purge(days, _export_folder(), dry_run)
+    uploads = Path(current_app.instance_path) / "imports"
+    done = privacy.purge(days, _export_folder(), dry_run, uploads)
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(
         f"{len(done.workshops)} workshops over for more than {days} days {verb}: "
         f"{done.participants} participants, {done.notes} notes, {done.votes} votes, "
         f"{done.pledges} pledges, {done.members} coalition members; "
-        f"{done.files} export files removed."
+        f"{done.files} export and upload files removed."
     )
 
 

@@ -8,6 +8,7 @@ memberships its participants took from their phones (name, organisation, e-mail)
 proposals themselves stay: they are the coordinators' registry, edited after the
 workshop, and a coalition joined on the web is not the workshop's. Its exports kept on
 disk go with it, and so does its published synthesis (the link names the workshop).
+The purge also removes archives an interrupted import left behind.
 
 **Retention.** ``RETENTION_DAYS`` after a workshop ended (or, never ended, after its last
 change) ``purge`` deletes it; 0 keeps workshops until an admin deletes them.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,6 +49,7 @@ from ..workshops.models import Status, Workshop
 log = logging.getLogger(__name__)
 
 EXPORT_FILE = re.compile(r"^w(\d+)-")  # syntheses/cache.py: name_of
+UPLOAD_LIFETIME = timedelta(days=1)  # an import takes minutes at most
 
 
 @dataclass
@@ -137,6 +140,23 @@ def forget_exports(folder: Path, workshop_ids: set[int] | None = None) -> int:
     return removed
 
 
+def forget_uploads(folder: Path, older_than: timedelta = UPLOAD_LIFETIME) -> int:
+    """Remove archives uploaded for an import and left behind (an import deletes its
+    upload when it ends, unless its process was killed). Returns how many went."""
+    if not folder.is_dir():
+        return 0
+    limit, removed = time.time() - older_than.total_seconds(), 0
+    for path in folder.glob("*.json"):
+        try:
+            stale = path.stat().st_mtime < limit
+        except FileNotFoundError:
+            continue
+        if stale:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def over_since(
     retention_days: int, now: datetime | None = None, only: int | None = None
 ) -> list[Workshop]:
@@ -170,10 +190,16 @@ def over_since(
     return list(db.session.scalars(query))
 
 
-def purge(retention_days: int, export_folder: Path | None, dry_run: bool = False) -> Deleted:
+def purge(
+    retention_days: int,
+    export_folder: Path | None,
+    dry_run: bool = False,
+    upload_folder: Path | None = None,
+) -> Deleted:
     """Delete every workshop over for longer than the retention, each in its own turn
     (checked again there: a command may have just changed it), then the exports kept on
-    disk of workshops that no longer exist. Dry, only say what would go."""
+    disk of workshops that no longer exist, and archives an interrupted import left in
+    ``upload_folder``. Dry, only say what would go."""
     total = Deleted()
     candidates = [workshop.id for workshop in over_since(retention_days)]
     db.session.rollback()
@@ -186,6 +212,8 @@ def purge(retention_days: int, export_folder: Path | None, dry_run: bool = False
                 total.add(delete_workshop(workshop_id, export_folder))
     if export_folder is not None and not dry_run:
         total.files += forget_exports(export_folder)
+    if upload_folder is not None and not dry_run:
+        total.files += forget_uploads(upload_folder)
     db.session.rollback()
     return total
 

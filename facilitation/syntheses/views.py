@@ -224,7 +224,7 @@ def import_archive() -> BaseResponse:
     upload = request.files.get("archive")
     if upload is None:
         raise InvalidInput(fields={"archive": [_("Choose a JSON export file.")]})
-    folder = Path(current_app.instance_path) / "imports"
+    folder = Path(current_app.instance_path) / "imports"  # privacy/services.py: purged
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{secrets.token_hex(12)}.json"
     try:

@@ -3,6 +3,8 @@ their participants gave; the others stay untouched."""
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +46,13 @@ def test_purge_deletes_what_is_older_than_the_retention_and_only_that(
     folder.mkdir(parents=True, exist_ok=True)
     orphan = folder / "w9999-s3-fr-0123456789abcdef0123.md"  # of a workshop deleted elsewhere
     orphan.write_text(f"{marker} in an old export")
+    uploads = Path(app.instance_path) / "imports"
+    uploads.mkdir(parents=True, exist_ok=True)
+    left = uploads / f"{new_marker()}.json"  # an import killed before it removed its upload
+    left.write_text(f'{{"nickname": "{marker}"}}')
+    os.utime(left, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    current = uploads / f"{new_marker()}.json"  # an import under way
+    current.write_text("{}")
     runner = app.test_cli_runner()
 
     dry = runner.invoke(args=["purge", "--dry-run"])
@@ -56,6 +65,7 @@ def test_purge_deletes_what_is_older_than_the_retention_and_only_that(
     assert marker not in dry.output  # ids and counts, never what people typed
     assert rows_holding(marker)
     assert orphan.exists()
+    assert left.exists()
 
     done = runner.invoke(args=["purge"])
     assert done.exit_code == 0, done.output
@@ -64,6 +74,9 @@ def test_purge_deletes_what_is_older_than_the_retention_and_only_that(
     assert rows_naming("workshop_id", {old.workshop.id, forgotten}) == {}
     assert rows_naming("participant_id", old.participants) == {}
     assert not orphan.exists()
+    assert not left.exists()
+    assert current.exists()
+    current.unlink()
     kept = set(db.session.scalars(db.select(Workshop.id)))
     assert kept == {recent.workshop.id, running}
     assert rows_holding(recent_marker)  # the recent one is whole
