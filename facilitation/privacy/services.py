@@ -106,12 +106,17 @@ def delete_workshop(workshop_id: int, export_folder: Path | None) -> Deleted:
     The edge holds the workshop's turn: no command of it is under way meanwhile."""
     get_workshop(workshop_id)
     deleted = what_goes(workshop_id)
+    joined = select(Member.coalition_id).where(_workshop_members(workshop_id))
+    # Other workshops' exports list these members too when a proposal came from both.
+    listing = set(
+        db.session.scalars(select(Origin.workshop_id).where(Origin.coalition_id.in_(joined)))
+    )
     db.session.execute(delete(Member).where(_workshop_members(workshop_id)))
     # Every other row of the workshop goes by its foreign key (ON DELETE CASCADE).
     db.session.execute(delete(Workshop).where(Workshop.id == workshop_id))
     db.session.flush()
     if export_folder is not None:
-        deleted.files = forget_exports(export_folder, {workshop_id})
+        deleted.files = forget_exports(export_folder, {workshop_id} | listing)
     log.info(
         "workshop %d deleted: %d participants, %d notes, %d votes, %d pledges, "
         "%d coalition members, %d export files",

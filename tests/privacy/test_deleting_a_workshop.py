@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from facilitation.accounts.models import Role
-from facilitation.coalitions.models import Coalition, Member
+from facilitation.coalitions.models import Coalition, Member, Origin
+from facilitation.database import unit_of_work
 from facilitation.extensions import db
 from facilitation.workshops.models import Workshop
 
@@ -113,3 +114,22 @@ def test_the_command_line_deletes_a_workshop_after_asking(app, facilitator):  # 
     assert done.exit_code == 0, done.output
     assert rows_holding(marker) == {}
     assert runner.invoke(args=["delete-workshop", str(built.workshop.id), "--yes"]).exit_code == 1
+
+
+def test_a_proposal_shared_with_another_workshop_loses_the_members_in_its_exports_too(
+    app, admin_browser, facilitator, create_workshop
+):  # type: ignore[no-untyped-def]
+    marker = new_marker()
+    built = marked_workshop(app, facilitator, marker)
+    other = create_workshop(title="Suite").id
+    with unit_of_work(other):  # the proposal was taken up by a second workshop
+        db.session.add(Origin(coalition_id=built.proposal_id, workshop_id=other))
+    assert admin_browser.get(f"/workshops/{other}/export.md").status_code == 200
+    assert any(marker.encode() in path.read_bytes() for path in exported_files(app))
+    result = app.test_cli_runner().invoke(args=["delete-workshop", str(built.workshop.id), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert not any(marker.encode() in path.read_bytes() for path in exported_files(app))
+    assert rows_holding(marker) == {}
+    page = admin_browser.get(f"/workshops/{other}/export.md").get_data(as_text=True)
+    assert "Karim" not in page  # both phones' memberships went with their workshop
+    assert marker not in page
