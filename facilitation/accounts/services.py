@@ -167,16 +167,18 @@ def reset_link_token(email: str) -> tuple[User, str] | None:
     return user, _reset_signer().dumps([user.id, _password_fingerprint(user)])
 
 
-def user_for_reset(token: str) -> User | None:
+def user_for_reset(token: str, lock: bool = False) -> User | None:
     """The account a reset link opens: signed by this instance, younger than
-    RESET_SECONDS, its account still active and with the password it was made for."""
+    RESET_SECONDS, its account still active and with the password it was made for.
+    ``lock``: its row locked until the transaction ends (two uses of one link at once
+    take turns, and the second finds the password changed)."""
     try:
         user_id, fingerprint = _reset_signer().loads(token, max_age=RESET_SECONDS)
     except (BadSignature, ValueError, TypeError):  # expired links are bad signatures too
         return None
     if not isinstance(user_id, int) or not isinstance(fingerprint, str):
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id, with_for_update=lock, populate_existing=lock)
     if user is None or not user.active:
         return None
     return user if _same(fingerprint, _password_fingerprint(user)) else None
@@ -190,7 +192,7 @@ class ResetLinkUsed(FabriqueError):
 def reset_by_link(token: str, new: str, again: str) -> User:
     """The new password a reset link sets; every session of the account ends, and the
     link (and any other made before) stops working."""
-    user = user_for_reset(token)
+    user = user_for_reset(token, lock=True)
     if user is None:
         raise ResetLinkUsed()
     _check_new_password(new, "new_password")

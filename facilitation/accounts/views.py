@@ -146,6 +146,7 @@ def reset(token: str):  # type: ignore[no-untyped-def]
         return render_template("accounts/reset.html", valid=True)
     fields = ("new_password", "new_password_again")
     form = {key: request.form.get(key, "")[:1000] for key in fields}
+    db.session.rollback()  # the check read outside the write's transaction: it reads again
     try:
         with unit_of_work():
             services.reset_by_link(token, form["new_password"], form["new_password_again"])

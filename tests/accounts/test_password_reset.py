@@ -6,6 +6,7 @@ real SMTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
@@ -202,3 +203,30 @@ def test_a_mail_server_away_changes_nothing_in_the_answer_and_logs_no_address(ma
 
 def _failures(logs) -> list[str]:  # type: ignore[no-untyped-def]
     return [r.getMessage() for r in logs.records if "not sent" in r.getMessage()]
+
+
+def test_one_link_used_twice_at_once_sets_one_password(mail_app, smtp, account):  # type: ignore[no-untyped-def]
+    asker = mail_app.test_client()
+    ask(asker, "dominique@example.org")
+    path = urlsplit(link_in(smtp)).path
+    browsers = [mail_app.test_client() for _ in range(2)]
+    tokens = [csrf_token(browser, "/password-reset") for browser in browsers]
+    start, statuses = threading.Barrier(2), [0, 0]
+
+    def use(number: int) -> None:
+        data = {"csrf_token": tokens[number], "new_password": f"passphrase number {number}"}
+        data["new_password_again"] = data["new_password"]
+        start.wait()
+        with mail_app.app_context():
+            statuses[number] = browsers[number].post(path, data=data).status_code
+            db.session.remove()
+
+    threads = [threading.Thread(target=use, args=(number,)) for number in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses) == [302, 400]
+    winner = statuses.index(302)
+    db.session.expire_all()
+    assert db.session.get(User, account.id).check_password(f"passphrase number {winner}")
