@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 import tomllib
@@ -31,6 +32,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(load_reset_coalitions)
     app.cli.add_command(purge)
     app.cli.add_command(delete_workshop)
+    app.cli.add_command(member_data)
+    app.cli.add_command(forget_member)
 
 
 @click.command("create-account")
@@ -162,3 +165,33 @@ def delete_workshop(workshop_id: int, yes: bool) -> None:
     with unit_of_work(workshop_id):
         privacy.delete_workshop(workshop_id, _export_folder())
     click.echo(f"Workshop {workshop_id} deleted, with {summary}.")
+
+
+def _member(email: str) -> int:
+    try:
+        return privacy.member_by_email(email).id
+    except FabriqueError as error:
+        raise click.ClickException(f"No coalition member gave {email}.") from error
+
+
+@click.command("member-data")
+@click.argument("email")
+def member_data(email: str) -> None:
+    """Print, as JSON, everything stored that the coalition member with this e-mail gave."""
+    record = privacy.member_record(privacy.get_member(_member(email)))
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@click.command("forget-member")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget_member(email: str, yes: bool) -> None:
+    """Delete the coalition memberships given with this e-mail (or by the same participant)
+    and the names of their pledges."""
+    member_id = _member(email)
+    count = len(privacy.memberships(privacy.get_member(member_id)))
+    if not yes:
+        click.confirm(f"Delete {count} memberships and the names of their pledges?", abort=True)
+    with unit_of_work(*privacy.workshops_of_member(member_id)):
+        privacy.forget_member(member_id, _export_folder())
+    click.echo(f"{count} memberships deleted.")

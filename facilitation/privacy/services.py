@@ -244,6 +244,16 @@ def get_member(member_id: int) -> Member:
     return member
 
 
+def member_by_email(email: str) -> Member:
+    """A membership given with this address (any: the others are the same person's)."""
+    address = email.strip().lower()
+    query = select(Member).where(func.lower(Member.email) == address).order_by(Member.id)
+    member = db.session.scalars(query.limit(1)).first() if address else None
+    if member is None:
+        raise NotFound()
+    return member
+
+
 def memberships(member: Member) -> list[Member]:
     return list(db.session.scalars(select(Member).where(_same_person(member)).order_by(Member.id)))
 

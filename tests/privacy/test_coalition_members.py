@@ -9,7 +9,7 @@ import json
 import pytest
 
 from facilitation.accounts.models import Role
-from facilitation.coalitions.models import Member
+from facilitation.coalitions.models import Coalition, Member
 from facilitation.extensions import db
 from facilitation.pledges.models import Pledge
 
@@ -103,3 +103,27 @@ def test_only_an_admin_sees_or_deletes_a_members_data(app, client, create_user, 
     assert response.status_code == 403
     assert db.session.get(Member, member) is not None
     assert client.get("/coalitions/members/999999/data.json").status_code in (403, 404)
+
+
+def test_the_command_line_finds_a_member_by_e_mail(app, facilitator):  # type: ignore[no-untyped-def]
+    marker = new_marker()
+    built = marked_workshop(app, facilitator, marker)
+    runner = app.test_cli_runner()
+    address = f"{marker.upper()}@example.org"  # as the person writes it
+    shown = runner.invoke(args=["member-data", address])
+    assert shown.exit_code == 0, shown.output
+    record = json.loads(shown.output)
+    assert [m["name"] for m in record["memberships"]] == [f"{marker} Léa"]
+    assert record["workshops"][0]["nickname"] == f"{marker} nick"
+    refused = runner.invoke(args=["forget-member", address], input="n\n")
+    assert refused.exit_code == 1
+    assert _holding(f"{marker} Léa")
+    done = runner.invoke(args=["forget-member", address], input="y\n")
+    assert done.exit_code == 0, done.output
+    assert "1 memberships deleted." in done.output
+    for value in (f"{marker} Léa", f"{marker} asso", marker.lower() + "@"):
+        assert _holding(value) == {}, value
+    assert db.session.get(Coalition, built.proposal_id) is not None
+    missing = runner.invoke(args=["member-data", address])
+    assert missing.exit_code == 1
+    assert "No coalition member gave" in missing.output
