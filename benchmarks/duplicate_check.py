@@ -49,7 +49,7 @@ def measure(folder: Path, count: int, posts: int) -> dict[str, float | int]:
     from facilitation import create_app
     from facilitation.accounts import services as accounts
     from facilitation.assist import hooks
-    from facilitation.assist.events import vectors_of
+    from facilitation.assist.events import prepared
     from facilitation.assist.services import area_notes
     from facilitation.auth import Actor, ActorKind
     from facilitation.database import unit_of_work
@@ -89,7 +89,7 @@ def measure(folder: Path, count: int, posts: int) -> dict[str, float | int]:
             for text in area:
                 post_note(actor, get_workshop(workshop_id), "ideas", text, None)
         started = time.perf_counter()
-        vectors_of(area_notes(workshop_id, "ideas"))
+        prepared(area_notes(workshop_id, "ideas"))
         stored_in = time.perf_counter() - started
         cpu: list[float] = []
         wall: list[float] = []

@@ -37,6 +37,11 @@ author) or a SWOT (``everyone``: every phone too):
   time until all are in, whether the presence count comes out exact, and the cost of one
   snapshot (phones, then the board, joining again one after the other).
 
+``--suggest-every S`` (notes): a facilitator's control screen asks for grouping
+suggestions (``assist.suggest``, every area) every S seconds through the run, so the
+live latency is measured while they compute (benchmarks/suggesting.py); how long they
+took is logged.
+
 ``--rates 100,200,400`` runs each note rate and ends with the highest one sustained (p99
 within ``--p99-limit`` ms, nothing lost, the load generator not the limit).
 
@@ -65,6 +70,7 @@ from . import nodeclient, pyclient
 from .compare import comparison, sustained
 from .cpu import Pinning, pinning
 from .stack import Target, started
+from .suggesting import describe, suggesting
 
 MATRIX = [("embedded", 100), ("embedded", 500), ("scaled", 100), ("scaled", 500)]
 # Whom each note reaches: in a brainstorm's silent writing the board and its author only;
@@ -90,7 +96,12 @@ def run_once(mode: str, args: argparse.Namespace, pins: Pinning) -> list[Any]:
     options = {"mode": mode, "format": AUDIENCES[args.audience], "database": args.database,
                "processes": args.processes, "scrumblr": args.scrumblr}  # fmt: skip
     with started(options, pins) as target:
-        lines = client.results(target, mode, args, pins)
+        if args.suggest_every:
+            with suggesting(target, args.suggest_every) as timings:
+                lines = client.results(target, mode, args, pins)
+            log(describe(timings))
+        else:
+            lines = client.results(target, mode, args, pins)
         for line in target.log_problems()[:20]:
             log(f"server log: {line}")
     return lines
@@ -132,6 +143,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     add("--email", help="a facilitator of the workshop (with --url, votes and plenary)")
     add("--password", help="that facilitator's password")
     add("--server-pid", type=int, action="append", help="with --url: whose CPU to count")
+    add(
+        "--suggest-every",
+        type=float,
+        help="notes: seconds between grouping suggestions "
+        "a control screen asks for (assist.suggest, every area) during the run",
+    )
     add("--json", action="store_true", help="print the results as JSON too")
     args = parser.parse_args(argv)
     args.mode = args.mode or ["embedded"]

@@ -16,16 +16,18 @@ from . import services
 from .schemas import SimilarSchema, SuggestSchema
 
 
-def vectors_of(items: list[services.Item]) -> dict[int, np.ndarray]:
-    """Stored vectors, and the missing ones computed and stored, no transaction open
-    while they are computed."""
-    stored = services.stored_vectors(items)
+def prepared(items: list[services.Item]) -> dict[str, np.ndarray]:
+    """Ready for the similarity process: the notes without a vector for their text get
+    it, computed (the process keeps it) and stored; returned, by digest, the stored
+    vectors of texts the process has not seen. Only digests are read of the others; no
+    transaction open while the process works."""
+    sent, missing = services.to_send(items)
     db.session.commit()
-    fresh = services.compute(items, stored)
+    fresh = services.compute(missing, {})
     if fresh:
-        services.store(items, fresh)
+        services.store(missing, fresh)
         db.session.commit()
-    return stored | fresh
+    return sent
 
 
 @query("assist.suggest", SuggestSchema())
@@ -33,7 +35,7 @@ def suggest(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = get_workshop(actor.workshop_id)
     items = services.loose_items(actor, workshop, data["area"])
-    return {"groups": services.suggest(items, vectors_of(items))}
+    return {"groups": services.suggest(items, prepared(items))}
 
 
 @query("assist.similar", SimilarSchema())
@@ -41,5 +43,5 @@ def similar(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = get_workshop(actor.workshop_id)
     members, candidates = services.group_items(actor, workshop, data["group_id"])
-    vectors = vectors_of(members + candidates)
-    return {"notes": services.similar(members, candidates, vectors, data["limit"])}
+    sent = prepared(members + candidates)
+    return {"notes": services.similar(members, candidates, sent, data["limit"])}

@@ -62,6 +62,29 @@ def stored_vectors(items: list[Item]) -> dict[int, np.ndarray]:
     return {r.note_id: from_bytes(r.vector) for r in rows if r.digest == digest(texts[r.note_id])}
 
 
+def current(items: list[Item]) -> set[int]:
+    """The notes whose stored vector is of their current text (digests read, not vectors)."""
+    if not items:
+        return set()
+    texts = {item.id: item.text for item in items}
+    rows = db.session.execute(
+        select(NoteVector.note_id, NoteVector.digest).where(NoteVector.note_id.in_(texts))
+    )
+    return {note_id for note_id, key in rows if key == digest(texts[note_id])}
+
+
+def to_send(items: list[Item]) -> tuple[dict[str, np.ndarray], list[Item]]:
+    """What the similarity process needs besides the texts: the stored vectors of texts it
+    has not seen (by digest), and the notes with no vector stored for their text (to be
+    computed and stored: ``compute``, ``store``). Read in the caller's transaction."""
+    stored_ids = current(items)
+    unknown = engine().unknown([item.text for item in items])
+    wanted = [i for i in items if i.id in stored_ids and digest(i.text) in unknown]
+    stored = stored_vectors(wanted)
+    sent = {digest(item.text): stored[item.id] for item in wanted if item.id in stored}
+    return sent, [item for item in items if item.id not in stored_ids]
+
+
 def compute(items: list[Item], stored: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
     """The missing vectors, from the similarity process (no database here)."""
     missing = [item for item in items if item.id not in stored]
@@ -92,12 +115,6 @@ def store(items: list[Item], fresh: dict[int, np.ndarray]) -> None:
     db.session.execute(statement)
 
 
-def matrix(items: list[Item], vectors: dict[int, np.ndarray]) -> np.ndarray:
-    if not items:
-        return np.zeros((0, 512), dtype=np.float32)
-    return np.vstack([vectors[item.id] for item in items])
-
-
 def loose_items(actor: Actor, workshop: Workshop, area: str | None) -> list[Item]:
     """The loose notes (live, shown, in no group), of one area or all."""
     actor.require_facilitator()
@@ -117,9 +134,10 @@ def group_items(actor: Actor, workshop: Workshop, group_id: int) -> tuple[list[I
     return members, loose_items(actor, workshop, group.area)
 
 
-def suggest(items: list[Item], vectors: dict[int, np.ndarray]) -> list[dict[str, Any]]:
+def suggest(items: list[Item], sent: dict[str, np.ndarray]) -> list[dict[str, Any]]:
     """Suggested groups of these loose notes, per area: each names its notes (the most
-    central first, whose text names the group), its key words, and its area."""
+    central first, whose text names the group), its key words, and its area. ``sent``:
+    the vectors the similarity process may lack (``to_send``)."""
     by_area: dict[str, list[Item]] = {}
     for item in items:
         by_area.setdefault(item.area, []).append(item)
@@ -128,7 +146,7 @@ def suggest(items: list[Item], vectors: dict[int, np.ndarray]) -> list[dict[str,
         if len(notes) < 2:
             continue
         texts = [n.text for n in notes]
-        for cluster in engine().suggest(texts, matrix(notes, vectors)):
+        for cluster in engine().suggest(texts, _among(texts, sent)):
             found.append(
                 {
                     "area": key,
@@ -142,19 +160,25 @@ def suggest(items: list[Item], vectors: dict[int, np.ndarray]) -> list[dict[str,
 
 
 def similar(
-    members: list[Item], candidates: list[Item], vectors: dict[int, np.ndarray], limit: int
+    members: list[Item], candidates: list[Item], sent: dict[str, np.ndarray], limit: int
 ) -> list[dict[str, Any]]:
     """The candidates most like the group's notes, best first."""
     if not members or not candidates:
         return []
     notes = members + candidates
+    texts = [n.text for n in notes]
     neighbours = engine().nearest(
-        [n.text for n in notes],
-        matrix(notes, vectors),
+        texts,
+        _among(texts, sent),
         list(range(len(members))),
         list(range(len(members), len(notes))),
     )
     return [{"id": notes[n["index"]].id, "score": n["score"]} for n in neighbours][:limit]
+
+
+def _among(texts: list[str], sent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    keys = set(map(digest, texts))
+    return {key: vector for key, vector in sent.items() if key in keys}
 
 
 def posted_items(note_ids: list[int]) -> list[Item]:

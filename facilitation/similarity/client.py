@@ -78,35 +78,35 @@ class Engine:
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return unpack(self.ask({"op": "embed", "texts": texts})["vectors"])
+        vectors = unpack(self.ask({"op": "embed", "texts": texts})["vectors"])
+        self.known.update(map(digest, texts))
+        return vectors
 
-    def suggest(self, texts: list[str], vectors: np.ndarray) -> list[dict[str, Any]]:
-        order = {"op": "suggest", "texts": texts, "vectors": pack(vectors)}
-        return list(self.ask(order)["clusters"])
+    def suggest(self, texts: list[str], known: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+        """Suggested groups of these texts; ``known``: stored vectors by digest, for texts
+        the process may not have seen (``unknown``)."""
+        order = {"op": "suggest", "texts": texts, "known": _packed(known)}
+        clusters = list(self.ask(order)["clusters"])
+        self.known.update(map(digest, texts))
+        return clusters
 
     def nearest(
-        self, texts: list[str], vectors: np.ndarray, group: list[int], candidates: list[int]
+        self,
+        texts: list[str],
+        known: dict[str, np.ndarray],
+        group: list[int],
+        candidates: list[int],
     ) -> list[dict[str, Any]]:
         order = {
             "op": "nearest",
             "texts": texts,
-            "vectors": pack(vectors),
+            "known": _packed(known),
             "group": group,
             "candidates": candidates,
         }
-        return list(self.ask(order)["neighbours"])
-
-    def duplicates(
-        self, text: str, vector: np.ndarray, texts: list[str], vectors: np.ndarray
-    ) -> list[dict[str, Any]]:
-        order = {
-            "op": "duplicates",
-            "text": text,
-            "vector": pack(vector[None, :]),
-            "texts": texts,
-            "vectors": pack(vectors),
-        }
-        return list(self.ask(order)["duplicates"])
+        neighbours = list(self.ask(order)["neighbours"])
+        self.known.update(map(digest, texts))
+        return neighbours
 
     def unknown(self, texts: list[str]) -> set[str]:
         """The digests of these texts whose vectors the process has not seen."""
@@ -121,12 +121,16 @@ class Engine:
         order = {
             "op": "check",
             "texts": texts,
-            "vectors": {key: pack(vector[None, :]) for key, vector in vectors.items()},
+            "vectors": _packed(vectors),
             "new": new,
         }
         answer = self.ask(order)
         self.known.update(map(digest, texts))
         return unpack(answer["vectors"]), list(answer["duplicates"])
+
+
+def _packed(vectors: dict[str, np.ndarray]) -> dict[str, str]:
+    return {key: pack(vector[None, :]) for key, vector in vectors.items()}
 
 
 _engine: Engine | None = None

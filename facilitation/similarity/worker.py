@@ -11,13 +11,14 @@ Vectors travel as base64 of little-endian float32 rows. Orders: ``embed {texts}`
 ``duplicates {text, vector, texts, vectors}``, ``check {texts, vectors, new}``. No
 database, no network.
 
-``check`` is the duplicate check of notes just posted or edited: ``texts`` are every
-live note of their area (the oldest first), ``new`` the indexes of the notes to check.
 The process keeps the vectors it has seen, by the digest of their text (``CACHE_SIZE``
 of them, the least recently used forgotten first), so that the serving process sends
-only texts: ``vectors`` ({digest: row}) carries the stored vectors of texts it has not
-sent before, and a text whose vector is neither known nor sent is embedded here. Each
-new note is compared with every other note of the area but the new ones after it.
+only texts: ``suggest`` and ``nearest`` may carry ``known`` ({digest: row}) instead of
+``vectors``, the stored vectors of texts not sent before; a text whose vector is
+neither kept nor sent is embedded here. ``check`` is the duplicate check of notes just
+posted or edited: ``texts`` are every live note of their area (the oldest first),
+``new`` the indexes of the notes to check, ``vectors`` as ``known``; each new note is
+compared with every other note of the area but the new ones after it.
 """
 
 from __future__ import annotations
@@ -53,14 +54,17 @@ def unpack(data: str) -> np.ndarray:
 
 def handle(order: dict[str, Any]) -> dict[str, Any]:
     from facilitation.similarity import engine
-    from facilitation.similarity.encoder import embed
 
     op = order["op"]
     if op == "embed":
-        return {"vectors": pack(embed(list(order["texts"])))}
+        return {"vectors": pack(vectors_of(list(order["texts"]), {}))}
     if op == "check":
         return check(list(order["texts"]), dict(order.get("vectors") or {}), list(order["new"]))
-    texts, vectors = list(order["texts"]), unpack(order["vectors"])
+    texts = list(order["texts"])
+    if "known" in order:
+        vectors = vectors_of(texts, dict(order["known"]))
+    else:
+        vectors = unpack(order["vectors"])
     if op == "suggest":
         clusters = engine.suggest_groups(texts, vectors)
         return {"clusters": [_cluster(c) for c in clusters]}
@@ -74,9 +78,9 @@ def handle(order: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown order {op!r}")
 
 
-def check(texts: list[str], sent: dict[str, str], new: list[int]) -> dict[str, Any]:
-    """The vectors of the notes at ``new`` and, for each, the notes it repeats."""
-    from facilitation.similarity import engine
+def vectors_of(texts: list[str], sent: dict[str, str]) -> np.ndarray:
+    """The texts' vectors, one row each: those sent, else those kept, else embedded now;
+    all of them kept, as the most recently used."""
     from facilitation.similarity.encoder import embed
 
     keys = [digest(text) for text in texts]
@@ -93,7 +97,16 @@ def check(texts: list[str], sent: dict[str, str], new: list[int]) -> dict[str, A
         _cache.move_to_end(key)
     while len(_cache) > CACHE_SIZE:
         _cache.popitem(last=False)
-    matrix = np.vstack([known[key] for key in keys]) if keys else np.zeros((0, 512), np.float32)
+    if not keys:
+        return np.zeros((0, 512), np.float32)
+    return np.vstack([known[key] for key in keys])
+
+
+def check(texts: list[str], sent: dict[str, str], new: list[int]) -> dict[str, Any]:
+    """The vectors of the notes at ``new`` and, for each, the notes it repeats."""
+    from facilitation.similarity import engine
+
+    matrix = vectors_of(texts, sent)
     later = set(new)
     found = []
     for i in sorted(new):
