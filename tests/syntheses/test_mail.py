@@ -136,3 +136,20 @@ def test_without_smtp_there_is_no_form_and_nothing_is_sent(make_app, create_work
         page = browser.get(f"/workshops/{workshop.id}/control").get_data(as_text=True)
         assert 'name="addresses"' not in page
         assert "This instance sends no e-mail" in send(browser, workshop, "elu@example.org")
+
+
+def test_a_server_without_starttls_gets_no_password_and_no_message(
+    make_app, smtp, create_workshop, facilitator
+):  # type: ignore[no-untyped-def]
+    """SMTP_STARTTLS (the default) and a server that does not offer it: nothing goes in
+    clear, neither the account's password nor the synthesis."""
+    app = make_app(**{**smtp.settings, "SMTP_STARTTLS": True})
+    app.test_client_class = FreshClient
+    with app.app_context():
+        workshop = create_workshop()
+        browser = app.test_client()
+        browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        login(browser, facilitator)
+        assert "nothing was sent" in send(browser, workshop, "elu@example.org")
+    assert smtp.mailbox.logins == []
+    assert smtp.mailbox.received == []
