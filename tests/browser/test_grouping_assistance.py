@@ -247,3 +247,17 @@ def test_suggestions_seeded_offers_and_duplicates_on_the_control_page(
     expect(page.locator("#assist-status")).not_to_be_empty()
     blocking = [v["id"] for v in run_axe(page) if v["impact"] in {"serious", "critical"}]
     assert blocking == [], blocking
+
+    # The same page in English: the assistance speaks it too.
+    english = new_context("desktop", "en-US").new_page()
+    english.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(english, live, facilitator_email)
+    english.goto(f"{live.url}/workshops/{workshop_id}/control")
+    english.locator("#notes-areas .chip").filter(has_text="Threats").click()
+    expect(english.locator("#assist-title")).to_have_text("Grouping assistance")
+    expect(english.locator("#suggest-groups")).to_have_text("Suggest groups: Threats")
+    english.locator("#suggest-groups").click()
+    expect(english.locator("#suggestions > li.suggestion")).not_to_have_count(0)
+    expect(english.locator("#assist-status")).to_have_text(re.compile(r"^\d+ groups suggested\.$"))
+    expect(english.locator(".suggestion-accept").first).to_have_text("Accept")
+    screenshot(english, "staff/control-en-1366x768-suggested-groups")

@@ -198,7 +198,7 @@ export class AssistPanel {
     replace(list, this.suggestions.map((s) => {
       const id = `suggestion-${s.key}`;
       const terms = s.terms.length ? t("key_terms", { terms: s.terms.join(", ") }) : "";
-      const area = this.areaLabel(s.area);
+      const area = this.notes.filter.area ? "" : this.areaLabel(s.area); // said by the chip
       const head = s.editing
         ? h("form", { class: "suggestion-rename", onsubmit: (event) => { event.preventDefault(); this.edit(s, false); } },
           h("label", { for: `${id}-title`, class: "visually-hidden" }, t("suggestion_name")),
