@@ -162,7 +162,7 @@ def delete_workshop(workshop_id: int, yes: bool) -> None:
     )
     if not yes:
         click.confirm(f"Delete workshop {workshop_id} and {summary}?", abort=True)
-    with unit_of_work(workshop_id):
+    with unit_of_work(*privacy.turns_for_deletion(workshop_id)):
         privacy.delete_workshop(workshop_id, _export_folder())
     click.echo(f"Workshop {workshop_id} deleted, with {summary}.")
 

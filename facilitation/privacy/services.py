@@ -101,20 +101,36 @@ def what_goes(workshop_id: int) -> Deleted:
     )
 
 
+def _joined_from(workshop_id: int) -> list[int]:
+    """The coalitions this workshop's participants joined from their phones."""
+    query = select(Member.coalition_id).where(_workshop_members(workshop_id))
+    return sorted(set(db.session.scalars(query)))
+
+
+def turns_for_deletion(workshop_id: int) -> list[int]:
+    """The workshops whose turn deleting this one takes: itself, and those that show a
+    coalition its participants joined (their member counts change)."""
+    shared = select(Origin.workshop_id).where(Origin.coalition_id.in_(_joined_from(workshop_id)))
+    return sorted({workshop_id, *db.session.scalars(shared)})
+
+
 def delete_workshop(workshop_id: int, export_folder: Path | None) -> Deleted:
     """Delete a workshop and everything its participants gave (the module's docstring).
-    The edge holds the workshop's turn: no command of it is under way meanwhile."""
+    The edge holds the turns of ``turns_for_deletion``: no command of the workshop is
+    under way meanwhile, and the other workshops showing its participants' coalitions
+    are told their new member counts."""
     get_workshop(workshop_id)
     deleted = what_goes(workshop_id)
-    joined = select(Member.coalition_id).where(_workshop_members(workshop_id))
-    # Other workshops' exports list these members too when a proposal came from both.
-    listing = set(
-        db.session.scalars(select(Origin.workshop_id).where(Origin.coalition_id.in_(joined)))
-    )
+    joined = _joined_from(workshop_id)
     db.session.execute(delete(Member).where(_workshop_members(workshop_id)))
     # Every other row of the workshop goes by its foreign key (ON DELETE CASCADE).
     db.session.execute(delete(Workshop).where(Workshop.id == workshop_id))
     db.session.flush()
+    # Other workshops show these coalitions, and their exports list the members.
+    listing: set[int] = set()
+    for coalition in db.session.scalars(select(Coalition).where(Coalition.id.in_(joined))):
+        listing.update(coalitions.workshops_of(coalition))
+        coalitions.announce(coalition)
     if export_folder is not None:
         deleted.files = forget_exports(export_folder, {workshop_id} | listing)
     log.info(
@@ -212,7 +228,7 @@ def purge(
         if dry_run:
             total.add(what_goes(workshop_id))
             continue
-        with unit_of_work(workshop_id):
+        with unit_of_work(*turns_for_deletion(workshop_id)):
             if over_since(retention_days, only=workshop_id):
                 total.add(delete_workshop(workshop_id, export_folder))
     if export_folder is not None and not dry_run:

@@ -45,7 +45,7 @@ def confirm_workshop(workshop_id: int) -> str:
 @login_required
 def delete_workshop(workshop_id: int) -> BaseResponse:
     _require_admin()
-    with unit_of_work(workshop_id):
+    with unit_of_work(*services.turns_for_deletion(workshop_id)):
         services.delete_workshop(workshop_id, _export_folder())
     flash(_("The workshop and everything its participants gave were deleted."), "ok")
     return redirect(url_for("workshops.index"))

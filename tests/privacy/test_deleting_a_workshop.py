@@ -10,11 +10,11 @@ import pytest
 from facilitation.accounts.models import Role
 from facilitation.coalitions.models import Coalition, Member, Origin
 from facilitation.database import unit_of_work
-from facilitation.extensions import db
+from facilitation.extensions import db, socketio
 from facilitation.workshops.models import Workshop
 
 from ..conftest import csrf_token
-from ..sockets import login
+from ..sockets import Screen, login
 from .conftest import marked_workshop, new_marker, rows_holding, rows_naming, web_member
 
 # Where the mark is before: the scan finds what it must find (it can fail).
@@ -126,8 +126,15 @@ def test_a_proposal_shared_with_another_workshop_loses_the_members_in_its_export
         db.session.add(Origin(coalition_id=built.proposal_id, workshop_id=other))
     assert admin_browser.get(f"/workshops/{other}/export.md").status_code == 200
     assert any(marker.encode() in path.read_bytes() for path in exported_files(app))
+    second = db.session.get(Workshop, other)
+    control = Screen.open(app, socketio, second, "control", user=facilitator)
+    control.events()
     result = app.test_cli_runner().invoke(args=["delete-workshop", str(built.workshop.id), "--yes"])
     assert result.exit_code == 0, result.output
+    # The second workshop's screens are told: the proposal has no member left.
+    saved = [event for event in control.events() if event["type"] == "proposal.saved"]
+    control.close()
+    assert [event["data"]["members"] for event in saved] == [0]
     assert not any(marker.encode() in path.read_bytes() for path in exported_files(app))
     assert rows_holding(marker) == {}
     page = admin_browser.get(f"/workshops/{other}/export.md").get_data(as_text=True)
