@@ -26,6 +26,7 @@ class Mailbox:
     received: list[Received] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)
     refuse: bool = False  # answer 554 to DATA: the server refuses the message
+    greeting_delay: float = 0  # seconds before the server greets: a slow mail server
     lock: threading.Condition = field(default_factory=threading.Condition)
 
     def wait(self, count: int = 1, timeout: float = 10) -> list[Received]:
@@ -46,6 +47,7 @@ class _Session(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         box = self.server.mailbox
         sender, recipients = "", []
+        time.sleep(box.greeting_delay)
         self.reply("220 127.0.0.1 test SMTP")
         while line := self.rfile.readline():
             command = line.decode("ascii", "replace").strip()
