@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from facilitation.coalitions import services as coalitions
+from facilitation.extensions import db
+
 
 def test_the_join_page_says_what_is_kept_under_which_licence_and_how_long(client, workshop):  # type: ignore[no-untyped-def]
     page = client.get(f"/j/{workshop.code}").get_data(as_text=True)
@@ -40,3 +43,13 @@ def test_with_no_retention_it_says_data_stays_until_deleted(make_app, create_wor
         browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
         page = browser.get(f"/j/{workshop.code}").get_data(as_text=True)
     assert "kept until the organisers delete the workshop" in page
+
+
+def test_joining_a_coalition_on_the_web_says_what_is_shown_and_how_long_it_is_kept(
+    client, facilitator
+):  # type: ignore[no-untyped-def]
+    coalition = coalitions.create(facilitator, {"title": "Vélobus", "status": "proposed"})
+    db.session.commit()
+    page = client.get(f"/coalitions/{coalition.id}").get_data(as_text=True)
+    assert "your e-mail address only to those who run the coalition" in page
+    assert "kept with the coalition until you ask its organisers to delete them" in page
