@@ -229,6 +229,16 @@ def test_suggestions_seeded_offers_and_duplicates_on_the_control_page(
     assert "Une application de covoiturage pour la zone" in offered, offered
     assert set(offered) <= set(NOTES["opportunities"])
     screenshot(page, "staff/control-fr-1366x768-seeded-offer")
+    # A box unticked and ticked again with the keyboard: it keeps the focus.
+    box = offer.locator("input[type=checkbox]").first
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_focused()
+    expect(box).not_to_be_checked()
+    expect(page.locator("#seeded-accept")).to_contain_text(f"Ajouter {len(offered) - 1} post-it")
+    page.keyboard.press("Space")
+    expect(box).to_be_focused()
+    expect(page.locator("#seeded-accept")).to_contain_text(f"Ajouter {len(offered)} post-it")
     expect(offer).to_have_attribute("data-answers", "1")
     page.locator("#seeded-accept").click()
     # Joined in one action; the group grown, the notes most like it now are offered next.

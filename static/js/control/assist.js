@@ -139,7 +139,9 @@ export class AssistPanel {
     const label = area ? t("suggest_groups_in", { area: this.areaLabel(area) }) : t("suggest_groups");
     if ($("suggest-groups").textContent !== label) $("suggest-groups").textContent = label;
     const signature = JSON.stringify([
-      grouping, [...flags], this.suggestions, this.offer && [this.offer.groupId, this.offer.ids, [...this.offer.checked]],
+      // Not what is typed or ticked here: redrawn, the field or box would lose the focus.
+      grouping, [...flags], this.suggestions.map((s) => [s.key, s.area, s.notes, s.terms, s.editing, s.editing || s.title]),
+      this.offer && [this.offer.groupId, this.offer.ids],
       this.offer && this.groupTitle(this.offer.groupId),
       [...flags.keys(), ...flags.values(), ...this.suggestions.flatMap((s) => s.notes), ...(this.offer?.ids || [])]
         .map((id) => state.notes.get(id)?.text),
@@ -173,7 +175,6 @@ export class AssistPanel {
     const box = $("seeded");
     if (!offer) { replace(box); return; }
     const title = this.groupTitle(offer.groupId);
-    const chosen = offer.ids.filter((id) => offer.checked.has(id));
     replace(box,
       h("p", { class: "seeded-title", id: "seeded-title" }, t("similar_offer", { title })),
       h("ul", { class: "seeded-notes" }, offer.ids.map((id) => {
@@ -181,15 +182,23 @@ export class AssistPanel {
         return h("li", { class: "choice" },
           h("input", { type: "checkbox", id: key, checked: offer.checked.has(id), dataset: { key, id }, onchange: (event) => {
             if (event.target.checked) offer.checked.add(id); else offer.checked.delete(id);
-            this.render(this.state);
+            this.renderOfferButton(offer);
           } }),
           h("label", { for: key }, this.text(id)));
       })),
       h("div", { class: "row" },
-        h("button", { type: "button", id: "seeded-accept", class: "small primary", disabled: !chosen.length, "aria-describedby": "seeded-title", onclick: () => this.join() },
-          t("similar_add", { notes: plural("notes_count", chosen.length), title })),
+        h("button", { type: "button", id: "seeded-accept", class: "small primary", "aria-describedby": "seeded-title", onclick: () => this.join() }),
         h("button", { type: "button", id: "seeded-dismiss", class: "small", onclick: () => { this.offer = null; this.render(this.state, true); $("suggest-groups").focus(); } },
           t("dismiss"))));
+    this.renderOfferButton(offer);
+  }
+
+  // "Add these n notes": follows the boxes ticked, without redrawing them.
+  renderOfferButton(offer) {
+    const chosen = offer.ids.filter((id) => offer.checked.has(id));
+    const button = $("seeded-accept");
+    button.disabled = !chosen.length;
+    button.textContent = t("similar_add", { notes: plural("notes_count", chosen.length), title: this.groupTitle(offer.groupId) });
   }
 
   renderSuggestions(grouping) {
