@@ -58,8 +58,9 @@ def serve(gunicorn_options: tuple[str, ...]) -> None:
 )
 def deploy_file(name: str, settings: tuple[str, ...]) -> None:
     """Print a deployment file filled in for this installation: the systemd unit
-    (fabrique@.service), the environment file (fabrique.env) or the nginx site
-    (nginx-site.conf, which needs SERVER_NAME, CERTIFICATE and CERTIFICATE_KEY)."""
+    (fabrique@.service), the environment file (fabrique.env), the nginx site
+    (nginx-site.conf, which needs SERVER_NAME, CERTIFICATE and CERTIFICATE_KEY), or the
+    daily purge of the retention (fabrique-purge.service and fabrique-purge.timer)."""
     try:
         click.echo(render(name, parse_settings(settings)), nl=False)
     except DeploymentError as error:

@@ -14,7 +14,13 @@ from collections.abc import Mapping, Sequence
 
 from .shipped import shipped
 
-FILES = ("fabrique@.service", "fabrique.env", "nginx-site.conf")
+FILES = (
+    "fabrique@.service",
+    "fabrique.env",
+    "nginx-site.conf",
+    "fabrique-purge.service",
+    "fabrique-purge.timer",
+)
 PLACEHOLDER = re.compile(r"@([A-Z_]+)@")
 # A value is one word of a configuration line: no line break, no end of a directive or
 # block, no comment, no quote.

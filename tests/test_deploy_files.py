@@ -67,6 +67,29 @@ def test_the_systemd_unit_is_valid_and_starts_this_installation(tmp_path: Path) 
     assert "Unknown" not in checked.stderr, checked.stderr
 
 
+@pytest.mark.processes
+def test_the_daily_purge_is_valid_for_systemd_and_runs_this_installation(tmp_path: Path) -> None:
+    service = deploy_file("fabrique-purge.service")
+    assert f"ExecStart={sys.prefix}/bin/fabrique purge" in service
+    assert "EnvironmentFile=/etc/fabrique/fabrique.env" in service
+    timer = deploy_file("fabrique-purge.timer")
+    assert "Persistent=true" in timer
+    (tmp_path / "fabrique-purge.service").write_text(service)
+    (tmp_path / "fabrique-purge.timer").write_text(timer)
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", "--recursive-errors=no",
+         str(tmp_path / "fabrique-purge.timer"), str(tmp_path / "fabrique-purge.service")],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stderr
+    assert "Unknown" not in checked.stderr, checked.stderr
+    calendar = subprocess.run(
+        ["systemd-analyze", "calendar", "*-*-* 04:17"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert calendar.returncode == 0, calendar.stderr
+
+
 def test_the_nginx_site_takes_one_line_per_app_process() -> None:
     site = deploy_file(
         "nginx-site.conf",

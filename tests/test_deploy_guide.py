@@ -51,6 +51,7 @@ ELSEWHERE = {
     "systemctl daemon-reload": SYSTEMD,
     "systemctl enable --now fabrique@5001 fabrique@5002": SYSTEMD,
     "systemctl enable --now fabrique@5003": SYSTEMD,
+    "systemctl enable --now fabrique-purge.timer": SYSTEMD,
     "systemctl stop 'fabrique@*'": SYSTEMD,
     "systemctl start fabrique@5001 fabrique@5002": SYSTEMD,
     "systemctl stop fabrique@5001": SYSTEMD,
