@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(configuration.from_environment(Path(app.instance_path)))
     app.config.update(config or {})
     register_extensions(app)
+    register_workshop_cache()
     register_formats(app)
     register_blueprints(app)
     register_api(app)
@@ -120,6 +121,15 @@ def register_blueprints(app: Flask) -> None:
         workshops,
     ):
         app.register_blueprint(blueprint)
+
+
+def register_workshop_cache() -> None:
+    """Commands read their workshop from the process's copy while its row is unchanged."""
+    from flask_sqlalchemy.session import Session
+
+    from .workshops import cache
+
+    cache.install(Session)
 
 
 def register_api(app: Flask) -> None:

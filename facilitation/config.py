@@ -101,7 +101,9 @@ def engine_options(url: str) -> dict[str, Any]:
         "hide_parameters": True,
         "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),
         "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
-        "pool_pre_ping": True,
+        # No ping before each checkout (a round trip per command): a socket command that
+        # finds its connection dead with the database runs once more (realtime/commands.py).
+        "pool_pre_ping": False,
         "pool_timeout": 10,  # fail fast and let the outbox retry, rather than hang 30 s
         "pool_recycle": 1800,
     }

@@ -61,6 +61,8 @@ class LiveClient:
         self.events: list[dict[str, Any]] = []
         self.heartbeats: list[dict[str, Any]] = []
         self.early: list[dict[str, Any]] | None = None  # events held while joining
+        self.staff = False  # a board or control page: every sequence number reaches it
+        self.held: dict[int, dict[str, Any]] = {}  # numbers that came before a gap filled
         self.pages = 0  # snapshot pages fetched
         self.changed_at = 0.0  # time.monotonic() of the state's last change
         self.lock = threading.Lock()
@@ -73,11 +75,22 @@ class LiveClient:
             for event in sorted(batch["events"], key=lambda event: event["seq"]):
                 self.events.append(event)
                 if self.early is None:
-                    self.state.apply(event)
-                    self.changed_at = time.monotonic()
+                    self._receive(event)
                 else:
                     self.early.append(event)
             self.arrived.notify_all()
+
+    def _receive(self, event: dict[str, Any]) -> None:
+        """As live.js receives: a staff screen sees every number, so it applies them in
+        order, holding one that comes before those it follows (two processes publish
+        through Redis: a later number can arrive first) and passing over those it holds."""
+        if not self.staff:
+            self.state.apply(event)
+        elif event["seq"] > self.state.seq:
+            self.held[event["seq"]] = event
+            while self.state.seq + 1 in self.held:
+                self.state.apply(self.held.pop(self.state.seq + 1))
+        self.changed_at = time.monotonic()
 
     def _on_heartbeat(self, beat: dict[str, Any]) -> None:
         with self.arrived:
@@ -102,10 +115,12 @@ class LiveClient:
         with self.arrived:
             early, self.early = self.early or [], None
             if ack.get("ok"):
+                self.staff = role in ("board", "control")
                 self.state.load(ack["snapshot"])
+                self.held = {}
                 for event in sorted(early, key=lambda event: event["seq"]):
                     if event["seq"] > ack["snapshot"]["head"]:
-                        self.state.apply(event)
+                        self._receive(event)
                 self.changed_at = time.monotonic()
             self.arrived.notify_all()
         return ack

@@ -43,10 +43,9 @@ def record(workshop: Workshop, card: Card) -> int:
         card.seq = seq
         return payload(workshop, card)
 
-    event = eventlog.append(
+    return eventlog.append(
         workshop.id, EventType.CARD_SAVED, audience_of(workshop), data, card.participant_id
     )
-    return event.seq
 
 
 def choose_canvas_groups(actor: Actor, workshop: Workshop, group_ids: list[int]) -> Workshop:

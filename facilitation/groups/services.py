@@ -34,7 +34,7 @@ def record(workshop: Workshop, group: Group) -> int:
         group.seq = seq
         return GroupSchema().dump(group)
 
-    return eventlog.append(workshop.id, EventType.GROUP_SAVED, audience_of(workshop), data).seq
+    return eventlog.append(workshop.id, EventType.GROUP_SAVED, audience_of(workshop), data)
 
 
 def get_group(actor: Actor, group_id: int) -> Group:

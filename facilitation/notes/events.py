@@ -26,14 +26,14 @@ from .schemas import (
 def post_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.post_note(actor, workshop, data["area"], data["text"], data["color"])
-    return {"note": services.payload(workshop, note) | {"mine": True}}
+    return {"note": services.last_payload(workshop, note) | {"mine": True}}
 
 
 @command("note.edit", EditNoteSchema())
 def edit_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.edit_note(actor, workshop, data["id"], data["text"])
-    return {"note": services.payload(workshop, note)}
+    return {"note": services.last_payload(workshop, note)}
 
 
 @command("note.delete", NoteRefSchema())

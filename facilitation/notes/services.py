@@ -59,12 +59,24 @@ def record(workshop: Workshop, note: Note, type_: EventType) -> int:
     it had; its snapshots and replays carry the text).
     """
 
-    def data(seq: int) -> dict[str, Any]:
-        note.seq = seq
-        full = payload(workshop, note)
-        return redacted(full) if note.hidden else full
+    audience = audience_of(workshop)
+    note.seq = seq = eventlog.number(workshop.id, audience)
+    if note.id is None:  # a new note is inserted with its number
+        db.session.add(note)
+        db.session.flush()
+    full = payload(workshop, note)
+    note.recorded = (seq, full)  # not a column: what ``last_payload`` gives back
+    data = redacted(full) if note.hidden else full
+    return eventlog.append(workshop.id, type_, audience, data, note.participant_id, seq=seq)
 
-    return eventlog.append(workshop.id, type_, audience_of(workshop), data, note.participant_id).seq
+
+def last_payload(workshop: Workshop, note: Note) -> dict[str, Any]:
+    """The note as its last event in this transaction showed it (built once for the event
+    and the ack), or as it is now if it changed since."""
+    recorded = getattr(note, "recorded", None)
+    if recorded is not None and recorded[0] == note.seq:
+        return dict(recorded[1])
+    return payload(workshop, note)
 
 
 def redacted(full: dict[str, Any]) -> dict[str, Any]:
@@ -96,8 +108,6 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
         created_at=now,
         updated_at=now,
     )
-    db.session.add(note)
-    db.session.flush()
     record(workshop, note, EventType.NOTE_POSTED)
     return note
 

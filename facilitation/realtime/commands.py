@@ -19,10 +19,12 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import metrics
 from ..auth import Actor
+from ..database import utcnow
 from ..errors import (
     Conflict,
     FabriqueError,
@@ -143,36 +145,70 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
 def _carry_out_in_turn(
     name: str, actor: Actor, data: dict[str, Any], handler: Handler
 ) -> dict[str, Any]:
-    # The turn comes first: the actor, the stored ack and everything the handler checks
-    # are read after it, and stay true until the commit (eventlog.take_turn).
+    # The turn comes first: the actor and everything the handler checks are read after
+    # it, and stay true until the commit (eventlog.take_turn).
     eventlog.take_turn(actor.workshop_id)
     _still_allowed(actor)
     command_id, digest = data["command_id"], _digest(data)
-    replay = _stored_ack(actor, command_id, name, digest)
-    if replay is not None:
-        return replay
-    result = handler(actor, data)
+    try:
+        result = handler(actor, data)
+    except FabriqueError:
+        # A resend of a command carried out before may be refused now (its note is gone):
+        # the client is owed the ack it missed, not the refusal.
+        replay = _stored_ack(actor, command_id, name, digest)
+        if replay is not None:
+            db.session.rollback()
+            return replay
+        raise
     ack = {"ok": True, "command_id": command_id, "seq": publish.pending_head(db.session)}
     ack["data"] = result
-    db.session.add(
-        Command(
-            workshop_id=actor.workshop_id,
-            actor=actor.key,
-            command_id=command_id,
-            name=name,
-            digest=digest,
-            ack=ack,
-        )
-    )
+    # The idempotency check is the insert itself: on the usual first sending it costs no
+    # statement of its own; a resend finds the stored row, and what the handler did again
+    # is rolled back before its ack is replayed.
     try:
-        db.session.commit()
-    except IntegrityError:  # the same command, carried out concurrently: replay its ack
+        stored = _store(actor, command_id, name, digest, ack)
+        if stored:
+            db.session.commit()
+    except IntegrityError:
         db.session.rollback()
         replay = _stored_ack(actor, command_id, name, digest)
         if replay is None:
             raise
         return replay
+    if not stored:
+        db.session.rollback()
+        replay = _stored_ack(actor, command_id, name, digest)
+        if replay is None:
+            raise RuntimeError(f"command {command_id} was stored, then could not be read")
+        return replay
     return {**ack, "duplicate": False}
+
+
+def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str, Any]) -> bool:
+    """Record the command with its ack; False when its id is already taken."""
+    row = {
+        "workshop_id": actor.workshop_id,
+        "actor": actor.key,
+        "command_id": command_id,
+        "name": name,
+        "digest": digest,
+        "ack": ack,
+        "created_at": utcnow(),
+    }
+    connection = db.session.connection()
+    statement = _STORE.get(connection.dialect.name)
+    if statement is None:
+        table = Command.__table__
+        insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        statement = _STORE[connection.dialect.name] = (
+            insert_(table)
+            .on_conflict_do_nothing(index_elements=["actor", "command_id"])
+            .returning(table.c.id)
+        )
+    return connection.execute(statement, row).first() is not None
+
+
+_STORE: dict[str, Any] = {}  # the statement per dialect, built once
 
 
 def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
@@ -188,15 +224,35 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
 
 def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
     started = time.perf_counter()
-    ack = _acked(name, body, payload)
+    try:
+        ack = _acked(name, body, payload)
+    except _StaleConnection:
+        # The pool's connections died with the database (a restart, a failover): the
+        # first statement on each finds out, and the pool drops them all. Connections are
+        # not pinged before each use (a round trip per command); the unit of work runs
+        # once more on a fresh one instead. Nothing was committed, and what is retried is
+        # idempotent either way (command ids).
+        ack = _acked(name, body, payload, retried=True)
     metrics.handled(name, ack, time.perf_counter() - started)
     return ack
 
 
-def _acked(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
+class _StaleConnection(Exception):
+    pass
+
+
+def _acked(
+    name: str, body: Callable[[Any], dict[str, Any]], payload: Any, retried: bool = False
+) -> dict[str, Any]:
     intent = WRITE_INTENT.set(True)
     try:
         return body(payload)
+    except DBAPIError as error:
+        db.session.rollback()
+        if error.connection_invalidated and not retried:
+            raise _StaleConnection() from error
+        log.error("socket event %s failed: %s", name, failure(error))
+        return error_ack(ServerError(), _command_id(payload))
     except FabriqueError as error:
         db.session.rollback()
         return error_ack(error, _command_id(payload))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..auth import Actor
@@ -16,7 +17,8 @@ from .models import Event, Stream
 from .protocol import Audience, EventType, rooms_for
 
 Payload = dict[str, Any]
-TURNS_KEY = "fabrique.turns"  # in Session.info: (transaction, workshops whose turn it holds)
+# In Session.info: (transaction, {workshop whose turn it holds: its workshop_version}).
+TURNS_KEY = "fabrique.turns"
 
 
 class OutOfTurn(RuntimeError):
@@ -41,45 +43,76 @@ def take_turn(*workshop_ids: int) -> None:
         raise OutOfTurn("A workshop's turn is taken before anything changes.")
     session.rollback()  # ends a transaction that read: its objects are read again
     ids = sorted(set(workshop_ids))
-    session.execute(
-        select(Stream.workshop_id)
-        .where(Stream.workshop_id.in_(ids))
-        .order_by(Stream.workshop_id)
+    streams = Stream.__table__
+    rows = session.connection().execute(
+        select(streams.c.workshop_id, streams.c.workshop_version)
+        .where(streams.c.workshop_id.in_(ids))
+        .order_by(streams.c.workshop_id)
         .with_for_update()
     )
-    _turns(session).update(ids)
+    turns = _turns(session)
+    turns.update(dict.fromkeys(ids))
+    turns.update(dict(rows.all()))
 
 
-def _turns(session: Session) -> set[int]:
-    """The workshops whose turn the session's current transaction holds."""
+def _turns(session: Session) -> dict[int, int | None]:
+    """The workshops whose turn the session's current transaction holds, with the version
+    of their row read with the turn (None for a workshop made in this transaction)."""
     transaction = session.get_transaction()
     held = session.info.get(TURNS_KEY)
     if held is None or held[0] is not transaction:
-        held = session.info[TURNS_KEY] = (transaction, set())
+        held = session.info[TURNS_KEY] = (transaction, {})
     return held[1]
+
+
+def forget_versions(session: Session, workshop_ids: list[int]) -> None:
+    """These workshops' rows changed in this transaction: their turn's version is past."""
+    turns = _turns(session)
+    for workshop_id in workshop_ids:
+        if workshop_id in turns:
+            turns[workshop_id] = None
+
+
+def turn_version(workshop_id: int) -> int | None:
+    """The workshop's version as its turn found it, if this transaction holds its turn."""
+    held = db.session().info.get(TURNS_KEY)
+    if held is None or held[0] is not db.session().get_transaction():
+        return None
+    return held[1].get(workshop_id)
 
 
 def open_stream(workshop_id: int) -> None:
     """A new workshop's log; its creating transaction holds its turn (nobody else can see
     the workshop before it commits)."""
     db.session.add(Stream(workshop_id=workshop_id))
-    _turns(db.session()).add(workshop_id)
+    _turns(db.session())[workshop_id] = None
 
 
-def _next_seq(workshop_id: int, public: bool) -> int:
-    """Take the next number (the transaction holds the row's lock since its turn began)."""
+def number(workshop_id: int, audience: Audience) -> int:
+    """Take the workshop's next sequence number (the transaction holds the stream row's
+    lock since its turn began), before what it numbers is written: an entity inserted
+    with its number needs no second statement to set it."""
+    if workshop_id not in _turns(db.session()):
+        raise OutOfTurn(f"Workshop {workshop_id} changed outside its turn: take_turn first.")
     statement = (
-        update(Stream)
-        .where(Stream.workshop_id == workshop_id)
+        update(Stream.__table__)
+        .where(Stream.__table__.c.workshop_id == workshop_id)
         .values(
-            head=Stream.head + 1,
+            head=Stream.__table__.c.head + 1,
             # Both sides read the row's old values, on SQLite as on PostgreSQL.
-            public_head=Stream.head + 1 if public else Stream.public_head,
+            public_head=(
+                Stream.__table__.c.head + 1
+                if audience is Audience.ALL
+                else Stream.__table__.c.public_head
+            ),
         )
-        .returning(Stream.head)
-        .execution_options(synchronize_session=False)
+        .returning(Stream.__table__.c.head)
     )
-    return db.session.execute(statement).scalar_one()
+    seq = db.session.connection().execute(statement).scalar_one_or_none()
+    if seq is None:  # a workshop created in this transaction: its stream is not written yet
+        db.session.flush()
+        seq = db.session.connection().execute(statement).scalar_one()
+    return seq
 
 
 def append(
@@ -88,29 +121,43 @@ def append(
     audience: Audience,
     data: Payload | Callable[[int], Payload],
     participant_id: int | None = None,
-) -> Event:
-    """Record a change with the next sequence number; it is broadcast once committed.
+    *,
+    seq: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Record a change with the next sequence number (or the one ``number`` gave it);
+    it is broadcast once committed. Returns its sequence number.
 
     ``data`` may be a callable taking the sequence number, for entities that carry the
     number of their last change. The transaction must hold the workshop's turn
     (``take_turn``): what the change was checked against must not have moved since.
+    The row is written with a plain insert: an event is never read back as an object in
+    the transaction that makes it.
     """
     if workshop_id not in _turns(db.session()):
         raise OutOfTurn(f"Workshop {workshop_id} changed outside its turn: take_turn first.")
-    seq = _next_seq(workshop_id, public=audience is Audience.ALL)
+    if seq is None:
+        seq = number(workshop_id, audience)
     payload = data(seq) if callable(data) else data
-    event = Event(
-        workshop_id=workshop_id,
-        seq=seq,
-        type=type_.value,
-        audience=audience.value,
-        participant_id=participant_id if audience is Audience.PARTICIPANT else None,
-        data=payload,
-        created_at=utcnow(),
+    created_at = at or utcnow()
+    db.session.connection().execute(
+        _INSERT_EVENT,
+        {
+            "workshop_id": workshop_id,
+            "seq": seq,
+            "type": type_.value,
+            "audience": audience.value,
+            "participant_id": participant_id if audience is Audience.PARTICIPANT else None,
+            "data": payload,
+            "created_at": created_at,
+        },
     )
-    db.session.add(event)
-    publish.queue(db.session, rooms_for(workshop_id, audience, participant_id), event.wire())
-    return event
+    wire = Event.wire_of(seq, type_.value, audience.value, payload, created_at)
+    publish.queue(db.session, rooms_for(workshop_id, audience, participant_id), wire)
+    return seq
+
+
+_INSERT_EVENT = insert(Event.__table__)
 
 
 def heads(workshop_id: int) -> tuple[int, int]:

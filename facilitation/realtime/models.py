@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import JSONType, UTCDateTime, utcnow
@@ -22,6 +23,12 @@ class Stream(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.M
     )
     head: Mapped[int] = mapped_column(default=0)
     public_head: Mapped[int] = mapped_column(default=0)
+    # Moves whenever the workshop's own row changes (workshops/cache.py): read with the
+    # turn, it tells a process whether the workshop it keeps in memory is still true. A
+    # new workshop's starts at random: an id SQLite reuses never meets an older entry.
+    workshop_version: Mapped[int] = mapped_column(
+        BigInteger, default=lambda: secrets.randbits(52), server_default="0"
+    )
 
 
 class Event(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Model
@@ -46,13 +53,13 @@ class Event(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Mo
 
     def wire(self) -> dict[str, Any]:
         """The event as clients receive it."""
-        return {
-            "seq": self.seq,
-            "type": self.type,
-            "audience": self.audience,
-            "data": self.data,
-            "at": self.created_at.isoformat(),
-        }
+        return self.wire_of(self.seq, self.type, self.audience, self.data, self.created_at)
+
+    @staticmethod
+    def wire_of(
+        seq: int, type_: str, audience: str, data: dict[str, Any], at: datetime
+    ) -> dict[str, Any]:
+        return {"seq": seq, "type": type_, "audience": audience, "data": data, "at": at.isoformat()}
 
 
 class Command(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.Model

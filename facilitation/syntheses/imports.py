@@ -456,8 +456,9 @@ class Writer:
             self.proposals()
             for step in self.a["timeline"]:
                 state = {**workshops.state(workshop), "phase_index": step["phase_index"]}
-                event = eventlog.append(self.wid, EventType.PHASE_CHANGED, Audience.ALL, state)
-                event.created_at = step["at"]
+                eventlog.append(
+                    self.wid, EventType.PHASE_CHANGED, Audience.ALL, state, at=step["at"]
+                )
             workshops.announce(workshop)
 
     def settings(self, settings: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,6 @@ results ranked with ties shown as ties."""
 
 from __future__ import annotations
 
-import typing
 from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any
@@ -63,13 +62,14 @@ def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) 
     return workshop
 
 
-def _used(actor: Actor, area: str | None) -> int:
-    query = select(func.coalesce(func.sum(Vote.dots), 0)).where(
-        Vote.participant_id == actor.participant_id
+def _spent(actor: Actor) -> dict[str | None, int]:
+    """The dots a participant has out, per area (read once per command)."""
+    rows = db.session.execute(
+        select(Vote.area, func.sum(Vote.dots))
+        .where(Vote.participant_id == actor.participant_id)
+        .group_by(Vote.area)
     )
-    if area is not None:
-        query = query.where(Vote.area == area)
-    return db.session.scalar(query) or 0
+    return {area: int(dots or 0) for area, dots in rows}
 
 
 def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str, Any]:
@@ -91,26 +91,30 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
         area=item.area,
         dots=0,
     )
-    _check(rules, actor, vote, item, delta)
+    spent = _spent(actor)
+    _check(rules, vote, item, delta, spent)
     vote.dots, vote.phase, vote.updated_at = vote.dots + delta, phase_of(workshop).key, utcnow()
     db.session.add(vote)
+    spent[item.area] = spent.get(item.area, 0) + delta
     # A group's dots rank it among the canvas's default groups; a note's rank nothing else.
     with groups.keeping_canvas(workshop) if isinstance(item, Group) else nullcontext():
-        item.dots = type(item).dots + delta
+        item.dots += delta  # read in the turn: the stored count, which nobody else moves now
         db.session.flush()
-        db.session.refresh(item, ["dots"])
-        record_tally(workshop, target, typing.cast(int, item.dots))  # the stored count
-    return {"target": target, "mine": vote.dots, **budget_of(actor, workshop)}
+        record_tally(workshop, target, item.dots)
+    return {"target": target, "mine": vote.dots, **budget_of(actor, workshop, spent)}
 
 
-def _check(rules: VoteRules, actor: Actor, vote: Vote, item: Item, delta: int) -> None:
+def _check(
+    rules: VoteRules, vote: Vote, item: Item, delta: int, spent: dict[str | None, int]
+) -> None:
     if delta < 0:
         if vote.dots <= 0:
             raise Conflict(_l("There is no dot of yours to take back here."))
         return
     if vote.dots >= rules.max_per_item:
         raise Conflict(_l("You already put the most dots allowed on this item."))
-    if _used(actor, item.area if rules.per_area else None) >= rules.budget:
+    used = spent.get(item.area, 0) if rules.per_area else sum(spent.values())
+    if used >= rules.budget:
         raise Conflict(_l("You have no dots left."))
 
 
@@ -159,17 +163,17 @@ def follow_item(workshop: Workshop, item: Item) -> None:
         publish_results(workshop)
 
 
-def budget_of(actor: Actor, workshop: Workshop) -> dict[str, Any]:
-    """What a participant has spent and has left, per area when the budget is per area."""
+def budget_of(
+    actor: Actor, workshop: Workshop, spent: dict[str | None, int] | None = None
+) -> dict[str, Any]:
+    """What a participant has spent and has left, per area when the budget is per area
+    (``spent``: what ``_spent`` read, when the caller has it)."""
     rules = active_rules(workshop) or results_rules(workshop)
     if rules is None or actor.participant_id is None:
         return {"budget": None}
-    spent = db.session.execute(
-        select(Vote.area, func.sum(Vote.dots))
-        .where(Vote.participant_id == actor.participant_id)
-        .group_by(Vote.area)
-    ).all()
-    used = {area or "": int(dots) for area, dots in spent}
+    if spent is None:
+        spent = _spent(actor)
+    used = {area or "": dots for area, dots in spent.items()}
     return {
         "budget": rules.budget,
         "max_per_item": rules.max_per_item,

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Role, User
 from ..auth import Actor, ActorKind
@@ -19,6 +20,7 @@ from ..extensions import db
 from ..formats import Format, FormatRegistry, Phase
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from . import cache
 from .codes import new_code, normalize_code
 from .models import Status, Workshop
 
@@ -100,9 +102,16 @@ def by_board_key(key: str) -> Workshop | None:
 
 
 def get_workshop(workshop_id: int) -> Workshop:
+    """The workshop; in its turn, from this process's copy while its row is unchanged."""
+    workshop = cache.cached(workshop_id)
+    if workshop is not None:
+        return workshop
+    fresh = identity_key(Workshop, workshop_id) not in db.session.identity_map
     workshop = db.session.get(Workshop, workshop_id)
     if workshop is None:
         raise NotFound(_l("This workshop does not exist."))
+    if fresh:
+        cache.keep(workshop)
     return workshop
 
 
@@ -198,7 +207,7 @@ def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) 
         workshop.seq = seq
         return state(workshop)
 
-    return eventlog.append(workshop.id, type_, Audience.ALL, payload).seq
+    return eventlog.append(workshop.id, type_, Audience.ALL, payload)
 
 
 def require_open(workshop: Workshop, actor: Actor) -> None:

@@ -63,6 +63,9 @@ def start_server(
                 "SECRET_KEY": "processes-secret-key-long-enough-to-pass",
                 "SOCKETIO_CHANNEL": channel,
                 "HEARTBEAT_SECONDS": "1",
+                # Tests send commands faster than people do; the limits have tests of their
+                # own (tests/realtime/test_limits.py).
+                "SOCKET_COMMAND_LIMITS": "1000/second",
                 **env,
             },
             tmp_path,

@@ -298,3 +298,23 @@ def test_a_note_edited_on_one_process_while_deleted_on_another(shared_app, open_
     print(f"a deleted note came back on a screen in {room.came_back} trials")
     assert (room.lost, room.diverged) == (0, 0)
     assert_converged(room)
+
+
+def test_a_phase_moved_on_one_process_rules_the_next_note_on_the_other(shared_app, open_room):
+    """Each process keeps its own copy of the workshop for its commands: the copy is
+    trusted only while the version read with the turn says the row is unchanged."""
+    workshop, email = _workshop("brainstorm", phase_index=0)  # silent writing
+    room = open_room(workshop, email)
+    wrong = 0
+    for trial in range(TRIALS):
+        before = room.phone.send("note.post", area="ideas", text=f"Avant {trial}")
+        moved = room.control_a.send("phase.move", index=3)  # dot voting: no more notes
+        during = room.phone.send("note.post", area="ideas", text=f"Pendant {trial}")
+        back = room.control_a.send("phase.move", index=0)
+        wrong += not (before["ok"] and moved["ok"] and back["ok"])
+        wrong += during["ok"] or during["error"]["code"] != "phase"
+    db.session.rollback()
+    posted = db.session.scalar(select(func.count(Note.id)).where(Note.workshop_id == workshop.id))
+    print(f"\nphase moved on one process, note on the other: {TRIALS} trials, wrong {wrong}")
+    assert wrong == 0
+    assert posted == TRIALS

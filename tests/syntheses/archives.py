@@ -160,10 +160,13 @@ def every_kind_of_record(owner: User, format_key: str) -> Workshop:
         workshop = db.session.get(Workshop, wid)
         last = len(fmt.phases) - 1
         for index in range(1, last + 1):
-            event = eventlog.append(
-                wid, EventType.PHASE_CHANGED, Audience.ALL, {"phase_index": index}
+            eventlog.append(
+                wid,
+                EventType.PHASE_CHANGED,
+                Audience.ALL,
+                {"phase_index": index},
+                at=now + timedelta(minutes=10 * index),
             )
-            event.created_at = now + timedelta(minutes=10 * index)
         workshop.phase_index, workshop.results_revealed = last, True
         workshop.settings = {
             "vote": {"budget": 5, "max_per_item": 2},

@@ -1,0 +1,89 @@
+"""Each process keeps the workshops its commands read, and trusts its copy only while the
+version read with the workshop's turn says the row has not changed since.
+
+Every command reads its workshop first (phase, format, settings: the rules it checks).
+In a workshop's turn (realtime/eventlog.py: take_turn) the stream row's
+``workshop_version`` comes with the lock; when it equals the version the copy was taken
+at, the copy is put in the session as though just loaded, without a statement. Any
+change to a workshop's row, in any process, moves the version in the same transaction
+(an ``after_flush`` hook on every session), and that transaction waits for the turn to
+write it: a copy can never be used once its row changed. Outside a turn nothing is
+cached: pages and REST read the row as before.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import event, inspect, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
+from ..extensions import db
+from ..realtime import eventlog
+from ..realtime.models import Stream
+from .models import Workshop
+
+CACHE_KEY = "fabrique.workshops"
+LIMIT = 2048  # workshops kept per process; the oldest entry goes first
+COLUMNS = [attribute.key for attribute in inspect(Workshop).column_attrs]
+
+Entry = tuple[int, dict[str, Any]]
+
+
+def install(session_class: type[Session]) -> None:
+    if not event.contains(session_class, "after_flush", _moved):
+        event.listen(session_class, "after_flush", _moved)
+
+
+def _moved(session: Session, _context: Any) -> None:
+    """A flush that changed workshop rows moves their versions, in the same transaction."""
+    changed = sorted(
+        item.id
+        for item in session.dirty
+        if isinstance(item, Workshop) and session.is_modified(item, include_collections=False)
+    )
+    if not changed:
+        return
+    streams = Stream.__table__
+    session.connection().execute(
+        update(streams)
+        .where(streams.c.workshop_id.in_(changed))
+        .values(workshop_version=streams.c.workshop_version + 1)
+    )
+    eventlog.forget_versions(session, changed)  # no copy is good for the rest of this turn
+
+
+def _entries() -> dict[int, Entry]:
+    return current_app.extensions.setdefault(CACHE_KEY, {})
+
+
+def cached(workshop_id: int) -> Workshop | None:
+    """The workshop from this process's copy, if its turn's version says it still holds."""
+    version = eventlog.turn_version(workshop_id)
+    if version is None:
+        return None
+    entry = _entries().get(workshop_id)
+    session = db.session()
+    if entry is None or entry[0] != version:
+        return None
+    if identity_key(Workshop, workshop_id) in session.identity_map:
+        return None  # the session has its own: session.get gives it
+    workshop = Workshop(**copy.deepcopy(entry[1]))
+    make_transient_to_detached(workshop)  # as though loaded: unchanged, its columns known
+    session.add(workshop)
+    return workshop
+
+
+def keep(workshop: Workshop) -> None:
+    """Remember a workshop just read from the database in its turn."""
+    version = eventlog.turn_version(workshop.id)
+    if version is None:
+        return
+    entries = _entries()
+    if len(entries) >= LIMIT and workshop.id not in entries:
+        entries.pop(next(iter(entries)))
+    values = {key: getattr(workshop, key) for key in COLUMNS}
+    entries[workshop.id] = (version, copy.deepcopy(values))

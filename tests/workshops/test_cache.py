@@ -1,0 +1,92 @@
+"""A command reads its workshop from the process's own copy while the workshop's row is
+unchanged, and never once it changed, whichever process changed it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from facilitation.extensions import db
+from facilitation.realtime import eventlog
+from facilitation.workshops import services as workshops
+from facilitation.workshops.models import Workshop
+
+VOTING = 3  # the brainstorm's dot voting: nobody posts notes any more
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def reads_the_workshop(seen: list[str]) -> bool:
+    return any("FROM workshops" in statement for statement in seen)
+
+
+def test_a_note_posted_in_a_workshop_already_read_does_not_read_it_again(workshop, screens):
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="La première")["ok"]
+
+    with statements() as seen:
+        ack = phone.send("note.post", area="ideas", text="La deuxième")
+
+    assert ack["ok"], ack
+    assert not reads_the_workshop(seen)
+
+
+def test_a_phase_moved_elsewhere_stops_the_next_note_here(workshop, screens, app):
+    """What the copy knows is only trusted against the database: a change made by any
+    session (another process's, or a page's: here a session of its own) moves the
+    version the next command's turn reads."""
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="Avant le vote")["ok"]  # kept here
+    with app.app_context():  # a session of its own
+        eventlog.take_turn(workshop.id)
+        db.session.get(Workshop, workshop.id).phase_index = VOTING
+        db.session.commit()
+
+    with statements() as seen:
+        ack = phone.send("note.post", area="ideas", text="Pendant le vote")
+
+    assert not ack["ok"], ack
+    assert reads_the_workshop(seen)
+
+
+def test_a_workshop_changed_by_a_command_here_is_read_anew_by_the_next(workshop, screens, control):
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="Avant le vote")["ok"]
+    assert control.send("phase.move", index=VOTING)["ok"]
+
+    ack = phone.send("note.post", area="ideas", text="Pendant le vote")
+
+    assert not ack["ok"], ack
+    assert ack["error"]["code"] == "phase"
+
+
+def test_a_new_workshop_given_a_removed_one_s_id_is_never_read_from_its_copy(
+    create_workshop, screens
+):
+    removed = create_workshop("brainstorm")
+    phone = screens(removed)
+    assert phone.send("note.post", area="ideas", text="Une idée")["ok"]  # kept here
+    removed_id = removed.id
+    phone.close()
+    db.session.delete(db.session.get(Workshop, removed_id))
+    db.session.commit()
+
+    swot = create_workshop("swot")  # SQLite gives the highest id again once it is free
+    ack = screens(swot).send("note.post", area="strengths", text="Une force")
+
+    assert ack["ok"], ack
+    assert workshops.get_workshop(swot.id).format_key == "swot"
