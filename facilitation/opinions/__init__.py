@@ -1,0 +1,1 @@
+"""What the room thinks: opinion maps from agree / disagree / pass votes (no Flask)."""
