@@ -277,6 +277,8 @@ def opinion_map(
     things = list(range(matrix.shape[1])) if items is None else list(items)
     if len(people) != matrix.shape[0] or len(things) != matrix.shape[1]:
         raise ValueError("one key per participant (row) and per item (column)")
+    if len(set(people)) != len(people) or len(set(things)) != len(things):
+        raise ValueError("participant keys and item keys must each be distinct")
     if matrix.shape[1] < 2:
         return _not_enough(TOO_FEW_ITEMS, 0)
     rows, qualified = in_conversation(matrix)

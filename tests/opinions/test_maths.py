@@ -229,6 +229,17 @@ def test_keys_must_match_the_matrix():
         opinion_map(two_camps(), participants=["only one"])
 
 
+def test_keys_must_be_distinct():
+    with pytest.raises(ValueError, match="distinct"):
+        opinion_map(two_camps(), items=["same"] * 20)
+
+
+def test_an_empty_room_has_no_map():
+    result = opinion_map(np.empty((0, 10)))
+    assert not result.enough
+    assert result.reason == TOO_FEW_PARTICIPANTS
+
+
 def test_the_two_proportion_test():
     # 57 % of 1,050 against 42 % of 1,046 (a textbook poll comparison): z about 6.9.
     z = float(
