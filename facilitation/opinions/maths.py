@@ -33,13 +33,14 @@ One rule of our own: divisive and representative items are claimed only when the
 are clearly apart (silhouette at least ``CLEAR_SILHOUETTE``); see that constant.
 
 Participants and items are known only by the keys the caller gives: the map is as
-anonymous as those keys.
+anonymous as those keys. ``matrix_of`` builds the matrix from stored (participant, item,
+vote) rows.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,6 +158,34 @@ def check_votes(votes: np.ndarray) -> np.ndarray:
     if not np.isin(seen, (AGREE, DISAGREE, PASS)).all():
         raise ValueError("a vote is +1 (agree), -1 (disagree), 0 (pass) or NaN (unseen)")
     return matrix
+
+
+def matrix_of(
+    reactions: Iterable[tuple[Hashable, Hashable, float]], items: Sequence[Hashable]
+) -> tuple[np.ndarray, list[Hashable], list[Hashable]]:
+    """The vote matrix of (participant, item, vote) triples, as stored, and its keys.
+
+    Rows in the order participants first appear, columns in ``items``' order (every item
+    offered, even one nobody saw yet); what nobody voted stays NaN. Votes on an item not in
+    ``items`` (a note removed since) are left out; a participant's second vote on an item
+    is refused, as the store keeps one per participant and item.
+    """
+    column = {item: j for j, item in enumerate(items)}
+    if len(column) != len(items):
+        raise ValueError("item keys must be distinct")
+    row: dict[Hashable, int] = {}
+    cells: dict[tuple[int, int], float] = {}
+    for participant, item, vote in reactions:
+        if item not in column:
+            continue
+        i = row.setdefault(participant, len(row))
+        if (i, column[item]) in cells:
+            raise ValueError("one vote per participant and item")
+        cells[i, column[item]] = float(vote)
+    votes = np.full((len(row), len(items)), np.nan)
+    for (i, j), vote in cells.items():
+        votes[i, j] = vote
+    return check_votes(votes), list(row), list(items)
 
 
 def in_conversation(votes: np.ndarray) -> tuple[np.ndarray, int]:

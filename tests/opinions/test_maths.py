@@ -11,6 +11,7 @@ from facilitation.opinions.maths import (
     TOO_FEW_ITEMS,
     TOO_FEW_PARTICIPANTS,
     in_conversation,
+    matrix_of,
     opinion_map,
     two_proportion_z,
 )
@@ -249,3 +250,32 @@ def test_the_two_proportion_test():
     assert (
         float(two_proportion_z(np.array(5.0), np.array(10.0), np.array(5.0), np.array(10.0))) == 0
     )
+
+
+def test_stored_reactions_make_the_matrix_with_every_item_offered():
+    reactions = [("ana", "n2", 1), ("bob", "n1", -1), ("ana", "n1", 0), ("bob", "gone", 1)]
+    votes, people, items = matrix_of(reactions, ["n1", "n2", "n3"])
+    assert people == ["ana", "bob"]
+    assert items == ["n1", "n2", "n3"]
+    expected = np.array([[0.0, 1.0, np.nan], [-1.0, np.nan, np.nan]])
+    np.testing.assert_array_equal(votes, expected)
+
+
+def test_stored_reactions_that_are_not_votes_are_refused():
+    with pytest.raises(ValueError, match="one vote per participant"):
+        matrix_of([("ana", "n1", 1), ("ana", "n1", -1)], ["n1"])
+    with pytest.raises(ValueError, match="a vote is"):
+        matrix_of([("ana", "n1", 2)], ["n1"])
+
+
+def test_a_room_from_stored_reactions_maps_as_its_matrix_does():
+    votes = two_camps(unseen=0.2)
+    reactions = [
+        (f"p{i}", f"note-{j}", votes[i, j])
+        for i in range(votes.shape[0])
+        for j in range(votes.shape[1])
+        if not np.isnan(votes[i, j])
+    ]
+    rebuilt, people, items = matrix_of(reactions, [f"note-{j}" for j in range(20)])
+    direct = opinion_map(votes, [f"p{i}" for i in range(60)], items)
+    assert opinion_map(rebuilt, people, items) == direct
