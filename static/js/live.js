@@ -23,11 +23,11 @@ const REDUCERS = {
   "visibility.changed": setWorkshop,
   "note.posted": (state, data) => put(state.notes, data),
   "note.updated": (state, data) => put(state.notes, data),
-  "note.deleted": (state, data) => state.notes.delete(data.id),
+  "note.deleted": (state, data, seq) => remove(state.notes, data.id, seq),
   "group.saved": (state, data) => put(state.groups, data),
-  "group.deleted": (state, data) => state.groups.delete(data.id),
+  "group.deleted": (state, data, seq) => remove(state.groups, data.id, seq),
   "card.saved": (state, data) => put(state.cards, data),
-  "card.deleted": (state, data) => state.cards.delete(data.id),
+  "card.deleted": (state, data, seq) => remove(state.cards, data.id, seq),
   "votes.tallied": (state, data) => {
     const items = { ...(state.tallies?.items || {}), [data.target]: data.dots };
     if (!data.dots) delete items[data.target];
@@ -48,11 +48,25 @@ function newer(current, data) {
   return !current || (data.seq ?? 0) >= (current.seq ?? 0);
 }
 
+// Removed items, by collection: id -> the number of the event that removed them. Two
+// processes publish through Redis, so a phone (which sees only some numbers, and cannot
+// hold for a gap as staff screens do) may get a deletion before an older edit: the
+// edit must not bring the item back. A snapshot's new collections start clean.
+const REMOVED = new WeakMap();
+
+function remove(map, id, seq) {
+  map.delete(id);
+  if (!REMOVED.has(map)) REMOVED.set(map, new Map());
+  REMOVED.get(map).set(id, seq);
+}
+
 // Replace an entity by its newer state. A redacted one (a hidden note sent to every
 // phone without its text) keeps what the screen already had; "mine" is the screen's own.
 function put(map, data) {
   const current = map.get(data.id);
   if (!newer(current, data)) return;
+  const removedAt = REMOVED.get(map)?.get(data.id);
+  if (removedAt !== undefined && (data.seq ?? 0) < removedAt) return;
   const next = data.redacted ? { ...current, ...data } : { ...data };
   if (current && current.mine !== undefined && next.mine === undefined) next.mine = current.mine;
   map.set(data.id, next);
@@ -235,7 +249,7 @@ export class Live {
     const before = this.position();
     for (const event of events) {
       if (event.seq <= this.seq && this.staff) {
-        if (replayed && ENTITIES.has(event.type.split(".")[0])) REDUCERS[event.type]?.(this.state, event.data);
+        if (replayed && ENTITIES.has(event.type.split(".")[0])) REDUCERS[event.type]?.(this.state, event.data, event.seq);
         continue;
       }
       if (this.staff && event.seq > this.seq + 1) { this.held.set(event.seq, event); continue; }
@@ -252,7 +266,7 @@ export class Live {
   apply(event) {
     const reread = this.mayRead(event);
     const reducer = REDUCERS[event.type];
-    if (reducer) reducer(this.state, event.data);
+    if (reducer) reducer(this.state, event.data, event.seq);
     this.seq = Math.max(this.seq, event.seq);
     if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
     return (!this.staff && RESHAPING.has(event.type)) || reread;
