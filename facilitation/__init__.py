@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_workshop_cache()
     register_formats(app)
+    register_state_contributors()
     register_blueprints(app)
     register_api(app)
     register_socket_handlers()
@@ -87,10 +88,19 @@ def register_extensions(app: Flask) -> None:
 
 def register_formats(app: Flask) -> None:
     from .formats import load_formats
-    from .workshops.services import FORMATS_KEY
+    from .rules import FORMATS_KEY
 
     directory = Path(app.config["FORMATS_DIR"] or shipped("workshops"))
     app.extensions[FORMATS_KEY] = load_formats(directory)
+
+
+def register_state_contributors() -> None:
+    """The features that add to the workshop's state (rules.py: state_contributor) do so
+    when imported: every one is, before any state is read."""
+    from .groups import services as groups
+    from .syntheses import publication
+
+    del groups, publication  # for their contributions
 
 
 def register_blueprints(app: Flask) -> None:

@@ -15,8 +15,8 @@ from facilitation.accounts import services as accounts
 from facilitation.accounts.models import User
 from facilitation.extensions import db
 from facilitation.participants import services as participants
+from facilitation.rules import formats
 from facilitation.workshops.models import Workshop
-from facilitation.workshops.services import formats
 
 _ids = itertools.count(1)
 

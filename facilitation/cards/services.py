@@ -17,9 +17,10 @@ from ..groups import services as groups
 from ..participants import services as participants
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from ..rules import public, require_participant_action
 from ..targets import resolve
 from ..workshops.models import Workshop
-from ..workshops.services import announce, public, require_participant_action
+from ..workshops.services import announce
 from .models import Card
 from .schemas import CardSchema
 

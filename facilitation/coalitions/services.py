@@ -21,6 +21,7 @@ from ..participants.models import Participant
 from ..pledges.models import Pledge
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from ..rules import require_participant_action
 from ..targets import resolve
 from ..text import shorten
 from ..workshops.models import Workshop
@@ -212,8 +213,6 @@ def pledge_from_phone(
     actor: Actor, workshop: Workshop, coalition_id: int, fields: dict[str, Any]
 ) -> Member:
     """A participant joins a proposal that came out of their workshop."""
-    from ..workshops.services import require_participant_action
-
     actor.require_participant()
     require_participant_action(workshop, actor, "pledge")
     coalition = get(coalition_id)

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 
 from ..coalitions.models import Status
 from ..errors import Forbidden
+from ..rules import formats
 from ..workshops.codes import display_code
-from ..workshops.services import can_run, formats
+from ..workshops.services import can_run
 from . import services
 
 blueprint = Blueprint("dashboard", __name__)

@@ -17,8 +17,9 @@ from ..notes import selection
 from ..notes import services as notes
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from ..rules import format_of, item_changed, public, state_contributor
 from ..workshops.models import Workshop
-from ..workshops.services import announce, format_of, item_changed, public
+from ..workshops.services import announce
 from .models import Group
 from .schemas import GroupSchema
 
@@ -133,6 +134,12 @@ def canvas_groups(workshop: Workshop) -> list[int]:
     if chosen is not None:
         return list(chosen)
     return [group.id for group in top_groups(workshop, CANVAS_GROUPS)]
+
+
+@state_contributor
+def canvas_state(workshop: Workshop) -> dict[str, Any]:
+    """Every screen knows which groups have a canvas (the cards of the coalition canvas)."""
+    return {"canvas_groups": canvas_groups(workshop)}
 
 
 @contextmanager

@@ -15,8 +15,8 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..groups.models import Group
 from ..realtime.protocol import EventType
+from ..rules import item_changed, require_open
 from ..workshops.models import Workshop
-from ..workshops.services import item_changed, require_open
 from .models import Note
 from .services import get_note, next_position, record, removed
 

@@ -16,8 +16,7 @@ from ..groups.models import Group
 from ..participants import services as participants
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..workshops.models import Workshop
-from ..workshops.services import (
+from ..rules import (
     format_of,
     item_changed,
     phase_of,
@@ -25,6 +24,7 @@ from ..workshops.services import (
     require_open,
     require_participant_action,
 )
+from ..workshops.models import Workshop
 from .models import Note
 from .schemas import NoteSchema
 

@@ -10,8 +10,8 @@ from ..errors import Conflict
 from ..extensions import db
 from ..groups import services as groups
 from ..groups.models import Group
+from ..rules import require_participant_action
 from ..workshops.models import Workshop
-from ..workshops.services import require_participant_action
 from .models import Pledge
 
 

@@ -40,6 +40,7 @@ from ..participants.models import Participant
 from ..pledges.models import Pledge
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from ..rules import formats
 from ..text import look_alike_key
 from ..votes.models import Vote
 from ..workshops import services as workshops
@@ -78,7 +79,7 @@ def check(raw: Any) -> dict[str, Any]:
         archive = WorkshopArchiveSchema().load(_from_version_1(raw))
     except ValidationError as error:
         raise InvalidInput(fields=first_errors(from_validation(error).details["fields"])) from error
-    fmt = workshops.formats().get(archive["workshop"]["format_key"])
+    fmt = formats().get(archive["workshop"]["format_key"])
     if fmt is None:
         key = archive["workshop"]["format_key"]
         message = _l("This instance has no format %(key)s.", key=key)

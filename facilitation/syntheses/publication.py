@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..auth import Actor
 from ..errors import Conflict, NotFound
 from ..extensions import db
+from ..rules import state_contributor
 from ..workshops.models import Status, Workshop
 from ..workshops.services import announce
 
@@ -35,6 +36,12 @@ def path(workshop: Workshop) -> str | None:
     """The public link's path (the same on every screen), or None when unpublished."""
     found = token(workshop)
     return f"/s/{found}" if found else None
+
+
+@state_contributor
+def publication_state(workshop: Workshop) -> dict[str, Any]:
+    """Every screen knows the published synthesis's link, or that there is none."""
+    return {"synthesis_url": path(workshop)}
 
 
 def published_workshop(given: str) -> Workshop:

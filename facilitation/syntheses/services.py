@@ -25,11 +25,12 @@ from ..participants.models import Participant
 from ..pledges.models import Pledge
 from ..realtime.models import Event
 from ..realtime.protocol import EventType
+from ..rules import format_of
 from ..votes import services as votes
 from ..votes.models import Vote
 from ..workshops.codes import display_code
 from ..workshops.models import Workshop
-from ..workshops.services import format_of, workshop_for_staff
+from ..workshops.services import workshop_for_staff
 
 LICENCES = {
     "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),

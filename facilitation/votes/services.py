@@ -4,7 +4,6 @@ results ranked with ties shown as ties."""
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,33 +19,19 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..targets import resolve
-from ..workshops.models import Workshop
-from ..workshops.services import (
-    announce,
-    format_of,
+from ..rules import (
+    active_rules,
     item_follower,
     phase_of,
     require_participant_action,
+    results_rules,
 )
+from ..targets import resolve
+from ..workshops.models import Workshop
+from ..workshops.services import announce
 from .models import Vote
 
 Item = Note | Group
-
-
-def active_rules(workshop: Workshop) -> VoteRules | None:
-    """The current phase's vote rules, with the facilitator's overrides."""
-    rules = phase_of(workshop).vote
-    override = (workshop.settings or {}).get("vote") or {}
-    return replace(rules, **override) if rules else None
-
-
-def results_rules(workshop: Workshop) -> VoteRules | None:
-    """The rules of the voting phase the results are about: the current or latest one."""
-    phases = format_of(workshop).phases
-    voting = [phase for phase in phases[: workshop.phase_index + 1] if phase.vote]
-    chosen = voting[-1] if voting else next((phase for phase in phases if phase.vote), None)
-    return chosen.vote if chosen else None
 
 
 def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) -> Workshop:

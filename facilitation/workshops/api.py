@@ -13,6 +13,7 @@ from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import NotFound
 from ..rest import require_user
+from ..rules import phase_of
 from ..syntheses import exports
 from ..syntheses.services import participation
 from ..syntheses.views import export_file
@@ -70,7 +71,7 @@ class WorkshopItem(MethodView):
         columns = {column.key: getattr(workshop, column.key) for column in COLUMNS}
         return SimpleNamespace(
             **columns,
-            phase=phase_summary(services.phase_of(workshop)),
+            phase=phase_summary(phase_of(workshop)),
             participation=participation(workshop),
         )
 

@@ -10,8 +10,9 @@ from ..auth import Actor
 from ..database import utcnow
 from ..errors import Conflict, InvalidInput
 from ..realtime.protocol import EventType
+from ..rules import format_of
 from .models import Status, Workshop
-from .services import announce, board_view, format_of
+from .services import announce, board_view
 
 MAX_TIMER_SECONDS = 4 * 60 * 60
 

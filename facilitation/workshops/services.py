@@ -1,42 +1,26 @@
-"""Workshops: creating one from a format, finding it by code, its state, and the rules
-every feature checks before changing it (open, phase allows)."""
+"""Workshops: creating one from a format, finding it by code, who runs or reads it, and
+its state (the rules every feature checks live in rules.py, which imports no feature)."""
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.util import identity_key
 
 from ..accounts.models import Role, User
-from ..auth import Actor, ActorKind
-from ..errors import Forbidden, InvalidInput, NotFound, PhaseClosed
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..formats import Format, FormatRegistry, Phase
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
+from ..rules import active_rules, contributed_state, formats
 from . import cache
 from .codes import new_code, normalize_code
 from .models import Status, Workshop
-
-FORMATS_KEY = "fabrique.formats"
-
-
-def formats() -> FormatRegistry:
-    return current_app.extensions[FORMATS_KEY]
-
-
-def format_of(workshop: Workshop) -> Format:
-    return formats()[workshop.format_key]
-
-
-def phase_of(workshop: Workshop) -> Phase:
-    return format_of(workshop).phase_at(workshop.phase_index)
+from .schemas import WorkshopStateSchema
 
 
 def create_workshop(
@@ -184,20 +168,15 @@ def board_view(workshop: Workshop) -> dict[str, Any]:
 
 def state(workshop: Workshop) -> dict[str, Any]:
     """What every screen knows of the workshop itself, with the rules in force: the dot
-    budget (the phase's, or the facilitator's override), the groups with a canvas and
-    what the board shows."""
-    from ..cards.services import canvas_groups
-    from ..syntheses import publication
-    from ..votes.services import active_rules
-    from .schemas import WorkshopStateSchema
-
+    budget (the phase's, or the facilitator's override) and what the board shows, and
+    what each feature adds (rules.py: state_contributor; the groups with a canvas, the
+    published synthesis's link)."""
     rules = active_rules(workshop)
-    return WorkshopStateSchema().dump(workshop) | {
-        "vote_rules": rules.__dict__ if rules else None,
-        "canvas_groups": canvas_groups(workshop),
-        "board": board_view(workshop),
-        "synthesis_url": publication.path(workshop),
-    }
+    return (
+        WorkshopStateSchema().dump(workshop)
+        | {"vote_rules": rules.__dict__ if rules else None, "board": board_view(workshop)}
+        | contributed_state(workshop)
+    )
 
 
 def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) -> int:
@@ -208,46 +187,3 @@ def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) 
         return state(workshop)
 
     return eventlog.append(workshop.id, type_, Audience.ALL, payload)
-
-
-def require_open(workshop: Workshop, actor: Actor) -> None:
-    """Participants act only while the workshop runs and the board is unlocked."""
-    if workshop.status == Status.ENDED:
-        raise PhaseClosed(_l("The workshop has ended."))
-    if workshop.locked and not actor.is_facilitator:
-        raise PhaseClosed(_l("The board is locked for now."))
-
-
-def require_phase_allows(workshop: Workshop, actor: Actor, capability: str) -> None:
-    """A participant's action must be one the current phase allows; boards only watch."""
-    if actor.kind is ActorKind.BOARD:
-        raise Forbidden()
-    if not actor.is_facilitator and not phase_of(workshop).permits(capability):
-        raise PhaseClosed()
-
-
-def require_participant_action(workshop: Workshop, actor: Actor, capability: str) -> None:
-    require_open(workshop, actor)
-    require_phase_allows(workshop, actor, capability)
-
-
-def public(workshop: Workshop) -> bool:
-    """Whether participants currently see each other's contributions."""
-    return phase_of(workshop).permits("see_all")
-
-
-# What features derive from the items screens show follows their changes here, so that
-# the items' features need not know them (votes: revealed results carry each voted item's
-# label and leave hidden or removed ones out).
-ITEM_FOLLOWERS: list[Callable[[Workshop, Any], None]] = []
-
-
-def item_follower(follow: Callable[[Workshop, Any], None]) -> Callable[[Workshop, Any], None]:
-    ITEM_FOLLOWERS.append(follow)
-    return follow
-
-
-def item_changed(workshop: Workshop, item: Any) -> None:
-    """A note or group changed what screens show of it: its text or title, hidden, gone."""
-    for follow in ITEM_FOLLOWERS:
-        follow(workshop, item)

@@ -27,12 +27,13 @@ from ..pledges import services as pledges
 from ..realtime import eventlog
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits
 from ..realtime.protocol import EventType
+from ..rules import format_of
 from ..votes import services as votes
 from . import shared
 from .models import Workshop
 from .replays import replay
 from .schemas import format_summary
-from .services import format_of, state
+from .services import state
 
 SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
 SECTIONS = ("notes", "groups", "cards", "proposals")  # a snapshot's paged collections

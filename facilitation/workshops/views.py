@@ -19,6 +19,7 @@ from ..mail import configured as mail_configured
 from ..notes.schemas import NOTE_MAX_LENGTH
 from ..participants.services import invitation
 from ..participants.views import open_code
+from ..rules import formats
 from . import services
 from .codes import display_code
 from .models import Workshop
@@ -75,7 +76,7 @@ def index() -> str:
     return render_template(
         "workshops/index.html",
         workshops=services.workshops_of(current_user),
-        formats=services.formats(),
+        formats=formats(),
         display_code=display_code,
     )
 

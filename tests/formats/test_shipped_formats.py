@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from facilitation import ROOT
-from facilitation.workshops.services import formats
+from facilitation.rules import formats
 
 SHIPPED = sorted(path.stem for path in (ROOT / "workshops").glob("*.toml"))
 

@@ -22,8 +22,8 @@ from facilitation import create_app
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
 from facilitation.realtime.commands import HANDLERS
+from facilitation.rules import format_of
 from facilitation.workshops.models import Workshop
-from facilitation.workshops.services import format_of
 
 from .. import conftest as suite
 from .verify import Watcher, verify_action

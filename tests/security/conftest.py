@@ -33,6 +33,7 @@ from facilitation.participants import services as participants
 from facilitation.participants.models import Participant
 from facilitation.pledges import services as pledges
 from facilitation.realtime.models import Stream
+from facilitation.rules import format_of
 from facilitation.votes import services as votes
 from facilitation.workshops import controls
 from facilitation.workshops import services as workshops
@@ -244,12 +245,12 @@ class Scene:
 
 
 def _first_area(workshop: Workshop) -> str:
-    return workshops.format_of(workshop).areas[0].key
+    return format_of(workshop).areas[0].key
 
 
 def build_side(owner: User, format_key: str, phase_key: str) -> Side:
     workshop = workshops.create_workshop(owner, format_key, "Atelier", "Comment ?", "fr")
-    keys = [phase.key for phase in workshops.format_of(workshop).phases]
+    keys = [phase.key for phase in format_of(workshop).phases]
     workshop.phase_index = keys.index(phase_key)
     participant = participants.join(workshop, "Léa")
     area, now = _first_area(workshop), utcnow()

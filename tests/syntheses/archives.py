@@ -22,13 +22,14 @@ from facilitation.participants.models import Participant
 from facilitation.pledges.models import Pledge
 from facilitation.realtime import eventlog
 from facilitation.realtime.protocol import Audience, EventType
+from facilitation.rules import formats
 from facilitation.votes.models import Vote
 from facilitation.workshops import services as workshops
 from facilitation.workshops.models import Workshop
 
 
 def every_kind_of_record(owner: User, format_key: str) -> Workshop:
-    fmt = workshops.formats()[format_key]
+    fmt = formats()[format_key]
     areas = [area.key for area in fmt.areas]
     voting = next((phase.key for phase in fmt.phases if phase.vote), fmt.phases[0].key)
     with unit_of_work():
