@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
         channel=app.config["SOCKETIO_CHANNEL"],
         max_http_buffer_size=64 * 1024,
         json=wire,  # integers bounded: an oversized one gets an `invalid` ack, not silence
+        serializer=wire.TextPacket,
         ping_interval=20,
         ping_timeout=20,
     )

@@ -1,0 +1,55 @@
+"""What travels on the live channel: JSON both ways; the server never walks what it sends
+looking for bytes, and bytes a client sends are refused like any wrong type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from socketio import packet
+from sqlalchemy import func, select
+
+from facilitation.extensions import db
+from facilitation.notes.models import Note
+
+from ..bulk import insert_notes
+from ..sockets import command_id
+
+
+def test_a_message_with_bytes_from_a_client_gets_an_invalid_ack_and_changes_nothing(
+    workshop, screens
+):
+    phone = screens(workshop)
+    payload = {"command_id": command_id(), "area": "ideas", "text": b"\x00\xff des octets"}
+
+    ack = phone.emit("note.post", payload)
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "invalid"
+    assert db.session.scalar(select(func.count(Note.id))) == 0
+
+
+def test_acks_and_events_leave_without_being_walked_for_bytes(
+    workshop, screens, control, monkeypatch: pytest.MonkeyPatch
+):
+    """python-socketio's default walks every value of every message it sends to look for
+    bytes: a snapshot of hundreds of notes, for each phone of a mass join."""
+    control.send("phase.move", index=1)  # the reveal: every phone reads every note
+    ids = insert_notes(workshop.id, 300)
+    walked: list[Any] = []
+    original = packet.Packet.data_is_binary.__func__  # type: ignore[attr-defined]
+
+    def watched(cls: type, data: Any) -> bool:
+        if isinstance(data, list) and data and isinstance(data[0], dict) and "ok" in data[0]:
+            walked.append(data)  # an ack the server sends (clients send lists of names)
+        if isinstance(data, list) and data and data[0] == "events":
+            walked.append(data)
+        return original(cls, data)
+
+    monkeypatch.setattr(packet.Packet, "data_is_binary", classmethod(watched))
+
+    phone = screens(workshop)
+    assert len(phone.state.notes) == 300
+    assert control.send("note.edit", id=ids[0], text="Corrigée")["ok"]
+
+    assert walked == []
