@@ -100,8 +100,9 @@ def register_state_contributors() -> None:
     when imported: every one is, before any state is read."""
     from .groups import services as groups
     from .syntheses import publication
+    from .votes import services as votes
 
-    del groups, publication  # for their contributions
+    del groups, publication, votes  # for their contributions
 
 
 def register_blueprints(app: Flask) -> None:

@@ -80,8 +80,8 @@ def results_rules(workshop: Workshop) -> VoteRules | None:
 
 
 # What features add to the workshop's state (workshops/services.py: state), each its own
-# keys: groups the canvas's groups, syntheses the published synthesis's link. A feature
-# registers at import; create_app imports every one that does.
+# keys: votes the dot rules in force, groups the canvas's groups, syntheses the published
+# synthesis's link. A feature registers at import; create_app imports every one that does.
 StateContributor = Callable[[Workshop], dict[str, Any]]
 STATE_CONTRIBUTORS: list[StateContributor] = []
 

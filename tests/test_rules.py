@@ -120,6 +120,16 @@ def test_workshops_import_no_other_feature():
     assert late == []
 
 
+def test_every_feature_adds_its_share_to_the_workshop_state(workshop, screens, control):
+    """What votes, groups and syntheses register reaches every screen, in the snapshot
+    and in each announcement alike."""
+    shares = {"vote_rules", "canvas_groups", "synthesis_url"}
+    phone = screens(workshop)
+    assert shares <= phone.join_ack["snapshot"]["workshop"].keys()
+    control.send("workshop.lock", locked=True)
+    assert shares <= phone.events()[-1]["data"].keys()
+
+
 @pytest.fixture
 def ring(tmp_path):
     """A package where a shared module imports a feature inside a function, and the

@@ -25,6 +25,7 @@ from ..rules import (
     phase_of,
     require_participant_action,
     results_rules,
+    state_contributor,
 )
 from ..targets import resolve
 from ..workshops.models import Workshop
@@ -32,6 +33,14 @@ from ..workshops.services import announce
 from .models import Vote
 
 Item = Note | Group
+
+
+@state_contributor
+def rules_state(workshop: Workshop) -> dict[str, Any]:
+    """Every screen knows the dot rules in force: the phase's, or the facilitator's
+    override (null outside a voting phase)."""
+    rules = active_rules(workshop)
+    return {"vote_rules": rules.__dict__ if rules else None}
 
 
 def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) -> Workshop:

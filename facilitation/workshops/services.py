@@ -16,7 +16,7 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..rules import active_rules, contributed_state, formats
+from ..rules import contributed_state, formats
 from . import cache
 from .codes import new_code, normalize_code
 from .models import Status, Workshop
@@ -167,14 +167,12 @@ def board_view(workshop: Workshop) -> dict[str, Any]:
 
 
 def state(workshop: Workshop) -> dict[str, Any]:
-    """What every screen knows of the workshop itself, with the rules in force: the dot
-    budget (the phase's, or the facilitator's override) and what the board shows, and
-    what each feature adds (rules.py: state_contributor; the groups with a canvas, the
-    published synthesis's link)."""
-    rules = active_rules(workshop)
+    """What every screen knows of the workshop itself: what the board shows, and what
+    each feature adds (rules.py: state_contributor) — the dot rules in force, the groups
+    with a canvas, the published synthesis's link."""
     return (
         WorkshopStateSchema().dump(workshop)
-        | {"vote_rules": rules.__dict__ if rules else None, "board": board_view(workshop)}
+        | {"board": board_view(workshop)}
         | contributed_state(workshop)
     )
 
