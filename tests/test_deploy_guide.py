@@ -45,7 +45,7 @@ ELSEWHERE = {
     "apt-get install -y python3-venv postgresql redis-server nginx sqlite3 curl libpango-1.0-0 "
     "libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji": HOST,
     "useradd --system --home-dir /var/lib/fabrique --shell /usr/sbin/nologin fabrique": HOST,
-    "python3 -m venv /opt/fabrique": WHEEL,
+    "/usr/bin/python3 -m venv /opt/fabrique": WHEEL,
     "/opt/fabrique/bin/pip install -c requirements.lock fabrique-*.whl": WHEEL,
     "/opt/fabrique/bin/pip install -c requirements.lock --upgrade fabrique-*.whl": WHEEL,
     "systemctl daemon-reload": SYSTEMD,
