@@ -21,6 +21,7 @@ from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import Runtime, runtime, sweep
 from ..realtime.schemas import CommandSchema, Seq, SyncSchema
+from ..syntheses import publication
 from ..targets import resolve
 from . import controls, services
 from .models import Workshop
@@ -265,8 +266,6 @@ def end(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 @command("synthesis.publish", PublishSchema())
 def publish_synthesis(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    from ..syntheses import publication
-
     workshop = services.get_workshop(actor.workshop_id)
     publication.publish(actor, workshop, data["published"])
     return {"workshop": services.state(workshop)}
