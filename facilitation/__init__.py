@@ -159,11 +159,12 @@ def register_socket_handlers() -> None:
     from .groups import events as groups
     from .notes import events as notes
     from .pledges import events as pledges
+    from .reactions import events as reactions
     from .realtime.commands import register_handlers
     from .votes import events as votes
     from .workshops import events as workshops
 
-    del assist, cards, coalitions, groups, notes, pledges, votes, workshops  # for their handlers
+    del assist, cards, coalitions, groups, notes, pledges, reactions, votes, workshops  # handlers
     hooks.install()
     register_handlers(socketio)
 

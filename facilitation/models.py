@@ -8,6 +8,7 @@ from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
 from .pledges.models import Pledge
+from .reactions.models import OpinionMap, Reaction
 from .realtime.models import Command, Event, Stream
 from .votes.models import Vote
 from .workshops.models import Workshop
@@ -21,9 +22,11 @@ __all__ = [
     "Member",
     "Note",
     "NoteVector",
+    "OpinionMap",
     "Origin",
     "Participant",
     "Pledge",
+    "Reaction",
     "Revision",
     "Stream",
     "User",

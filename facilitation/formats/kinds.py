@@ -20,6 +20,7 @@ CAPABILITIES = frozenset(
         "see_all",  # receive everyone's notes (otherwise only one's own)
         "vote",  # spend dots
         "see_results",  # receive vote tallies once the facilitator reveals them
+        "react",  # agree, disagree or pass on each note shown (the opinion map)
         "pledge",  # "I would join" on a group
         "canvas",  # fill the coalition canvas of the top groups
         "strategies",  # propose TOWS strategy cards
@@ -138,6 +139,7 @@ KINDS: dict[str, Kind] = {
         _kind("silent_writing", "post", "edit_own"),
         _kind("reveal", "see_all"),
         _kind("grouping", "see_all"),
+        _kind("react", "see_all", "react"),
         _kind("voting", "see_all", "vote", needs_vote_rules=True),
         _kind("results", "see_all", "see_results"),
         _kind("pledges", "see_all", "see_results", "pledge"),

@@ -2,7 +2,8 @@
 
 **A workshop goes whole.** Deleting a workshop deletes every row that holds what its
 participants gave: the workshop, its participants (nicknames), notes and their vectors,
-groups, votes, pledges (names, organisations), cards, its event log and stream, the
+groups, votes, reactions (agree, disagree, pass) and the opinion map, pledges (names,
+organisations), cards, its event log and stream, the
 commands its screens sent (their acks), the origins of its proposals, and the coalition
 memberships its participants took from their phones (name, organisation, e-mail). The
 proposals themselves stay: they are the coordinators' registry, edited after the
@@ -42,6 +43,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..reactions.models import Reaction
 from ..realtime.models import Event
 from ..votes.models import Vote
 from ..workshops.models import Status, Workshop
@@ -340,6 +342,9 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
     votes = db.session.scalars(
         select(Vote).where(Vote.participant_id == participant_id).order_by(Vote.id)
     )
+    reactions = db.session.scalars(
+        select(Reaction).where(Reaction.participant_id == participant_id).order_by(Reaction.id)
+    )
     return {
         "workshop_id": workshop.id,
         "workshop": workshop.title,
@@ -355,6 +360,7 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
             for pledge, title in pledges
         ],
         "votes": [{"target": vote.target, "dots": vote.dots} for vote in votes],
+        "reactions": [{"note": r.note_id, "value": r.value} for r in reactions],
     }
 
 

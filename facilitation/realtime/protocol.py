@@ -25,6 +25,8 @@ class EventType(enum.StrEnum):
     CARD_DELETED = "card.deleted"
     PROPOSAL_SAVED = "proposal.saved"
     PROPOSAL_JOINED = "proposal.joined"
+    REACTIONS_COUNTED = "reactions.counted"  # staff only: a note's agree/disagree/pass counts
+    OPINIONS_PUBLISHED = "opinions.published"
     DUPLICATE_FLAGGED = "assist.duplicate"  # staff only: a note says what others said
 
 

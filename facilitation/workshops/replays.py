@@ -22,6 +22,7 @@ from ..auth import Actor
 from ..cards import services as cards
 from ..notes import services as notes
 from ..participants.services import nicknames
+from ..reactions import services as reactions
 from ..realtime.models import Event
 from ..realtime.protocol import EventType
 from ..votes import services as votes
@@ -45,7 +46,19 @@ def replay(actor: Actor, workshop: Workshop, events: list[Event]) -> list[Wire]:
     wires = [event.wire() for event in events]
     now = _items_now(actor, workshop, wires)
     results = _results_now(workshop, wires)
+    wires = _opinions_now(workshop, wires)
     return [_as_now(wire, now, results) for wire in wires]
+
+
+def _opinions_now(workshop: Workshop, wires: list[Wire]) -> list[Wire]:
+    """A published opinion map names notes by their text: a replay carries today's map."""
+    if not any(wire["type"] == EventType.OPINIONS_PUBLISHED.value for wire in wires):
+        return wires
+    today = {"opinions": reactions.published(workshop)}
+    return [
+        {**wire, "data": today} if wire["type"] == EventType.OPINIONS_PUBLISHED.value else wire
+        for wire in wires
+    ]
 
 
 def _kind(wire: Wire) -> str:

@@ -24,6 +24,7 @@ from ..notes import services as notes
 from ..notes.models import Note
 from ..participants.services import nicknames
 from ..pledges import services as pledges
+from ..reactions import services as reactions
 from ..realtime import eventlog
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits
 from ..realtime.protocol import EventType
@@ -79,6 +80,8 @@ def _rest(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         "format": format_summary(format_of(workshop)),
         "canvas_groups": cards.canvas_groups(workshop),
         **_results(actor, workshop),
+        "reactions": reactions.counts(workshop) if actor.is_staff else None,
+        "opinions": reactions.published(workshop),
     }
 
 
@@ -185,6 +188,7 @@ def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         me["budget"] = votes.budget_of(actor, workshop)
         me["pledges"] = pledges.my_pledges(actor)
         me["proposals"] = coalitions.joined_by(actor.participant_id)
+        me["reactions"] = reactions.my_reactions(actor)
     return me
 
 

@@ -35,6 +35,12 @@ const REDUCERS = {
     if (data.results) state.results = data.results;
   },
   "results.published": (state, data) => { state.results = data.results; },
+  "reactions.counted": (state, data) => {
+    const items = { ...(state.reactions?.items || {}) };
+    items[String(data.note_id)] = { agree: data.agree, disagree: data.disagree, pass: data.pass };
+    state.reactions = { items, participants: data.participants };
+  },
+  "opinions.published": (state, data) => { state.opinions = data.opinions; },
   "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
   "proposal.joined": (state, data) => {
     if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
@@ -231,6 +237,7 @@ export class Live {
       workshop: snapshot.workshop, format: snapshot.format,
       notes: byId(snapshot.notes), groups: byId(snapshot.groups), cards: byId(snapshot.cards),
       tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
+      reactions: snapshot.reactions, opinions: snapshot.opinions,
       proposals: byId(snapshot.proposals || []),
       participants: snapshot.participants, me: snapshot.me,
     });
@@ -387,6 +394,7 @@ export class Live {
       me.votes = { ...(me.votes || {}), [data.target]: data.mine };
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
     }
+    if (data.reaction) me.reactions = { ...(me.reactions || {}), [String(data.reaction.note_id)]: data.reaction.value };
     if (Array.isArray(data.pledged)) me.pledges = data.pledged;
     if (command.name === "proposal.pledge" && data.pledged === true) {
       me.proposals = [...new Set([...(me.proposals || []), data.proposal_id])];

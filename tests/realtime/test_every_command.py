@@ -26,6 +26,7 @@ from facilitation.rules import format_of
 from facilitation.workshops.models import Workshop
 
 from .. import conftest as suite
+from ..reactions.camps import seat_two_camps
 from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
@@ -297,6 +298,62 @@ def _(s: Scene) -> Prepared:
 def _(s: Scene) -> Prepared:
     voted(s, "Vélo")
     return "control", {"revealed": False}
+
+
+# --- Reactions and the opinion map -------------------------------------------------------
+# A retrospective reads every note, then each participant answers agree, disagree or pass.
+
+
+def camps(s: Scene) -> list[int]:
+    """Seven notes answered by two camps of seven, in the react phase: both agree with the
+    first three, each agrees with two notes the other disagrees with."""
+    notes = [s.note(f"Constat {number}", by="other") for number in range(7)]
+    s.go("react")
+    seat_two_camps(s.workshop.id, notes[:3], notes[3:5], notes[5:])
+    return notes
+
+
+@case("react.cast", "a first answer: counts for the staff only", "retro")
+def _(s: Scene) -> Prepared:
+    note = s.note("Les revues de code", by="other")
+    s.go("react")
+    return "phone", {"note_id": note, "value": 1}
+
+
+@case("react.cast", "a changed answer, once the map is revealed", "retro")
+def _(s: Scene) -> Prepared:
+    notes = camps(s)
+    s.send("phone", "react.cast", note_id=notes[0], value=1)
+    s.send("control", "opinions.reveal", revealed=True)
+    return "phone", {"note_id": notes[0], "value": -1}
+
+
+@case("opinions.reveal", "too few answers: the map says so", "retro")
+def _(s: Scene) -> Prepared:
+    note = s.note("Les revues de code", by="other")
+    s.go("react")
+    s.send("phone", "react.cast", note_id=note, value=0)
+    return "control", {"revealed": True}
+
+
+@case("opinions.reveal", "two camps: groups, consensus and divisive notes", "retro")
+def _(s: Scene) -> Prepared:
+    camps(s)
+    return "control", {"revealed": True}
+
+
+@case("opinions.reveal", "hidden again", "retro")
+def _(s: Scene) -> Prepared:
+    camps(s)
+    s.send("control", "opinions.reveal", revealed=True)
+    return "control", {"revealed": False}
+
+
+@case("note.moderate", "a note the revealed opinion map names is hidden", "retro")
+def _(s: Scene) -> Prepared:
+    notes = camps(s)
+    s.send("control", "opinions.reveal", revealed=True)
+    return "control", {"id": notes[0], "hidden": True}
 
 
 # --- Pledges ----------------------------------------------------------------------------

@@ -57,6 +57,8 @@ class LiveState:
     tallies: dict[str, Any] | None = None
     results: list[dict[str, Any]] | None = None
     canvas_groups: list[int] = field(default_factory=list)
+    reactions: dict[str, Any] | None = None
+    opinions: dict[str, Any] | None = None
     me: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     public_seq: int = 0
@@ -77,6 +79,7 @@ class LiveState:
         self.cards, self.proposals = by_id(snapshot["cards"]), by_id(snapshot["proposals"])
         self.tallies, self.results = snapshot["tallies"], snapshot["results"]
         self.canvas_groups, self.me = snapshot["canvas_groups"], snapshot["me"]
+        self.reactions, self.opinions = snapshot["reactions"], snapshot["opinions"]
         self.seq, self.public_seq = snapshot["head"], snapshot["public_head"]
         self.held = {seq: e for seq, e in self.held.items() if seq > snapshot["head"]}
 
@@ -134,6 +137,12 @@ class LiveState:
                 self.results = data["results"]
         elif kind == "results.published":
             self.results = data["results"]
+        elif kind == "reactions.counted":
+            items = {**((self.reactions or {}).get("items") or {})}
+            items[str(data["note_id"])] = {k: data[k] for k in ("agree", "disagree", "pass")}
+            self.reactions = {"items": items, "participants": data["participants"]}
+        elif kind == "opinions.published":
+            self.opinions = data["opinions"]
         elif kind == "proposal.saved":
             self.proposals[data["id"]] = data
         elif kind == "proposal.joined":
@@ -162,6 +171,10 @@ class LiveState:
             self.me["votes"] = {**self.me.get("votes", {}), data["target"]: data["mine"]}
             keys = ("budget", "max_per_item", "per_area", "used")
             self.me["budget"] = {key: data.get(key) for key in keys}
+        if "reaction" in data:
+            mine = {**self.me.get("reactions", {})}
+            mine[str(data["reaction"]["note_id"])] = data["reaction"]["value"]
+            self.me["reactions"] = mine
         if isinstance(data.get("pledged"), list):
             self.me["pledges"] = data["pledged"]
         if name == "proposal.pledge" and data.get("pledged") is True:
@@ -201,6 +214,8 @@ class LiveState:
             "tallies": self.tallies,
             "results": self.results,
             "canvas_groups": self.canvas_groups,
+            "reactions": self.reactions,
+            "opinions": self.opinions,
             "me": self._me(),
         }
 

@@ -361,6 +361,7 @@ def _note(s: Scene) -> str:
 BRAINSTORM_VOTING = {"format_key": "brainstorm", "phase": "voting"}
 RESET_PLEDGES = {"format_key": "reset_day", "phase": "votes_pledges"}
 SWOT_STRATEGIES = {"format_key": "swot", "phase": "strategies"}
+RETRO_REACT = {"format_key": "retro", "phase": "react"}
 
 SOCKET_ACTIONS: dict[str, Action] = {
     "join": Action(lambda s: {"code": s.a.workshop.code, "role": "phone"}, command=False),
@@ -399,6 +400,8 @@ SOCKET_ACTIONS: dict[str, Action] = {
     "assist.similar": Action(lambda s: {"group_id": s.a.group, "limit": 5}, command=False),
     "vote.cast": Action(lambda s: {"target": _note(s)}, **BRAINSTORM_VOTING),
     "vote.retract": Action(lambda s: {"target": _note(s)}, before=prepare_dot, **BRAINSTORM_VOTING),
+    "react.cast": Action(lambda s: {"note_id": s.a.note, "value": -1}, **RETRO_REACT),
+    "opinions.reveal": Action(lambda s: {"revealed": True}, **RETRO_REACT),
     "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),
     "pledge.withdraw": Action(
         lambda s: {"group_id": s.a.group}, before=prepare_pledge, **RESET_PLEDGES

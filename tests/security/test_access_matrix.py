@@ -113,12 +113,14 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "vote.rules":        ("401", "403", "403", "ok",  "own", "401", "ok"),
     "results.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "canvas.groups":     ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "opinions.reveal":   ("401", "403", "403", "ok",  "own", "401", "ok"),
     # grouping assistance (queries)
     "assist.suggest":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "assist.similar":    ("401", "403", "403", "ok",  "404", "401", "ok"),
     # participants' votes and pledges
     "vote.cast":         ("401", "ok",  "404", "403", "403", "401", "403"),
     "vote.retract":      ("401", "ok",  "404", "403", "403", "401", "403"),
+    "react.cast":        ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.add":        ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.withdraw":   ("401", "ok",  "404", "403", "403", "401", "403"),
     # cards (their links name A's note) and proposals

@@ -1,0 +1,253 @@
+"""Reactions: each participant agrees with, disagrees with or passes on the notes, one
+answer per note, changeable while a phase allows ``react``. Staff follow the counts live;
+nobody ever learns who answered what. When the facilitator reveals the opinion map
+(opinions/maths.py), it is computed from the answers on the notes shown then, stored and
+sent to every screen; it is computed again only when the facilitator reveals it again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import distinct, func, select
+
+from ..auth import Actor
+from ..database import utcnow
+from ..extensions import db
+from ..notes.models import Note
+from ..realtime import eventlog
+from ..realtime.protocol import Audience, EventType
+from ..rules import item_follower, require_participant_action
+from ..targets import resolve
+from ..workshops.models import Workshop
+from .models import OpinionMap, Reaction
+
+if TYPE_CHECKING:
+    from ..opinions.maths import Placement
+
+VALUES = {1: "agree", -1: "disagree", 0: "pass"}
+
+
+def react(actor: Actor, workshop: Workshop, note_id: int, value: int) -> dict[str, Any]:
+    """A participant's answer on a note shown to everyone: a first one, or a change."""
+    actor.require_participant()
+    require_participant_action(workshop, actor, "react")
+    note = resolve(workshop.id, f"note:{note_id}", ("note",))
+    reaction = db.session.scalar(
+        select(Reaction).where(
+            Reaction.participant_id == actor.participant_id, Reaction.note_id == note.id
+        )
+    ) or Reaction(workshop_id=workshop.id, participant_id=actor.participant_id, note_id=note.id)
+    reaction.value, reaction.updated_at = value, utcnow()
+    db.session.add(reaction)
+    db.session.flush()
+    eventlog.append(
+        workshop.id, EventType.REACTIONS_COUNTED, Audience.STAFF, counted(workshop, note.id)
+    )
+    return {"reaction": {"note_id": note.id, "value": value}}
+
+
+def _counts(workshop: Workshop, note_id: int | None = None) -> dict[int, dict[str, int]]:
+    query = (
+        select(Reaction.note_id, Reaction.value, func.count())
+        .where(Reaction.workshop_id == workshop.id)
+        .group_by(Reaction.note_id, Reaction.value)
+    )
+    if note_id is not None:
+        query = query.where(Reaction.note_id == note_id)
+    counts: dict[int, dict[str, int]] = {}
+    for note, value, number in db.session.execute(query):
+        counts.setdefault(note, dict.fromkeys(VALUES.values(), 0))[VALUES[value]] = number
+    return counts
+
+
+def _reactors(workshop: Workshop) -> int:
+    query = select(func.count(distinct(Reaction.participant_id))).where(
+        Reaction.workshop_id == workshop.id
+    )
+    return db.session.scalar(query) or 0
+
+
+def counted(workshop: Workshop, note_id: int) -> dict[str, Any]:
+    """One note's counts, and how many participants reacted at all (``reactions.counted``)."""
+    counts = _counts(workshop, note_id).get(note_id, dict.fromkeys(VALUES.values(), 0))
+    return {"note_id": note_id, **counts, "participants": _reactors(workshop)}
+
+
+def counts(workshop: Workshop) -> dict[str, Any]:
+    """Every note's counts, for staff screens' snapshots."""
+    items = {str(note): count for note, count in _counts(workshop).items()}
+    return {"items": items, "participants": _reactors(workshop)}
+
+
+def my_reactions(actor: Actor) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Reaction.note_id, Reaction.value).where(
+            Reaction.participant_id == actor.participant_id
+        )
+    )
+    return {str(note): value for note, value in rows}
+
+
+# --- The opinion map ---------------------------------------------------------------------
+
+
+def _shown(workshop: Workshop) -> list[int]:
+    """The notes every screen shows: live and not hidden."""
+    return list(
+        db.session.scalars(
+            select(Note.id)
+            .where(
+                Note.workshop_id == workshop.id,
+                Note.deleted_at.is_(None),
+                Note.merged_into_id.is_(None),
+                Note.hidden.is_(False),
+            )
+            .order_by(Note.id)
+        )
+    )
+
+
+def compute(workshop: Workshop) -> dict[str, Any]:
+    """The room's opinion map as stored: notes by id, participants as anonymous dots.
+
+    Computed here, in the serving process, on the facilitator's reveal only (0.01 s for a
+    room of 12 × 10 notes, 0.03 s for 200 × 100: docs/performance.md). The maths is
+    imported on the first reveal, not with the app: scikit-learn and SciPy cost a
+    serving process about a second and 95 MB, which a workshop without reactions never
+    needs."""
+    from ..opinions import maths
+
+    rows = db.session.execute(
+        select(Reaction.participant_id, Reaction.note_id, Reaction.value)
+        .where(Reaction.workshop_id == workshop.id)
+        .order_by(Reaction.participant_id, Reaction.note_id)
+    )
+    votes, people, items = maths.matrix_of(rows, _shown(workshop))
+    found = maths.opinion_map(votes, people, items)
+    if not found.enough:
+        return {"enough": False, "reason": found.reason, "participants": int(found.qualified)}
+    dots = sorted(
+        (_dot(placed) for placed in found.participants),
+        key=lambda dot: (dot["group"], dot["x"], dot["y"]),
+    )  # in no participant's order: the dots name nobody
+    return {
+        "enough": True,
+        "participants": int(found.qualified),
+        "clear": found.clear,
+        "groups": [
+            {
+                "id": index,
+                "members": int(group.members),
+                "representative": [
+                    {"note_id": r.item, "side": r.side, "rate": round(float(r.rate), 4)}
+                    for r in group.representative
+                ],
+            }
+            for index, group in enumerate(found.groups)
+        ],
+        "consensus": [
+            {
+                "note_id": c.item,
+                "score": round(float(c.score), 4),
+                "agree_rates": _rates(c.agree_rates),
+            }
+            for c in found.consensus
+        ],
+        "divisive": [
+            {
+                "note_id": d.item,
+                "agree_rates": _rates(d.agree_rates),
+                "most": int(d.most),
+                "least": int(d.least),
+            }
+            for d in found.divisive
+        ],
+        "dots": dots,
+    }
+
+
+def _dot(placed: Placement) -> dict[str, Any]:
+    x, y = round(float(placed.x), 4), round(float(placed.y), 4)
+    return {"x": x, "y": y, "group": int(placed.group)}
+
+
+def _rates(rates: tuple[float | None, ...]) -> list[float | None]:
+    return [None if rate is None else round(float(rate), 4) for rate in rates]
+
+
+def _stored(workshop: Workshop) -> OpinionMap | None:
+    return db.session.get(OpinionMap, workshop.id)
+
+
+def published(workshop: Workshop) -> dict[str, Any] | None:
+    """The revealed map as screens get it, each note with its text as shown now; a note
+    hidden or removed since is left out. None while the map is not revealed."""
+    stored = _stored(workshop)
+    if stored is None or not stored.revealed or stored.map is None:
+        return None
+    found = stored.map
+    if not found["enough"]:
+        return found
+    ids = {entry["note_id"] for key in ("consensus", "divisive") for entry in found[key]} | {
+        entry["note_id"] for group in found["groups"] for entry in group["representative"]
+    }
+    texts = dict(
+        db.session.execute(
+            select(Note.id, Note.text).where(
+                Note.id.in_(ids),
+                Note.deleted_at.is_(None),
+                Note.merged_into_id.is_(None),
+                Note.hidden.is_(False),
+            )
+        ).all()
+    )
+
+    def named(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [e | {"text": texts[e["note_id"]]} for e in entries if e["note_id"] in texts]
+
+    return found | {
+        "consensus": named(found["consensus"]),
+        "divisive": named(found["divisive"]),
+        "groups": [g | {"representative": named(g["representative"])} for g in found["groups"]],
+    }
+
+
+def publish(workshop: Workshop) -> None:
+    """Every screen gets the map as it is now (null while it is not revealed)."""
+    data = {"opinions": published(workshop)}
+    eventlog.append(workshop.id, EventType.OPINIONS_PUBLISHED, Audience.ALL, data)
+
+
+def reveal(actor: Actor, workshop: Workshop, revealed: bool) -> bool:
+    """Reveal the opinion map, computed from the answers as they are now (revealing it
+    again computes it again), or hide it."""
+    actor.require_facilitator()
+    stored = _stored(workshop) or OpinionMap(workshop_id=workshop.id)
+    if not revealed and not stored.revealed:
+        return False
+    if revealed:
+        stored.map, stored.computed_at = compute(workshop), utcnow()
+    stored.revealed = revealed
+    db.session.add(stored)
+    db.session.flush()
+    publish(workshop)
+    return revealed
+
+
+@item_follower
+def follow_item(workshop: Workshop, item: Any) -> None:
+    """The revealed map names notes by their text and leaves hidden and removed ones out:
+    when one of its notes changes so, every screen gets it anew (not computed again)."""
+    if not isinstance(item, Note):
+        return
+    stored = _stored(workshop)
+    if stored is None or not stored.revealed or not stored.map or not stored.map["enough"]:
+        return
+    found = stored.map
+    named = {e["note_id"] for key in ("consensus", "divisive") for e in found[key]} | {
+        e["note_id"] for group in found["groups"] for e in group["representative"]
+    }
+    if item.id in named:
+        db.session.flush()
+        publish(workshop)
