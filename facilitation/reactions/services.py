@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..auth import Actor
 from ..database import utcnow
@@ -176,8 +177,21 @@ def _rates(rates: tuple[float | None, ...]) -> list[float | None]:
     return [None if rate is None else round(float(rate), 4) for rate in rates]
 
 
+# The workshops' stored maps read in the current transaction, None for those without one:
+# a bulk moderation of 200 notes asks for the same row 200 times (follow_item).
+READ = "fabrique.opinion_maps"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    session.info.pop(READ, None)
+
+
 def _stored(workshop: Workshop) -> OpinionMap | None:
-    return db.session.get(OpinionMap, workshop.id)
+    read = db.session.info.setdefault(READ, {})
+    if workshop.id not in read:
+        read[workshop.id] = db.session.get(OpinionMap, workshop.id)
+    return read[workshop.id]
 
 
 def published(workshop: Workshop) -> dict[str, Any] | None:
@@ -231,6 +245,7 @@ def reveal(actor: Actor, workshop: Workshop, revealed: bool) -> bool:
     stored.revealed = revealed
     db.session.add(stored)
     db.session.flush()
+    db.session.info.setdefault(READ, {})[workshop.id] = stored
     publish(workshop)
     return revealed
 

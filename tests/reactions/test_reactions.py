@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from facilitation.extensions import db
-from facilitation.reactions.models import Reaction
+from facilitation.reactions import services as reactions
+from facilitation.reactions.models import OpinionMap, Reaction
 
 from .camps import seat_two_camps
 
@@ -181,3 +183,28 @@ def test_only_the_facilitator_reveals_the_map(workshop, screens, notes):
     ack = screens(workshop).send("opinions.reveal", revealed=True)
     assert ack["error"]["code"] == "forbidden"
     assert db.session.scalar(select(func.count()).select_from(Reaction)) == 0
+
+
+def test_a_note_changed_before_the_reveal_does_not_keep_the_map_from_following_its_notes(
+    workshop, screens, control, notes
+):
+    seat_two_camps(workshop.id, notes[:3], notes[3:5], notes[5:])
+    control.send("note.edit", id=notes[0], text="Constat zéro")  # no map yet
+    control.send("opinions.reveal", revealed=True)
+    control.events()
+    control.send("note.edit", id=notes[1], text="Constat un")
+    (published,) = events_of(control, "opinions.published")
+    texts = {c["note_id"]: c["text"] for c in published["opinions"]["consensus"]}
+    assert texts == {notes[0]: "Constat zéro", notes[1]: "Constat un", notes[2]: "Constat 2"}
+
+
+def test_a_map_another_process_revealed_is_read_in_the_next_transaction(workshop, notes):
+    """Notes' changes ask for the stored map once per transaction, never beyond it."""
+    assert reactions._stored(workshop) is None
+    db.session.commit()
+    with Session(db.engine) as elsewhere:
+        elsewhere.add(OpinionMap(workshop_id=workshop.id, revealed=True, map={"enough": False}))
+        elsewhere.commit()
+    stored = reactions._stored(workshop)
+    assert stored is not None
+    assert stored.revealed
