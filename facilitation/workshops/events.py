@@ -21,6 +21,7 @@ from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import Runtime, runtime, sweep
 from ..realtime.schemas import CommandSchema, Seq, SyncSchema
+from ..realtime.wire import spliced
 from ..syntheses import publication
 from ..targets import resolve
 from . import controls, services
@@ -167,8 +168,8 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
         live.admission.admit(eio_sid)
     count = live.participant_count(workshop.id)
     if data["since"] is None:
-        return {"snapshot": snapshot(actor, workshop, count)}
-    return catch_up(actor, workshop, data["since"], count)
+        return spliced({"snapshot": snapshot(actor, workshop, count)})
+    return spliced(catch_up(actor, workshop, data["since"], count))
 
 
 @query("sync", SyncSchema())
@@ -176,14 +177,14 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = services.get_workshop(actor.workshop_id)
     count = runtime().participant_count(workshop.id)
-    return catch_up(actor, workshop, data["since"], count)
+    return spliced(catch_up(actor, workshop, data["since"], count))
 
 
 @query("snapshot.page", SnapshotPageSchema(), limit="page")
 def snapshot_page(data: dict[str, Any]) -> dict[str, Any]:
     """The next page of the snapshot this screen is assembling."""
     actor = current_actor()
-    return page(actor, services.get_workshop(actor.workshop_id), data)
+    return spliced(page(actor, services.get_workshop(actor.workshop_id), data))
 
 
 @command("phase.move", MovePhaseSchema())

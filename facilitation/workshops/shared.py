@@ -13,7 +13,9 @@ the workshop's code: ids of deleted workshops may come back), and a new one is s
 once that moves. A common part is read as far as screens ask, a batch at a time, in the
 order of ids, exactly as a screen's own pages were read — so a join while the room keeps
 changing costs what it cost before, and a room that asks at once shares every read.
-Kept per app (a process serves one), for the most recently used workshops.
+Each common item is encoded to JSON once, too (``realtime/wire.py``): the answers to
+join, sync and page splice that text in. Kept per app (a process serves one), for the
+most recently used workshops.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 from flask import current_app
 
 from ..auth import Actor, ActorKind
-from ..realtime.paging import BATCH, Item, size_of
+from ..realtime.paging import BATCH, Item
+from ..realtime.wire import encoded
 from .models import Workshop
 
 EXTENSION_KEY = "fabrique.shared_views"
@@ -71,9 +74,11 @@ class CommonPart:
             if after > collection.end() and not collection.complete:
                 return collection.read(workshop, after, limit)
             while not collection.complete and self._after(collection, after, limit) < limit:
-                batch = collection.read(workshop, collection.end(), BATCH)
+                batch = [
+                    encoded(item) for item in collection.read(workshop, collection.end(), BATCH)
+                ]
                 for item in batch:
-                    self.sizes[id(item)] = size_of(item)
+                    self.sizes[id(item)] = len(item.text) + 1  # paging.size_of, known
                 collection.items.extend(batch)
                 collection.complete = len(batch) < BATCH
             start = _first_after(collection.items, after)

@@ -3,6 +3,7 @@ looking for bytes, and bytes a client sends are refused like any wrong type."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,8 @@ from sqlalchemy import func, select
 
 from facilitation.extensions import db
 from facilitation.notes.models import Note
+from facilitation.realtime import wire
+from facilitation.workshops import shared
 
 from ..bulk import insert_notes
 from ..sockets import command_id
@@ -53,3 +56,44 @@ def test_acks_and_events_leave_without_being_walked_for_bytes(
     assert control.send("note.edit", id=ids[0], text="Corrigée")["ok"]
 
     assert walked == []
+
+
+def test_an_answer_with_spliced_items_reads_as_its_plain_encoding():
+    tricky = '« guillemets » "quotes" \\ back, é, 👍, a NUL-like \\u0000beef:0 and </script>'
+    common = wire.encoded({"id": 1, "text": tricky, "mine": None})
+    answer = {"ok": True, "snapshot": {"head": 3, "notes": [common, {"id": 2, "text": "à moi"}]}}
+
+    sent = wire.dumps(wire.spliced(answer), separators=(",", ":"))
+
+    assert json.loads(sent) == answer
+    assert sent == json.dumps(answer, separators=(",", ":"))
+
+
+def test_forty_phones_joining_after_the_reveal_encode_each_common_note_once(
+    workshop, screens, control, monkeypatch: pytest.MonkeyPatch
+):
+    """Each common note is encoded when the common part first reads it; every phone's
+    answer splices that text in rather than encoding the note again."""
+    control.send("phase.move", index=1)  # the reveal: every phone reads every note
+    insert_notes(workshop.id, 300)
+    made: list[int] = []
+    spliced_in: list[str] = []
+    encode, splice = shared.encoded, wire._Spliced.__init__
+
+    def counted_encode(item: dict[str, Any]) -> wire.Encoded:
+        made.append(item["id"])
+        return encode(item)
+
+    def counted_splice(marker: Any, text: str) -> None:
+        spliced_in.append(text)
+        splice(marker, text)
+
+    monkeypatch.setattr(shared, "encoded", counted_encode)
+    monkeypatch.setattr(wire._Spliced, "__init__", counted_splice)
+
+    phones = [screens(workshop) for _ in range(40)]
+
+    assert all(len(phone.state.notes) == 300 for phone in phones)
+    assert sorted(made) == sorted(set(made))
+    assert len(made) == 300
+    assert len(spliced_in) == 40 * 300
