@@ -38,6 +38,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..reactions.models import Reaction
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..rules import formats
@@ -205,6 +206,7 @@ class Checker:
                 self.fail((*path, "merged_into"), "A note cannot be merged into itself.")
         self.once("votes", "target", "ng")
         self.once("pledges", "group", "g")
+        self.once("reactions", "note", "n")
         for index, vote in enumerate(self.a["votes"]):
             self.area(("votes", index, "area"), vote["area"])
             if vote["phase"] not in self.phase_keys:
@@ -384,6 +386,16 @@ class Writer:
             for p in self.a["pledges"]
         ]
         self.insert(Pledge, pledges)
+        reactions = [
+            {
+                "workshop_id": self.wid,
+                **_but(r, "participant", "note"),
+                "participant_id": self.ids[r["participant"]],
+                "note_id": self.ids[r["note"]],
+            }
+            for r in self.a["reactions"]
+        ]
+        self.insert(Reaction, reactions)
         pledged = Counter(row["group_id"] for row in pledges)
         self.change(
             Note, [{"row_id": int(t[5:]), "dots": d} for t, d in dots.items() if t[0] == "n"]

@@ -4,7 +4,9 @@ imported again (imports.py).
 References inside the file are local ("p1", "n3", "g2", "c1"), settings included, so
 exporting a workshop, importing it elsewhere and exporting it again gives the same
 content. Version 2 added the proposals the workshop produced and references in settings
-(version 1 held the instance's own group ids there).
+(version 1 held the instance's own group ids there); version 3 the reactions (agree,
+disagree, pass on notes). The revealed opinion map is not carried: it is computed again
+from the reactions when the facilitator reveals it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..reactions.models import Reaction
 from ..votes.models import Vote
 from ..workshops.models import Workshop
 from .schemas import WorkshopArchiveSchema
 from .services import phase_changes
 
-VERSION = 2
+VERSION = 3
 TARGET_KINDS = {"n": "note", "g": "group", "c": "card"}  # what votes and links point at
 WORKSHOP_FIELDS = (
     "title",
@@ -188,6 +191,15 @@ def export(workshop: Workshop) -> dict[str, Any]:
             }
             for x in _rows(Vote, workshop.id)
             if x.dots
+        ],
+        "reactions": [
+            {
+                "participant": p[x.participant_id],
+                "note": n[x.note_id],
+                "value": x.value,
+                "updated_at": x.updated_at,
+            }
+            for x in _rows(Reaction, workshop.id)
         ],
         "pledges": [
             {

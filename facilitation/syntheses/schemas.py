@@ -35,8 +35,8 @@ def _time(required: bool = True) -> fields.AwareDateTime:
 
 class HeaderSchema(Schema):
     kind = fields.String(required=True, validate=validate.Equal("workshop"))
-    # 1: settings held the instance's own ids, and there were no proposals.
-    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2]))
+    # 1: settings held the instance's own ids, and there were no proposals; 2: no reactions.
+    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2, 3]))
 
 
 class VoteSettingsSchema(Schema):
@@ -140,6 +140,15 @@ class VoteSchema(Schema):
     dots = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
 
 
+class ReactionSchema(Schema):
+    """A participant's agree (1), disagree (-1) or pass (0) on a note."""
+
+    participant = fields.String(**REF)
+    note = fields.String(**REF)
+    value = fields.Integer(required=True, strict=True, validate=validate.OneOf([-1, 0, 1]))
+    updated_at = _time()
+
+
 class PledgeSchema(Schema):
     participant = fields.String(**REF)
     group = fields.String(**REF)
@@ -207,6 +216,7 @@ class WorkshopArchiveSchema(Schema):
     cards = fields.List(fields.Nested(CardSchema), required=True)
     timeline = fields.List(fields.Nested(StepSchema), required=True)
     proposals = fields.List(fields.Nested(ProposalSchema), load_default=list)
+    reactions = fields.List(fields.Nested(ReactionSchema), load_default=list)
 
 
 class SynthesisTextsSchema(Schema):

@@ -1,5 +1,5 @@
 """A workshop of any shipped format holding one of every kind of record an archive
-carries — participants, groups, notes (hidden, merged, deleted), votes, pledges, cards of
+carries — participants, groups, notes (hidden, merged, deleted), votes, reactions, pledges, cards of
 every kind with links, a proposal with members, a timeline and settings that name groups
 — written straight into the tables, for tests of archives (not of live commands)."""
 
@@ -20,6 +20,7 @@ from facilitation.groups.models import Group
 from facilitation.notes.models import Note
 from facilitation.participants.models import Participant
 from facilitation.pledges.models import Pledge
+from facilitation.reactions.models import Reaction
 from facilitation.realtime import eventlog
 from facilitation.realtime.protocol import Audience, EventType
 from facilitation.rules import formats
@@ -78,6 +79,11 @@ def every_kind_of_record(owner: User, format_key: str) -> Workshop:
                 )
             )
         notes[0].dots, groups[0].dots = 2, 1
+        answers = [(people[0], notes[0], 1), (people[1], notes[0], -1), (people[0], notes[5], 0)]
+        db.session.add_all(
+            Reaction(workshop_id=wid, participant_id=person.id, note_id=note.id, value=value)
+            for person, note, value in answers
+        )
         db.session.add(
             Pledge(
                 workshop_id=wid,

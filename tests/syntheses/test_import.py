@@ -44,6 +44,8 @@ def test_the_archive_holds_every_kind_of_record(archive):
     assert proposal["origin"] == "g1"
     assert [m["participant"] for m in proposal["members"]] == ["p1", None]
     assert "email" not in json.dumps(proposal)  # addresses stay on the instance
+    answers = [(r["participant"], r["note"], r["value"]) for r in archive["reactions"]]
+    assert answers == [("p1", "n1", 1), ("p2", "n1", -1), ("p1", "n6", 0)]
 
 
 @pytest.mark.parametrize("format_key", FORMATS)
@@ -97,8 +99,8 @@ def test_a_version_1_archive_imports_without_the_group_ids_of_its_instance(archi
 
 INVALID = {
     "wrong_version": (
-        lambda a: a["fabrique"].update(version=3),
-        {"fabrique": {"version": ["Must be one of: 1, 2."]}},
+        lambda a: a["fabrique"].update(version=4),
+        {"fabrique": {"version": ["Must be one of: 1, 2, 3."]}},
     ),
     "a_budget_that_is_not_a_number": (
         lambda a: a["workshop"]["settings"]["vote"].update(budget="lots"),
@@ -149,6 +151,18 @@ INVALID = {
     "same_vote_twice": (
         lambda a: a["votes"].append(dict(a["votes"][0])),
         {"votes": {"2": {"target": ["p1 appears twice with n1."]}}},
+    ),
+    "a_reaction_on_a_group": (
+        lambda a: a["reactions"][0].update(note="g1"),
+        {"reactions": {"0": {"note": ["Unknown reference 'g1'."]}}},
+    ),
+    "same_reaction_twice": (
+        lambda a: a["reactions"].append(dict(a["reactions"][0])),
+        {"reactions": {"3": {"note": ["p1 appears twice with n1."]}}},
+    ),
+    "a_reaction_beyond_agree_and_disagree": (
+        lambda a: a["reactions"][0].update(value=2),
+        {"reactions": {"0": {"value": ["Must be one of: -1, 0, 1."]}}},
     ),
     "a_card_in_a_slot_its_kind_has_not": (
         lambda a: a["cards"][0].update(slot="later"),
