@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from facilitation.auth import Actor, ActorKind
+from facilitation.realtime.presence import Connections
 from facilitation.realtime.runtime import Runtime, runtime
 
 from ..services import redis_url
@@ -131,3 +132,24 @@ def test_a_crowd_joining_at_once_waits_for_redis_connections_and_is_counted_exac
             assert live.participant_count(workshop_id) == 300
         finally:
             live.redis.delete(*live.redis.keys(f"{live.prefix}:*") or ["none"])
+
+
+def test_the_participant_count_follows_sockets_joining_leaving_and_joining_elsewhere():
+    connections = Connections()
+    lea, tom = (Actor(ActorKind.PARTICIPANT, 1, participant_id=pid) for pid in (10, 11))
+    board = Actor(ActorKind.BOARD, 1)
+    connections.add("a", lea)
+    connections.add("b", lea)  # a second tab
+    connections.add("c", tom)
+    connections.add("d", board)
+    assert connections.participant_count(1) == 2
+    connections.remove("a")
+    assert connections.has_participant(1, 10)
+    connections.add("b", Actor(ActorKind.PARTICIPANT, 2, participant_id=10))  # joined another
+    assert not connections.has_participant(1, 10)
+    assert connections.participant_count(1) == 1
+    assert connections.participants() == {1: {11}, 2: {10}}
+    connections.remove("c")
+    connections.remove("b")
+    assert connections.participants() == {}
+    assert connections.participant_count(1) == 0
