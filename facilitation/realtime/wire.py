@@ -38,10 +38,30 @@ def encoded(item: dict[str, Any]) -> Encoded:
 
 
 class _Spliced:
-    __slots__ = ("text",)
+    """A run of encoded items, side by side in a list: their texts, comma-joined."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    __slots__ = ("count", "text")
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text, self.count = text, count
+
+
+def _runs(items: list[Any]) -> list[Any]:
+    """The list with each run of encoded items made one piece of text: the encoder then
+    calls back once per run (a page of common notes, between a phone's own), not per item."""
+    out: list[Any] = []
+    run: list[str] = []
+    for item in items:
+        if isinstance(item, Encoded):
+            run.append(item.text)
+            continue
+        if run:
+            out.append(_Spliced(",".join(run), len(run)))
+            run = []
+        out.append(item)
+    if run:
+        out.append(_Spliced(",".join(run), len(run)))
+    return out
 
 
 def spliced(answer: dict[str, Any], depth: int = 3) -> dict[str, Any]:
@@ -50,7 +70,7 @@ def spliced(answer: dict[str, Any], depth: int = 3) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in answer.items():
         if isinstance(value, list):
-            value = [_Spliced(v.text) if isinstance(v, Encoded) else v for v in value]
+            value = _runs(value)
         elif isinstance(value, dict) and depth > 1 and not isinstance(value, Encoded):
             value = spliced(value, depth - 1)
         out[key] = value

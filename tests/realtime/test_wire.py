@@ -60,8 +60,10 @@ def test_acks_and_events_leave_without_being_walked_for_bytes(
 
 def test_an_answer_with_spliced_items_reads_as_its_plain_encoding():
     tricky = '« guillemets » "quotes" \\ back, é, 👍, a NUL-like \\u0000beef:0 and </script>'
-    common = wire.encoded({"id": 1, "text": tricky, "mine": None})
-    answer = {"ok": True, "snapshot": {"head": 3, "notes": [common, {"id": 2, "text": "à moi"}]}}
+    common = [wire.encoded({"id": i, "text": f"{tricky} {i}", "mine": None}) for i in (1, 2, 4)]
+    own = {"id": 3, "text": "à moi", "mine": True}
+    notes = [*common[:2], own, common[2]]  # two runs of common notes around a phone's own
+    answer = {"ok": True, "snapshot": {"head": 3, "notes": notes, "groups": []}}
 
     sent = wire.dumps(wire.spliced(answer), separators=(",", ":"))
 
@@ -84,9 +86,9 @@ def test_forty_phones_joining_after_the_reveal_encode_each_common_note_once(
         made.append(item["id"])
         return encode(item)
 
-    def counted_splice(marker: Any, text: str) -> None:
-        spliced_in.append(text)
-        splice(marker, text)
+    def counted_splice(marker: Any, text: str, count: int) -> None:
+        spliced_in.extend([text] * count)  # one run of common notes, ``count`` long
+        splice(marker, text, count)
 
     monkeypatch.setattr(shared, "encoded", counted_encode)
     monkeypatch.setattr(wire._Spliced, "__init__", counted_splice)
