@@ -29,6 +29,7 @@ from .services import (
     migrate,
     redis_url,
 )
+from .smtp import SMTPServer
 from .sockets import Screen
 
 # Every app and server the tests start computes no note vectors unless a test asks for
@@ -161,6 +162,25 @@ def empty_tables() -> None:
 @pytest.fixture
 def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
     app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def smtp() -> Iterator[SMTPServer]:
+    """A mail server of the test's own, on loopback, keeping what it receives."""
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(make_app: Callable[..., Flask], smtp: SMTPServer) -> Iterator[Flask]:
+    """The app with SMTP configured to the test's mail server; each client a fresh one."""
+    from .security.conftest import FreshClient
+
+    app = make_app(**smtp.settings)
+    app.test_client_class = FreshClient
     with app.app_context():
         yield app
 

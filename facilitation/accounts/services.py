@@ -125,12 +125,7 @@ def change_password(user: User, current: str, new: str, again: str) -> None:
     edge signs the browser that asked in again)."""
     if not user.check_password(current):
         raise InvalidInput(fields={"current_password": [str(_l("Wrong password."))]})
-    _check_new_password(new, "new_password")
-    if new != again:
-        message = _l("The two new passwords differ.")
-        raise InvalidInput(fields={"new_password_again": [str(message)]})
-    user.set_password(new)
-    end_sessions(user)
+    _set_new_password(user, new, again)
 
 
 def reset_password(email: str, password: str) -> User:
@@ -195,13 +190,18 @@ def reset_by_link(token: str, new: str, again: str) -> User:
     user = user_for_reset(token, lock=True)
     if user is None:
         raise ResetLinkUsed()
+    _set_new_password(user, new, again)
+    return user
+
+
+def _set_new_password(user: User, new: str, again: str) -> None:
+    """A new password typed twice, checked, set; every session of the account ends."""
     _check_new_password(new, "new_password")
     if new != again:
         message = _l("The two new passwords differ.")
         raise InvalidInput(fields={"new_password_again": [str(message)]})
     user.set_password(new)
     end_sessions(user)
-    return user
 
 
 def has_accounts() -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,21 +25,6 @@ from ..smtp import SMTPServer
 
 NEW = "a brand new passphrase"
 LINK = re.compile(r"(https?://\S+/password-reset/\S+)")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_app(make_app: Callable[..., Flask], smtp: SMTPServer) -> Iterator[Flask]:
-    app = make_app(**smtp.settings)
-    app.test_client_class = FreshClient
-    with app.app_context():
-        yield app
 
 
 @pytest.fixture

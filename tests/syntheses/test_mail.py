@@ -4,8 +4,6 @@ what is wrong; so does a mail server that refuses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -16,24 +14,14 @@ from facilitation.workshops.models import Workshop
 
 from ..conftest import csrf_token
 from ..security.conftest import FreshClient
-from ..smtp import SMTPServer
 from ..sockets import login
 from .conftest import open_screen
 
 
 @pytest.fixture
-def smtp() -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def app(make_app: Callable[..., Flask], smtp: SMTPServer) -> Iterator[Flask]:
-    app = make_app(**smtp.settings)
-    app.test_client_class = FreshClient
-    with app.app_context():
-        yield app
+def app(mail_app: Flask) -> Flask:
+    """Every fixture of this module (accounts, workshops) on the app that sends mail."""
+    return mail_app
 
 
 @pytest.fixture
