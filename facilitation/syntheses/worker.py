@@ -32,6 +32,7 @@ from typing import Any
 
 # Reasons a job fails, as the serving process reports them (jobs.py).
 TIME, MEMORY, SIZE, GONE, ERROR = "time", "memory", "size", "gone", "error"
+OUT_OF_MEMORY = json.dumps({"ok": False, "reason": MEMORY}).encode() + b"\n"
 REFUSED = "refused"  # an import whose archive is wrong: the error says what
 NICENESS = 10
 POLL_SECONDS = 0.05
@@ -167,6 +168,11 @@ def child(app: Any, job: dict[str, Any]) -> tuple[int, int]:
     try:
         answer = json.dumps(outcome_of(app, {**job, "pipe": writable})).encode()
         os.write(writable, answer + b"\n")
+    except MemoryError:
+        # The cap struck where outcome_of could not answer (while it judged a failure, or
+        # encoded its answer): this answer was made before the cap, and writing it
+        # allocates nothing.
+        os.write(writable, OUT_OF_MEMORY)
     except BaseException:
         code = 1
     finally:

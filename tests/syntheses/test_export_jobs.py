@@ -4,11 +4,15 @@ unchanged workshop is the file made the first time; a cap reached is a clear ans
 
 from __future__ import annotations
 
+import json
+import os
 import time
+from typing import Any
 
 import pytest
 
 from facilitation.extensions import db
+from facilitation.syntheses import worker
 from facilitation.syntheses.jobs import exporter
 
 from ..bulk import insert_notes
@@ -144,3 +148,26 @@ def test_the_export_links_are_told_why_an_export_was_refused(capped, workshop):
     answer = until_done(browser, workshop, "pdf", token)
     assert answer.status_code == 503
     assert "took longer to prepare" in answer.get_json()["error"]["message"]
+
+
+def test_the_memory_cap_striking_while_a_failure_is_judged_still_answers_memory(monkeypatch):
+    """The child's last resort: when even judging its failure runs out of memory, it
+    answers "memory" with the words it made before the cap, not nothing."""
+
+    def fails(_app: Any, _job: dict[str, Any]) -> dict[str, Any]:
+        raise ValueError("a library's own report of a failed allocation")
+
+    def no_memory_left(_caps: dict[str, Any]) -> bool:
+        raise MemoryError
+
+    monkeypatch.setitem(worker.TASKS, "export", fails)
+    monkeypatch.setattr(worker, "near_memory_cap", no_memory_left)
+    monkeypatch.setattr(worker, "limit", lambda caps: None)  # this test's process keeps its
+
+    pid, readable = worker.child(None, {"task": "export", "caps": {}})
+    with os.fdopen(readable, "rb") as answer:
+        said = answer.read()
+    _, status = os.waitpid(pid, 0)
+
+    assert json.loads(said) == {"ok": False, "reason": "memory"}
+    assert os.waitstatus_to_exitcode(status) == 0
