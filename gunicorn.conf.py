@@ -136,3 +136,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 # The time and request id lead the line (LOG_FORMAT).
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 logger_class = PrivateLogger
+# No control socket: gunicorn's default path is in the user's home, the same for every
+# process of a host (fabrique@5001 and @5002 would take it from each other, and stopping
+# one would remove the other's), and its commands add workers, which a process must not.
+control_socket_disable = True

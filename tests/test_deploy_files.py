@@ -5,6 +5,7 @@ code reads (and none it does not), the systemd unit is valid for systemd, and
 from __future__ import annotations
 
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,16 @@ def test_a_deployment_file_is_not_made_from_wrong_values(settings: list[str], er
     assert result.exit_code == 2
     assert error in result.output
     assert "server {" not in result.output
+
+
+def test_processes_of_one_host_do_not_share_a_gunicorn_control_socket() -> None:
+    """gunicorn's control socket defaults to one path in the user's home, the same for
+    fabrique@5001 and @5002: the shipped settings turn it off (a setting gunicorn knows)."""
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.control_socket_disable is True
+    assert config.workers == 1

@@ -69,6 +69,8 @@ ELSEWHERE = {
     "systemctl reload nginx": NGINX,
 }
 PG_TOOLS = ("createuser", "createdb", "dropdb", "pg_dump", "pg_restore")
+# A PostgreSQL tool run by the command (first, or after a `(umask 077; ` prefix).
+PG_COMMAND = re.compile(rf"^(\(umask 0\d\d; )?({'|'.join(PG_TOOLS)})\b")
 # The role and database's name as a word of a PostgreSQL command (not inside a path).
 PG_NAME = re.compile(r"(?<=[\s=])fabrique(?=\s|$)")
 
@@ -135,7 +137,7 @@ class Sandbox:
     def rewrite(self, command: str) -> str:
         command = command.replace("runuser -u fabrique -- ", "")
         command = command.replace("runuser -u postgres -- ", "")
-        if command.startswith(PG_TOOLS):
+        if PG_COMMAND.match(command):
             command = PG_NAME.sub(self.name, command)
         command = command.replace("-o fabrique -g fabrique", f"-o {self.user} -g {self.group}")
         command = command.replace("-g fabrique", f"-g {self.group}")
@@ -198,12 +200,17 @@ def test_every_command_of_the_guide_is_run_here_or_tested_elsewhere(sandbox: San
     def account_created() -> None:
         assert sandbox.accounts() == {"dominique@example.org"}
 
+    def only_root_reads(path: str) -> None:
+        assert oct(sandbox.path(path).stat().st_mode)[-3:] == "600"
+
     def account_deleted() -> None:  # what happens after a backup, and is undone by it
+        only_root_reads("/var/backups/fabrique.dump")
         with psycopg.connect(sandbox.database_url) as connection:
             connection.execute("DELETE FROM users")
         assert sandbox.accounts() == set()
 
     def sqlite_account_deleted() -> None:
+        only_root_reads("/var/backups/fabrique.sqlite3")
         with sqlite3.connect(sandbox.path("/var/lib/fabrique/fabrique.sqlite3")) as connection:
             connection.execute("DELETE FROM users")
         assert sandbox.sqlite_accounts() == set()
@@ -238,15 +245,16 @@ def test_every_command_of_the_guide_is_run_here_or_tested_elsewhere(sandbox: San
         "create-account --role admin --email dominique@example.org --name Dominique"
     ] = account_created
     checks[
-        "runuser -u postgres -- pg_dump --format=custom fabrique > /var/backups/fabrique.dump"
+        "(umask 077; runuser -u postgres -- pg_dump --format=custom fabrique "
+        "> /var/backups/fabrique.dump)"
     ] = account_deleted
     checks[
         "runuser -u postgres -- pg_restore --no-owner --role=fabrique --dbname=fabrique "
         "< /var/backups/fabrique.dump"
     ] = restored
     before[
-        "runuser -u fabrique -- sqlite3 /var/lib/fabrique/fabrique.sqlite3 "
-        '".backup /var/lib/fabrique/backup.sqlite3"'
+        "(umask 077; runuser -u fabrique -- sqlite3 /var/lib/fabrique/fabrique.sqlite3 "
+        '".backup /var/lib/fabrique/backup.sqlite3")'
     ] = sqlite_database
     checks["mv /var/lib/fabrique/backup.sqlite3 /var/backups/fabrique.sqlite3"] = (
         sqlite_account_deleted
