@@ -159,12 +159,13 @@ def register_socket_handlers() -> None:
     from .groups import events as groups
     from .notes import events as notes
     from .pledges import events as pledges
+    from .ratings import events as ratings
     from .reactions import events as reactions
     from .realtime.commands import register_handlers
     from .votes import events as votes
     from .workshops import events as workshops
 
-    del assist, cards, coalitions, groups, notes, pledges, reactions, votes, workshops  # handlers
+    del assist, cards, coalitions, groups, notes, pledges, ratings, reactions, votes, workshops
     hooks.install()
     register_handlers(socketio)
 

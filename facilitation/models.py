@@ -8,6 +8,7 @@ from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
 from .pledges.models import Pledge
+from .ratings.models import Rating, RatingReveal
 from .reactions.models import OpinionMap, Reaction
 from .realtime.models import Command, Event, Stream
 from .votes.models import Vote
@@ -26,6 +27,8 @@ __all__ = [
     "Origin",
     "Participant",
     "Pledge",
+    "Rating",
+    "RatingReveal",
     "Reaction",
     "Revision",
     "Stream",

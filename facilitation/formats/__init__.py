@@ -2,17 +2,20 @@
 
 from .kinds import CAPABILITIES, KINDS
 from .loader import FormatError, FormatRegistry, load_format, load_formats
-from .model import Area, Format, LocalizedText, Phase, VoteRules
+from .model import Area, Criterion, Format, LocalizedText, Phase, RateRules, Scale, VoteRules
 
 __all__ = [
     "CAPABILITIES",
     "KINDS",
     "Area",
+    "Criterion",
     "Format",
     "FormatError",
     "FormatRegistry",
     "LocalizedText",
     "Phase",
+    "RateRules",
+    "Scale",
     "VoteRules",
     "load_format",
     "load_formats",

@@ -21,6 +21,7 @@ CAPABILITIES = frozenset(
         "vote",  # spend dots
         "see_results",  # receive vote tallies once the facilitator reveals them
         "react",  # agree, disagree or pass on each note shown (the opinion map)
+        "rate",  # rate items on the phase's criteria (needs rate rules)
         "pledge",  # "I would join" on a group
         "canvas",  # fill the coalition canvas of the top groups
         "strategies",  # propose TOWS strategy cards
@@ -131,6 +132,10 @@ def _kind(key: str, *allows: str, needs_vote_rules: bool = False) -> Kind:
     return Kind(key, frozenset(allows), needs_vote_rules)
 
 
+# What a phase's `rate` rules may name as the items rated.
+RATE_TARGETS = ("notes", "groups", "proposals")
+
+
 KINDS: dict[str, Kind] = {
     kind.key: kind
     for kind in (
@@ -141,6 +146,7 @@ KINDS: dict[str, Kind] = {
         _kind("grouping", "see_all"),
         _kind("react", "see_all", "react"),
         _kind("voting", "see_all", "vote", needs_vote_rules=True),
+        _kind("rate", "see_all", "rate"),
         _kind("results", "see_all", "see_results"),
         _kind("pledges", "see_all", "see_results", "pledge"),
         _kind("canvas", "see_all", "see_results", "canvas"),

@@ -39,6 +39,42 @@ class VoteRules:
 
 
 @dataclass(frozen=True)
+class Scale:
+    """The points a criterion is rated on, from ``low`` to ``high``, each with its label."""
+
+    low: int
+    high: int
+    labels: tuple[LocalizedText, ...]
+
+    @property
+    def values(self) -> range:
+        return range(self.low, self.high + 1)
+
+    def label_of(self, value: int) -> LocalizedText:
+        return self.labels[value - self.low]
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label: LocalizedText
+    scale: Scale
+    description: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class RateRules:
+    """Rating: which items are rated (notes, groups or proposals), on which criteria."""
+
+    target: str
+    criteria: tuple[Criterion, ...]
+    lens: str | None = None  # the built-in lens the criteria come from (formats/lenses.py)
+
+    def criterion(self, key: str) -> Criterion | None:
+        return next((criterion for criterion in self.criteria if criterion.key == key), None)
+
+
+@dataclass(frozen=True)
 class Phase:
     key: str
     kind: str
@@ -48,6 +84,7 @@ class Phase:
     duration_minutes: int | None = None
     vote: VoteRules | None = None
     areas: tuple[str, ...] | None = None
+    rate: RateRules | None = None
 
     def permits(self, capability: str) -> bool:
         return capability in self.allows

@@ -6,8 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from .kinds import CAPABILITIES, KINDS
-from .model import Area, Format, LocalizedText, Phase, VoteRules
+from .kinds import CAPABILITIES, KINDS, RATE_TARGETS
+from .lenses import LENSES
+from .model import Area, Criterion, Format, LocalizedText, Phase, RateRules, Scale, VoteRules
 
 KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Use lower-case letters, digits and _.")
 COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a #rrggbb colour.")
@@ -44,6 +45,80 @@ class VoteRulesSchema(Schema):
         return VoteRules(**data)
 
 
+class ScaleSchema(Schema):
+    """``{ from = 1, to = 5, labels = [...] }``: one label per point, in order."""
+
+    low = fields.Integer(
+        required=True, strict=True, data_key="from", validate=validate.Range(-10, 10)
+    )
+    high = fields.Integer(
+        required=True, strict=True, data_key="to", validate=validate.Range(-10, 10)
+    )
+    labels = fields.List(fields.Nested(LocalizedTextSchema), required=True)
+
+    @validates_schema
+    def points_and_labels_agree(self, data: dict[str, Any], **_: Any) -> None:
+        low, high, labels = data.get("low"), data.get("high"), data.get("labels")
+        if low is None or high is None or labels is None:
+            return
+        if not 2 <= high - low + 1 <= 11:
+            raise ValidationError("A scale goes up from 'from' to 'to', 2 to 11 points.", "to")
+        points = high - low + 1
+        if len(labels) != points:
+            message = (
+                f"The scale from {low} to {high} has {points} points: "
+                f"give {points} labels, one per point ({len(labels)} given)."
+            )
+            raise ValidationError(message, "labels")
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Scale:
+        return Scale(data["low"], data["high"], tuple(data["labels"]))
+
+
+class CriterionSchema(Schema):
+    key = fields.String(required=True, validate=KEY)
+    label = fields.Nested(LocalizedTextSchema, required=True)
+    description = fields.Nested(LocalizedTextSchema)
+    scale = fields.Nested(ScaleSchema)
+
+
+class RateRulesSchema(Schema):
+    """What a `rate` phase rates, and on which criteria: listed (each with its scale, or the
+    phase's ``scale``), or a built-in ``lens`` (formats/lenses.py)."""
+
+    target = fields.String(required=True, validate=validate.OneOf(RATE_TARGETS))
+    lens = fields.String(validate=validate.OneOf(sorted(LENSES)))
+    scale = fields.Nested(ScaleSchema)
+    criteria = fields.List(fields.Nested(CriterionSchema), validate=validate.Length(1, 12))
+
+    @validates_schema
+    def criteria_declared(self, data: dict[str, Any], **_: Any) -> None:
+        if ("lens" in data) == ("criteria" in data):
+            raise ValidationError("Give either criteria or a lens (not both).", "criteria")
+        criteria = data.get("criteria") or []
+        _unique([criterion["key"] for criterion in criteria], "criteria")
+        for index, criterion in enumerate(criteria):
+            if "scale" not in criterion and "scale" not in data:
+                message = "No scale: give this criterion a scale, or the phase's rate rules one."
+                raise ValidationError({index: {"scale": [message]}}, "criteria")
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> RateRules:
+        if "lens" in data:
+            return RateRules(data["target"], LENSES[data["lens"]], data["lens"])
+        criteria = tuple(
+            Criterion(
+                key=criterion["key"],
+                label=criterion["label"],
+                scale=criterion.get("scale") or data["scale"],
+                description=criterion.get("description"),
+            )
+            for criterion in data["criteria"]
+        )
+        return RateRules(data["target"], criteria)
+
+
 class PhaseSchema(Schema):
     key = fields.String(required=True, validate=KEY)
     kind = fields.String(required=True, validate=validate.OneOf(sorted(KINDS)))
@@ -53,6 +128,7 @@ class PhaseSchema(Schema):
     duration_minutes = fields.Integer(strict=True, validate=validate.Range(1, 600))
     vote = fields.Nested(VoteRulesSchema)
     areas = fields.List(fields.String(validate=KEY), validate=validate.Length(min=1))
+    rate = fields.Nested(RateRulesSchema)
 
     @validates_schema
     def vote_rules_present(self, data: dict[str, Any], **_: Any) -> None:
@@ -60,6 +136,11 @@ class PhaseSchema(Schema):
         allows = set(data.get("allows", kind.allows if kind else ()))
         if ("vote" in allows or (kind and kind.needs_vote_rules)) and "vote" not in data:
             raise ValidationError("A voting phase needs vote rules (budget, max_per_item).", "vote")
+        if "rate" in allows and "rate" not in data:
+            message = "A rating phase needs rate rules (target, and criteria or a lens)."
+            raise ValidationError(message, "rate")
+        if "rate" in data and "rate" not in allows:
+            raise ValidationError("Rate rules need a phase that allows 'rate'.", "rate")
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Phase:

@@ -2,8 +2,8 @@
 
 **A workshop goes whole.** Deleting a workshop deletes every row that holds what its
 participants gave: the workshop, its participants (nicknames), notes and their vectors,
-groups, votes, reactions (agree, disagree, pass) and the opinion map, pledges (names,
-organisations), cards, its event log and stream, the
+groups, votes, reactions (agree, disagree, pass) and the opinion map, ratings and
+which of them were revealed, pledges (names, organisations), cards, its event log and stream, the
 commands its screens sent (their acks), the origins of its proposals, and the coalition
 memberships its participants took from their phones (name, organisation, e-mail). The
 proposals themselves stay: they are the coordinators' registry, edited after the
@@ -43,6 +43,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..ratings.models import Rating
 from ..reactions.models import Reaction
 from ..realtime.models import Event
 from ..votes.models import Vote
@@ -345,6 +346,9 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
     reactions = db.session.scalars(
         select(Reaction).where(Reaction.participant_id == participant_id).order_by(Reaction.id)
     )
+    ratings = db.session.scalars(
+        select(Rating).where(Rating.participant_id == participant_id).order_by(Rating.id)
+    )
     return {
         "workshop_id": workshop.id,
         "workshop": workshop.title,
@@ -361,6 +365,7 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
         ],
         "votes": [{"target": vote.target, "dots": vote.dots} for vote in votes],
         "reactions": [{"note": r.note_id, "value": r.value} for r in reactions],
+        "ratings": [{"item": r.item, "criterion": r.criterion, "value": r.value} for r in ratings],
     }
 
 

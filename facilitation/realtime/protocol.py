@@ -27,6 +27,8 @@ class EventType(enum.StrEnum):
     PROPOSAL_JOINED = "proposal.joined"
     REACTIONS_COUNTED = "reactions.counted"  # staff only: a note's agree/disagree/pass counts
     OPINIONS_PUBLISHED = "opinions.published"
+    RATINGS_COUNTED = "ratings.counted"  # staff only: how many rated an item on each criterion
+    RATINGS_PUBLISHED = "ratings.published"
     DUPLICATE_FLAGGED = "assist.duplicate"  # staff only: a note says what others said
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from ..formats import Format, Phase
+from ..formats import Format, Phase, RateRules
 from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
 from ..realtime.schemas import CommandSchema, StrictBoolean
 from ..text import UserText
@@ -73,7 +73,29 @@ def phase_summary(phase: Phase) -> dict[str, Any]:
         "duration_minutes": phase.duration_minutes,
         "areas": list(phase.areas) if phase.areas else None,
         "vote": phase.vote.__dict__ if phase.vote else None,
+        "rate": _rate_rules(phase.rate) if phase.rate else None,
         "slots": _card_slots(phase),
+    }
+
+
+def _rate_rules(rules: RateRules) -> dict[str, Any]:
+    """What is rated and on which criteria, each with its scale's points and labels."""
+    return {
+        "target": rules.target,
+        "lens": rules.lens,
+        "criteria": [
+            {
+                "key": criterion.key,
+                "label": criterion.label.as_dict(),
+                "description": criterion.description.as_dict() if criterion.description else None,
+                "scale": {
+                    "from": criterion.scale.low,
+                    "to": criterion.scale.high,
+                    "labels": [label.as_dict() for label in criterion.scale.labels],
+                },
+            }
+            for criterion in rules.criteria
+        ],
     }
 
 

@@ -24,6 +24,7 @@ from ..notes import services as notes
 from ..notes.models import Note
 from ..participants.services import nicknames
 from ..pledges import services as pledges
+from ..ratings import services as ratings
 from ..reactions import services as reactions
 from ..realtime import eventlog
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits
@@ -82,6 +83,8 @@ def _rest(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         **_results(actor, workshop),
         "reactions": reactions.counts(workshop) if actor.is_staff else None,
         "opinions": reactions.published(workshop),
+        "rating_counts": ratings.counts(workshop) if actor.is_staff else None,
+        "ratings": ratings.published(workshop),
     }
 
 
@@ -189,6 +192,7 @@ def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         me["pledges"] = pledges.my_pledges(actor)
         me["proposals"] = coalitions.joined_by(actor.participant_id)
         me["reactions"] = reactions.my_reactions(actor)
+        me["ratings"] = ratings.my_ratings(actor)
     return me
 
 

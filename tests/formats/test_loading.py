@@ -115,3 +115,91 @@ label = { fr = "Écrire", en = "Write" }
     )
     app = create_app({"FORMATS_DIR": str(formats_dir), "SECRET_KEY": "k" * 40})
     assert "retro_mini" in app.extensions["fabrique.formats"]
+
+
+# --- Rating phases -----------------------------------------------------------------------
+
+FIVE = ", ".join(f'{{ fr = "p{n}", en = "p{n}" }}' for n in range(5))
+ABC = ", ".join(f'{{ fr = "{n}", en = "{n}" }}' for n in "abc")
+RATING = f"""
+[[phases]]
+key = "rating"
+kind = "rate"
+label = {{ fr = "Notation", en = "Rating" }}
+
+[phases.rate]
+target = "notes"
+scale = {{ from = -2, to = 2, labels = [{FIVE}] }}
+
+[[phases.rate.criteria]]
+key = "profound"
+label = {{ fr = "Profond", en = "Profound" }}
+
+[[phases.rate.criteria]]
+key = "robust"
+label = {{ fr = "Robuste", en = "Robust" }}
+scale = {{ from = 1, to = 3, labels = [{ABC}] }}
+"""
+
+
+def with_rating(directory: Path, old: str = "", new: str = "") -> Path:
+    text = (SHIPPED / "brainstorm.toml").read_text(encoding="utf-8") + RATING
+    assert old in text
+    return write(directory, "rating.toml", text.replace(old, new, 1))
+
+
+def test_a_rating_phase_declares_its_criteria_each_on_its_scale(formats_dir):
+    phase = load_format(with_rating(formats_dir)).phases[-1]
+    assert phase.rate is not None
+    assert phase.rate.target == "notes"
+    profound, robust = phase.rate.criteria
+    assert list(profound.scale.values) == [-2, -1, 0, 1, 2]  # the phase's scale
+    assert list(robust.scale.values) == [1, 2, 3]  # its own
+    assert robust.scale.label_of(3).get("en") == "c"
+
+
+def test_the_reset_day_rates_its_proposals_through_the_seven_qualities_lens():
+    phase = load_formats(SHIPPED)["reset_day"].phases[-1]
+    assert phase.rate is not None
+    assert (phase.rate.target, phase.rate.lens) == ("proposals", "reset_qualities")
+    assert [c.label.get("fr") for c in phase.rate.criteria] == [
+        "Inclusif", "Frugal", "Démocratique", "Protecteur", "Innovant", "Capacitant", "Équitable",
+    ]  # fmt: skip
+    assert all(c.description for c in phase.rate.criteria)
+
+
+def test_a_rating_phase_without_rate_rules_is_named(formats_dir):
+    text = (SHIPPED / "brainstorm.toml").read_text(encoding="utf-8")
+    path = write(formats_dir, "rating.toml", text + RATING.partition("[phases.rate]")[0])
+    with pytest.raises(FormatError, match=r"phases\[6\].rate: A rating phase needs rate rules"):
+        load_format(path)
+
+
+def test_a_scale_with_too_few_labels_says_how_many_it_needs(formats_dir):
+    path = with_rating(formats_dir, f"labels = [{FIVE}]", 'labels = [{ fr = "a", en = "a" }]')
+    message = r"phases\[6\].rate.scale.labels: The scale from -2 to 2 has 5 points: give 5 labels"
+    with pytest.raises(FormatError, match=message):
+        load_format(path)
+
+
+def test_a_criterion_without_any_scale_is_named(formats_dir):
+    path = with_rating(formats_dir, f"scale = {{ from = -2, to = 2, labels = [{FIVE}] }}\n")
+    with pytest.raises(FormatError, match=r"phases\[6\].rate.criteria\[0\].scale: No scale"):
+        load_format(path)
+
+
+def test_an_unknown_lens_and_unknown_targets_are_named(formats_dir):
+    lens = with_rating(formats_dir, 'target = "notes"', 'target = "notes"\nlens = "nine_virtues"')
+    with pytest.raises(
+        FormatError, match=r"phases\[6\].rate.lens: Must be one of: reset_qualities"
+    ):
+        load_format(lens)
+    target = with_rating(formats_dir, 'target = "notes"', 'target = "people"')
+    with pytest.raises(FormatError, match=r"phases\[6\].rate.target"):
+        load_format(target)
+
+
+def test_duplicate_criteria_are_named(formats_dir):
+    path = with_rating(formats_dir, 'key = "robust"', 'key = "profound"')
+    with pytest.raises(FormatError, match=r"rate.criteria\[1\].key: Duplicate key 'profound'"):
+        load_format(path)

@@ -96,6 +96,7 @@ def marked_workshop(app: Flask, owner: User, marker: str) -> Marked:
     """A Reset day where one participant's mark is in their nickname, notes, a group title,
     a canvas card, a pledge's name and organisation, a coalition membership taken from the
     phone (name, e-mail) and the synthesis's introduction; others took part without it.
+    Both rated the proposal on a quality, and the ratings were revealed.
     Their card on the promoted group is marked apart (``promoted``): the proposal took its
     text. The workshop's title and the proposal's are the team's, unmarked."""
     from facilitation.extensions import socketio
@@ -134,6 +135,11 @@ def marked_workshop(app: Flask, owner: User, marker: str) -> Marked:
         contact = {"name": f"{marker} Léa", "email": f"{marker.lower()}@example.org"}
         ok(marked.send("proposal.pledge", proposal_id=built.proposal_id, **contact))
         ok(other.send("proposal.pledge", proposal_id=built.proposal_id, name="Karim"))
+        ok(control.go("qualities"))
+        rated = {"item": f"proposal:{built.proposal_id}", "criterion": "frugal"}
+        ok(marked.send("rate.cast", value=4, **rated))
+        ok(other.send("rate.cast", value=2, **rated))
+        ok(control.send("ratings.reveal", revealed=True))
         workshop = db.session.get(Workshop, workshop.id)
         assert workshop is not None
         with unit_of_work(workshop.id):

@@ -356,6 +356,50 @@ def _(s: Scene) -> Prepared:
     return "control", {"id": notes[0], "hidden": True}
 
 
+# --- Ratings ---------------------------------------------------------------------------
+# A Reset day rates its proposals on the seven #Reset qualities.
+
+
+def rated_proposals(s: Scene) -> list[str]:
+    """Two proposals, the phase that rates them, and a first rating on each."""
+    items = []
+    for title in ("Mobilités", "Énergie"):
+        group = s.group(title)
+        promoted = s.send("control", "proposal.promote", target=f"group:{group}")["proposal"]
+        items.append(f"proposal:{promoted['id']}")
+    s.go("qualities")
+    for item, value in zip(items, (2, 5), strict=True):
+        s.send("other", "rate.cast", item=item, criterion="frugal", value=value)
+    return items
+
+
+@case("rate.cast", "a first rating: counts for the staff only")
+def _(s: Scene) -> Prepared:
+    items = rated_proposals(s)
+    return "phone", {"item": items[0], "criterion": "inclusive", "value": 4}
+
+
+@case("rate.cast", "a changed rating, once the results are revealed")
+def _(s: Scene) -> Prepared:
+    items = rated_proposals(s)
+    s.send("phone", "rate.cast", item=items[1], criterion="frugal", value=1)
+    s.send("control", "ratings.reveal", revealed=True)
+    return "phone", {"item": items[1], "criterion": "frugal", "value": 3}
+
+
+@case("ratings.reveal", "the results per criterion reach every screen")
+def _(s: Scene) -> Prepared:
+    rated_proposals(s)
+    return "control", {"revealed": True}
+
+
+@case("ratings.reveal", "hidden again")
+def _(s: Scene) -> Prepared:
+    rated_proposals(s)
+    s.send("control", "ratings.reveal", revealed=True)
+    return "control", {"phase": "qualities", "revealed": False}
+
+
 # --- Pledges ----------------------------------------------------------------------------
 
 

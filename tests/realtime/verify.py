@@ -59,6 +59,8 @@ class LiveState:
     canvas_groups: list[int] = field(default_factory=list)
     reactions: dict[str, Any] | None = None
     opinions: dict[str, Any] | None = None
+    rating_counts: dict[str, Any] | None = None
+    ratings: dict[str, Any] = field(default_factory=dict)
     me: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     public_seq: int = 0
@@ -80,6 +82,7 @@ class LiveState:
         self.tallies, self.results = snapshot["tallies"], snapshot["results"]
         self.canvas_groups, self.me = snapshot["canvas_groups"], snapshot["me"]
         self.reactions, self.opinions = snapshot["reactions"], snapshot["opinions"]
+        self.rating_counts, self.ratings = snapshot["rating_counts"], snapshot["ratings"]
         self.seq, self.public_seq = snapshot["head"], snapshot["public_head"]
         self.held = {seq: e for seq, e in self.held.items() if seq > snapshot["head"]}
 
@@ -143,6 +146,16 @@ class LiveState:
             self.reactions = {"items": items, "participants": data["participants"]}
         elif kind == "opinions.published":
             self.opinions = data["opinions"]
+        elif kind == "ratings.counted":
+            phases = {**(self.rating_counts or {})}
+            phase = phases.get(data["phase"]) or {"items": {}}
+            items = {**phase["items"], data["item"]: data["counts"]}
+            phases[data["phase"]] = {"items": items, "participants": data["participants"]}
+            self.rating_counts = phases
+        elif kind == "ratings.published":
+            self.ratings = {k: v for k, v in self.ratings.items() if k != data["phase"]}
+            if data["ratings"] is not None:
+                self.ratings[data["phase"]] = data["ratings"]
         elif kind == "proposal.saved":
             self.proposals[data["id"]] = data
         elif kind == "proposal.joined":
@@ -175,6 +188,16 @@ class LiveState:
             mine = {**self.me.get("reactions", {})}
             mine[str(data["reaction"]["note_id"])] = data["reaction"]["value"]
             self.me["reactions"] = mine
+        if "rating" in data:
+            rating = data["rating"]
+            phases = {**self.me.get("ratings", {})}
+            items = {**phases.get(rating["phase"], {})}
+            items[rating["item"]] = {
+                **items.get(rating["item"], {}),
+                rating["criterion"]: rating["value"],
+            }
+            phases[rating["phase"]] = items
+            self.me["ratings"] = phases
         if isinstance(data.get("pledged"), list):
             self.me["pledges"] = data["pledged"]
         if name == "proposal.pledge" and data.get("pledged") is True:
@@ -216,6 +239,8 @@ class LiveState:
             "canvas_groups": self.canvas_groups,
             "reactions": self.reactions,
             "opinions": self.opinions,
+            "rating_counts": self.rating_counts,
+            "ratings": self.ratings,
             "me": self._me(),
         }
 

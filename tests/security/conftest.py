@@ -362,6 +362,7 @@ BRAINSTORM_VOTING = {"format_key": "brainstorm", "phase": "voting"}
 RESET_PLEDGES = {"format_key": "reset_day", "phase": "votes_pledges"}
 SWOT_STRATEGIES = {"format_key": "swot", "phase": "strategies"}
 RETRO_REACT = {"format_key": "retro", "phase": "react"}
+RESET_QUALITIES = {"format_key": "reset_day", "phase": "qualities"}
 
 SOCKET_ACTIONS: dict[str, Action] = {
     "join": Action(lambda s: {"code": s.a.workshop.code, "role": "phone"}, command=False),
@@ -402,6 +403,11 @@ SOCKET_ACTIONS: dict[str, Action] = {
     "vote.retract": Action(lambda s: {"target": _note(s)}, before=prepare_dot, **BRAINSTORM_VOTING),
     "react.cast": Action(lambda s: {"note_id": s.a.note, "value": -1}, **RETRO_REACT),
     "opinions.reveal": Action(lambda s: {"revealed": True}, **RETRO_REACT),
+    "rate.cast": Action(
+        lambda s: {"item": f"proposal:{s.a.proposal}", "criterion": "frugal", "value": 4},
+        **RESET_QUALITIES,
+    ),
+    "ratings.reveal": Action(lambda s: {"revealed": True}, **RESET_QUALITIES),
     "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),
     "pledge.withdraw": Action(
         lambda s: {"group_id": s.a.group}, before=prepare_pledge, **RESET_PLEDGES

@@ -114,6 +114,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "results.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "canvas.groups":     ("401", "403", "403", "ok",  "404", "401", "ok"),
     "opinions.reveal":   ("401", "403", "403", "ok",  "own", "401", "ok"),
+    "ratings.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     # grouping assistance (queries)
     "assist.suggest":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "assist.similar":    ("401", "403", "403", "ok",  "404", "401", "ok"),
@@ -121,6 +122,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "vote.cast":         ("401", "ok",  "404", "403", "403", "401", "403"),
     "vote.retract":      ("401", "ok",  "404", "403", "403", "401", "403"),
     "react.cast":        ("401", "ok",  "404", "403", "403", "401", "403"),
+    "rate.cast":         ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.add":        ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.withdraw":   ("401", "ok",  "404", "403", "403", "401", "403"),
     # cards (their links name A's note) and proposals
