@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "accounts01"
-down_revision = "text01"
+revision = 'accounts01'
+down_revision = 'text01'
 branch_labels = None
 depends_on = None
 

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from facilitation.text import look_alike_key
 
 # revision identifiers, used by Alembic.
-revision = "text01"
-down_revision = "replays01"
+revision = 'text01'
+down_revision = 'replays01'
 branch_labels = None
 depends_on = None
 
