@@ -25,6 +25,8 @@ PHONE_MESSAGES = {
     "phone.unsent_pledges_many": _l("%(n)s pledges"),
     "phone.unsent_changes_one": _l("%(n)s change"),
     "phone.unsent_changes_many": _l("%(n)s changes"),
+    "phone.unsent_answers_one": _l("%(n)s answer"),
+    "phone.unsent_answers_many": _l("%(n)s answers"),
     "phone.offline_saved": _l(
         "Offline: this page is the one kept on this phone. What you send waits here and goes "
         "once the connection returns."
@@ -143,4 +145,22 @@ PHONE_MESSAGES = {
     "phone.links_chosen": _l("Linked items: %(n)s (at most 10)"),
     "phone.no_canvas_groups": _l("The facilitator has not chosen the coalitions yet."),
     "phone.unknown_group": _l("A removed group"),
+    # Agree, disagree or pass (phone/react.js)
+    "phone.react_title": _l("Agree or not?"),
+    "phone.react_agree": _l("Agree"),
+    "phone.react_disagree": _l("Disagree"),
+    "phone.react_pass": _l("Pass"),
+    "phone.react_answers": _l("Your answer"),
+    "phone.react_position": _l("%(n)s of %(total)s"),
+    "phone.react_progress": _l("Answered: %(n)s of %(total)s"),
+    "phone.react_no_notes": _l("No notes to answer yet."),
+    "phone.react_done": _l("You have answered every note."),
+    "phone.react_done_hint": _l(
+        "New notes will appear here. You may change your answers while the phase lasts."
+    ),
+    "phone.react_review": _l("Review my answers"),
+    "phone.react_yours": _l("Your note"),
+    "phone.react_change_hint": _l("Answer saved. Tap another one to change it."),
+    "phone.react_previous": _l("Previous"),
+    "phone.react_next": _l("Next"),
 }

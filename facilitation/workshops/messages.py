@@ -182,4 +182,38 @@ STAFF_MESSAGES = {
     "status_forming": _l("Forming"),
     "status_active": _l("Active"),
     "status_closed": _l("Closed"),
+    # Agree / disagree and the opinion map (board/opinions.js, control.js)
+    "react_participants_one": _l("%(n)s participant has answered"),
+    "react_participants_many": _l("%(n)s participants have answered"),
+    "react_answers_one": _l("%(n)s answer so far"),
+    "react_answers_many": _l("%(n)s answers so far"),
+    "react_on_phones": _l("On your phone: agree, disagree or pass, note by note."),
+    "opinions_no_map": _l("No opinion map"),
+    "opinions_too_few_items": _l("Too few notes have been answered to draw a map."),
+    "opinions_too_few_participants": _l(
+        "Too few people answered enough notes to draw a map (%(n)s so far)."
+    ),
+    "opinions_no_groups": _l("The answers do not split into distinct opinion groups."),
+    "opinions_map": _l("Opinion map"),
+    "opinions_map_label": _l("Opinion map: %(n)s participants in %(groups)s groups"),
+    "opinions_rate": _l("%(group)s: %(rate)s agree"),
+    "opinions_rate_unseen": _l("%(group)s: not seen"),
+    "opinions_consensus": _l("What brings us together"),
+    "opinions_divisive": _l("What divides us"),
+    "opinions_groups": _l("Opinion groups"),
+    "opinions_no_consensus": _l("No note brings every group together."),
+    "opinions_no_divisive": _l("No note clearly divides the groups."),
+    "opinions_not_clear": _l("The groups are close: no note is said to set them apart."),
+    "opinions_members_one": _l("%(n)s person"),
+    "opinions_members_many": _l("%(n)s people"),
+    "opinions_side_agree": _l("Agrees more"),
+    "opinions_side_disagree": _l("Disagrees more"),
+    "opinions_reveal": _l("Reveal the opinion map"),
+    "opinions_hide": _l("Hide the opinion map"),
+    "opinions_shown_status": _l("Every screen shows the map, as computed when it was revealed."),
+    "opinions_hidden_status": _l(
+        "Hidden: revealing it computes the map from the answers given so far."
+    ),
+    "react_counts": _l("%(agree)s agree, %(disagree)s disagree, %(pass)s pass"),
+    "opinions_map_caption": _l("%(n)s people placed; a larger dot: several who answered alike."),
 }

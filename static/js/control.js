@@ -10,6 +10,7 @@ import {
 import { NotesPanel, excerpt } from "./control/notes.js";
 import { BoardViewPanel } from "./control/board.js";
 import { AssistPanel } from "./control/assist.js";
+import { OpinionsPanel } from "./control/opinions.js";
 import { Chime } from "./timer.js";
 
 const config = readConfig();
@@ -48,6 +49,7 @@ function announce(text) {
 const notesPanel = new NotesPanel(live, send);
 const boardView = new BoardViewPanel(live, send);
 const assist = new AssistPanel(live, send, notesPanel);
+const opinionsPanel = new OpinionsPanel(live, send);
 const signatures = new Map();
 
 // Run a section's render only when what it shows has changed.
@@ -68,6 +70,7 @@ function render(state) {
   renderBoardControls(state);
   boardView.render(state);
   renderVoting(state);
+  opinionsPanel.render(state);
   renderCanvas(state);
   renderCards(state);
   renderProposals(state);

@@ -14,6 +14,7 @@ import { renderNotes } from "./phone/notes.js";
 import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
 import { rememberProposal, renderProposals } from "./phone/proposals.js";
 import { renderResults, renderSpotlight } from "./phone/results.js";
+import { renderReact } from "./phone/react.js";
 import { BoardPane } from "./phone/board.js";
 
 const config = readConfig();
@@ -26,6 +27,7 @@ const SLOW_CONNECTION_MS = 8000;
 const ui = {
   area: null, cardKind: null, cardSlot: {}, cardGroup: null, links: new Set(),
   editing: null, confirming: null, focusEditor: false, phaseKey: null, revealed: null,
+  reactAt: null, // the note shown to answer (phone/react.js), null: the first unanswered
 };
 
 const rerender = () => render(live.state);
@@ -368,7 +370,8 @@ function renderPanels(v, phaseChanged) {
 
   if (phaseChanged) {
     proposalsPanel.open = true;
-    $("notes-panel").open = focus === "notes" || (focus === "results" && !revealed);
+    // Answering one note at a time: the whole list stays folded below, out of the way.
+    $("notes-panel").open = !v.allows.has("react") && (focus === "notes" || (focus === "results" && !revealed));
     resultsPanel.open = focus === "results" || (revealed && focus !== "cards" && !v.rules);
     cardsPanel.open = focus !== "notes" || v.cardKinds.length > 0;
   } else if (revealed && ui.revealed === false && focus !== "cards" && !v.rules) {
@@ -419,11 +422,13 @@ function render(state, detail = {}) {
     ui.editing = null;
     ui.confirming = null;
     ui.links.clear();
+    ui.reactAt = null;
   }
   const focused = document.activeElement?.dataset?.focus;
   renderPhase(v);
   renderNotice(v);
   renderSpotlight(v, $("phone-spotlight"));
+  renderReact(v, $("phone-react"), rerender);
   notes.render(v);
   cards.render(v);
   renderPanels(v, phaseChanged);

@@ -67,7 +67,12 @@ def test_a_reset_day_from_candidate_coalitions_to_the_canvas(
             expect(phone_note(phones[name], text, "saved")).to_have_count(1)
     expect(board.locator(".board-note")).to_have_count(4)
 
-    # Candidate coalitions: groups open to both areas, made from the control page.
+    # Agree or disagree, note by note (too few people for an opinion map: tested apart,
+    # test_opinion_map.py); then candidate coalitions, groups open to both areas.
+    workshop.next_phase("D'accord, pas d'accord")
+    expect(alix.locator("#phone-react .react-count")).to_have_text("1 sur 4")
+    alix.locator("#phone-react button.react-answer.agree").tap()
+    expect(alix.locator("#phone-react .react-count")).to_have_text("2 sur 4")
     workshop.next_phase("Coalitions candidates")
     for title, members in GROUPS.items():
         group = workshop.create_group(title)

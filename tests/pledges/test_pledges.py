@@ -17,7 +17,7 @@ def coalitions(create_workshop, screens, facilitator):
     workshop = create_workshop("reset_day")
     control = screens(workshop, "control", user=facilitator)
     ids = [control.send("group.create", title=t)["data"]["group"]["id"] for t in ("Vélo", "Four")]
-    control.send("phase.move", index=2)
+    control.go("votes_pledges")
     return workshop, control, ids
 
 
@@ -55,7 +55,7 @@ def test_everyone_sees_the_pledge_count(screens, coalitions):
 
 def test_pledging_outside_the_pledge_phase_is_refused(screens, coalitions):
     workshop, control, ids = coalitions
-    control.send("phase.move", index=1)
+    control.go("grouping")
     assert screens(workshop).send("pledge.add", group_id=ids[0])["error"]["code"] == "phase"
 
 

@@ -238,7 +238,7 @@ def test_a_note_merged_on_one_process_while_a_dot_lands_on_it_on_another(shared_
 
 
 def test_a_group_dissolved_on_one_process_while_a_dot_lands_on_it_on_another(shared_app, open_room):
-    workshop, email = _workshop("reset_day", phase_index=2)  # votes on groups
+    workshop, email = _workshop("reset_day", phase_index=3)  # votes on groups
     ids = db.session.scalars(
         insert(Group).returning(Group.id),
         [

@@ -237,13 +237,13 @@ def build_reset_day(app: Flask, facilitator: User) -> Built:
         for phone, text in zip(phones, ideas, strict=True):
             note = ok(phone.send("note.post", area="projects", text=text))["note"]
             built.notes.setdefault("projects", []).append(note["id"])
-        ok(control.send("phase.move", index=1))
+        ok(control.go("grouping"))
         for title, note_ids in (("Vélo", built.notes["projects"][:2]), ("Partage", [])):
             group = ok(control.send("group.create", title=title))["group"]
             built.groups.setdefault("", []).append(group["id"])
             for note_id in note_ids:
                 ok(control.send("note.place", id=note_id, group_id=group["id"]))
-        ok(control.send("phase.move", index=2))
+        ok(control.go("votes_pledges"))
         velo, partage = built.groups[""]
         for phone in phones:
             ok(phone.send("vote.cast", target=f"group:{velo}"))

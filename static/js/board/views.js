@@ -8,6 +8,7 @@ import {
 } from "./common.js";
 import { fit, sizes } from "./fit.js";
 import { Flow, fitFlows, readable, section } from "./flow.js";
+import { opinions } from "./opinions.js";
 
 const ONE_PAGE = { pages: 1, show: () => {} };
 const still = () => ONE_PAGE;
@@ -397,6 +398,7 @@ export const VIEWS = {
   grouping: (state) => clusters(state, { dots: state.workshop.results_revealed }),
   voting,
   results,
+  react: opinions,
   pledges: (state) => clusters(state, { pledges: true, dots: state.workshop.results_revealed, loose: false }),
   strategies,
   roadmap,

@@ -40,6 +40,7 @@ function pendingOf(unsent) {
     posts: [], noteEdits: new Map(), noteDeletes: new Set(),
     cardAdds: [], cardEdits: new Map(), cardDeletes: new Set(),
     votes: new Map(), pledges: new Map(), proposals: new Set(),
+    reactions: new Map(), // note id (as a string) -> the answer on its way
   };
   for (const { name, payload } of unsent) {
     if (name === "note.post") pending.posts.push(payload);
@@ -54,6 +55,7 @@ function pendingOf(unsent) {
     } else if (name === "pledge.add") pending.pledges.set(payload.group_id, true);
     else if (name === "pledge.withdraw") pending.pledges.set(payload.group_id, false);
     else if (name === "proposal.pledge") pending.proposals.add(payload.proposal_id);
+    else if (name === "react.cast") pending.reactions.set(String(payload.note_id), payload.value);
   }
   return pending;
 }
@@ -62,6 +64,7 @@ function pendingOf(unsent) {
 const UNSENT_KIND = {
   "note.post": "notes", "vote.cast": "dots", "vote.retract": "dots", "card.add": "cards",
   "pledge.add": "pledges", "pledge.withdraw": "pledges", "proposal.pledge": "pledges",
+  "react.cast": "answers",
 };
 export function unsentSummary(unsent) {
   const counts = new Map();
@@ -70,7 +73,7 @@ export function unsentSummary(unsent) {
     counts.set(kind, (counts.get(kind) || 0) + 1);
   }
   if (!counts.size) return "";
-  const order = ["notes", "dots", "cards", "pledges", "changes"].filter((kind) => counts.has(kind));
+  const order = ["notes", "dots", "answers", "cards", "pledges", "changes"].filter((kind) => counts.has(kind));
   const items = order.map((kind) => plural(`phone.unsent_${kind}`, counts.get(kind)));
   return t("phone.unsent", { items: new Intl.ListFormat(locale, { type: "conjunction" }).format(items) });
 }
