@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 from typing import Any
@@ -18,8 +19,10 @@ from facilitation.database import unit_of_work
 from facilitation.extensions import db
 from facilitation.participants.models import Participant
 from facilitation.workshops import services as workshops
+from facilitation.workshops.models import Workshop
 
 from ..reactions.camps import seat_two_camps
+from .archives import imported_id
 from .conftest import ARTIFACTS, ok, open_screen
 
 NOTES = [
@@ -183,3 +186,28 @@ def test_the_api_says_null_while_the_map_is_hidden(app, facilitator, staff):
     body = api(staff, workshop).get_json()
     assert body["opinions"] is None
     assert body["counts"]["participants"] == 14
+
+
+def test_an_imported_archive_keeps_the_revealed_map(french, download, send):
+    archive = download(french, "json").get_json()
+    assert archive["workshop"]["opinions_revealed"] is True
+    new_id = imported_id(send(json.dumps(archive).encode()))
+    db.session.rollback()
+    imported = db.session.get(Workshop, new_id)
+    opinions = section_of(download(imported, "md").get_data(as_text=True))
+    assert opinions == section_of(download(french, "md").get_data(as_text=True))
+    assert "**Groupe A** — 7 personnes" in opinions
+
+
+def test_an_archive_without_the_flag_imports_with_the_map_hidden(french, download, send):
+    archive = download(french, "json").get_json()
+    del archive["workshop"]["opinions_revealed"]  # an archive made before it was carried
+    new_id = imported_id(send(json.dumps(archive).encode()))
+    db.session.rollback()
+    imported = db.session.get(Workshop, new_id)
+    assert "Ce que pense la salle" not in download(imported, "md").get_data(as_text=True)
+
+
+def section_of(markdown: str) -> str:
+    """The Markdown synthesis's opinion section, from its title to the next section."""
+    return markdown.split("## Ce que pense la salle")[1].split("\n## ")[0]
