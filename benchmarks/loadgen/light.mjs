@@ -53,6 +53,22 @@ export function lightAck(json) {
   };
 }
 
+// What a phone keeps of the room's common body (fetched over HTTP after a phone's
+// snapshot named it), with its own items (`own`, parsed: they came in a small ack) counted
+// in: those the body holds already are not counted twice.
+export function lightBody(text, own = {}) {
+  lightStats.decoded++;
+  lightStats.bytes += text.length;
+  const value = (name) => FIELDS[name].exec(text)?.[1];
+  const extra = (own.notes || []).filter((note) => !text.includes(`"id":${note.id},`)).length;
+  return {
+    public_head: Number(value("public_head")),
+    workshop: { phase_index: Number(value("phase_index")) },
+    notes: { length: text.split(NOTE_KEY).length - 1 + extra },
+    light: true,
+  };
+}
+
 const sameCursor = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 function same(light, full) {

@@ -2,13 +2,15 @@
 // join (with `since` once it holds a workshop), `sync` after a reshaping event (phones:
 // from the position before the batch, after a random 0-1.5 s delay, one sync at a time),
 // `sync` when a heartbeat or a held event shows a gap (after 1.5 s of grace), and the same
-// socket options, and a snapshot's pages fetched in turn (`snapshot.page`) while live
-// events wait. It keeps sequence numbers and the workshop, not the notes: the scenarios
+// socket options, and a snapshot's pages fetched in turn (`snapshot.page`), or for a phone
+// the room's common body fetched over HTTP, while live events wait. It keeps sequence numbers and the workshop, not the notes: the scenarios
 // watch the events through hooks. Keep it in step with live.js.
 import { io } from "socket.io-client";
+import { lightBody } from "./light.mjs";
 
 const ACK_TIMEOUT_MS = 10000;
 const GAP_GRACE_MS = 1500;
+const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 const WORKSHOP_EVENTS = new Set(["workshop.updated", "phase.changed", "visibility.changed"]);
@@ -28,8 +30,8 @@ export class Screen {
   // sync ack is applied.
   constructor({ url, code, role, key, cookie, counters, parser, hooks = {} }) {
     this.url = url;
-    this.join = { code, role, key: key || undefined };
     this.staff = role !== "phone";
+    this.join = { code, role, key: key || undefined, fetch: !this.staff };
     this.cookie = cookie;
     this.counters = counters;
     this.parser = parser;
@@ -141,12 +143,33 @@ export class Screen {
 
   // The snapshot's other pages, each asked for with the cursor the previous one gave.
   async assemble(first, generation) {
+    if (first.common) return this.fetchCommon(first, generation);
     let snapshot = first;
     for (let cursor = first.next; cursor;) {
       const ack = await this.request("snapshot.page", cursor);
       if (generation !== this.generation) return null;
       snapshot = withPage(snapshot, ack.page);
       cursor = ack.next;
+    }
+    return snapshot;
+  }
+
+  // A phone's snapshot: the room's common body over HTTP (gzip), its own items in place.
+  async fetchCommon(first, generation) {
+    const response = await fetch(new URL(first.common, this.url), {
+      headers: this.cookie ? { Cookie: this.cookie } : {},
+      signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`the room's view answered ${response.status}`);
+    const text = await response.text();
+    if (generation !== this.generation) return null;
+    if (this.parser) return { ...first, ...lightBody(text, first.own) };
+    const body = JSON.parse(text);
+    const snapshot = { ...body, ...first };
+    for (const name of SECTIONS) {
+      const items = new Map((body[name] || []).map((item) => [item.id, item]));
+      for (const item of first.own?.[name] || []) items.set(item.id, item);
+      snapshot[name] = [...items.values()];
     }
     return snapshot;
   }
@@ -235,15 +258,22 @@ export class Screen {
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
       const generation = this.generation;
-      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
-        if (err) this.counters.syncTimeouts++; // live.js drops it: the phone stays as it was
-        const settled = !err && ack.ok && generation === this.generation
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since, fetch: !this.staff }, (err, ack) => {
+        if (err) this.counters.syncTimeouts++;
+        const current = generation === this.generation;
+        let answered = !err && ack.ok;
+        const settled = answered && current
           ? this.settle(ack, "sync", generation) : Promise.resolve(null);
-        settled.catch(() => null).then(() => {
+        settled.catch(() => { answered = false; }).then(() => {
           this.syncing = false;
+          // Unanswered (a timeout, a busy server, a body not fetched): asked again, as
+          // live.js does, from the earliest position.
+          if (!answered && current) this.syncAgain = Math.min(this.syncAgain ?? since, since);
           const again = this.syncAgain;
           this.syncAgain = undefined;
-          if (again !== undefined) this.sync(again);
+          if (again === undefined) return;
+          if (answered) this.sync(again);
+          else setTimeout(() => this.sync(again), SYNC_RETRY_MS + Math.random() * SYNC_RETRY_MS);
         });
       });
     }, delay);

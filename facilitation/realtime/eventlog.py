@@ -14,7 +14,7 @@ from ..database import utcnow
 from ..extensions import db
 from . import publish
 from .models import Event, Stream
-from .protocol import Audience, EventType, rooms_for
+from .protocol import RESHAPING, Audience, EventType, rooms_for
 
 Payload = dict[str, Any]
 # In Session.info: (transaction, {workshop whose turn it holds: its workshop_version}).
@@ -152,6 +152,12 @@ def append(
             "created_at": created_at,
         },
     )
+    if type_ in RESHAPING:
+        db.session.connection().execute(
+            update(Stream.__table__)
+            .where(Stream.__table__.c.workshop_id == workshop_id)
+            .values(reshaped=seq)
+        )
     wire = Event.wire_of(seq, type_.value, audience.value, payload, created_at)
     publish.queue(db.session, rooms_for(workshop_id, audience, participant_id), wire)
     return seq
@@ -164,6 +170,14 @@ def heads(workshop_id: int) -> tuple[int, int]:
     """The workshop's last sequence number, and the last one everybody may see."""
     stream = db.session.get(Stream, workshop_id)
     return (stream.head, stream.public_head) if stream else (0, 0)
+
+
+def reshaped_after(workshop_id: int, since: int) -> bool:
+    """Whether what participants may see was reshaped after ``since`` (a phase or a
+    visibility change): their screen needs a snapshot, and no event need be read to
+    know it. Read with ``heads`` (the same row, from the session)."""
+    stream = db.session.get(Stream, workshop_id)
+    return stream is not None and stream.reshaped > since
 
 
 def heads_of(workshop_ids: list[int]) -> dict[int, tuple[int, int]]:

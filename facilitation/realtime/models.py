@@ -23,6 +23,9 @@ class Stream(db.Model):  # type: ignore[name-defined]  # mypy cannot follow db.M
     )
     head: Mapped[int] = mapped_column(default=0)
     public_head: Mapped[int] = mapped_column(default=0)
+    # The last event that changed what participants may see (a phase or visibility
+    # change): a phone that was before it needs a snapshot, whatever else it missed.
+    reshaped: Mapped[int] = mapped_column(default=0, server_default="0")
     # Moves whenever the workshop's own row changes (workshops/cache.py): read with the
     # turn, it tells a process whether the workshop it keeps in memory is still true. A
     # new workshop's starts at random: an id SQLite reuses never meets an older entry.

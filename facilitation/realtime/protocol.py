@@ -32,6 +32,10 @@ class EventType(enum.StrEnum):
     DUPLICATE_FLAGGED = "assist.duplicate"  # staff only: a note says what others said
 
 
+# Events after which a participant's view must be rebuilt (what they may see has changed).
+RESHAPING = frozenset({EventType.PHASE_CHANGED, EventType.VISIBILITY_CHANGED})
+
+
 class ServerMessage(enum.StrEnum):
     """Socket.IO message names the server emits."""
 

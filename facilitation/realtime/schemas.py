@@ -43,6 +43,7 @@ class Seq(fields.Integer):
 
 class SyncSchema(Schema):
     since = Seq(required=True)
+    fetch = StrictBoolean(load_default=False)  # as in the join: the screen fetches bodies
 
 
 class Position(fields.Integer):

@@ -187,8 +187,7 @@ def _figures(document: Document, figures: Figures) -> None:
 
 
 def _picture(document: Document, picture: Picture) -> None:
-    width = Cm(picture.width_cm or TEXT_WIDTH_CM)
-    shape = document.add_picture(io.BytesIO(picture.png), width=width)
+    shape = document.add_picture(io.BytesIO(picture.png), width=Cm(TEXT_WIDTH_CM))
     properties = shape._inline.docPr
     properties.set("name", picture.name)
     properties.set("descr", xml_text(picture.description))

@@ -20,7 +20,7 @@ from ..participants import services as participants
 from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import Runtime, runtime, sweep
-from ..realtime.schemas import CommandSchema, Seq, SyncSchema
+from ..realtime.schemas import CommandSchema, Seq, StrictBoolean, SyncSchema
 from ..realtime.wire import spliced
 from ..syntheses import publication
 from ..targets import resolve
@@ -43,6 +43,9 @@ class JoinSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(["phone", "board", "control"]))
     key = fields.String(load_default=None, validate=validate.Length(max=64))
     since = Seq(load_default=None)
+    # The screen fetches a common part's body over HTTP (a phone's live.js does): its
+    # snapshots carry the body's address and its own items (docs/protocol.md).
+    fetch = StrictBoolean(load_default=False)
 
 
 class SnapshotPageSchema(Schema):
@@ -168,8 +171,8 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
         live.admission.admit(eio_sid)
     count = live.participant_count(workshop.id)
     if data["since"] is None:
-        return spliced({"snapshot": snapshot(actor, workshop, count)})
-    return spliced(catch_up(actor, workshop, data["since"], count))
+        return spliced({"snapshot": snapshot(actor, workshop, count, fetch=data["fetch"])})
+    return spliced(catch_up(actor, workshop, data["since"], count, fetch=data["fetch"]))
 
 
 @query("sync", SyncSchema())
@@ -177,7 +180,7 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = services.get_workshop(actor.workshop_id)
     count = runtime().participant_count(workshop.id)
-    return spliced(catch_up(actor, workshop, data["since"], count))
+    return spliced(catch_up(actor, workshop, data["since"], count, fetch=data["fetch"]))
 
 
 @query("snapshot.page", SnapshotPageSchema(), limit="page")

@@ -16,25 +16,38 @@ changing costs what it cost before, and a room that asks at once shares every re
 Each common item is encoded to JSON once, too (``realtime/wire.py``): the answers to
 join, sync and page splice that text in. Kept per app (a process serves one), for the
 most recently used workshops.
+
+A phone that can fetch (``live.js`` says so in its join and sync) gets no common item over
+its socket at all: its answer names the common part's **body** — the whole part as one
+JSON document, encoded and gzip-compressed once — at a signed address any phone of the
+room fetches over HTTP (``body_path``), with only its own items beside. After a phase
+change, 2,000 phones then share one encoding and one compression, where each socket
+compressed its own copy of every note (``docs/performance.md``). The last few parts of a
+workshop are kept, so a phone that fetches a moment after its sync still finds its own.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import hmac
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 
 from ..auth import Actor, ActorKind
 from ..realtime.paging import BATCH, Item
-from ..realtime.wire import encoded
+from ..realtime.wire import dumps, encoded, spliced
 from .models import Workshop
 
 EXTENSION_KEY = "fabrique.shared_views"
 KEPT_WORKSHOPS = 32
+KEPT_BEFORE = 4  # a workshop's parts kept after a newer one began, for late fetches
 # A participant id no participant has: this actor sees what every participant sees.
 ANYONE = 0
 
@@ -64,6 +77,23 @@ class CommonPart:
     collections: dict[str, Collection]
     sizes: dict[int, int] = field(default_factory=dict)  # by id(item): shared, never changed
     lock: threading.Lock = field(default_factory=threading.Lock)
+    body: bytes | None = None  # the whole part as JSON, gzip-compressed (``whole``)
+
+    def whole(self, workshop: Workshop) -> bytes:
+        """The whole part as one JSON document, gzip-compressed: every collection read
+        to its end, then encoded and compressed once for every phone that fetches it."""
+        if self.body is None:
+            for name in self.collections:
+                self.rows(workshop, name, 0, sys.maxsize)
+            document = {
+                "public_head": self.stamp[1],
+                **self.rest,
+                **{name: collection.items for name, collection in self.collections.items()},
+            }
+            text = dumps(spliced(document), separators=(",", ":"))
+            with self.lock:
+                self.body = self.body or gzip.compress(text.encode(), compresslevel=6, mtime=0)
+        return self.body
 
     def rows(self, workshop: Workshop, name: str, after: int, limit: int) -> Sequence[Item]:
         """The common items after id ``after``, at most ``limit`` (fewer: none left), read
@@ -105,8 +135,18 @@ class SharedViews:
     """This process's common parts, by workshop; ``started`` counts how many were begun."""
 
     parts: OrderedDict[int, CommonPart] = field(default_factory=OrderedDict)
+    # parts a newer one replaced, by (workshop id, public_head): fetched a moment late
+    before: OrderedDict[tuple[int, int], CommonPart] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     started: int = 0
+
+    def find(self, workshop_id: int, public_head: int) -> CommonPart | None:
+        """The kept part of this workshop at this public sequence number, if any."""
+        with self.lock:
+            part = self.parts.get(workshop_id)
+            if part is not None and part.stamp[1] == public_head:
+                return part
+            return self.before.get((workshop_id, public_head))
 
     def common(
         self,
@@ -131,6 +171,10 @@ class SharedViews:
             part = self.parts.get(workshop.id)
             if part is not None and part.stamp == stamp:  # begun meanwhile by another screen
                 return part
+            if part is not None:
+                self.before[(workshop.id, part.stamp[1])] = part
+                while len(self.before) > KEPT_BEFORE * KEPT_WORKSHOPS:
+                    self.before.popitem(last=False)
             self.parts[workshop.id] = fresh
             self.parts.move_to_end(workshop.id)
             while len(self.parts) > KEPT_WORKSHOPS:
@@ -141,6 +185,24 @@ class SharedViews:
 
 def views() -> SharedViews:
     return current_app.extensions.setdefault(EXTENSION_KEY, SharedViews())
+
+
+def signature(workshop_id: int, code: str, public_head: int) -> str:
+    """What proves an address of a common part's body was given by this app to a screen
+    of that workshop (its code in it: ids of deleted workshops may come back)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"fabrique.common:{workshop_id}:{code}:{public_head}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def body_path(workshop: Workshop, public_head: int) -> str:
+    """Where the body of this workshop's common part at ``public_head`` is fetched."""
+    return url_for(
+        "workshops.common_part",
+        workshop_id=workshop.id,
+        public_head=public_head,
+        signature=signature(workshop.id, workshop.code, public_head),
+    )
 
 
 def with_own(common: Sequence[Item], own: list[Item], after: int, full: bool) -> list[Item]:

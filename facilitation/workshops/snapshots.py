@@ -8,6 +8,7 @@ sync ack carries a snapshot's head and first page, and the screen asks for the o
 from __future__ import annotations
 
 import functools
+import hmac
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,8 @@ from ..auth import Actor
 from ..cards import services as cards
 from ..cards.models import Card
 from ..coalitions import services as coalitions
-from ..errors import Conflict
+from ..errors import Conflict, NotFound
+from ..extensions import db
 from ..groups import services as groups
 from ..groups.models import Group
 from ..groups.schemas import GroupSchema
@@ -26,35 +28,41 @@ from ..participants.services import nicknames
 from ..pledges import services as pledges
 from ..ratings import services as ratings
 from ..reactions import services as reactions
-from ..realtime import eventlog
+from ..realtime import eventlog, protocol
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits
-from ..realtime.protocol import EventType
 from ..rules import format_of
 from ..votes import services as votes
 from . import shared
 from .models import Workshop
 from .replays import replay
 from .schemas import format_summary
-from .services import state
+from .services import get_workshop, state
 
 SYNC_LIMIT = 500  # beyond this many missed events, a fresh snapshot is cheaper
 SECTIONS = ("notes", "groups", "cards", "proposals")  # a snapshot's paged collections
 GROUP = GroupSchema()
 # Events after which a participant's view must be rebuilt (what they may see has changed).
-RESHAPING = {EventType.PHASE_CHANGED.value, EventType.VISIBILITY_CHANGED.value}
+RESHAPING = {event.value for event in protocol.RESHAPING}
 
 
 def snapshot(
-    actor: Actor, workshop: Workshop, participants: int, budget: int | None = PAGE_BYTES
+    actor: Actor,
+    workshop: Workshop,
+    participants: int,
+    budget: int | None = PAGE_BYTES,
+    fetch: bool = False,
 ) -> dict[str, Any]:
     """Everything the actor may see now, and the sequence number it is at: the head, the
     first page of the collections, and the cursor of the next page (None: none left).
-    ``budget=None`` reads every page at once.
+    ``budget=None`` reads every page at once. A participant's screen that can ``fetch``
+    gets instead its own items and the address of the common part's body (``_fetched``).
 
     The head is read first: a change committed while the rest is read (this page or the
     next) is then both in the snapshot and delivered after it, and screens apply it once.
     """
     head, public_head = eventlog.heads(workshop.id)
+    if actor.participant_id is not None and fetch:
+        return _fetched(actor, workshop, (head, public_head), participants)
     if actor.participant_id is not None:
         part = _common(workshop, (head, public_head))
         items, rest = fill(_own_sections(actor, workshop, part), (SECTIONS[0], 0), budget)
@@ -105,9 +113,9 @@ def _common(workshop: Workshop, heads: tuple[int, int]) -> shared.CommonPart:
     return shared.views().common(workshop, heads, start)
 
 
-def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> list[Section]:
-    """A participant's collections: the common part, with their own notes and cards."""
-    own = {
+def _own(actor: Actor, workshop: Workshop) -> dict[str, list[dict[str, Any]]]:
+    """A participant's own notes and cards, as they alone see them (``mine``)."""
+    return {
         "notes": [
             notes.payload(workshop, row) | {"mine": True}
             for row in notes.own_notes(actor, workshop)
@@ -117,6 +125,60 @@ def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> 
             for row in cards.own_cards(actor, workshop)
         ],
     }
+
+
+def _fetched(
+    actor: Actor, workshop: Workshop, heads: tuple[int, int], participants: int
+) -> dict[str, Any]:
+    """A participant's snapshot without the common part, whose body the screen fetches
+    (``common``: its address; ``own``: the participant's items, which replace the body's
+    copies of them by id). One body serves every phone of the room (workshops/shared.py)."""
+    head, public_head = heads
+    _common(workshop, heads).whole(workshop)  # read now, as the snapshot's moment; kept
+    return {
+        "head": head,
+        "public_head": public_head,
+        "common": shared.body_path(workshop, public_head),
+        "own": _own(actor, workshop),
+        "participants": participants,
+        "me": _me(actor, workshop),
+        "next": None,
+    }
+
+
+def common_body(workshop_id: int, public_head: int, signature: str) -> bytes:
+    """The body of a workshop's common part at ``public_head``, gzip-compressed, for a
+    screen whose snapshot named it. A wrong signature is not found; a part this process
+    no longer holds, and cannot read again because the workshop has moved on since, is a
+    conflict: the screen asks for a new snapshot."""
+    views = shared.views()
+    part = views.find(workshop_id, public_head)
+    code = part.stamp[0] if part is not None else None
+    body = part.body if part is not None else None
+    if part is None:
+        workshop = db.session.get(Workshop, workshop_id)
+        code = workshop.code if workshop is not None else None
+    if code is None or not hmac.compare_digest(
+        shared.signature(workshop_id, code, public_head).encode(),
+        signature.encode("utf-8", "replace"),
+    ):
+        raise NotFound(_l("This view does not exist."))
+    if body is not None:
+        return body  # kept since the sync that named it: no database at all
+    if part is None:
+        workshop = get_workshop(workshop_id)
+        heads = eventlog.heads(workshop_id)
+        if heads[1] != public_head:
+            raise Conflict(_l("The workshop has moved on since; ask for it again."))
+        part = _common(workshop, heads)
+    else:
+        workshop = get_workshop(workshop_id)
+    return part.whole(workshop)
+
+
+def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> list[Section]:
+    """A participant's collections: the common part, with their own notes and cards."""
+    own = _own(actor, workshop)
 
     def section(name: str) -> Section:
         def rows(after: int, limit: int) -> list[dict[str, Any]]:
@@ -205,17 +267,21 @@ def _results(actor: Actor, workshop: Workshop) -> dict[str, Any]:
     return {"tallies": tallies, "results": votes.results(workshop) if revealed else None}
 
 
-def catch_up(actor: Actor, workshop: Workshop, since: int, participants: int) -> dict[str, Any]:
+def catch_up(
+    actor: Actor, workshop: Workshop, since: int, participants: int, fetch: bool = False
+) -> dict[str, Any]:
     """The events missed since ``since``, or a snapshot when that is simpler or needed:
     a replay is one page, so one that would not fit becomes a (paged) snapshot."""
     head, _ = eventlog.heads(workshop.id)
     if since > head:
-        return {"snapshot": snapshot(actor, workshop, participants)}
+        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
+    if not actor.is_staff and eventlog.reshaped_after(workshop.id, since):
+        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
     events = eventlog.events_since(actor, since, SYNC_LIMIT + 1)
     reshaped = not actor.is_staff and any(event.type in RESHAPING for event in events)
     if len(events) > SYNC_LIMIT or reshaped:
-        return {"snapshot": snapshot(actor, workshop, participants)}
+        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
     replayed = replay(actor, workshop, events)
     if not fits(replayed, PAGE_BYTES):
-        return {"snapshot": snapshot(actor, workshop, participants)}
+        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
     return {"head": head, "events": replayed}

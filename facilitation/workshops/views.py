@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import ipaddress
 from typing import Any
@@ -20,7 +21,7 @@ from ..notes.schemas import NOTE_MAX_LENGTH
 from ..participants.services import invitation
 from ..participants.views import open_code
 from ..rules import formats
-from . import services
+from . import services, snapshots
 from .codes import display_code
 from .models import Workshop
 from .schemas import CreateWorkshopSchema
@@ -121,6 +122,27 @@ def board_by_key(key: str) -> str:
     if not workshop:
         raise entry.failed_lookup(NotFound())
     return _board(workshop, key)
+
+
+@blueprint.get("/live/<id:workshop_id>/<int:public_head>/<signature>.json")
+def common_part(workshop_id: int, public_head: int, signature: str) -> Response:
+    """The body of a workshop's common part, named by a phone's snapshot: the same bytes
+    for every phone of the room, compressed once (``workshops/shared.py``). A wrong
+    signature is a failed lookup, like a wrong code."""
+    try:
+        body = snapshots.common_body(workshop_id, public_head, signature)
+    except NotFound as error:
+        raise entry.failed_lookup(error) from None
+    response = Response(mimetype="application/json")
+    if "gzip" in request.accept_encodings:
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response.set_data(gzip.decompress(body))
+    response.headers["Vary"] = "Accept-Encoding"
+    # One address, one public sequence number: what it names never changes.
+    response.headers["Cache-Control"] = "private, max-age=3600, immutable"
+    return response
 
 
 def public_url(path: str) -> str:

@@ -1,5 +1,6 @@
-// The live channel in the browser: snapshot on join (in pages), events by sequence number
-// after, gap detection from heartbeats, and an outbox that resends unacknowledged commands.
+// The live channel in the browser: snapshot on join (in pages; a phone fetches what every
+// phone sees as one body over HTTP), events by sequence number after, gap detection from
+// heartbeats, and an outbox that resends unacknowledged commands.
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -41,18 +42,6 @@ const REDUCERS = {
     state.reactions = { items, participants: data.participants };
   },
   "opinions.published": (state, data) => { state.opinions = data.opinions; },
-  "ratings.counted": (state, data) => {
-    const phases = { ...(state.ratingCounts || {}) };
-    const items = { ...(phases[data.phase]?.items || {}), [data.item]: data.counts };
-    phases[data.phase] = { items, participants: data.participants };
-    state.ratingCounts = phases;
-  },
-  "ratings.published": (state, data) => {
-    const ratings = { ...(state.ratings || {}) };
-    if (data.ratings) ratings[data.phase] = data.ratings;
-    else delete ratings[data.phase];
-    state.ratings = ratings;
-  },
   "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
   "proposal.joined": (state, data) => {
     if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
@@ -97,8 +86,9 @@ function newId() {
 
 export class Live {
   constructor({ code, role, key }) {
-    this.join = { code, role, key: key || undefined };
     this.staff = role !== "phone";
+    // A phone's snapshots name the body of what every phone sees, fetched over HTTP.
+    this.join = { code, role, key: key || undefined, fetch: !this.staff };
     this.state = {
       workshop: null, format: null, notes: new Map(), groups: new Map(), cards: new Map(),
       tallies: null, results: null, canvasGroups: [], proposals: new Map(), participants: 0, me: {},
@@ -210,6 +200,7 @@ export class Live {
   // The snapshot's first page came with the ack; ask for the others, in turn (each page
   // names the next). Null when a newer join made this one moot.
   async assemble(first, generation) {
+    if (first.common) return this.fetchCommon(first, generation);
     const snapshot = { ...first };
     for (const name of SECTIONS) snapshot[name] = [...(first[name] || [])];
     for (let cursor = first.next; cursor;) {
@@ -219,6 +210,29 @@ export class Live {
       cursor = ack.next;
     }
     return generation === this.generation ? snapshot : null;
+  }
+
+  // A phone's snapshot: the body every phone of the room shares (one address, the same
+  // bytes, compressed once), with this phone's own notes and cards in place by id.
+  async fetchCommon(first, generation) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), ACK_TIMEOUT_MS);
+    let body;
+    try {
+      const response = await fetch(first.common, { credentials: "same-origin", signal: abort.signal });
+      if (!response.ok) throw new Error(`the room's view answered ${response.status}`);
+      body = await response.json();
+    } finally {
+      clearTimeout(timer);
+    }
+    if (generation !== this.generation) return null;
+    const snapshot = { ...body, ...first };
+    for (const name of SECTIONS) {
+      const items = new Map((body[name] || []).map((item) => [item.id, item]));
+      for (const item of first.own?.[name] || []) items.set(item.id, item);
+      snapshot[name] = [...items.values()].sort((a, b) => a.id - b.id);
+    }
+    return snapshot;
   }
 
   // An acknowledged request as a promise; a busy server gets a few more tries.
@@ -250,7 +264,6 @@ export class Live {
       notes: byId(snapshot.notes), groups: byId(snapshot.groups), cards: byId(snapshot.cards),
       tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
       reactions: snapshot.reactions, opinions: snapshot.opinions,
-      ratingCounts: snapshot.rating_counts, ratings: snapshot.ratings || {},
       proposals: byId(snapshot.proposals || []),
       participants: snapshot.participants, me: snapshot.me,
     });
@@ -343,15 +356,16 @@ export class Live {
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
       const generation = this.generation;
-      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since }, (err, ack) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since, fetch: !this.staff }, (err, ack) => {
         const current = generation === this.generation; // else a rejoin brings everything
-        const answered = !err && ack.ok;
+        let answered = !err && ack.ok;
         const caughtUp = answered && current
           ? this.catchUp(ack, generation) : Promise.resolve(false);
-        caughtUp.catch(() => false).then(() => {
+        caughtUp.catch(() => { answered = false; }).then(() => {
           this.syncing = false;
-          // Unanswered (a timeout, a limit, a busy server): nothing else would ask again
-          // for a phone whose event said "fetch the new phase", so this sync is retried.
+          // Unanswered (a timeout, a limit, a busy server, a body that could not be
+          // fetched): nothing else would ask again for a phone whose event said "fetch
+          // the new phase", so this sync is retried.
           if (!answered && current) this.syncAgain = Math.min(this.syncAgain ?? since, since);
           const again = this.syncAgain;
           this.syncAgain = undefined;
@@ -408,12 +422,6 @@ export class Live {
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
     }
     if (data.reaction) me.reactions = { ...(me.reactions || {}), [String(data.reaction.note_id)]: data.reaction.value };
-    if (data.rating) {
-      const { phase, item, criterion, value } = data.rating;
-      const phases = { ...(me.ratings || {}) };
-      phases[phase] = { ...(phases[phase] || {}), [item]: { ...(phases[phase]?.[item] || {}), [criterion]: value } };
-      me.ratings = phases;
-    }
     if (Array.isArray(data.pledged)) me.pledges = data.pledged;
     if (command.name === "proposal.pledge" && data.pledged === true) {
       me.proposals = [...new Set([...(me.proposals || []), data.proposal_id])];

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from ..clients import LiveClient, join_as_participant
 
@@ -46,3 +47,36 @@ def test_presence_counts_phones_on_every_process(start_server, live_workshop):
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_phone_fetches_the_rooms_body_from_whichever_process_it_reaches(
+    start_server, live_workshop
+):
+    """A body's signed address is good on every process: the one that made the snapshot
+    serves the bytes it kept, another reads the same body again."""
+    process_a, process_b = start_server("a"), start_server("b")
+    writer_http = join_as_participant(process_a.url, live_workshop["code"], "Léa")
+    writer = LiveClient(process_a.url, writer_http).connect()
+    phone_http = join_as_participant(process_b.url, live_workshop["code"], "Noé")
+    phone = LiveClient(process_b.url, phone_http).connect()
+    try:
+        assert writer.join(live_workshop["code"], "phone")["ok"]
+        mine = writer.send("note.post", area="ideas", text="Vu par toute la salle")
+        assert mine["ok"]
+        ack = phone.call("join", {"code": live_workshop["code"], "role": "phone", "fetch": True})
+        snapshot = ack["snapshot"]
+        assert "notes" not in snapshot
+        bodies = [
+            requests.get(f"{server.url}{snapshot['common']}", timeout=10)
+            for server in (process_b, process_a)
+        ]
+        assert [body.status_code for body in bodies] == [200, 200]
+        assert bodies[0].headers["Content-Encoding"] == "gzip"
+        assert bodies[0].json() == bodies[1].json()
+        assert bodies[0].json()["public_head"] == snapshot["public_head"]
+        folder, _, _signature = snapshot["common"].rpartition("/")
+        forged = f"{folder}/{'0' * 32}.json"
+        assert requests.get(f"{process_a.url}{forged}", timeout=10).status_code == 404
+    finally:
+        writer.close()
+        phone.close()

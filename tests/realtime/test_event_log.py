@@ -122,3 +122,21 @@ def test_what_was_read_before_the_turn_is_read_again_in_it(app, workshop):
     with pytest.raises(NotFound):
         notes.edit_note(facilitator, get_workshop(workshop.id), note_id, "Trop tard")
     db.session.rollback()
+
+
+def test_a_phase_change_marks_the_stream_as_reshaped_and_a_note_does_not(
+    workshop, control, screens
+):
+    """A phone behind a phase change needs a snapshot: the stream says so without any
+    event being read."""
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="Avant")["ok"]
+    head, _ = eventlog.heads(workshop.id)
+    assert not eventlog.reshaped_after(workshop.id, 0)
+    assert control.send("phase.move", index=1)["ok"]
+    db.session.expire_all()
+    assert eventlog.reshaped_after(workshop.id, head)
+    moved, _ = eventlog.heads(workshop.id)
+    assert control.send("group.create", title="Vélo")["ok"]  # for everyone, yet no reshaping
+    db.session.expire_all()
+    assert not eventlog.reshaped_after(workshop.id, moved)

@@ -72,6 +72,15 @@ def test_board_link_guesses_are_limited_too(app):
     assert statuses[-1] == 429
 
 
+def test_forged_addresses_of_a_rooms_shared_view_are_guesses_too(app, workshop):
+    """The body every phone fetches after a phase change lives at a signed address: a
+    wrong signature is a failed lookup like a wrong code."""
+    http = from_address(app, "203.0.113.10")
+    forged = f"/live/{workshop.id}/0/{'0' * 32}.json"
+    statuses = [http.get(forged).status_code for _ in range(GUESSES + 1)]
+    assert statuses == [404] * GUESSES + [429]
+
+
 def test_once_the_guesses_are_used_a_real_code_gets_the_same_answer_as_a_wrong_one(app, workshop):
     http = from_address(app, "203.0.113.10")
     use_up_guesses(http)

@@ -34,7 +34,6 @@ SIGNATURES = {
     "pdf": b"%PDF-",
     "notes.csv": "\ufeffid,area".encode(),
     "votes.csv": "\ufeffrank,tied".encode(),
-    "reactions.csv": "\ufeffnote,area".encode(),
     "json": b"{",
     "odt": b"PK",
     "docx": b"PK",
@@ -45,7 +44,6 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "notes.csv": "text/csv",
     "votes.csv": "text/csv",
-    "reactions.csv": "text/csv",
     "json": "application/json",
     "odt": "application/vnd.oasis.opendocument.text",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -99,7 +97,7 @@ def docx_text(document: docx.document.Document) -> str:
 # --- Every format --------------------------------------------------------------------
 
 
-def test_the_export_list_is_the_nine_formats():
+def test_the_export_list_is_the_eight_formats():
     assert set(EXPORTS) == set(MEDIA_TYPES)
 
 

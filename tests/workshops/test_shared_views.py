@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 
 from facilitation.workshops import shared
-from facilitation.workshops.snapshots import RESHAPING
+from facilitation.workshops.snapshots import RESHAPING, SECTIONS
 
 PHONES = 40
 
@@ -78,3 +81,117 @@ def test_a_note_in_silent_writing_does_not_rebuild_it_yet_reaches_its_author(wor
     ]
     assert note["id"] in own[1] + replayed[1]
     assert note["id"] not in own[0] + replayed[0] + own[2] + replayed[2]
+
+
+def fetching(phone, since: int) -> dict:
+    """What live.js does after a phase change: a sync that lets it fetch the room's body."""
+    ack = phone.emit("sync", {"since": since, "fetch": True})
+    assert ack["ok"], ack
+    return ack["snapshot"]
+
+
+def body(client, path: str) -> dict:
+    response = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200, response.data
+    assert response.headers["Content-Encoding"] == "gzip"
+    return json.loads(gzip.decompress(response.data))
+
+
+def assembled(client, snapshot: dict) -> dict[str, list]:
+    """The body with the phone's own items in place by id, as live.js assembles it."""
+    common = body(client, snapshot["common"])
+    sections = {}
+    for name in SECTIONS:
+        items = {item["id"]: item for item in common[name]}
+        items.update({item["id"]: item for item in snapshot["own"].get(name, [])})
+        sections[name] = [items[key] for key in sorted(items)]
+    return sections
+
+
+def test_phones_that_fetch_share_one_body_and_keep_their_own_notes(room, control, client):
+    phones, notes = room
+    positions = [phone.join_ack["snapshot"]["public_head"] for phone in phones]
+    assert control.send("phase.move", index=1)["ok"]
+    before = builds()
+    snapshots = [fetching(phone, since) for phone, since in zip(phones, positions, strict=True)]
+    assert builds() == before + 1
+    assert {snapshot["common"] for snapshot in snapshots} == {snapshots[0]["common"]}
+    assert all("notes" not in snapshot for snapshot in snapshots)  # nothing common on the socket
+    paged = [resync(phone, 0) for phone in phones[:2]]  # the same phones, without fetching
+    for n in (0, 1):
+        mine = assembled(client, snapshots[n])
+        assert mine["notes"] == paged[n]["notes"]
+        assert [note["id"] for note in mine["notes"] if note["mine"]] == [notes[n]]
+    common = body(client, snapshots[0]["common"])
+    assert notes[0] not in {note["id"] for note in common["notes"]}  # hidden: not for the room
+    assert common["public_head"] == snapshots[0]["public_head"]
+    assert common["workshop"]["phase_index"] == 1
+
+
+def test_a_body_asked_for_without_gzip_is_plain_json(room, control, client):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response.headers
+    assert len(response.json["notes"]) == PHONES - 1
+
+
+def test_an_address_with_a_wrong_signature_is_not_found(room, control, client):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    head, _, signature = path.rpartition("/")
+    assert client.get(f"{head}/{'0' * 32}.json").status_code == 404
+    assert client.get(f"{head}/{signature[:-6]}.json").status_code == 404
+    workshop_id = phones[1].workshop_id
+    elsewhere = path.replace(f"/live/{workshop_id}/", f"/live/{workshop_id + 1}/")
+    assert client.get(elsewhere).status_code == 404
+    assert client.get(path).status_code == 200
+
+
+def test_a_body_is_kept_a_moment_after_the_room_moves_on(room, control, client):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    assert control.send("group.create", title="Vélo")["ok"]  # public_head moves
+    newer = fetching(phones[2], 0)["common"]
+    assert newer != path
+    assert body(client, path)["groups"] == []  # the part its snapshot named, as it was
+    assert [group["title"] for group in body(client, newer)["groups"]] == ["Vélo"]
+
+
+def test_a_body_no_process_holds_is_read_again_or_refused_once_the_room_moved_on(
+    room, control, client
+):
+    """What another process sees (it never held the part): the body is read again while
+    the workshop is where the snapshot was, and refused as a conflict once it moved on —
+    the phone then asks for a new snapshot."""
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    expected = body(client, path)
+    shared.views().parts.clear()
+    shared.views().before.clear()
+    assert body(client, path) == expected
+    assert control.send("group.create", title="Vélo")["ok"]
+    shared.views().parts.clear()
+    shared.views().before.clear()
+    assert client.get(path).status_code == 409
+
+
+def test_staff_screens_and_unfetching_phones_get_their_snapshot_in_pages(room, control):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    staff = control.emit("sync", {"since": 999_999, "fetch": True})["snapshot"]  # ahead: a snapshot
+    assert "common" not in staff
+    assert len(staff["notes"]) == PHONES
+    assert "common" not in resync(phones[1], 0)
+
+
+def test_a_fetch_flag_that_is_not_a_boolean_is_refused(room):
+    phones, _ = room
+    ack = phones[1].emit("sync", {"since": 0, "fetch": "yes"})
+    assert not ack["ok"]
+    assert ack["error"]["code"] == "invalid"

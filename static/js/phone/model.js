@@ -68,12 +68,7 @@ const UNSENT_KIND = {
 };
 export function unsentSummary(unsent) {
   const counts = new Map();
-  const answered = new Set(); // a note answered twice offline is one answer on its way
-  for (const { name, payload } of unsent) {
-    if (name === "react.cast") {
-      if (answered.has(payload.note_id)) continue;
-      answered.add(payload.note_id);
-    }
+  for (const { name } of unsent) {
     const kind = UNSENT_KIND[name] || "changes";
     counts.set(kind, (counts.get(kind) || 0) + 1);
   }
