@@ -144,6 +144,14 @@ PHONE_MESSAGES = {
     "phone.links_optional": _l("Link the items it draws on (optional)"),
     "phone.links_chosen": _l("Linked items: %(n)s (at most 10)"),
     "phone.no_canvas_groups": _l("The facilitator has not chosen the coalitions yet."),
+    # Rating
+    "phone.rate_title": _l("Rate"),
+    "phone.rate_results": _l("Ratings"),
+    "phone.rate_answered": _l("%(done)s of %(total)s"),
+    "phone.rate_nothing": _l("Nothing to rate yet."),
+    "phone.rate_not_revealed": _l("The facilitator has not revealed the ratings yet."),
+    "phone.rate_results_of": _l("How the room rated %(item)s"),
+    "phone.rate_room": _l("The room: median and spread (%(n)s answers)"),
     "phone.unknown_group": _l("A removed group"),
     # Agree, disagree or pass (phone/react.js)
     "phone.react_title": _l("Agree or not?"),

@@ -187,7 +187,8 @@ def _figures(document: Document, figures: Figures) -> None:
 
 
 def _picture(document: Document, picture: Picture) -> None:
-    shape = document.add_picture(io.BytesIO(picture.png), width=Cm(TEXT_WIDTH_CM))
+    width = Cm(picture.width_cm or TEXT_WIDTH_CM)
+    shape = document.add_picture(io.BytesIO(picture.png), width=width)
     properties = shape._inline.docPr
     properties.set("name", picture.name)
     properties.set("descr", xml_text(picture.description))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -18,7 +18,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
 from ..workshops.models import Workshop
-from . import docx, jsonio, odt, services
+from . import docx, jsonio, odt, opinions, services
 from .text import csv_cell
 
 
@@ -137,6 +137,12 @@ def votes_csv(workshop: Workshop) -> bytes:
     return _csv(workshop, ["rank", "tied", "target", "label", "area", "group", "dots"], rows)
 
 
+def reactions_csv(workshop: Workshop) -> bytes:
+    """Every agree / disagree / pass, by note, each participant a number, never a name."""
+    rows = opinions.csv_rows(workshop, current_app.config["SECRET_KEY"])
+    return _csv(workshop, ["note", "area", "text", "participant", "answer"], rows)
+
+
 def archive(workshop: Workshop) -> bytes:
     return json.dumps(jsonio.export(workshop), ensure_ascii=False, indent=2).encode()
 
@@ -147,6 +153,7 @@ EXPORTS: dict[str, Export] = {
     "pdf": Export("pdf", "application/pdf", pdf),
     "notes.csv": Export("notes.csv", "text/csv; charset=utf-8", notes_csv),
     "votes.csv": Export("votes.csv", "text/csv; charset=utf-8", votes_csv),
+    "reactions.csv": Export("reactions.csv", "text/csv; charset=utf-8", reactions_csv),
     "json": Export("json", "application/json", archive),
     "odt": Export("odt", "application/vnd.oasis.opendocument.text", odt.odt),
     "docx": Export(

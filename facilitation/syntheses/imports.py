@@ -38,7 +38,8 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
-from ..reactions.models import Reaction
+from ..reactions import services as reactions
+from ..reactions.models import OpinionMap, Reaction
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
 from ..rules import formats
@@ -472,6 +473,8 @@ class Writer:
                 eventlog.append(
                     self.wid, EventType.PHASE_CHANGED, Audience.ALL, state, at=step["at"]
                 )
+            if fields["opinions_revealed"]:
+                reveal_again(workshop)
             workshops.announce(workshop)
 
     def settings(self, settings: dict[str, Any]) -> dict[str, Any]:
@@ -490,6 +493,14 @@ class Writer:
         with unit_of_work():
             db.session.execute(delete(Coalition).where(Coalition.id.in_(self.coalitions)))
             db.session.execute(delete(Workshop).where(Workshop.id == self.wid))
+
+
+def reveal_again(workshop: Workshop) -> None:
+    """The opinion map the archive's workshop had revealed, computed from its reactions."""
+    db.session.flush()
+    db.session.add(
+        OpinionMap(workshop_id=workshop.id, revealed=True, map=reactions.compute(workshop))
+    )
 
 
 def _but(row: dict[str, Any], *names: str) -> dict[str, Any]:

@@ -5,8 +5,9 @@ References inside the file are local ("p1", "n3", "g2", "c1"), settings included
 exporting a workshop, importing it elsewhere and exporting it again gives the same
 content. Version 2 added the proposals the workshop produced and references in settings
 (version 1 held the instance's own group ids there); version 3 the reactions (agree,
-disagree, pass on notes). The revealed opinion map is not carried: it is computed again
-from the reactions when the facilitator reveals it.
+disagree, pass on notes). Whether the opinion map was revealed is carried
+(``opinions_revealed``, absent from older archives: hidden), not the map: the import
+computes it again from the reactions, and the same answers give the same map.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
-from ..reactions.models import Reaction
+from ..reactions.models import OpinionMap, Reaction
 from ..votes.models import Vote
 from ..workshops.models import Workshop
 from .schemas import WorkshopArchiveSchema
@@ -148,6 +149,7 @@ def export(workshop: Workshop) -> dict[str, Any]:
         "workshop": {
             **{name: getattr(workshop, name) for name in WORKSHOP_FIELDS},
             "settings": settings_out(workshop.settings or {}, g),
+            "opinions_revealed": opinions_revealed(workshop),
         },
         "participants": [
             {"ref": p[x.id], "nickname": x.nickname, "created_at": x.created_at}
@@ -229,6 +231,11 @@ def export(workshop: Workshop) -> dict[str, Any]:
         "proposals": proposals_out(workshop, p, targets),
     }
     return WorkshopArchiveSchema().dump(archive)
+
+
+def opinions_revealed(workshop: Workshop) -> bool:
+    stored = db.session.get(OpinionMap, workshop.id)
+    return bool(stored and stored.revealed)
 
 
 def _but(row: dict[str, Any], *names: str) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from odfdo import (
 from ..coalitions import services as coalitions
 from ..workshops.models import Workshop
 from . import chart, services
+from . import opinions as opinion_maps
 
 # --- The outline: what a synthesis says, as blocks a word processor lays out ---------
 
@@ -93,6 +94,7 @@ class Picture:
     height_px: int
     name: str
     description: str
+    width_cm: float | None = None  # the text's width when None
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ def _outline(s: dict[str, Any]) -> Outline:
         _quadrants(doc, s["quadrants"])
     if s["results"]:
         _results(doc, s["results"])
+    if s["opinions"]:
+        _opinions(doc, s["opinions"], s["language"])
     _areas(doc, s["areas"])
     _cards(doc, s["cards"])
     _proposals(doc, s["proposals"])
@@ -230,6 +234,84 @@ def _results(doc: Outline, results: list[dict[str, Any]]) -> None:
         doc.add(Picture(png, chart.WIDTH, chart.height(shown), "chart", _("Vote results")))
     rows = tuple((chart.rank_label(r), str(r["label"]), str(r["dots"])) for r in results)
     doc.add(Grid("results", (_("Rank"), _("Item"), _("Dots")), rows, (2, 13, 2)))
+
+
+REASONS = {
+    "too-few-items": lambda n: _("Too few notes have been answered to draw a map."),
+    "too-few-participants": lambda n: _(
+        "Too few people answered enough notes to draw a map (%(n)s so far).", n=n
+    ),
+    "no-groups": lambda n: _("The answers do not split into distinct opinion groups."),
+}
+
+
+def _opinions(doc: Outline, o: dict[str, Any], language: str) -> None:
+    """The revealed opinion map: figures, the map, the groups, consensus and divisive
+    notes with each group's share of agrees, and what sets each group apart."""
+    figures = [(_("Participants who answered"), o["answered"]), (_("Answers"), o["answers"])]
+    if o["enough"]:
+        figures.append((_("On the map"), o["placed"]))
+    doc.add(Heading(2, _("What the room thinks")), Figures(tuple(figures)))
+    if not o["enough"]:
+        reason = REASONS[o["reason"]](o["answered"])
+        doc.add(Para((Run(_("No opinion map"), bold=True), Run(f"{_colon()} {reason}"))))
+        return
+    size = o["map"]["size"] * opinion_maps.PNG_SCALE
+    label = _("Opinion map: %(n)s participants in %(groups)s groups")
+    label %= {"n": o["placed"], "groups": len(o["groups"])}
+    doc.add(Picture(opinion_maps.png(o["map"]), size, size, "opinion-map", label, 9.0))
+    caption = _(
+        "One dot per participant, larger where several answered alike; the letters name the groups."
+    )
+    doc.add(Para((Run(caption),), "aside"), Heading(3, _("Opinion groups")))
+    groups = tuple(
+        (
+            Run(_("Group %(letter)s", letter=g["letter"]), bold=True),
+            Run(f" — {ngettext('%(num)d person', '%(num)d people', g['members'])}"),
+        )
+        for g in o["groups"]
+    )
+    doc.add(Bullets(groups))
+    percent = "\u202f%" if language == "fr" else "%"
+
+    def share(rate: dict[str, Any]) -> str:
+        said = _("not seen") if rate["percent"] is None else f"{rate['percent']}{percent}"
+        return f"{rate['letter']} {said}"
+
+    def rated(note: dict[str, Any]) -> tuple[Run, ...]:
+        shares = ", ".join(share(rate) for rate in note["rates"])
+        return (Run(note["text"]), Run(f" ({shares})", muted=True))
+
+    doc.add(Heading(3, _("What brings us together")))
+    if o["consensus"]:
+        doc.add(Bullets(tuple(rated(note) for note in o["consensus"])))
+    else:
+        doc.add(Para((Run(_("No note brings every group together.")),), "empty"))
+    doc.add(Heading(3, _("What divides us")))
+    if not o["clear"]:
+        doc.add(
+            Para((Run(_("The groups are close: no note is said to set them apart.")),), "empty")
+        )
+        return
+    if o["divisive"]:
+        doc.add(Bullets(tuple(rated(note) for note in o["divisive"])))
+    else:
+        doc.add(Para((Run(_("No note clearly divides the groups.")),), "empty"))
+    doc.add(Heading(3, _("What sets each group apart")))
+    for g in o["groups"]:
+        if not g["representative"]:
+            continue
+        doc.add(Heading(4, _("Group %(letter)s", letter=g["letter"])))
+        items = tuple(
+            (
+                Run(
+                    _("Agrees more") if rep["side"] == "agree" else _("Disagrees more"), italic=True
+                ),
+                Run(f"{_colon()} {rep['text']}"),
+            )
+            for rep in g["representative"]
+        )
+        doc.add(Bullets(items))
 
 
 def _note(note: dict[str, Any]) -> tuple[Run, ...]:
@@ -640,7 +722,7 @@ def _picture(document: Document, picture: Picture) -> Paragraph:
     if document.manifest.get_media_type("Pictures/") is None:
         document.manifest.add_full_path("Pictures/")
     document.manifest.add_full_path(uri, "image/png")
-    width = TEXT_WIDTH_CM
+    width = picture.width_cm or TEXT_WIDTH_CM
     height = width * picture.height_px / picture.width_px
     frame = Frame.image_frame(
         uri,

@@ -98,6 +98,9 @@ class WorkshopFieldsSchema(Schema):
     # Archives made before these were written have none.
     synthesis_introduction = UserText(load_default="", allow_empty=True, max_length=TEXT_MAX_LENGTH)
     synthesis_conclusions = UserText(load_default="", allow_empty=True, max_length=TEXT_MAX_LENGTH)
+    # Whether the facilitator had revealed the opinion map (the map is computed again from
+    # the reactions on import); archives made before it was carried have it hidden.
+    opinions_revealed = fields.Boolean(load_default=False)
 
 
 class ParticipantSchema(Schema):

@@ -12,6 +12,8 @@ from flask_smorest import Blueprint
 from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import NotFound
+from ..reactions import services as reactions
+from ..reactions.schemas import OpinionsOutSchema
 from ..rest import require_user
 from ..rules import phase_of
 from ..syntheses import exports
@@ -85,13 +87,24 @@ class Results(MethodView):
         return {**votes.totals(workshop), "results": votes.results(workshop)}
 
 
+@blueprint.route("/<id:workshop_id>/opinions")
+class Opinions(MethodView):
+    @blueprint.response(200, OpinionsOutSchema)
+    def get(self, workshop_id: int) -> Any:
+        """Agree / disagree / pass: each note's counts, how many participants answered, and
+        the opinion map as the facilitator last revealed it (null while it is hidden)."""
+        workshop = readable(workshop_id)
+        return {"counts": reactions.counts(workshop), "opinions": reactions.published(workshop)}
+
+
 @blueprint.route("/<id:workshop_id>/exports/<string:kind>")
 class Exports(MethodView):
     @blueprint.response(
         200, {"format": "binary", "type": "string"}, content_type="application/octet-stream"
     )
     def get(self, workshop_id: int, kind: str) -> Response:
-        """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv, json."""
+        """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv,
+        reactions.csv, json."""
         workshop = readable(workshop_id)
         if kind not in exports.EXPORTS:
             raise NotFound()

@@ -216,4 +216,24 @@ STAFF_MESSAGES = {
     ),
     "react_counts": _l("%(agree)s agree, %(disagree)s disagree, %(pass)s pass"),
     "opinions_map_caption": _l("%(n)s people placed; a larger dot: several who answered alike."),
+    # Rating
+    "rating_answers_one": _l("%(n)s answer"),
+    "rating_answers_many": _l("%(n)s answers"),
+    "rating_raters_one": _l("%(n)s participant rating"),
+    "rating_raters_many": _l("%(n)s participants rating"),
+    "rating_criteria_one": _l("%(n)s criterion"),
+    "rating_criteria_many": _l("%(n)s criteria"),
+    "rating_raters_of_item_one": _l("rated by %(n)s participant"),
+    "rating_raters_of_item_many": _l("rated by %(n)s participants"),
+    "rating_waiting": _l("Waiting for the first ratings"),
+    "rating_nothing": _l("Nothing to rate yet."),
+    "rating_none_yet": _l("No ratings yet."),
+    "reveal_ratings": _l("Reveal the ratings"),
+    "hide_ratings": _l("Hide the ratings"),
+    "ratings_shown_status": _l("the results are on every screen."),
+    "ratings_hidden_status": _l("only you see the counts."),
+    "rating_legend": _l(
+        "Filled: each criterion's median. Light band: from the first to the third quartile "
+        "(the middle half of the answers)."
+    ),
 }

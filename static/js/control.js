@@ -11,6 +11,7 @@ import { NotesPanel, excerpt } from "./control/notes.js";
 import { BoardViewPanel } from "./control/board.js";
 import { AssistPanel } from "./control/assist.js";
 import { OpinionsPanel } from "./control/opinions.js";
+import { RatingsPanel } from "./control/ratings.js";
 import { Chime } from "./timer.js";
 
 const config = readConfig();
@@ -50,6 +51,7 @@ const notesPanel = new NotesPanel(live, send);
 const boardView = new BoardViewPanel(live, send);
 const assist = new AssistPanel(live, send, notesPanel);
 const opinionsPanel = new OpinionsPanel(live, send);
+const ratings = new RatingsPanel(live, send);
 const signatures = new Map();
 
 // Run a section's render only when what it shows has changed.
@@ -71,6 +73,7 @@ function render(state) {
   boardView.render(state);
   renderVoting(state);
   opinionsPanel.render(state);
+  ratings.render(state);
   renderCanvas(state);
   renderCards(state);
   renderProposals(state);

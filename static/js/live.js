@@ -42,6 +42,18 @@ const REDUCERS = {
     state.reactions = { items, participants: data.participants };
   },
   "opinions.published": (state, data) => { state.opinions = data.opinions; },
+  "ratings.counted": (state, data) => {
+    const phases = { ...(state.ratingCounts || {}) };
+    const items = { ...(phases[data.phase]?.items || {}), [data.item]: data.counts };
+    phases[data.phase] = { items, participants: data.participants };
+    state.ratingCounts = phases;
+  },
+  "ratings.published": (state, data) => {
+    const ratings = { ...(state.ratings || {}) };
+    if (data.ratings) ratings[data.phase] = data.ratings;
+    else delete ratings[data.phase];
+    state.ratings = ratings;
+  },
   "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
   "proposal.joined": (state, data) => {
     if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
@@ -264,6 +276,7 @@ export class Live {
       notes: byId(snapshot.notes), groups: byId(snapshot.groups), cards: byId(snapshot.cards),
       tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
       reactions: snapshot.reactions, opinions: snapshot.opinions,
+      ratingCounts: snapshot.rating_counts, ratings: snapshot.ratings || {},
       proposals: byId(snapshot.proposals || []),
       participants: snapshot.participants, me: snapshot.me,
     });
@@ -422,6 +435,12 @@ export class Live {
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
     }
     if (data.reaction) me.reactions = { ...(me.reactions || {}), [String(data.reaction.note_id)]: data.reaction.value };
+    if (data.rating) {
+      const { phase, item, criterion, value } = data.rating;
+      const phases = { ...(me.ratings || {}) };
+      phases[phase] = { ...(phases[phase] || {}), [item]: { ...(phases[phase]?.[item] || {}), [criterion]: value } };
+      me.ratings = phases;
+    }
     if (Array.isArray(data.pledged)) me.pledges = data.pledged;
     if (command.name === "proposal.pledge" && data.pledged === true) {
       me.proposals = [...new Set([...(me.proposals || []), data.proposal_id])];

@@ -15,6 +15,7 @@ import { pledgeDialog, storedIdentity } from "./phone/pledge.js";
 import { rememberProposal, renderProposals } from "./phone/proposals.js";
 import { renderResults, renderSpotlight } from "./phone/results.js";
 import { renderReact } from "./phone/react.js";
+import { renderRatings } from "./phone/ratings.js";
 import { BoardPane } from "./phone/board.js";
 
 const config = readConfig();
@@ -321,6 +322,7 @@ function renderDotsBar(v) {
 // ---- Panels: which come first and which are open depend on the phase ----
 
 function focusOf(v) {
+  if (v.allows.has("rate")) return "ratings";
   if (v.cardKinds.length) return "cards";
   if (v.rules || v.allows.has("post")) return "notes";
   if (v.allows.has("pledge") && v.state.proposals?.size) return "proposals";
@@ -330,16 +332,23 @@ function focusOf(v) {
 }
 
 const PANEL_ORDER = {
-  cards: ["cards", "results", "proposals", "notes"],
-  proposals: ["proposals", "results", "notes", "cards"],
-  results: ["results", "proposals", "cards", "notes"],
-  notes: ["notes", "proposals", "results", "cards"],
+  ratings: ["ratings", "proposals", "results", "notes", "cards"],
+  cards: ["cards", "ratings", "results", "proposals", "notes"],
+  proposals: ["proposals", "ratings", "results", "notes", "cards"],
+  results: ["results", "ratings", "proposals", "cards", "notes"],
+  notes: ["notes", "ratings", "proposals", "results", "cards"],
 };
 
 function renderPanels(v, phaseChanged) {
   const focus = focusOf(v);
   PANEL_ORDER[focus].forEach((name, i) => { $(`${name}-panel`).style.order = String(i + 1); });
   const revealed = !!(v.workshop.results_revealed && v.state.results);
+
+  const ratingsPanel = $("ratings-panel");
+  const rated = renderRatings(v, $("phone-ratings"), rerender);
+  ratingsPanel.hidden = !rated.shown;
+  $("ratings-title").textContent = rated.rating ? t("phone.rate_title") : t("phone.rate_results");
+  $("ratings-count").textContent = rated.rating && rated.total ? `${rated.done}/${rated.total}` : "";
 
   const proposalsPanel = $("proposals-panel");
   const proposalCount = v.state.proposals?.size || 0;
@@ -369,7 +378,8 @@ function renderPanels(v, phaseChanged) {
   renderPledgeIdentity(v);
 
   if (phaseChanged) {
-    proposalsPanel.open = true;
+    ratingsPanel.open = true;
+    proposalsPanel.open = focus !== "ratings";
     // Answering one note at a time: the whole list stays folded below, out of the way.
     $("notes-panel").open = !v.allows.has("react") && (focus === "notes" || (focus === "results" && !revealed));
     resultsPanel.open = focus === "results" || (revealed && focus !== "cards" && !v.rules);

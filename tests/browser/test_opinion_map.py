@@ -22,7 +22,7 @@ from facilitation.workshops.services import get_workshop
 
 from ..clients import LiveClient, join_as_participant
 from ..reactions.camps import seat_two_camps
-from .conftest import Live, Workshop, flow_shot, server_app, wait_until_sent
+from .conftest import Live, Workshop, flow_shot, run_axe, server_app, wait_until_sent
 from .crowd import facilitator, notes
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,12 @@ def socket_phones(live: Live) -> Iterator[Callable[[str, str], LiveClient]]:
         phone.close()
 
 
+def assert_accessible(page: Page) -> None:
+    """No serious or critical finding of axe-core on the page as it is now."""
+    found = [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert not found, (page.url, found)
+
+
 def answer_on_phone(phone: Page, given: list[int], start: int = 1) -> None:
     """Tap the answers to notes `start`.. (1-based) in turn: the phone moves to the next
     note by itself, then says every note is answered."""
@@ -115,6 +121,7 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
         ["✓D'accord", "✗Pas d'accord", "…Je passe"]
     )
     flow_shot(alix, "opinions-fr-1-react-phone", full_page=True)
+    assert_accessible(alix)
 
     # Alix answers the first note, comes back to it, changes her mind, then back again.
     react.locator("button.react-answer.disagree").tap()
@@ -164,11 +171,13 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
         "A (6 personnes) · B (6 personnes)"
     )
     flow_shot(board, "opinions-fr-3-map-board")
+    assert_accessible(board)
     control.set_viewport_size({"width": 1366, "height": 768})
     control.locator("#react-panel").scroll_into_view_if_needed()
     flow_shot(control, "opinions-fr-3-map-control")
     control.locator("#react-counts").scroll_into_view_if_needed()
     flow_shot(control, "opinions-fr-3-counts-control")
+    assert_accessible(control)
 
     # Hidden again: the board is back to the counts.
     toggle.click()
@@ -197,3 +206,39 @@ def test_the_map_of_a_hundred_notes_stays_readable_on_the_projector(
     )
     assert min(sizes) >= 24, sizes
     flow_shot(board, "opinions-fr-4-hundred-notes-board")
+
+
+def test_answers_given_offline_wait_on_the_phone_and_count_once_back_online(
+    run_workshop: Callable[..., Workshop],
+    join_on_phone: Callable[..., Page],
+    live: Live,
+    facilitator_email: str,
+) -> None:
+    workshop = run_workshop(title="Reset Vallée", format_key="reset_day")
+    phone = join_on_phone(workshop.code, nickname="Alix")
+    ids = seed_notes(live, facilitator_email, workshop.id, NOTES[:4])
+    workshop.next_phase("D'accord, pas d'accord")
+    react = phone.locator("#phone-react")
+    expect(react.locator(".react-count")).to_have_text("1 sur 4")
+
+    phone.context.set_offline(True)
+    expect(phone.locator("#phone-connection")).to_have_attribute("data-status", "offline")
+    for key in ("agree", "disagree", "pass"):
+        react.locator(f"button.react-answer.{key}").tap()
+    react.locator("button", has_text="Précédent").tap()  # the third: pass, then agree
+    expect(react.locator("button.react-answer.pass")).to_have_attribute("aria-pressed", "true")
+    expect(react.locator(".react-status")).to_have_text("Envoi…")
+    react.locator("button.react-answer.agree").tap()
+    # Four taps, three notes: the phone counts what it will say, not what it tapped.
+    expect(phone.locator("#phone-banner")).to_contain_text("En attente d'envoi : 3 réponses.")
+    flow_shot(phone, "opinions-fr-5-offline-phone", full_page=True)
+
+    phone.context.set_offline(False)
+    expect(phone.locator("#phone-connection")).to_have_attribute("data-status", "online")
+    expect(phone.locator("#phone-banner")).to_be_hidden()
+    numbers = workshop.control.locator("#react-counts .react-count-numbers")
+    expect(numbers).to_have_text(["1 / 0 / 0", "0 / 1 / 0", "1 / 0 / 0", "0 / 0 / 0"])
+    expect(workshop.board.locator(".board-react-detail")).to_have_text("3 réponses pour l'instant")
+    expect(
+        workshop.control.locator(f"#react-counts li[data-note='{ids[2]}'] .react-count-numbers")
+    ).to_have_text("1 / 0 / 0")

@@ -224,6 +224,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET /api/workshops/<id:workshop_id>":    (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/results":
                                               (401,   401,   401,   200,   403,   200,   200),
+    "GET /api/workshops/<id:workshop_id>/opinions":
+                                              (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>":
                                               (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/notes/":
@@ -435,6 +437,9 @@ REQUESTS: dict[str, Request] = {
     "GET /api/workshops/<id:workshop_id>": Request(lambda s: API.format(s.a.workshop.id)),
     "GET /api/workshops/<id:workshop_id>/results": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/results"
+    ),
+    "GET /api/workshops/<id:workshop_id>/opinions": Request(
+        lambda s: f"{API.format(s.a.workshop.id)}/opinions"
     ),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/exports/md"

@@ -34,6 +34,7 @@ SIGNATURES = {
     "pdf": b"%PDF-",
     "notes.csv": "\ufeffid,area".encode(),
     "votes.csv": "\ufeffrank,tied".encode(),
+    "reactions.csv": "\ufeffnote,area".encode(),
     "json": b"{",
     "odt": b"PK",
     "docx": b"PK",
@@ -44,6 +45,7 @@ MEDIA_TYPES = {
     "pdf": "application/pdf",
     "notes.csv": "text/csv",
     "votes.csv": "text/csv",
+    "reactions.csv": "text/csv",
     "json": "application/json",
     "odt": "application/vnd.oasis.opendocument.text",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -97,7 +99,7 @@ def docx_text(document: docx.document.Document) -> str:
 # --- Every format --------------------------------------------------------------------
 
 
-def test_the_export_list_is_the_eight_formats():
+def test_the_export_list_is_the_nine_formats():
     assert set(EXPORTS) == set(MEDIA_TYPES)
 
 

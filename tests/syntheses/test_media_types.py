@@ -9,6 +9,7 @@ TEXT_KINDS = {
     "html": "text/html; charset=utf-8",
     "notes.csv": "text/csv; charset=utf-8",
     "votes.csv": "text/csv; charset=utf-8",
+    "reactions.csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
 

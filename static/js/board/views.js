@@ -9,6 +9,7 @@ import {
 import { fit, sizes } from "./fit.js";
 import { Flow, fitFlows, readable, section } from "./flow.js";
 import { opinions } from "./opinions.js";
+import { rating } from "./ratings.js";
 
 const ONE_PAGE = { pages: 1, show: () => {} };
 const still = () => ONE_PAGE;
@@ -404,6 +405,7 @@ export const VIEWS = {
   roadmap,
   canvas,
   proposals,
+  rate: rating,
   synthesis: summary,
 };
 

@@ -68,7 +68,12 @@ const UNSENT_KIND = {
 };
 export function unsentSummary(unsent) {
   const counts = new Map();
-  for (const { name } of unsent) {
+  const answered = new Set(); // a note answered twice offline is one answer on its way
+  for (const { name, payload } of unsent) {
+    if (name === "react.cast") {
+      if (answered.has(payload.note_id)) continue;
+      answered.add(payload.note_id);
+    }
     const kind = UNSENT_KIND[name] || "changes";
     counts.set(kind, (counts.get(kind) || 0) + 1);
   }
