@@ -229,6 +229,17 @@ def results(workshop: Workshop, phase: Phase) -> dict[str, Any]:
     }
 
 
+def staff_view(workshop: Workshop) -> dict[str, Any]:
+    """For the REST API: the counts, and every rating phase's results, revealed or not
+    (the staff see them in the synthesis too), each saying whether screens show them."""
+    shown = {phase.key for phase in revealed_phases(workshop)}
+    phases = [
+        results(workshop, phase) | {"revealed": phase.key in shown}
+        for phase in rating_phases(workshop)
+    ]
+    return {"counts": counts(workshop), "phases": phases}
+
+
 def _revealed(workshop: Workshop, phase: str) -> bool:
     stored = db.session.get(RatingReveal, (workshop.id, phase))
     return bool(stored and stored.revealed)

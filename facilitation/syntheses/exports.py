@@ -18,7 +18,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
 from ..workshops.models import Workshop
-from . import docx, jsonio, odt, opinions, services
+from . import docx, jsonio, odt, opinions, ratings, services
 from .text import csv_cell
 
 
@@ -143,6 +143,12 @@ def reactions_csv(workshop: Workshop) -> bytes:
     return _csv(workshop, ["note", "area", "text", "participant", "answer"], rows)
 
 
+def ratings_csv(workshop: Workshop) -> bytes:
+    """Every rating, by phase, item and criterion, each participant a number, never a name."""
+    rows = ratings.csv_rows(workshop, current_app.config["SECRET_KEY"])
+    return _csv(workshop, ["phase", "item", "label", "criterion", "participant", "value"], rows)
+
+
 def archive(workshop: Workshop) -> bytes:
     return json.dumps(jsonio.export(workshop), ensure_ascii=False, indent=2).encode()
 
@@ -154,6 +160,7 @@ EXPORTS: dict[str, Export] = {
     "notes.csv": Export("notes.csv", "text/csv; charset=utf-8", notes_csv),
     "votes.csv": Export("votes.csv", "text/csv; charset=utf-8", votes_csv),
     "reactions.csv": Export("reactions.csv", "text/csv; charset=utf-8", reactions_csv),
+    "ratings.csv": Export("ratings.csv", "text/csv; charset=utf-8", ratings_csv),
     "json": Export("json", "application/json", archive),
     "odt": Export("odt", "application/vnd.oasis.opendocument.text", odt.odt),
     "docx": Export(

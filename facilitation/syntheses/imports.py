@@ -47,6 +47,7 @@ from ..text import look_alike_key
 from ..votes.models import Vote
 from ..workshops import services as workshops
 from ..workshops.models import Status, Workshop
+from . import rating_archive
 from .jsonio import COALITION_FIELDS, TARGET_KINDS, WORKSHOP_FIELDS
 from .schemas import WorkshopArchiveSchema
 
@@ -148,6 +149,7 @@ class Checker:
         self.workshop()
         self.rows()
         self.cards_and_proposals()
+        rating_archive.check(self, self.fmt)
         if self.errors:
             raise InvalidInput(fields=first_errors(self.errors))
 
@@ -468,6 +470,7 @@ class Writer:
                 setattr(workshop, name, fields[name])
             workshop.settings = self.settings(fields["settings"])
             self.proposals()
+            rating_archive.write(self)
             for step in self.a["timeline"]:
                 state = {**workshops.state(workshop), "phase_index": step["phase_index"]}
                 eventlog.append(

@@ -5,7 +5,8 @@ References inside the file are local ("p1", "n3", "g2", "c1"), settings included
 exporting a workshop, importing it elsewhere and exporting it again gives the same
 content. Version 2 added the proposals the workshop produced and references in settings
 (version 1 held the instance's own group ids there); version 3 the reactions (agree,
-disagree, pass on notes). Whether the opinion map was revealed is carried
+disagree, pass on notes); version 4 the ratings and which rating phases' results were
+revealed (rating_archive.py). Whether the opinion map was revealed is carried
 (``opinions_revealed``, absent from older archives: hidden), not the map: the import
 computes it again from the reactions, and the same answers give the same map.
 """
@@ -27,10 +28,11 @@ from ..pledges.models import Pledge
 from ..reactions.models import OpinionMap, Reaction
 from ..votes.models import Vote
 from ..workshops.models import Workshop
+from . import rating_archive
 from .schemas import WorkshopArchiveSchema
 from .services import phase_changes
 
-VERSION = 3
+VERSION = 4
 TARGET_KINDS = {"n": "note", "g": "group", "c": "card"}  # what votes and links point at
 WORKSHOP_FIELDS = (
     "title",
@@ -110,6 +112,7 @@ def proposals_out(workshop: Workshop, p: dict[int, str], refs: dict[str, dict[in
         )
         proposals.append(
             {
+                "id": coalition.id,  # not in the archive (its schema leaves it out)
                 **{name: getattr(coalition, name) for name in COALITION_FIELDS},
                 "origin": origin,
                 "members": [
@@ -143,6 +146,7 @@ def export(workshop: Workshop) -> dict[str, Any]:
         kind, ident = value.split(":")
         return targets[kind][int(ident)]
 
+    proposals = proposals_out(workshop, p, targets)
     archive = {
         "fabrique": {"kind": "workshop", "version": VERSION},
         "exported_at": utcnow(),
@@ -150,6 +154,7 @@ def export(workshop: Workshop) -> dict[str, Any]:
             **{name: getattr(workshop, name) for name in WORKSHOP_FIELDS},
             "settings": settings_out(workshop.settings or {}, g),
             "opinions_revealed": opinions_revealed(workshop),
+            "ratings_revealed": rating_archive.revealed(workshop),
         },
         "participants": [
             {"ref": p[x.id], "nickname": x.nickname, "created_at": x.created_at}
@@ -228,7 +233,10 @@ def export(workshop: Workshop) -> dict[str, Any]:
             for x in cards
         ],
         "timeline": [{"phase_index": index, "at": at} for at, index in phase_changes(workshop)],
-        "proposals": proposals_out(workshop, p, targets),
+        "proposals": proposals,
+        "ratings": rating_archive.export(
+            workshop, {"participant": p, **targets}, [x["id"] for x in proposals]
+        ),
     }
     return WorkshopArchiveSchema().dump(archive)
 

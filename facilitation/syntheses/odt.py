@@ -36,6 +36,7 @@ from ..coalitions import services as coalitions
 from ..workshops.models import Workshop
 from . import chart, services
 from . import opinions as opinion_maps
+from . import ratings as rating_charts
 
 # --- The outline: what a synthesis says, as blocks a word processor lays out ---------
 
@@ -161,6 +162,8 @@ def _outline(s: dict[str, Any]) -> Outline:
         _results(doc, s["results"])
     if s["opinions"]:
         _opinions(doc, s["opinions"], s["language"])
+    for rated in s["ratings"]:
+        _ratings(doc, rated)
     _areas(doc, s["areas"])
     _cards(doc, s["cards"])
     _proposals(doc, s["proposals"])
@@ -312,6 +315,62 @@ def _opinions(doc: Outline, o: dict[str, Any], language: str) -> None:
             for rep in g["representative"]
         )
         doc.add(Bullets(items))
+
+
+def _ratings(doc: Outline, rated: dict[str, Any]) -> None:
+    """A rating phase: per item, its radar (several criteria) and, per criterion, the
+    median, the spread between the quartiles, how many answered and the distribution."""
+    doc.add(
+        Heading(2, f"{_('Ratings')} — {rated['label']}"),
+        Figures(((_("Participants who rated"), rated["participants"]),)),
+    )
+    if rated["scale"]:
+        low, high = rated["scale"][0], rated["scale"][-1]
+        ends = f"{low['value']} = {low['label']} … {high['value']} = {high['label']}"
+        doc.add(Para((Run(f"{_('Scale')}{_colon()} {ends}"),), "aside"))
+    for item in rated["items"]:
+        doc.add(
+            Heading(3, item["label"], ngettext("%(num)d rater", "%(num)d raters", item["raters"]))
+        )
+        if item["radar"]:
+            drawn = item["radar"]
+            label = _(
+                "Radar of %(item)s: each criterion's median, and the spread between the quartiles"
+            )
+            picture = rating_charts.png(drawn)
+            width, height = (
+                drawn["width"] * rating_charts.PNG_SCALE,
+                drawn["height"] * rating_charts.PNG_SCALE,
+            )
+            name = f"radar-{rated['key']}-{item['item'].replace(':', '-')}"
+            doc.add(Picture(picture, width, height, name, label % {"item": item["label"]}, 12.0))
+        rows = tuple(
+            (
+                stat["label"],
+                _dash(stat["median"]),
+                _spread_text(stat),
+                str(stat["n"]),
+                " · ".join(
+                    f"{p['value']}: {count}"
+                    for p, count in zip(stat["points"], stat["distribution"], strict=True)
+                ),
+            )
+            for stat in item["criteria"]
+        )
+        header = (_("Criterion"), _("Median"), _("Spread (Q1–Q3)"), _("Answers"), _("Distribution"))
+        doc.add(Grid("ratings", header, rows, (5, 2, 3, 2, 6)))
+
+
+def _dash(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _spread_text(stat: dict[str, Any]) -> str:
+    if stat["q1"] is None:
+        return "—"
+    return f"{_dash(stat['spread'])} ({_dash(stat['q1'])}–{_dash(stat['q3'])})"
 
 
 def _note(note: dict[str, Any]) -> tuple[Run, ...]:

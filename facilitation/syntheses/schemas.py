@@ -35,8 +35,9 @@ def _time(required: bool = True) -> fields.AwareDateTime:
 
 class HeaderSchema(Schema):
     kind = fields.String(required=True, validate=validate.Equal("workshop"))
-    # 1: settings held the instance's own ids, and there were no proposals; 2: no reactions.
-    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2, 3]))
+    # 1: settings held the instance's own ids, and there were no proposals; 2: no reactions;
+    # 3: no ratings.
+    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2, 3, 4]))
 
 
 class VoteSettingsSchema(Schema):
@@ -101,6 +102,10 @@ class WorkshopFieldsSchema(Schema):
     # Whether the facilitator had revealed the opinion map (the map is computed again from
     # the reactions on import); archives made before it was carried have it hidden.
     opinions_revealed = fields.Boolean(load_default=False)
+    # The rating phases whose results the facilitator had revealed (version 4).
+    ratings_revealed = fields.List(
+        fields.String(validate=KEY), load_default=list, validate=validate.Length(max=30)
+    )
 
 
 class ParticipantSchema(Schema):
@@ -149,6 +154,20 @@ class ReactionSchema(Schema):
     participant = fields.String(**REF)
     note = fields.String(**REF)
     value = fields.Integer(required=True, strict=True, validate=validate.OneOf([-1, 0, 1]))
+    updated_at = _time()
+
+
+class RatingSchema(Schema):
+    """A participant's value for an item on one criterion of a rating phase
+    (rating_archive.py says how items are named and what is checked)."""
+
+    participant = fields.String(**REF)
+    phase = fields.String(required=True, validate=KEY)
+    item = fields.String(
+        required=True, validate=validate.Regexp(r"^([ng][0-9]{1,7}|proposal:[0-9]{1,7})$")
+    )
+    criterion = fields.String(required=True, validate=KEY)
+    value = fields.Integer(required=True, strict=True, validate=validate.Range(-10, 10))
     updated_at = _time()
 
 
@@ -220,6 +239,9 @@ class WorkshopArchiveSchema(Schema):
     timeline = fields.List(fields.Nested(StepSchema), required=True)
     proposals = fields.List(fields.Nested(ProposalSchema), load_default=list)
     reactions = fields.List(fields.Nested(ReactionSchema), load_default=list)
+    ratings = fields.List(
+        fields.Nested(RatingSchema), load_default=list, validate=validate.Length(max=1_000_000)
+    )
 
 
 class SynthesisTextsSchema(Schema):

@@ -12,6 +12,8 @@ from flask_smorest import Blueprint
 from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import NotFound
+from ..ratings import services as ratings
+from ..ratings.schemas import RatingsOutSchema
 from ..reactions import services as reactions
 from ..reactions.schemas import OpinionsOutSchema
 from ..rest import require_user
@@ -97,6 +99,16 @@ class Opinions(MethodView):
         return {"counts": reactions.counts(workshop), "opinions": reactions.published(workshop)}
 
 
+@blueprint.route("/<id:workshop_id>/ratings")
+class Ratings(MethodView):
+    @blueprint.response(200, RatingsOutSchema)
+    def get(self, workshop_id: int) -> Any:
+        """Ratings: how many rated each item on each criterion, and each rating phase's
+        results per item and criterion (distribution, median, quartiles), with whether the
+        facilitator revealed them to the screens."""
+        return ratings.staff_view(readable(workshop_id))
+
+
 @blueprint.route("/<id:workshop_id>/exports/<string:kind>")
 class Exports(MethodView):
     @blueprint.response(
@@ -104,7 +116,7 @@ class Exports(MethodView):
     )
     def get(self, workshop_id: int, kind: str) -> Response:
         """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv,
-        reactions.csv, json."""
+        reactions.csv, ratings.csv, json."""
         workshop = readable(workshop_id)
         if kind not in exports.EXPORTS:
             raise NotFound()

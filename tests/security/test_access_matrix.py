@@ -226,6 +226,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
                                               (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/opinions":
                                               (401,   401,   401,   200,   403,   200,   200),
+    "GET /api/workshops/<id:workshop_id>/ratings":
+                                              (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>":
                                               (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/notes/":
@@ -440,6 +442,9 @@ REQUESTS: dict[str, Request] = {
     ),
     "GET /api/workshops/<id:workshop_id>/opinions": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/opinions"
+    ),
+    "GET /api/workshops/<id:workshop_id>/ratings": Request(
+        lambda s: f"{API.format(s.a.workshop.id)}/ratings"
     ),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/exports/md"

@@ -1,5 +1,6 @@
 """A workshop of any shipped format holding one of every kind of record an archive
-carries — participants, groups, notes (hidden, merged, deleted), votes, reactions, pledges, cards of
+carries — participants, groups, notes (hidden, merged, deleted), votes, reactions, ratings (in
+a format that rates), pledges, cards of
 every kind with links, a proposal with members, a timeline and settings that name groups
 — written straight into the tables, for tests of archives (not of live commands)."""
 
@@ -20,6 +21,7 @@ from facilitation.groups.models import Group
 from facilitation.notes.models import Note
 from facilitation.participants.models import Participant
 from facilitation.pledges.models import Pledge
+from facilitation.ratings.models import Rating, RatingReveal
 from facilitation.reactions.models import Reaction
 from facilitation.realtime import eventlog
 from facilitation.realtime.protocol import Audience, EventType
@@ -164,6 +166,16 @@ def every_kind_of_record(owner: User, format_key: str) -> Workshop:
                 ),
             ]
         )
+        rate(
+            wid,
+            fmt,
+            people,
+            {
+                "proposals": f"proposal:{proposal.id}",
+                "notes": f"note:{notes[0].id}",
+                "groups": f"group:{groups[0].id}",
+            },
+        )
         workshop = db.session.get(Workshop, wid)
         last = len(fmt.phases) - 1
         for index in range(1, last + 1):
@@ -183,6 +195,28 @@ def every_kind_of_record(owner: User, format_key: str) -> Workshop:
         }
         workshops.announce(workshop)
     return db.session.get(Workshop, wid)
+
+
+def rate(wid: int, fmt: Any, people: list[Participant], items: dict[str, str]) -> None:
+    """Three ratings in the format's first rating phase, revealed (none without one)."""
+    phase = next((phase for phase in fmt.phases if phase.rate), None)
+    if phase is None:
+        return
+    first, second = (c.key for c in phase.rate.criteria[:2])
+    high = phase.rate.criteria[0].scale.high
+    given = [(people[0], first, high), (people[1], first, high - 1), (people[0], second, high)]
+    db.session.add_all(
+        Rating(
+            workshop_id=wid,
+            participant_id=person.id,
+            phase=phase.key,
+            item=items[phase.rate.target],
+            criterion=criterion,
+            value=value,
+        )
+        for person, criterion, value in given
+    )
+    db.session.add(RatingReveal(workshop_id=wid, phase=phase.key, revealed=True))
 
 
 def counts() -> tuple[int, ...]:

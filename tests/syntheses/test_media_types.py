@@ -10,6 +10,7 @@ TEXT_KINDS = {
     "notes.csv": "text/csv; charset=utf-8",
     "votes.csv": "text/csv; charset=utf-8",
     "reactions.csv": "text/csv; charset=utf-8",
+    "ratings.csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
 
