@@ -28,18 +28,14 @@ export function answerOf(v, noteId) {
   return value === undefined ? null : value;
 }
 
-function firstUnanswered(v, notes, after = -1) {
-  const later = notes.findIndex((note, i) => i > after && answerOf(v, note.id) === null);
-  if (later >= 0) return later;
-  return notes.findIndex((note) => answerOf(v, note.id) === null);
-}
+const unanswered = (v) => (note) => answerOf(v, note.id) === null;
 
 // Which note is shown: the one chosen (ui.reactAt), or the first unanswered one; null
 // once every note has an answer and none was chosen ("all done").
 function current(v, notes) {
   const chosen = notes.findIndex((note) => note.id === v.ui.reactAt);
   if (chosen >= 0) return chosen;
-  const next = firstUnanswered(v, notes);
+  const next = notes.findIndex(unanswered(v));
   return next >= 0 ? next : null;
 }
 
@@ -64,11 +60,11 @@ export function renderReact(v, el, rerender) {
   const choose = (i) => { v.ui.reactAt = notes[i]?.id ?? null; rerender(); };
   const answerWith = (value) => {
     send(v.live, "react.cast", { note_id: note.id, value });
-    // The next note still without an answer, after this one (or from the start).
-    const others = notes.filter((other) => other.id !== note.id);
-    const next = others.find((other, i) => notes.indexOf(other) > index && answerOf(v, other.id) === null)
-      || others.find((other) => answerOf(v, other.id) === null);
-    v.ui.reactAt = next ? next.id : -1; // -1: nothing left, "all done"
+    // The next note still without an answer, after this one (or from the start); none
+    // left: "all done" (-1 names no note) until a new note comes.
+    const later = notes.find((other, i) => i > index && unanswered(v)(other));
+    const next = later || notes.find((other) => other.id !== note.id && unanswered(v)(other));
+    v.ui.reactAt = next ? next.id : -1;
     rerender();
   };
 
