@@ -8,12 +8,13 @@ Screens: artifacts/screenshots/flows/rating-fr-<step>-<screen>.png.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import Workshop, flow_shot, wait_until_sent
+from .conftest import SCREENSHOTS, Live, Workshop, flow_shot, wait_until_sent
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +62,7 @@ def rate(phone: Page, title: str, values: list[int]) -> None:
 
 
 def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_radars(
-    run_workshop: Callable[..., Workshop], join_on_phone: Callable[..., Page]
+    live: Live, run_workshop: Callable[..., Workshop], join_on_phone: Callable[..., Page]
 ) -> None:
     workshop = run_workshop(
         title="Reset Vallée", format_key="reset_day", question="Se déplacer et manger autrement"
@@ -140,3 +141,17 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
     alix.locator(".rate-result").first.scroll_into_view_if_needed()
     flow_shot(alix, "rating-fr-3-radar-phone")
     flow_shot(control, "rating-fr-3-revealed-control")
+
+    # The synthesis's PDF draws the same radars: rendered as the coordinator would see it.
+    response = control.request.get(
+        f"{live.url}/workshops/{workshop.id}/export.pdf", timeout=120_000
+    )
+    assert response.ok, response.status
+    pdf = SCREENSHOTS / "flows" / "rating-fr-4-synthesis.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout
+    assert "Évaluations — Les sept qualités" in text.decode()
+    assert text.decode().count("Capacitant") >= 4  # on both radars and in both tables
+    pages = SCREENSHOTS / "flows" / "rating-fr-4-synthesis"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(pages)], check=True)
+    assert sorted(pages.parent.glob(f"{pages.name}-*.png"))
