@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from .metrics import blueprint as metrics
     from .participants.views import blueprint as participants
     from .privacy.views import blueprint as privacy
+    from .ratings.views import blueprint as ratings
     from .source import blueprint as source
     from .syntheses.views import blueprint as syntheses
     from .workshops.views import blueprint as workshops
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         metrics,
         participants,
         privacy,
+        ratings,
         source,
         syntheses,
         workshops,

@@ -8,7 +8,7 @@ from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
 from .pledges.models import Pledge
-from .ratings.models import Rating, RatingReveal
+from .ratings.models import ProposalRating, Rating, RatingReveal
 from .reactions.models import OpinionMap, Reaction
 from .realtime.models import Command, Event, Stream
 from .votes.models import Vote
@@ -27,6 +27,7 @@ __all__ = [
     "Origin",
     "Participant",
     "Pledge",
+    "ProposalRating",
     "Rating",
     "RatingReveal",
     "Reaction",

@@ -14,6 +14,7 @@ from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import Forbidden
 from ..extensions import limiter
+from ..ratings import proposals
 from . import forms, services
 from .models import QUALITIES, Status
 from .schemas import CoalitionFilterSchema, CoalitionInputSchema, MemberInputSchema
@@ -68,6 +69,7 @@ def detail(coalition_id: int) -> str:
         origins=services.origins(coalition),
         history=services.history(coalition) if editor else [],
         pledge_form={},
+        qualities=proposals.overview(coalition),
     )
 
 
@@ -137,6 +139,7 @@ def pledge(coalition_id: int) -> Response | tuple[str, int]:
             history=[],
             pledge_form=fields,
             pledge_errors=error.messages,
+            qualities=proposals.overview(coalition),
         )
         return page, 422
     with unit_of_work(*services.workshops_of(coalition)):

@@ -1,5 +1,6 @@
-"""A participant's answer on one criterion for one item in one rating phase, and which
-rating phases' results the facilitator revealed."""
+"""A participant's answer on one criterion for one item in one rating phase, which rating
+phases' results the facilitator revealed, and the ratings a coalition proposal gets from
+its page after the workshop."""
 
 from __future__ import annotations
 
@@ -40,3 +41,21 @@ class RatingReveal(db.Model):
     phase: Mapped[str] = mapped_column(String(40), primary_key=True)
     revealed: Mapped[bool] = mapped_column(default=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProposalRating(db.Model):
+    """A signed-in team member's value for a coalition proposal on one criterion of a
+    lens (formats/lenses.py), from the proposal's page, outside any workshop."""
+
+    __tablename__ = "proposal_ratings"
+    __table_args__ = (UniqueConstraint("coalition_id", "user_id", "lens", "criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(
+        ForeignKey("coalitions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    lens: Mapped[str] = mapped_column(String(40))
+    criterion: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -33,10 +33,10 @@ from odfdo import (
 )
 
 from ..coalitions import services as coalitions
+from ..ratings import chart as radar
 from ..workshops.models import Workshop
 from . import chart, services
 from . import opinions as opinion_maps
-from . import ratings as rating_charts
 
 # --- The outline: what a synthesis says, as blocks a word processor lays out ---------
 
@@ -337,10 +337,10 @@ def _ratings(doc: Outline, rated: dict[str, Any]) -> None:
             label = _(
                 "Radar of %(item)s: each criterion's median, and the spread between the quartiles"
             )
-            picture = rating_charts.png(drawn)
+            picture = radar.png(drawn)
             width, height = (
-                drawn["width"] * rating_charts.PNG_SCALE,
-                drawn["height"] * rating_charts.PNG_SCALE,
+                drawn["width"] * radar.PNG_SCALE,
+                drawn["height"] * radar.PNG_SCALE,
             )
             name = f"radar-{rated['key']}-{item['item'].replace(':', '-')}"
             doc.add(Picture(picture, width, height, name, label % {"item": item["label"]}, 12.0))

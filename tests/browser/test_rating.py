@@ -155,3 +155,23 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
     pages = SCREENSHOTS / "flows" / "rating-fr-4-synthesis"
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(pages)], check=True)
     assert sorted(pages.parent.glob(f"{pages.name}-*.png"))
+
+    # After the workshop, the proposal's page: the room's radar, and the team rates too.
+    href = control.locator("#proposals-list li").filter(has_text=PROPOSALS[0]).locator("a")
+    sheet = control.context.new_page()
+    sheet.set_viewport_size({"width": 1366, "height": 768})
+    sheet.goto(f"{live.url}{href.get_attribute('href')}")
+    sheet.locator(".qualities-link a.button").click()
+    room = sheet.locator('section[data-source="workshop"]')
+    expect(room.locator("svg")).to_have_count(1)
+    expect(room.locator('tr[data-quality="inclusive"] .median')).to_have_text("5")
+    form = sheet.locator("#quality-form")
+    for quality, value in zip(QUALITIES, [4, 5, 3, 3, 2, 4, 4], strict=True):
+        form.locator("fieldset").filter(has=sheet.locator("legend", has_text=quality)).locator(
+            f"input[value='{value}']"
+        ).check()
+    form.locator("button[type=submit]").click()
+    team = sheet.locator('section[data-source="team"]')
+    expect(team.locator("h2 .count")).to_have_text("1 personne")
+    expect(team.locator('tr[data-quality="frugal"] .median')).to_have_text("5")
+    flow_shot(sheet, "rating-fr-5-proposal-page", full_page=True)

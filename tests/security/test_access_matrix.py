@@ -216,6 +216,13 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
                                               (GO,    GO,    GO,    GO,    GO,    GO,    GO),
     "POST /coalitions/<id:coalition_id>/pledge (draft)":
                                               (404,   404,   404,   GO,    GO,    GO,    GO),
+    # a proposal's seven qualities: read as the proposal is; every team member rates
+    "GET /coalitions/<id:coalition_id>/qualities":
+                                              (200,   200,   200,   200,   200,   200,   200),
+    "GET /coalitions/<id:coalition_id>/qualities (draft)":
+                                              (404,   404,   404,   200,   200,   200,   200),
+    "POST /coalitions/<id:coalition_id>/qualities":
+                                              (LOGIN, LOGIN, LOGIN, GO,    GO,    GO,    GO),
     # the REST API
     "GET /api/openapi.json":                  (200,   200,   200,   200,   200,   200,   200),
     "GET /api/docs":                          (200,   200,   200,   200,   200,   200,   200),
@@ -417,6 +424,15 @@ REQUESTS: dict[str, Request] = {
     "GET /coalitions/": Request(lambda s: "/coalitions/"),
     "GET /coalitions/<id:coalition_id>": Request(lambda s: f"/coalitions/{s.a.proposal}"),
     "GET /coalitions/<id:coalition_id> (draft)": Request(lambda s: f"/coalitions/{_draft(s)}"),
+    "GET /coalitions/<id:coalition_id>/qualities": Request(
+        lambda s: f"/coalitions/{s.a.proposal}/qualities"
+    ),
+    "GET /coalitions/<id:coalition_id>/qualities (draft)": Request(
+        lambda s: f"/coalitions/{_draft(s)}/qualities"
+    ),
+    "POST /coalitions/<id:coalition_id>/qualities": Request(
+        lambda s: f"/coalitions/{s.a.proposal}/qualities", form=lambda s: {"frugal": "4"}
+    ),
     "GET /coalitions/new": Request(lambda s: "/coalitions/new"),
     "POST /coalitions/new": Request(lambda s: "/coalitions/new", form=lambda s: {"title": "Neuve"}),
     "GET /coalitions/<id:coalition_id>/edit": Request(lambda s: f"/coalitions/{s.a.proposal}/edit"),
