@@ -73,14 +73,6 @@ def forget_versions(session: Session, workshop_ids: list[int]) -> None:
             turns[workshop_id] = None
 
 
-def in_turn(workshop_id: int) -> bool:
-    """Whether this transaction holds the workshop's turn."""
-    held = db.session().info.get(TURNS_KEY)
-    return (
-        held is not None and held[0] is db.session().get_transaction() and (workshop_id in held[1])
-    )
-
-
 def turn_version(workshop_id: int) -> int | None:
     """The workshop's version as its turn found it, if this transaction holds its turn."""
     held = db.session().info.get(TURNS_KEY)

@@ -7,11 +7,8 @@ In a workshop's turn (realtime/eventlog.py: take_turn) the stream row's
 at, the copy is put in the session as though just loaded, without a statement. Any
 change to a workshop's row, in any process, moves the version in the same transaction
 (an ``after_flush`` hook on every session), and that transaction waits for the turn to
-write it: a copy can never be used once its row changed. Outside a turn (a screen's
-sync, a page) the version is read from the stream row, before the workshop: that read
-replaces the workshop's, and the stream row is the one ``eventlog.heads`` reads next. A
-change committed between the two reads only ever pairs a version with a newer row, never
-an older one, and versions only move forward.
+write it: a copy can never be used once its row changed. Outside a turn nothing is
+cached: pages and REST read the row as before.
 """
 
 from __future__ import annotations
@@ -63,18 +60,9 @@ def _entries() -> dict[int, Entry]:
     return current_app.extensions.setdefault(CACHE_KEY, {})
 
 
-def _version(workshop_id: int) -> int | None:
-    """The workshop's version: as its turn found it (None once its row changed in the
-    turn), or, outside its turn, as its stream row says."""
-    if eventlog.in_turn(workshop_id):
-        return eventlog.turn_version(workshop_id)
-    stream = db.session.get(Stream, workshop_id)
-    return stream.workshop_version if stream is not None else None
-
-
 def cached(workshop_id: int) -> Workshop | None:
-    """The workshop from this process's copy, if its version says it still holds."""
-    version = _version(workshop_id)
+    """The workshop from this process's copy, if its turn's version says it still holds."""
+    version = eventlog.turn_version(workshop_id)
     if version is None:
         return None
     entry = _entries().get(workshop_id)
@@ -90,8 +78,8 @@ def cached(workshop_id: int) -> Workshop | None:
 
 
 def keep(workshop: Workshop) -> None:
-    """Remember a workshop just read from the database (its version read before it)."""
-    version = _version(workshop.id)
+    """Remember a workshop just read from the database in its turn."""
+    version = eventlog.turn_version(workshop.id)
     if version is None:
         return
     entries = _entries()

@@ -90,26 +90,3 @@ def test_a_new_workshop_given_a_removed_one_s_id_is_never_read_from_its_copy(
 
     assert ack["ok"], ack
     assert workshops.get_workshop(swot.id).format_key == "swot"
-
-
-def test_a_phones_sync_reads_the_copy_and_sees_a_phase_moved_by_another_session(
-    workshop, screens, app
-):
-    """Outside a turn the version comes from the stream row (which the sync reads anyway):
-    a sync reads no workshop row while it is unchanged, and the moved phase once it moved."""
-    phone = screens(workshop)
-    assert phone.send("note.post", area="ideas", text="Avant le vote")["ok"]  # kept here
-    since = phone.join_ack["snapshot"]["public_head"]
-
-    with statements() as seen:
-        assert phone.emit("sync", {"since": since})["ok"]
-    assert not reads_the_workshop(seen)
-
-    with app.app_context():  # another process's change
-        eventlog.take_turn(workshop.id)
-        db.session.get(Workshop, workshop.id).phase_index = VOTING
-        db.session.commit()
-    with statements() as seen:
-        ack = phone.emit("sync", {"since": since})
-    assert ack["ok"], ack
-    assert reads_the_workshop(seen)  # the copy no longer holds: the row is read again
