@@ -161,13 +161,15 @@ def register_socket_handlers() -> None:
     from .groups import events as groups
     from .notes import events as notes
     from .pledges import events as pledges
+    from .polls import events as polls
     from .ratings import events as ratings
     from .reactions import events as reactions
     from .realtime.commands import register_handlers
     from .votes import events as votes
     from .workshops import events as workshops
 
-    del assist, cards, coalitions, groups, notes, pledges, ratings, reactions, votes, workshops
+    del assist, cards, coalitions, groups, notes, pledges, polls, ratings, reactions, votes
+    del workshops  # handlers
     hooks.install()
     register_handlers(socketio)
 

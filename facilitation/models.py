@@ -8,6 +8,7 @@ from .groups.models import Group
 from .notes.models import Note
 from .participants.models import Participant
 from .pledges.models import Pledge
+from .polls.models import Poll, PollAnswer
 from .ratings.models import ProposalRating, Rating, RatingReveal
 from .reactions.models import OpinionMap, Reaction
 from .realtime.models import Command, Event, Stream
@@ -27,6 +28,8 @@ __all__ = [
     "Origin",
     "Participant",
     "Pledge",
+    "Poll",
+    "PollAnswer",
     "ProposalRating",
     "Rating",
     "RatingReveal",

@@ -6,8 +6,9 @@ a workshop.
 This module imports no feature (only formats, the workshop's model, errors and the
 actor; tests/test_rules.py holds it to that): features import it, never the other way
 round. What features add to the workshop's shared life goes through the registries
-below, which each feature fills when it is imported — the workshop's state, and what
-follows the items screens show — so that nothing here or in workshops/ names them."""
+below, which each feature fills when it is imported — the workshop's state, what
+follows the items screens show, and what follows a move between phases — so that
+nothing here or in workshops/ names them."""
 
 from __future__ import annotations
 
@@ -114,3 +115,20 @@ def item_changed(workshop: Workshop, item: Any) -> None:
     """A note or group changed what screens show of it: its text or title, hidden, gone."""
     for follow in ITEM_FOLLOWERS:
         follow(workshop, item)
+
+
+# What features do as the workshop moves from one phase to another (polls: a `poll` phase's
+# poll opens on arrival and closes on departure). Called by the phase move, after it.
+PhaseFollower = Callable[[Workshop, Phase, Phase], None]
+PHASE_FOLLOWERS: list[PhaseFollower] = []
+
+
+def phase_follower(follow: PhaseFollower) -> PhaseFollower:
+    PHASE_FOLLOWERS.append(follow)
+    return follow
+
+
+def phase_changed(workshop: Workshop, left: Phase, entered: Phase) -> None:
+    """The workshop left one phase for another."""
+    for follow in PHASE_FOLLOWERS:
+        follow(workshop, left, entered)

@@ -2,7 +2,17 @@
 
 from .kinds import CAPABILITIES, KINDS
 from .loader import FormatError, FormatRegistry, load_format, load_formats
-from .model import Area, Criterion, Format, LocalizedText, Phase, RateRules, Scale, VoteRules
+from .model import (
+    Area,
+    Criterion,
+    Format,
+    LocalizedText,
+    Phase,
+    PollRules,
+    RateRules,
+    Scale,
+    VoteRules,
+)
 
 __all__ = [
     "CAPABILITIES",
@@ -14,6 +24,7 @@ __all__ = [
     "FormatRegistry",
     "LocalizedText",
     "Phase",
+    "PollRules",
     "RateRules",
     "Scale",
     "VoteRules",

@@ -22,6 +22,7 @@ CAPABILITIES = frozenset(
         "see_results",  # receive vote tallies once the facilitator reveals them
         "react",  # agree, disagree or pass on each note shown (the opinion map)
         "rate",  # rate items on the phase's criteria (needs rate rules)
+        "poll",  # the phase asks its quick poll (needs poll rules; open while the phase lasts)
         "pledge",  # "I would join" on a group
         "canvas",  # fill the coalition canvas of the top groups
         "strategies",  # propose TOWS strategy cards
@@ -147,6 +148,7 @@ KINDS: dict[str, Kind] = {
         _kind("react", "see_all", "react"),
         _kind("voting", "see_all", "vote", needs_vote_rules=True),
         _kind("rate", "see_all", "rate"),
+        _kind("poll", "see_all", "poll"),
         _kind("results", "see_all", "see_results"),
         _kind("pledges", "see_all", "see_results", "pledge"),
         _kind("canvas", "see_all", "see_results", "canvas"),

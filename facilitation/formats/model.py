@@ -75,6 +75,17 @@ class RateRules:
 
 
 @dataclass(frozen=True)
+class PollRules:
+    """A quick poll a `poll` phase asks: one question, 2 to 10 options, one choice or
+    several (at most ``max_choices``, by default every option)."""
+
+    question: LocalizedText
+    options: tuple[LocalizedText, ...]
+    multiple: bool = False
+    max_choices: int | None = None
+
+
+@dataclass(frozen=True)
 class Phase:
     key: str
     kind: str
@@ -85,6 +96,7 @@ class Phase:
     vote: VoteRules | None = None
     areas: tuple[str, ...] | None = None
     rate: RateRules | None = None
+    poll: PollRules | None = None
 
     def permits(self, capability: str) -> bool:
         return capability in self.allows

@@ -8,7 +8,17 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from .kinds import CAPABILITIES, KINDS, RATE_TARGETS
 from .lenses import LENSES
-from .model import Area, Criterion, Format, LocalizedText, Phase, RateRules, Scale, VoteRules
+from .model import (
+    Area,
+    Criterion,
+    Format,
+    LocalizedText,
+    Phase,
+    PollRules,
+    RateRules,
+    Scale,
+    VoteRules,
+)
 
 KEY = validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$", error="Use lower-case letters, digits and _.")
 COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use a #rrggbb colour.")
@@ -119,6 +129,43 @@ class RateRulesSchema(Schema):
         return RateRules(data["target"], criteria)
 
 
+class PollRulesSchema(Schema):
+    """``poll = { question = {fr, en}, options = [{fr, en}, …], multiple = false }``: 2 to
+    10 options, distinct; ``max_choices`` (2 to the number of options) for a multiple one."""
+
+    question = fields.Nested(LocalizedTextSchema, required=True)
+    options = fields.List(
+        fields.Nested(LocalizedTextSchema), required=True, validate=validate.Length(2, 10)
+    )
+    multiple = fields.Boolean(load_default=False)
+    max_choices = fields.Integer(strict=True, validate=validate.Range(2, 10))
+
+    @validates_schema
+    def options_distinct(self, data: dict[str, Any], **_: Any) -> None:
+        options = data.get("options") or []
+        for language in ("fr", "en"):
+            seen: set[str] = set()
+            for index, option in enumerate(options):
+                text = getattr(option, language).strip().casefold()
+                if text in seen:
+                    message = f"Option {index + 1} repeats another ({language})."
+                    raise ValidationError({index: [message]}, "options")
+                seen.add(text)
+        chosen = data.get("max_choices")
+        if chosen is not None:
+            if not data.get("multiple"):
+                raise ValidationError("max_choices needs multiple = true.", "max_choices")
+            if options and chosen > len(options):
+                message = f"At most {len(options)} choices: the poll has {len(options)} options."
+                raise ValidationError(message, "max_choices")
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> PollRules:
+        return PollRules(
+            data["question"], tuple(data["options"]), data["multiple"], data.get("max_choices")
+        )
+
+
 class PhaseSchema(Schema):
     key = fields.String(required=True, validate=KEY)
     kind = fields.String(required=True, validate=validate.OneOf(sorted(KINDS)))
@@ -129,6 +176,7 @@ class PhaseSchema(Schema):
     vote = fields.Nested(VoteRulesSchema)
     areas = fields.List(fields.String(validate=KEY), validate=validate.Length(min=1))
     rate = fields.Nested(RateRulesSchema)
+    poll = fields.Nested(PollRulesSchema)
 
     @validates_schema
     def vote_rules_present(self, data: dict[str, Any], **_: Any) -> None:
@@ -141,6 +189,11 @@ class PhaseSchema(Schema):
             raise ValidationError(message, "rate")
         if "rate" in data and "rate" not in allows:
             raise ValidationError("Rate rules need a phase that allows 'rate'.", "rate")
+        if "poll" in allows and "poll" not in data:
+            message = "A poll phase needs its poll (question, options, multiple)."
+            raise ValidationError(message, "poll")
+        if "poll" in data and "poll" not in allows:
+            raise ValidationError("A poll needs a phase that allows 'poll'.", "poll")
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Phase:

@@ -3,12 +3,13 @@
 **A workshop goes whole.** Deleting a workshop deletes every row that holds what its
 participants gave: the workshop, its participants (nicknames), notes and their vectors,
 groups, votes, reactions (agree, disagree, pass) and the opinion map, ratings and
-which of them were revealed, pledges (names, organisations), cards, its event log and stream, the
-commands its screens sent (their acks), the origins of its proposals, and the coalition
-memberships its participants took from their phones (name, organisation, e-mail). The
-proposals themselves stay: they are the coordinators' registry, edited after the
-workshop, and a coalition joined on the web is not the workshop's. Its exports kept on
-disk go with it, and so does its published synthesis (the link names the workshop).
+which of them were revealed, polls and their answers, pledges (names, organisations),
+cards, its event log and stream, the commands its screens sent (their acks), the origins
+of its proposals, and the coalition memberships its participants took from their phones
+(name, organisation, e-mail). The proposals themselves stay: they are the coordinators'
+registry, edited after the workshop, and a coalition joined on the web is not the
+workshop's. Its exports kept on disk go with it, and so does its published synthesis
+(the link names the workshop).
 The purge also removes archives an interrupted import left behind.
 
 **Retention.** ``RETENTION_DAYS`` after a workshop ended (or, never ended, after its last
@@ -43,6 +44,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..polls.models import PollAnswer
 from ..ratings.models import Rating
 from ..reactions.models import Reaction
 from ..realtime.models import Event
@@ -349,6 +351,11 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
     ratings = db.session.scalars(
         select(Rating).where(Rating.participant_id == participant_id).order_by(Rating.id)
     )
+    poll_answers = db.session.scalars(
+        select(PollAnswer)
+        .where(PollAnswer.participant_id == participant_id)
+        .order_by(PollAnswer.id)
+    )
     return {
         "workshop_id": workshop.id,
         "workshop": workshop.title,
@@ -366,6 +373,7 @@ def _participant_record(participant_id: int) -> dict[str, Any]:
         "votes": [{"target": vote.target, "dots": vote.dots} for vote in votes],
         "reactions": [{"note": r.note_id, "value": r.value} for r in reactions],
         "ratings": [{"item": r.item, "criterion": r.criterion, "value": r.value} for r in ratings],
+        "poll_answers": [{"poll": a.poll_id, "choices": a.choices} for a in poll_answers],
     }
 
 

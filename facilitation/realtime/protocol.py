@@ -29,6 +29,8 @@ class EventType(enum.StrEnum):
     OPINIONS_PUBLISHED = "opinions.published"
     RATINGS_COUNTED = "ratings.counted"  # staff only: how many rated an item on each criterion
     RATINGS_PUBLISHED = "ratings.published"
+    POLL_CHANGED = "poll.changed"  # a poll as every screen sees it (counts once revealed)
+    POLL_COUNTED = "poll.counted"  # staff only: how many answered a poll, not what
     DUPLICATE_FLAGGED = "assist.duplicate"  # staff only: a note says what others said
 
 

@@ -10,7 +10,7 @@ from ..auth import Actor
 from ..database import utcnow
 from ..errors import Conflict, InvalidInput
 from ..realtime.protocol import EventType
-from ..rules import format_of
+from ..rules import format_of, phase_changed, phase_of
 from .models import Status, Workshop
 from .services import announce, board_view
 
@@ -26,13 +26,14 @@ def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
         raise InvalidInput(_l("There is no such phase."))
     if index != workshop.phase_index:
         timers = _timers_of(workshop)
-        left = _time_left(workshop)
+        left, departed = _time_left(workshop), phase_of(workshop)
         if left:
             timers[str(workshop.phase_index)] = left
         workshop.phase_index = index
         workshop.timer_ends_at, workshop.timer_remaining = None, timers.pop(str(index), None)
         workshop.settings = {**(workshop.settings or {}), "timers": timers}
         announce(workshop, EventType.PHASE_CHANGED)
+        phase_changed(workshop, departed, phase_of(workshop))
     return workshop
 
 

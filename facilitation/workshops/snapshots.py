@@ -26,6 +26,7 @@ from ..notes import services as notes
 from ..notes.models import Note
 from ..participants.services import nicknames
 from ..pledges import services as pledges
+from ..polls import services as polls
 from ..ratings import services as ratings
 from ..reactions import services as reactions
 from ..realtime import eventlog, protocol
@@ -93,6 +94,8 @@ def _rest(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         "opinions": reactions.published(workshop),
         "rating_counts": ratings.counts(workshop) if actor.is_staff else None,
         "ratings": ratings.published(workshop),
+        "polls": polls.public(workshop),
+        "poll_answered": polls.answered_counts(workshop) if actor.is_staff else None,
     }
 
 
@@ -255,6 +258,7 @@ def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
         me["proposals"] = coalitions.joined_by(actor.participant_id)
         me["reactions"] = reactions.my_reactions(actor)
         me["ratings"] = ratings.my_ratings(actor)
+        me["polls"] = polls.my_answers(actor)
     return me
 
 

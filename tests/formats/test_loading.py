@@ -159,7 +159,7 @@ def test_a_rating_phase_declares_its_criteria_each_on_its_scale(formats_dir):
 
 
 def test_the_reset_day_rates_its_proposals_through_the_seven_qualities_lens():
-    phase = load_formats(SHIPPED)["reset_day"].phases[-1]
+    (phase,) = (p for p in load_formats(SHIPPED)["reset_day"].phases if p.key == "qualities")
     assert phase.rate is not None
     assert (phase.rate.target, phase.rate.lens) == ("proposals", "reset_qualities")
     assert [c.label.get("fr") for c in phase.rate.criteria] == [
@@ -203,3 +203,73 @@ def test_duplicate_criteria_are_named(formats_dir):
     path = with_rating(formats_dir, 'key = "robust"', 'key = "profound"')
     with pytest.raises(FormatError, match=r"rate.criteria\[1\].key: Duplicate key 'profound'"):
         load_format(path)
+
+
+# --- Poll phases ---------------------------------------------------------------------------
+
+POLL = """
+[[phases]]
+key = "poll"
+kind = "poll"
+label = { fr = "Sondage", en = "Poll" }
+
+[phases.poll]
+question = { fr = "Quel jour ?", en = "Which day?" }
+multiple = true
+max_choices = 2
+options = [
+  { fr = "Lundi", en = "Monday" },
+  { fr = "Mardi", en = "Tuesday" },
+  { fr = "Jeudi", en = "Thursday" },
+]
+"""
+
+
+def with_poll(directory: Path, old: str = "", new: str = "") -> Path:
+    text = (SHIPPED / "brainstorm.toml").read_text(encoding="utf-8") + POLL
+    assert old in text
+    return write(directory, "poll.toml", text.replace(old, new, 1))
+
+
+def test_a_poll_phase_declares_its_question_and_options_in_both_languages(formats_dir):
+    phase = load_format(with_poll(formats_dir)).phases[-1]
+    assert phase.poll is not None
+    assert phase.permits("poll")
+    assert phase.poll.question.get("en") == "Which day?"
+    assert [option.get("fr") for option in phase.poll.options] == ["Lundi", "Mardi", "Jeudi"]
+    assert (phase.poll.multiple, phase.poll.max_choices) == (True, 2)
+
+
+def test_the_reset_day_ends_with_a_poll_on_the_quality_that_matters_most():
+    phase = load_formats(SHIPPED)["reset_day"].phases[-1]
+    assert phase.poll is not None
+    assert phase.poll.multiple is False
+    assert [option.get("en") for option in phase.poll.options] == [
+        "Inclusive", "Frugal", "Democratic", "Protective", "Innovative", "Capacitating",
+        "Equitable",
+    ]  # fmt: skip
+
+
+def test_a_poll_phase_without_its_poll_is_named(formats_dir):
+    text = (SHIPPED / "brainstorm.toml").read_text(encoding="utf-8")
+    path = write(formats_dir, "poll.toml", text + POLL.partition("[phases.poll]")[0])
+    with pytest.raises(FormatError, match=r"phases\[6\].poll: A poll phase needs its poll"):
+        load_format(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '  { fr = "Mardi", en = "Tuesday" },\n  { fr = "Jeudi", en = "Thursday" },\n',
+            "",
+            r"phases\[6\].poll.options: Length must be between 2 and 10",
+        ),
+        ('fr = "Mardi"', 'fr = "lundi"', r"phases\[6\].poll.options\[1\]: Option 2 repeats"),
+        ("max_choices = 2", "max_choices = 4", r"poll.max_choices: At most 3 choices"),
+        ("multiple = true", "multiple = false", r"poll.max_choices: max_choices needs multiple"),
+    ],
+)
+def test_a_malformed_poll_is_named(formats_dir, old, new, message):
+    with pytest.raises(FormatError, match=message):
+        load_format(with_poll(formats_dir, old, new))

@@ -96,7 +96,8 @@ def marked_workshop(app: Flask, owner: User, marker: str) -> Marked:
     """A Reset day where one participant's mark is in their nickname, notes, a group title,
     a canvas card, a pledge's name and organisation, a coalition membership taken from the
     phone (name, e-mail) and the synthesis's introduction; others took part without it.
-    Both rated the proposal on a quality, and the ratings were revealed.
+    Both rated the proposal on a quality, and the ratings were revealed; both answered the
+    Reset day's poll and one the facilitator asked live, revealed.
     Their card on the promoted group is marked apart (``promoted``): the proposal took its
     text. The workshop's title and the proposal's are the team's, unmarked."""
     from facilitation.extensions import socketio
@@ -140,6 +141,16 @@ def marked_workshop(app: Flask, owner: User, marker: str) -> Marked:
         ok(marked.send("rate.cast", value=4, **rated))
         ok(other.send("rate.cast", value=2, **rated))
         ok(control.send("ratings.reveal", revealed=True))
+        ok(control.go("priority"))
+        asked = ok(control.send("poll.create", question="Quel jour ?", options=["Lun", "Mar"]))
+        polls = [
+            poll["id"] for poll in control.emit("sync", {"since": 2**31 - 1})["snapshot"]["polls"]
+        ]
+        assert asked["poll"]["id"] in polls and len(polls) == 2  # noqa: PT018
+        for poll_id in polls:
+            for phone, choice in ((marked, 0), (other, 1)):
+                ok(phone.send("poll.answer", poll_id=poll_id, choices=[choice]))
+        ok(control.send("poll.reveal", poll_id=asked["poll"]["id"], revealed=True))
         workshop = db.session.get(Workshop, workshop.id)
         assert workshop is not None
         with unit_of_work(workshop.id):

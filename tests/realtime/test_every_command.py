@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from facilitation import create_app
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
+from facilitation.polls.models import Poll
 from facilitation.realtime.commands import HANDLERS
 from facilitation.rules import format_of
 from facilitation.workshops.models import Workshop
@@ -31,8 +33,16 @@ from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
 # Registered socket events that are no commands: they change nothing a screen shows (the
-# assistance queries are tested in tests/assist).
-NOT_COMMANDS = {"join", "sync", "snapshot.page", "disconnect", "assist.suggest", "assist.similar"}
+# assistance queries are tested in tests/assist, the facilitator's poll counts in tests/polls).
+NOT_COMMANDS = {
+    "join",
+    "sync",
+    "snapshot.page",
+    "disconnect",
+    "assist.suggest",
+    "assist.similar",
+    "poll.counts",
+}
 PROTOCOL = Path(__file__).parents[2] / "docs" / "protocol.md"
 
 
@@ -398,6 +408,86 @@ def _(s: Scene) -> Prepared:
     rated_proposals(s)
     s.send("control", "ratings.reveal", revealed=True)
     return "control", {"phase": "qualities", "revealed": False}
+
+
+# --- Quick polls -----------------------------------------------------------------------
+# The Reset day's "priority" phase asks its poll; the facilitator asks others live.
+
+
+def live_poll(s: Scene, **fields: Any) -> int:
+    """A poll asked live, with a first answer from the other phone."""
+    payload = {"question": "Quel jour ?", "options": ["Lundi", "Mardi", "Jeudi"], **fields}
+    poll_id: int = s.send("control", "poll.create", **payload)["poll"]["id"]
+    s.send("other", "poll.answer", poll_id=poll_id, choices=[1])
+    return poll_id
+
+
+@case("phase.move", "into a poll phase: its poll opens on every screen")
+def _(s: Scene) -> Prepared:
+    keys = [phase.key for phase in format_of(s.workshop).phases]
+    return "control", {"index": keys.index("priority")}
+
+
+@case("phase.move", "out of a poll phase: its poll closes and leaves the screens")
+def _(s: Scene) -> Prepared:
+    s.go("priority")
+    keys = [phase.key for phase in format_of(s.workshop).phases]
+    return "control", {"index": keys.index("qualities")}
+
+
+@case("poll.create", "asked live: open on every screen")
+def _(s: Scene) -> Prepared:
+    return "control", {"question": "Quel lieu ?", "options": ["Ici", "Là"], "multiple": True}
+
+
+@case("poll.answer", "a first answer: how many answered, to the staff only")
+def _(s: Scene) -> Prepared:
+    return "phone", {"poll_id": live_poll(s), "choices": [0]}
+
+
+@case("poll.answer", "a changed answer, once the counts are revealed")
+def _(s: Scene) -> Prepared:
+    poll_id = live_poll(s, multiple=True)
+    s.send("phone", "poll.answer", poll_id=poll_id, choices=[0])
+    s.send("control", "poll.reveal", poll_id=poll_id, revealed=True)
+    return "phone", {"poll_id": poll_id, "choices": [1, 2]}
+
+
+@case("poll.answer", "to the poll of the format's poll phase")
+def _(s: Scene) -> Prepared:
+    s.go("priority")
+    poll_id = db.session.scalar(select(Poll.id).where(Poll.workshop_id == s.workshop.id))
+    db.session.rollback()
+    return "phone", {"poll_id": poll_id, "choices": [6]}
+
+
+@case("poll.close", "no more answers; still shown")
+def _(s: Scene) -> Prepared:
+    return "control", {"poll_id": live_poll(s)}
+
+
+@case("poll.open", "opened again")
+def _(s: Scene) -> Prepared:
+    poll_id = live_poll(s)
+    s.send("control", "poll.hide", poll_id=poll_id)
+    return "control", {"poll_id": poll_id}
+
+
+@case("poll.hide", "off the screens")
+def _(s: Scene) -> Prepared:
+    return "control", {"poll_id": live_poll(s)}
+
+
+@case("poll.reveal", "the counts reach every screen")
+def _(s: Scene) -> Prepared:
+    return "control", {"poll_id": live_poll(s), "revealed": True}
+
+
+@case("poll.reveal", "hidden again")
+def _(s: Scene) -> Prepared:
+    poll_id = live_poll(s)
+    s.send("control", "poll.reveal", poll_id=poll_id, revealed=True)
+    return "control", {"poll_id": poll_id, "revealed": False}
 
 
 # --- Pledges ----------------------------------------------------------------------------

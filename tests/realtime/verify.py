@@ -61,6 +61,8 @@ class LiveState:
     opinions: dict[str, Any] | None = None
     rating_counts: dict[str, Any] | None = None
     ratings: dict[str, Any] = field(default_factory=dict)
+    polls: list[dict[str, Any]] = field(default_factory=list)
+    poll_answered: dict[str, int] | None = None
     me: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
     public_seq: int = 0
@@ -83,6 +85,7 @@ class LiveState:
         self.canvas_groups, self.me = snapshot["canvas_groups"], snapshot["me"]
         self.reactions, self.opinions = snapshot["reactions"], snapshot["opinions"]
         self.rating_counts, self.ratings = snapshot["rating_counts"], snapshot["ratings"]
+        self.polls, self.poll_answered = snapshot["polls"], snapshot["poll_answered"]
         self.seq, self.public_seq = snapshot["head"], snapshot["public_head"]
         self.held = {seq: e for seq, e in self.held.items() if seq > snapshot["head"]}
 
@@ -156,6 +159,14 @@ class LiveState:
             self.ratings = {k: v for k, v in self.ratings.items() if k != data["phase"]}
             if data["ratings"] is not None:
                 self.ratings[data["phase"]] = data["ratings"]
+        elif kind == "poll.changed":
+            others = [poll for poll in self.polls if poll["id"] != data["poll"]["id"]]
+            self.polls = sorted([*others, data["poll"]], key=lambda poll: poll["id"])
+        elif kind == "poll.counted":
+            self.poll_answered = {
+                **(self.poll_answered or {}),
+                str(data["poll_id"]): data["answered"],
+            }
         elif kind == "proposal.saved":
             self.proposals[data["id"]] = data
         elif kind == "proposal.joined":
@@ -198,6 +209,10 @@ class LiveState:
             }
             phases[rating["phase"]] = items
             self.me["ratings"] = phases
+        if "poll_answer" in data:
+            mine = {**self.me.get("polls", {})}
+            mine[str(data["poll_answer"]["poll_id"])] = data["poll_answer"]["choices"]
+            self.me["polls"] = mine
         if isinstance(data.get("pledged"), list):
             self.me["pledges"] = data["pledged"]
         if name == "proposal.pledge" and data.get("pledged") is True:
@@ -241,6 +256,8 @@ class LiveState:
             "opinions": self.opinions,
             "rating_counts": self.rating_counts,
             "ratings": self.ratings,
+            "polls": self.polls,
+            "poll_answered": self.poll_answered,
             "me": self._me(),
         }
 

@@ -32,6 +32,7 @@ from facilitation.notes.models import Note
 from facilitation.participants import services as participants
 from facilitation.participants.models import Participant
 from facilitation.pledges import services as pledges
+from facilitation.polls import services as polls
 from facilitation.realtime.models import Stream
 from facilitation.rules import format_of
 from facilitation.votes import services as votes
@@ -226,6 +227,7 @@ class Side:
     empty_group: int = 0  # never voted for nor pledged to
     card: int = 0  # the participant's own strategy card
     proposal: int = 0  # a coalition that came out of this workshop
+    poll: int = 0  # a poll asked live, open (``prepare_poll``)
 
     @property
     def actor(self) -> Actor:
@@ -332,6 +334,13 @@ def prepare_paused_timer(side: Side, user: User) -> None:
     controls.pause_timer(_facilitator(side, user), side.workshop)
 
 
+def prepare_poll(side: Side, user: User) -> None:
+    asked = polls.create(
+        _facilitator(side, user), side.workshop, "Quel jour ?", ["Lun", "Mar"], False, None
+    )
+    side.poll = asked["poll"]["id"]
+
+
 def prepare(scene: Scene, step: Callable[[Side, User], None] | None) -> None:
     if step is None:
         return
@@ -408,6 +417,13 @@ SOCKET_ACTIONS: dict[str, Action] = {
         **RESET_QUALITIES,
     ),
     "ratings.reveal": Action(lambda s: {"revealed": True}, **RESET_QUALITIES),
+    "poll.answer": Action(lambda s: {"poll_id": s.a.poll, "choices": [1]}, before=prepare_poll),
+    "poll.create": Action(lambda s: {"question": "Quel lieu ?", "options": ["Ici", "Là"]}),
+    "poll.open": Action(lambda s: {"poll_id": s.a.poll}, before=prepare_poll),
+    "poll.close": Action(lambda s: {"poll_id": s.a.poll}, before=prepare_poll),
+    "poll.hide": Action(lambda s: {"poll_id": s.a.poll}, before=prepare_poll),
+    "poll.reveal": Action(lambda s: {"poll_id": s.a.poll, "revealed": True}, before=prepare_poll),
+    "poll.counts": Action(lambda s: {"poll_id": s.a.poll}, before=prepare_poll, command=False),
     "pledge.add": Action(lambda s: {"group_id": s.a.group}, **RESET_PLEDGES),
     "pledge.withdraw": Action(
         lambda s: {"group_id": s.a.group}, before=prepare_pledge, **RESET_PLEDGES

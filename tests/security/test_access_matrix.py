@@ -115,6 +115,12 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "canvas.groups":     ("401", "403", "403", "ok",  "404", "401", "ok"),
     "opinions.reveal":   ("401", "403", "403", "ok",  "own", "401", "ok"),
     "ratings.reveal":    ("401", "403", "403", "ok",  "own", "401", "ok"),
+    "poll.create":       ("401", "403", "403", "ok",  "own", "401", "ok"),
+    "poll.open":         ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "poll.close":        ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "poll.hide":         ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "poll.reveal":       ("401", "403", "403", "ok",  "404", "401", "ok"),
+    "poll.counts":       ("401", "403", "403", "ok",  "404", "401", "ok"),
     # grouping assistance (queries)
     "assist.suggest":    ("401", "403", "403", "ok",  "own", "401", "ok"),
     "assist.similar":    ("401", "403", "403", "ok",  "404", "401", "ok"),
@@ -123,6 +129,7 @@ SOCKET_MATRIX: dict[str, tuple[str, ...]] = {
     "vote.retract":      ("401", "ok",  "404", "403", "403", "401", "403"),
     "react.cast":        ("401", "ok",  "404", "403", "403", "401", "403"),
     "rate.cast":         ("401", "ok",  "404", "403", "403", "401", "403"),
+    "poll.answer":       ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.add":        ("401", "ok",  "404", "403", "403", "401", "403"),
     "pledge.withdraw":   ("401", "ok",  "404", "403", "403", "401", "403"),
     # cards (their links name A's note) and proposals
