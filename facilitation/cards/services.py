@@ -12,12 +12,12 @@ from ..auth import Actor
 from ..database import utcnow
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
+from ..formats.kinds import CARD_CAPABILITY, card_slots
 from ..groups import services as groups
 from ..participants import services as participants
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..rules import public, require_participant_action
+from ..rules import format_of, public, require_participant_action
 from ..targets import resolve
 from ..workshops.models import Workshop
 from ..workshops.services import announce
@@ -64,7 +64,7 @@ def _check_links(workshop: Workshop, links: list[str]) -> None:
 
 
 def _check_place(workshop: Workshop, kind: str, slot: str, group_id: int | None) -> None:
-    if slot not in {known.key for known in CARD_SLOTS[kind]}:
+    if slot not in {known.key for known in card_slots(format_of(workshop), kind)}:
         raise InvalidInput(fields={"slot": [str(_l("Unknown slot."))]})
     if kind == "canvas" and group_id not in canvas_groups(workshop):
         raise InvalidInput(fields={"group_id": [str(_l("This group has no canvas."))]})

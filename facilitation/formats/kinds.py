@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import LocalizedText
+from .model import Format, LocalizedText, Slot
 
 # What a participant may do during a phase.
 CAPABILITIES = frozenset(
@@ -32,13 +32,6 @@ CAPABILITIES = frozenset(
 
 # Card kinds, the capability that lets participants add them, and their slots.
 CARD_CAPABILITY = {"strategy": "strategies", "roadmap": "roadmap", "canvas": "canvas"}
-
-
-@dataclass(frozen=True)
-class Slot:
-    key: str
-    label: LocalizedText
-    hint: LocalizedText | None = None
 
 
 def _slot(key: str, fr: str, en: str, hint_fr: str = "", hint_en: str = "") -> Slot:
@@ -120,6 +113,14 @@ CARD_SLOTS: dict[str, tuple[Slot, ...]] = {
         ),
     ),
 }
+
+
+def card_slots(fmt: Format, kind: str) -> tuple[Slot, ...]:
+    """The slots of a card kind in this format: the coalition canvas's fields, unless the
+    format declares its own canvas (a project review's questions, say)."""
+    if kind == "canvas" and fmt.canvas:
+        return fmt.canvas
+    return CARD_SLOTS[kind]
 
 
 @dataclass(frozen=True)

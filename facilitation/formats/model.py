@@ -29,6 +29,15 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A place cards go: a TOWS quadrant, a roadmap horizon, a field of a canvas."""
+
+    key: str
+    label: LocalizedText
+    hint: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
 class VoteRules:
     """Dot voting: a budget per participant (per area when asked) and a cap per item."""
 
@@ -111,6 +120,8 @@ class Format:
     areas: tuple[Area, ...]
     phases: tuple[Phase, ...]
     anonymous: bool = True
+    canvas: tuple[Slot, ...] | None = None  # its own canvas fields (else the coalition's)
+    canvas_label: LocalizedText | None = None  # and what its canvas is called
     source: Path | None = field(default=None, compare=False)
 
     def area(self, key: str) -> Area | None:

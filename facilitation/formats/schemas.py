@@ -17,6 +17,7 @@ from .model import (
     PollRules,
     RateRules,
     Scale,
+    Slot,
     VoteRules,
 )
 
@@ -204,6 +205,16 @@ class PhaseSchema(Schema):
         return Phase(**data)
 
 
+class SlotSchema(Schema):
+    key = fields.String(required=True, validate=KEY)
+    label = fields.Nested(LocalizedTextSchema, required=True)
+    hint = fields.Nested(LocalizedTextSchema)
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Slot:
+        return Slot(**data)
+
+
 class FormatSchema(Schema):
     title = fields.Nested(LocalizedTextSchema, required=True)
     description = fields.Nested(LocalizedTextSchema, required=True)
@@ -211,6 +222,9 @@ class FormatSchema(Schema):
     anonymous = fields.Boolean(load_default=True)
     areas = fields.List(fields.Nested(AreaSchema), required=True, validate=validate.Length(1, 12))
     phases = fields.List(fields.Nested(PhaseSchema), required=True, validate=validate.Length(1, 30))
+    # The canvas's fields, when not the coalition canvas (formats/kinds.py: card_slots).
+    canvas = fields.List(fields.Nested(SlotSchema), validate=validate.Length(1, 8))
+    canvas_label = fields.Nested(LocalizedTextSchema)
 
     @validates_schema
     def keys_are_unique_and_known(self, data: dict[str, Any], **_: Any) -> None:
@@ -218,6 +232,7 @@ class FormatSchema(Schema):
         _unique(areas, "areas")
         phases = data.get("phases", [])
         _unique([phase.key for phase in phases], "phases")
+        _unique([slot.key for slot in data.get("canvas") or []], "canvas")
         for index, phase in enumerate(phases):
             for key in phase.areas or ():
                 if key not in areas:
@@ -228,6 +243,8 @@ class FormatSchema(Schema):
     def make(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         data["areas"] = tuple(data["areas"])
         data["phases"] = tuple(data["phases"])
+        if "canvas" in data:
+            data["canvas"] = tuple(data["canvas"])
         return data
 
 

@@ -32,7 +32,7 @@ from ..coalitions.models import Coalition, Member, Origin
 from ..database import unit_of_work, utcnow
 from ..errors import InvalidInput, from_validation
 from ..extensions import db
-from ..formats.kinds import CARD_SLOTS
+from ..formats.kinds import card_slots
 from ..formats.model import Format
 from ..groups.models import Group
 from ..notes.models import Note
@@ -231,7 +231,7 @@ class Checker:
             path = ("cards", index)
             self.known((*path, "group"), card["group"], "g")
             self.known((*path, "participant"), card["participant"], "p")
-            if card["slot"] not in {slot.key for slot in CARD_SLOTS[card["kind"]]}:
+            if card["slot"] not in {slot.key for slot in card_slots(self.fmt, card["kind"])}:
                 self.fail((*path, "slot"), f"A {card['kind']} card has no slot {card['slot']!r}.")
             for number, link in enumerate(card["links"]):
                 self.known((*path, "links", number), link, "ngc")

@@ -364,7 +364,7 @@ def _ratings(doc: Outline, rated: dict[str, Any]) -> None:
 def _dash(value: float | None) -> str:
     if value is None:
         return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
 
 
 def _spread_text(stat: dict[str, Any]) -> str:
@@ -451,7 +451,8 @@ def _cards(doc: Outline, cards: dict[str, Any]) -> None:
             for slot in cards[kind]:
                 _slot(doc, slot["label"], slot["cards"])
     for canvas in cards["canvas"]:
-        doc.add(Heading(2, f"{_('Coalition canvas')} — {canvas['group']}"))
+        title = canvas["label"] or _("Coalition canvas")
+        doc.add(Heading(2, f"{title} — {canvas['group']}"))
         for item in canvas["fields"]:
             _slot(doc, item["label"], item["cards"])
 

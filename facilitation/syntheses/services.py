@@ -17,7 +17,7 @@ from ..cards.models import Card
 from ..coalitions import services as coalitions
 from ..database import utcnow
 from ..extensions import db
-from ..formats.kinds import CARD_SLOTS
+from ..formats.kinds import card_slots
 from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
@@ -325,7 +325,7 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
                 "label": s.label.get(locale),
                 "cards": [card(c) for c in cards if c.kind == kind and c.slot == s.key],
             }
-            for s in CARD_SLOTS[kind]
+            for s in card_slots(fmt, kind)
         ]
         result[kind] = slots if any(slot["cards"] for slot in slots) else []
     canvases = []
@@ -336,9 +336,10 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
                 "label": s.label.get(locale),
                 "cards": [card(c) for c in cards if c.group_id == group_id and c.slot == s.key],
             }
-            for s in CARD_SLOTS["canvas"]
+            for s in card_slots(fmt, "canvas")
         ]
-        canvases.append({"group": titles.get(group_id, ""), "fields": fields})
+        label = fmt.canvas_label.get(locale) if fmt.canvas_label else None
+        canvases.append({"group": titles.get(group_id, ""), "label": label, "fields": fields})
     result["canvas"] = canvases
     return result
 

@@ -17,7 +17,7 @@ from ..ratings.schemas import RatingsOutSchema
 from ..reactions import services as reactions
 from ..reactions.schemas import OpinionsOutSchema
 from ..rest import require_user
-from ..rules import phase_of
+from ..rules import format_of, phase_of
 from ..syntheses import exports
 from ..syntheses.services import participation
 from ..syntheses.views import export_file
@@ -75,7 +75,7 @@ class WorkshopItem(MethodView):
         columns = {column.key: getattr(workshop, column.key) for column in COLUMNS}
         return SimpleNamespace(
             **columns,
-            phase=phase_summary(phase_of(workshop)),
+            phase=phase_summary(phase_of(workshop), format_of(workshop)),
             participation=participation(workshop),
         )
 

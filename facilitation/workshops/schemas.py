@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from ..formats import Format, Phase, RateRules
-from ..formats.kinds import CARD_CAPABILITY, CARD_SLOTS
+from ..formats.kinds import CARD_CAPABILITY, card_slots
 from ..realtime.schemas import CommandSchema, StrictBoolean
 from ..text import UserText
 from .codes import display_code
@@ -63,7 +63,7 @@ class MovePhaseSchema(CommandSchema):
     index = fields.Integer(required=True, strict=True, validate=validate.Range(0, 29))
 
 
-def phase_summary(phase: Phase) -> dict[str, Any]:
+def phase_summary(phase: Phase, fmt: Format) -> dict[str, Any]:
     return {
         "key": phase.key,
         "kind": phase.kind,
@@ -74,7 +74,7 @@ def phase_summary(phase: Phase) -> dict[str, Any]:
         "areas": list(phase.areas) if phase.areas else None,
         "vote": phase.vote.__dict__ if phase.vote else None,
         "rate": _rate_rules(phase.rate) if phase.rate else None,
-        "slots": _card_slots(phase),
+        "slots": _card_slots(phase, fmt),
     }
 
 
@@ -99,7 +99,7 @@ def _rate_rules(rules: RateRules) -> dict[str, Any]:
     }
 
 
-def _card_slots(phase: Phase) -> dict[str, list[dict[str, Any]]]:
+def _card_slots(phase: Phase, fmt: Format) -> dict[str, list[dict[str, Any]]]:
     """The slots of the card kinds this phase lets participants add (empty for the others)."""
     return {
         kind: [
@@ -108,7 +108,7 @@ def _card_slots(phase: Phase) -> dict[str, list[dict[str, Any]]]:
                 "label": slot.label.as_dict(),
                 "hint": slot.hint.as_dict() if slot.hint else None,
             }
-            for slot in CARD_SLOTS[kind]
+            for slot in card_slots(fmt, kind)
         ]
         for kind, capability in CARD_CAPABILITY.items()
         if phase.permits(capability)
@@ -130,7 +130,7 @@ def format_summary(fmt: Format) -> dict[str, Any]:
             }
             for area in fmt.areas
         ],
-        "phases": [phase_summary(phase) for phase in fmt.phases],
+        "phases": [phase_summary(phase, fmt) for phase in fmt.phases],
     }
 
 

@@ -331,12 +331,14 @@ export function canvas(state) {
   const groups = (state.canvasGroups || []).map((id) => state.groups.get(id)).filter(Boolean);
   if (!groups.length) return { children: h("div", { class: "board-message" }, h("p", {}, t("no_canvas_groups"))), fit: still };
   const flows = [];
+  // Pledges are counted where a format takes them (a project review takes none).
+  const pledging = state.format.phases.some((phase) => phase.allows.includes("pledge"));
   const grid = h("div", { class: "board-canvas", style: { "--fields": slots.length, "--rows": groups.length } },
     h("div", { class: "board-canvas-corner" }),
     slots.map((slot) => h("h3", { class: "board-canvas-field" }, slot.label)),
     groups.flatMap((group) => [
       h("h3", { class: "board-canvas-group" }, textIn(state, "span", "", group.title || t("untitled_group")),
-        h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0))),
+        pledging ? h("span", { class: "board-badge pledges" }, plural("pledges", group.pledges || 0)) : null),
       ...slots.map((slot) => slotCell(state, "canvas", slot, group.id, flows)),
     ]));
   return { children: grid, fit: () => fitted([{ root: grid, flows }], { max: 36, widths: [8, 11] }) };
