@@ -100,6 +100,7 @@ def delete_group(actor: Actor, workshop: Workshop, group_id: int) -> Group:
         eventlog.append(
             workshop.id, EventType.GROUP_DELETED, audience_of(workshop), {"id": group.id}
         )
+    item_changed(workshop, group)  # gone from what screens show (a project's ratings)
     return group
 
 

@@ -73,3 +73,21 @@ def test_each_project_ends_in_the_synthesis_with_its_answers_and_its_ratings(
     assert "### Vélos\\-cargos" in text
     assert "| Robuste | 2 |" in text
     assert "### Ressourcerie" in text
+
+
+def test_a_rated_project_deleted_after_the_reveal_leaves_every_screen(
+    workshop, screens, control, projects, go_to
+):
+    go_to("review")
+    phone = screens(workshop)
+    for project in projects:
+        assert phone.send("rate.cast", item=f"group:{project}", criterion="large", value=4)["ok"]
+    control.send("ratings.reveal", revealed=True)
+    phone.events()
+    assert control.send("group.delete", id=projects[0])["ok"]
+    published = [e["data"] for e in phone.events() if e["type"] == "ratings.published"]
+    assert [entry["item"] for entry in published[-1]["ratings"]["items"]] == [
+        f"group:{projects[1]}"
+    ]
+    snapshot = phone.emit("sync", {"since": 2**31 - 1})["snapshot"]
+    assert [e["item"] for e in snapshot["ratings"]["review"]["items"]] == [f"group:{projects[1]}"]

@@ -490,6 +490,16 @@ def _(s: Scene) -> Prepared:
     return "control", {"poll_id": poll_id, "revealed": False}
 
 
+@case("group.delete", "a project whose ratings are revealed", "facteur4")
+def _(s: Scene) -> Prepared:
+    projects = [s.group(title) for title in ("Vélos-cargos", "Ressourcerie")]
+    s.go("review")
+    for project in projects:
+        s.send("phone", "rate.cast", item=f"group:{project}", criterion="robust", value=3)
+    s.send("control", "ratings.reveal", revealed=True)
+    return "control", {"id": projects[0]}
+
+
 # --- Pledges ----------------------------------------------------------------------------
 
 
