@@ -7,7 +7,7 @@ sent to every screen; it is computed again only when the facilitator reveals it 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import distinct, event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
@@ -21,10 +21,8 @@ from ..realtime.protocol import Audience, EventType
 from ..rules import item_follower, require_participant_action
 from ..targets import resolve
 from ..workshops.models import Workshop
+from . import mapping
 from .models import OpinionMap, Reaction
-
-if TYPE_CHECKING:
-    from ..opinions.maths import Placement
 
 VALUES = {1: "agree", -1: "disagree", 0: "pass"}
 
@@ -45,6 +43,7 @@ def react(actor: Actor, workshop: Workshop, note_id: int, value: int) -> dict[st
     eventlog.append(
         workshop.id, EventType.REACTIONS_COUNTED, Audience.STAFF, counted(workshop, note.id)
     )
+    mapping.warm()  # the room is answering: its map will be asked for soon
     return {"reaction": {"note_id": note.id, "value": value}}
 
 
@@ -112,69 +111,17 @@ def _shown(workshop: Workshop) -> list[int]:
 def compute(workshop: Workshop) -> dict[str, Any]:
     """The room's opinion map as stored: notes by id, participants as anonymous dots.
 
-    Computed here, in the serving process, on the facilitator's reveal only (0.01 s for a
-    room of 12 × 10 notes, 0.03 s for 200 × 100: docs/performance.md). The maths is
-    imported on the first reveal, not with the app: scikit-learn and SciPy cost a
-    serving process about a second and 95 MB, which a workshop without reactions never
-    needs."""
-    from ..opinions import maths
-
+    Computed on the facilitator's reveal only, in a process of its own (mapping.py): the
+    maths holds the GIL for 0.01 s (12 × 10 notes) to 0.2 s (2,000 × 100), and its first
+    run imports scikit-learn and SciPy (about a second and 95 MB), which the serving
+    process never pays (docs/performance.md)."""
     rows = db.session.execute(
         select(Reaction.participant_id, Reaction.note_id, Reaction.value)
         .where(Reaction.workshop_id == workshop.id)
         .order_by(Reaction.participant_id, Reaction.note_id)
     )
-    votes, people, items = maths.matrix_of(rows, _shown(workshop))
-    found = maths.opinion_map(votes, people, items)
-    if not found.enough:
-        return {"enough": False, "reason": found.reason, "participants": int(found.qualified)}
-    dots = sorted(
-        (_dot(placed) for placed in found.participants),
-        key=lambda dot: (dot["group"], dot["x"], dot["y"]),
-    )  # in no participant's order: the dots name nobody
-    return {
-        "enough": True,
-        "participants": int(found.qualified),
-        "clear": found.clear,
-        "groups": [
-            {
-                "id": index,
-                "members": int(group.members),
-                "representative": [
-                    {"note_id": r.item, "side": r.side, "rate": round(float(r.rate), 4)}
-                    for r in group.representative
-                ],
-            }
-            for index, group in enumerate(found.groups)
-        ],
-        "consensus": [
-            {
-                "note_id": c.item,
-                "score": round(float(c.score), 4),
-                "agree_rates": _rates(c.agree_rates),
-            }
-            for c in found.consensus
-        ],
-        "divisive": [
-            {
-                "note_id": d.item,
-                "agree_rates": _rates(d.agree_rates),
-                "most": int(d.most),
-                "least": int(d.least),
-            }
-            for d in found.divisive
-        ],
-        "dots": dots,
-    }
-
-
-def _dot(placed: Placement) -> dict[str, Any]:
-    x, y = round(float(placed.x), 4), round(float(placed.y), 4)
-    return {"x": x, "y": y, "group": int(placed.group)}
-
-
-def _rates(rates: tuple[float | None, ...]) -> list[float | None]:
-    return [None if rate is None else round(float(rate), 4) for rate in rates]
+    answers = [[participant, note, value] for participant, note, value in rows]
+    return mapping.compute(answers, _shown(workshop))
 
 
 # The workshops' stored maps read in the current transaction, None for those without one:

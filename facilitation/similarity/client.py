@@ -1,77 +1,32 @@
-"""The serving process's side of the similarity process (worker.py).
-
-One process per serving process, started on first use and kept; one order at a time.
-The caller waits for the answer as it waits for a socket: under gunicorn's gevent
-worker, ``subprocess`` and the lock are cooperative, so the live channel goes on.
-"""
+"""The serving process's side of the similarity process (worker.py): a child process
+(facilitation/children.py), one per serving process, started on first use and kept."""
 
 from __future__ import annotations
 
-import atexit
-import json
-import subprocess
-import sys
 import threading
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from facilitation.children import Child, ChildUnavailable
 from facilitation.similarity.worker import digest, pack, unpack
 
-ROOT = Path(__file__).resolve().parents[2]  # where `facilitation` is importable from
 
-
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(ChildUnavailable):
     """The similarity process failed or ended; the next order starts a new one."""
 
 
-class Engine:
+class Engine(Child):
+    unavailable = EngineUnavailable
+
     def __init__(self) -> None:
-        self.process: subprocess.Popen[bytes] | None = None
-        self.lock = threading.Lock()
+        super().__init__("facilitation.similarity.worker")
         # The digests of the texts whose vectors the process has been given or has made
         # (it may have forgotten some since: it then embeds them again, never wrongly).
         self.known: set[str] = set()
 
-    def ask(self, order: dict[str, Any]) -> dict[str, Any]:
-        with self.lock:
-            try:
-                process = self._started()
-                assert process.stdin is not None
-                assert process.stdout is not None
-                process.stdin.write(json.dumps(order).encode() + b"\n")
-                process.stdin.flush()
-                line = process.stdout.readline()
-            except OSError:
-                line = b""
-            if not line:
-                self.stop()
-                raise EngineUnavailable("the similarity process ended")
-        answer = dict(json.loads(line))
-        if not answer.pop("ok"):
-            raise EngineUnavailable(answer["error"])
-        return answer
-
-    def _started(self) -> subprocess.Popen[bytes]:
-        if self.process is None or self.process.poll() is not None:
-            self.known = set()
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "facilitation.similarity.worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                cwd=ROOT,
-            )
-        return self.process
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            for pipe in (process.stdin, process.stdout):
-                if pipe is not None:
-                    pipe.close()
+    def started(self) -> None:
+        self.known = set()
 
     # --- the engine's functions, asked of the process -----------------------------------
 
@@ -144,9 +99,3 @@ def engine() -> Engine:
         if _engine is None:
             _engine = Engine()
         return _engine
-
-
-@atexit.register
-def _stop() -> None:
-    if _engine is not None:
-        _engine.stop()

@@ -25,15 +25,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import os
-import sys
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
 
-NICENESS = 10
 CACHE_SIZE = 20_000  # vectors kept: 2 KiB each, 40 MiB at most
 
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -129,14 +125,9 @@ def _cluster(cluster: Any) -> dict[str, Any]:
 
 
 def main() -> None:
-    os.nice(NICENESS)
-    for line in sys.stdin:
-        try:
-            answer = {"ok": True, **handle(json.loads(line))}
-        except Exception as error:  # one bad order never ends the process
-            answer = {"ok": False, "error": f"{type(error).__name__}: {error}"}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
+    from facilitation.children import serve
+
+    serve(handle)
 
 
 if __name__ == "__main__":
