@@ -232,6 +232,7 @@ STAFF_MESSAGES = {
     "hide_ratings": _l("Hide the ratings"),
     "ratings_shown_status": _l("the results are on every screen."),
     "ratings_hidden_status": _l("only you see the counts."),
+    "rating_median_spread": _l("median %(median)s, spread %(spread)s"),
     "rating_legend": _l(
         "Filled: each criterion's median. Light band: from the first to the third quartile "
         "(the middle half of the answers)."

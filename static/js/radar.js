@@ -97,7 +97,7 @@ export function distributionChart(criterion, stat, { title = "", pointLabels = [
     svg.append(el("text", { class: "distribution-count", x: x + 22, y: 134 - height, "text-anchor": "middle" }, count));
     const value = criterion.scale.from + i;
     svg.append(el("text", { class: "distribution-point", x: x + 22, y: 160, "text-anchor": "middle" }, signed(value, criterion.scale)));
-    if (pointLabels[i] && (i === 0 || i === counts.length - 1 || counts.length <= 5)) {
+    if (pointLabels[i] && (i === 0 || i === counts.length - 1 || counts.length <= 3)) {
       svg.append(el("text", { class: "distribution-label", x: x + 22, y: 180, "text-anchor": "middle" }, pointLabels[i]));
     }
   });
@@ -105,6 +105,14 @@ export function distributionChart(criterion, stat, { title = "", pointLabels = [
 }
 
 // A point as the scale writes it: "+2" on a scale that goes below zero, "4" otherwise.
+// "median +1, spread 1.5": a criterion's summary, as its scale writes it.
+export function medianText(stat, scale, t) {
+  if (!stat?.n) return "";
+  const spread = Math.round((stat.q3 - stat.q1) * 100) / 100;
+  const median = Number.isInteger(stat.median) ? signed(stat.median, scale) : String(stat.median);
+  return t("rating_median_spread", { median, spread: String(spread) });
+}
+
 export function signed(value, scale) {
   return scale.from < 0 && value > 0 ? `+${value}` : String(value);
 }

@@ -4,7 +4,7 @@
 // bars when the phase rates on one or two criteria. Six items a page at most.
 import { h, plural, t } from "../dom.js";
 import { criteriaOf, itemLabel, itemsOf } from "../ratings.js";
-import { distributionChart, radarChart } from "../radar.js";
+import { distributionChart, medianText, radarChart } from "../radar.js";
 import { localized } from "../dom.js";
 import { currentPhase } from "./common.js";
 
@@ -69,7 +69,8 @@ function revealed(state, phase, results) {
     const charts = radar ? radarChart(criteria, entry.criteria, { title: label })
       : h("div", { class: "board-distributions" }, criteria.map((c) => h("figure", {},
         criteria.length > 1 ? h("figcaption", {}, c.label) : null,
-        distributionChart(c, entry.criteria[c.key], { title: `${label} — ${c.label}`, pointLabels: c.scale.labels.map(localized) }))));
+        distributionChart(c, entry.criteria[c.key], { title: `${label} — ${c.label}`, pointLabels: c.scale.labels.map(localized) }),
+        h("p", { class: "board-rating-median" }, medianText(entry.criteria[c.key], c.scale, t)))));
     return h("section", { class: "board-rating", dataset: { item: entry.item } },
       h("h3", { class: "board-rating-title" }, label),
       h("div", { class: "board-rating-chart" }, charts),
