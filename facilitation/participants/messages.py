@@ -152,6 +152,22 @@ PHONE_MESSAGES = {
     "phone.rate_not_revealed": _l("The facilitator has not revealed the ratings yet."),
     "phone.rate_results_of": _l("How the room rated %(item)s"),
     "phone.rate_room": _l("The room: median and spread (%(n)s answers)"),
+    # Quick polls (phone/polls.js)
+    "phone.poll_kicker": _l("Quick poll"),
+    "phone.poll_one": _l("Choose one option."),
+    "phone.poll_several": _l("Choose up to %(n)s options."),
+    "phone.poll_chosen": _l("%(n)s of %(max)s chosen"),
+    "phone.poll_send": _l("Send my answer"),
+    "phone.poll_change": _l("Change my answer"),
+    "phone.poll_sending": _l("Sending: %(choice)s…"),
+    "phone.poll_recorded": _l("Your answer is recorded: %(choice)s"),
+    "phone.poll_closed": _l("The poll is closed."),
+    "phone.poll_closed_waiting": _l(
+        "The poll is closed; the results come when the facilitator reveals them."
+    ),
+    "phone.poll_room": _l("The room's answers"),
+    "phone.poll_answers_one": _l("%(n)s person answered"),
+    "phone.poll_answers_many": _l("%(n)s people answered"),
     "phone.unknown_group": _l("A removed group"),
     # Agree, disagree or pass (phone/react.js)
     "phone.react_title": _l("Agree or not?"),

@@ -59,3 +59,31 @@ class PollRevealSchema(CommandSchema):
 
 class PollCountsSchema(Schema):
     poll_id = Id(required=True)
+
+
+# --- REST: every poll with its counts, revealed or not (docs/protocol.md, "Quick polls") --
+
+
+class TallySchema(Schema):
+    counts = fields.List(fields.Integer(), required=True)
+    answered = fields.Integer(required=True)
+
+
+class PollOutSchema(Schema):
+    id = fields.Integer(required=True)
+    phase = fields.String(allow_none=True, required=True)
+    question = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    options = fields.List(fields.Dict(keys=fields.String(), values=fields.String()), required=True)
+    multiple = fields.Boolean(required=True)
+    max_choices = fields.Integer(required=True)
+    open = fields.Boolean(required=True)
+    shown = fields.Boolean(required=True)
+    revealed = fields.Boolean(required=True)
+    tally = fields.Nested(TallySchema, required=True)
+
+
+class PollsOutSchema(Schema):
+    """What the staff read of the polls: each poll, and its counts whether or not the
+    facilitator revealed them (the synthesis has them too)."""
+
+    polls = fields.List(fields.Nested(PollOutSchema), required=True)

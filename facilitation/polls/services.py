@@ -141,6 +141,16 @@ def public(workshop: Workshop) -> list[dict[str, Any]]:
     return [payload(poll) for poll in polls_of(workshop.id)]
 
 
+def staff_view(workshop: Workshop) -> dict[str, Any]:
+    """For the REST API: every poll with its counts, revealed or not."""
+    return {
+        "polls": [
+            {**payload(poll), "tally": tally(poll)} | {"results": None}
+            for poll in polls_of(workshop.id)
+        ]
+    }
+
+
 def answered_counts(workshop: Workshop) -> dict[str, int]:
     """How many answered each poll, by poll id (staff screens)."""
     rows = db.session.execute(

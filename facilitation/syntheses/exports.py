@@ -18,7 +18,7 @@ from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
 from ..workshops.models import Workshop
-from . import docx, jsonio, odt, opinions, ratings, services
+from . import docx, jsonio, odt, opinions, polls, ratings, services
 from .text import csv_cell
 
 
@@ -149,6 +149,12 @@ def ratings_csv(workshop: Workshop) -> bytes:
     return _csv(workshop, ["phase", "item", "label", "criterion", "participant", "value"], rows)
 
 
+def polls_csv(workshop: Workshop) -> bytes:
+    """Every choice made in a quick poll, each participant a number, never a name."""
+    rows = polls.csv_rows(workshop, current_app.config["SECRET_KEY"])
+    return _csv(workshop, ["poll", "question", "participant", "option", "label"], rows)
+
+
 def archive(workshop: Workshop) -> bytes:
     return json.dumps(jsonio.export(workshop), ensure_ascii=False, indent=2).encode()
 
@@ -161,6 +167,7 @@ EXPORTS: dict[str, Export] = {
     "votes.csv": Export("votes.csv", "text/csv; charset=utf-8", votes_csv),
     "reactions.csv": Export("reactions.csv", "text/csv; charset=utf-8", reactions_csv),
     "ratings.csv": Export("ratings.csv", "text/csv; charset=utf-8", ratings_csv),
+    "polls.csv": Export("polls.csv", "text/csv; charset=utf-8", polls_csv),
     "json": Export("json", "application/json", archive),
     "odt": Export("odt", "application/vnd.oasis.opendocument.text", odt.odt),
     "docx": Export(

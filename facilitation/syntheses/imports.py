@@ -47,7 +47,7 @@ from ..text import look_alike_key
 from ..votes.models import Vote
 from ..workshops import services as workshops
 from ..workshops.models import Status, Workshop
-from . import rating_archive
+from . import poll_archive, rating_archive
 from .jsonio import COALITION_FIELDS, TARGET_KINDS, WORKSHOP_FIELDS
 from .schemas import WorkshopArchiveSchema
 
@@ -150,6 +150,7 @@ class Checker:
         self.rows()
         self.cards_and_proposals()
         rating_archive.check(self, self.fmt)
+        poll_archive.check(self, self.fmt)
         if self.errors:
             raise InvalidInput(fields=first_errors(self.errors))
 
@@ -471,6 +472,7 @@ class Writer:
             workshop.settings = self.settings(fields["settings"])
             self.proposals()
             rating_archive.write(self)
+            poll_archive.write(self)
             for step in self.a["timeline"]:
                 state = {**workshops.state(workshop), "phase_index": step["phase_index"]}
                 eventlog.append(

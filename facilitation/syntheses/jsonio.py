@@ -6,7 +6,8 @@ exporting a workshop, importing it elsewhere and exporting it again gives the sa
 content. Version 2 added the proposals the workshop produced and references in settings
 (version 1 held the instance's own group ids there); version 3 the reactions (agree,
 disagree, pass on notes); version 4 the ratings and which rating phases' results were
-revealed (rating_archive.py). Whether the opinion map was revealed is carried
+revealed (rating_archive.py); version 5 the quick polls and their answers
+(poll_archive.py). Whether the opinion map was revealed is carried
 (``opinions_revealed``, absent from older archives: hidden), not the map: the import
 computes it again from the reactions, and the same answers give the same map.
 """
@@ -28,11 +29,11 @@ from ..pledges.models import Pledge
 from ..reactions.models import OpinionMap, Reaction
 from ..votes.models import Vote
 from ..workshops.models import Workshop
-from . import rating_archive
+from . import poll_archive, rating_archive
 from .schemas import WorkshopArchiveSchema
 from .services import phase_changes
 
-VERSION = 4
+VERSION = 5
 TARGET_KINDS = {"n": "note", "g": "group", "c": "card"}  # what votes and links point at
 WORKSHOP_FIELDS = (
     "title",
@@ -237,6 +238,7 @@ def export(workshop: Workshop) -> dict[str, Any]:
         "ratings": rating_archive.export(
             workshop, {"participant": p, **targets}, [x["id"] for x in proposals]
         ),
+        "polls": poll_archive.export(workshop, p),
     }
     return WorkshopArchiveSchema().dump(archive)
 

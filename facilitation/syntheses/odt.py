@@ -164,6 +164,8 @@ def _outline(s: dict[str, Any]) -> Outline:
         _opinions(doc, s["opinions"], s["language"])
     for rated in s["ratings"]:
         _ratings(doc, rated)
+    for poll in s["polls"]:
+        _poll(doc, poll)
     _areas(doc, s["areas"])
     _cards(doc, s["cards"])
     _proposals(doc, s["proposals"])
@@ -359,6 +361,34 @@ def _ratings(doc: Outline, rated: dict[str, Any]) -> None:
         )
         header = (_("Criterion"), _("Median"), _("Spread (Q1–Q3)"), _("Answers"), _("Distribution"))
         doc.add(Grid("ratings", header, rows, (5, 2, 3, 2, 6)))
+
+
+BAR_BLOCKS = 20  # a whole bar: every participant who answered chose the option
+
+
+def _poll(doc: Outline, poll: dict[str, Any]) -> None:
+    """A quick poll: per option, a bar of blocks, how many chose it and their share."""
+    how = (
+        _("up to %(n)s choices each: the shares add up to more than 100 %%", n=poll["max_choices"])
+        if poll["max_choices"] > 1
+        else _("one choice each")
+    )
+    answered = ngettext("%(num)d person answered", "%(num)d people answered", poll["answered"])
+    aside = f"{answered} · {how}"
+    if poll["phase"]:
+        aside += f" · {_('phase')} {poll['phase']}"
+    doc.add(Heading(2, f"{_('Poll')} — {poll['question']}"), Para((Run(aside),), "aside"))
+    rows = tuple(
+        (
+            option["label"],
+            "█" * round(BAR_BLOCKS * option["width"] / 100),
+            str(option["count"]),
+            option["percent"],
+        )
+        for option in poll["options"]
+    )
+    header = (_("Option"), _("Bar"), _("Answers"), _("Share"))
+    doc.add(Grid("poll", header, rows, (6, 6, 2, 2)))
 
 
 def _dash(value: float | None) -> str:

@@ -36,8 +36,8 @@ def _time(required: bool = True) -> fields.AwareDateTime:
 class HeaderSchema(Schema):
     kind = fields.String(required=True, validate=validate.Equal("workshop"))
     # 1: settings held the instance's own ids, and there were no proposals; 2: no reactions;
-    # 3: no ratings.
-    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2, 3, 4]))
+    # 3: no ratings; 4: no polls.
+    version = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 2, 3, 4, 5]))
 
 
 class VoteSettingsSchema(Schema):
@@ -171,6 +171,45 @@ class RatingSchema(Schema):
     updated_at = _time()
 
 
+POLL_TEXT = fields.Dict(
+    keys=fields.String(validate=validate.OneOf(("fr", "en"))),
+    values=fields.String(validate=validate.Length(1, 2000)),
+    required=True,
+    validate=validate.Length(min=1),
+)
+
+
+class PollAnswerArchiveSchema(Schema):
+    participant = fields.String(**REF)
+    choices = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(0, 9)),
+        required=True,
+        validate=validate.Length(1, 10),
+    )
+    updated_at = _time()
+
+
+class PollArchiveSchema(Schema):
+    """A quick poll and its answers (poll_archive.py says what is checked)."""
+
+    phase = fields.String(load_default=None, allow_none=True, validate=KEY)
+    question = POLL_TEXT
+    options = fields.List(POLL_TEXT, required=True, validate=validate.Length(2, 10))
+    multiple = fields.Boolean(required=True)
+    max_choices = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(2, 10)
+    )
+    open = fields.Boolean(required=True)
+    shown = fields.Boolean(required=True)
+    revealed = fields.Boolean(required=True)
+    created_at = _time()
+    answers = fields.List(
+        fields.Nested(PollAnswerArchiveSchema),
+        required=True,
+        validate=validate.Length(max=100_000),
+    )
+
+
 class PledgeSchema(Schema):
     participant = fields.String(**REF)
     group = fields.String(**REF)
@@ -241,6 +280,9 @@ class WorkshopArchiveSchema(Schema):
     reactions = fields.List(fields.Nested(ReactionSchema), load_default=list)
     ratings = fields.List(
         fields.Nested(RatingSchema), load_default=list, validate=validate.Length(max=1_000_000)
+    )
+    polls = fields.List(
+        fields.Nested(PollArchiveSchema), load_default=list, validate=validate.Length(max=1000)
     )
 
 

@@ -1,6 +1,6 @@
 """What a synthesis says about a workshop, as plain data that every export format renders:
 context, participation, notes by area and group, ranked results, the revealed opinion
-map, the ratings, cards, proposals, the timeline of phases and the licence."""
+map, the ratings, the quick polls, cards, proposals, the timeline of phases and the licence."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from ..votes.models import Vote
 from ..workshops.codes import display_code
 from ..workshops.models import Workshop
 from ..workshops.services import workshop_for_staff
-from . import opinions, ratings
+from . import opinions, polls, ratings
 
 LICENCES = {
     "CC-BY-SA-4.0": ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
@@ -69,6 +69,7 @@ def build(workshop: Workshop) -> dict[str, Any]:
         "vote_totals": votes.totals(workshop),
         "opinions": opinions.summary(workshop),
         "ratings": ratings.summary(workshop, locale),
+        "polls": polls.summary(workshop, locale),
         "cards": _cards(workshop, locale),
         "proposals": _proposals(workshop),
         "timeline": timeline(workshop, fmt, locale),

@@ -12,6 +12,8 @@ from flask_smorest import Blueprint
 from ..accounts.models import Role
 from ..database import unit_of_work
 from ..errors import NotFound
+from ..polls import services as polls
+from ..polls.schemas import PollsOutSchema
 from ..ratings import services as ratings
 from ..ratings.schemas import RatingsOutSchema
 from ..reactions import services as reactions
@@ -109,6 +111,16 @@ class Ratings(MethodView):
         return ratings.staff_view(readable(workshop_id))
 
 
+@blueprint.route("/<id:workshop_id>/polls")
+class Polls(MethodView):
+    @blueprint.response(200, PollsOutSchema)
+    def get(self, workshop_id: int) -> Any:
+        """Quick polls: each poll (declared by a poll phase, or asked live), its options,
+        whether it is open, shown and revealed, and its counts per option with how many
+        answered — revealed or not."""
+        return polls.staff_view(readable(workshop_id))
+
+
 @blueprint.route("/<id:workshop_id>/exports/<string:kind>")
 class Exports(MethodView):
     @blueprint.response(
@@ -116,7 +128,7 @@ class Exports(MethodView):
     )
     def get(self, workshop_id: int, kind: str) -> Response:
         """A synthesis or export: md, html, pdf, odt, docx, notes.csv, votes.csv,
-        reactions.csv, ratings.csv, json."""
+        reactions.csv, ratings.csv, polls.csv, json."""
         workshop = readable(workshop_id)
         if kind not in exports.EXPORTS:
             raise NotFound()

@@ -9,6 +9,7 @@ import { currentPhase, timerView } from "./board/common.js";
 import { drawStage } from "./board/stage.js";
 import { prepare } from "./board/hyphens.js";
 import { Pager } from "./board/pages.js";
+import { renderPoll } from "./board/polls.js";
 import { fadeDelay } from "./timer.js";
 
 const config = readConfig();
@@ -98,6 +99,7 @@ function schedule(full) {
     if (!state.workshop) return;
     renderHead(state);
     renderTimer();
+    renderPoll($("board-poll"), state);
     if (stageDirty) {
       stageDirty = false;
       lastStage = performance.now();

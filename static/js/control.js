@@ -12,6 +12,7 @@ import { BoardViewPanel } from "./control/board.js";
 import { AssistPanel } from "./control/assist.js";
 import { OpinionsPanel } from "./control/opinions.js";
 import { RatingsPanel } from "./control/ratings.js";
+import { PollsPanel } from "./control/polls.js";
 import { Chime } from "./timer.js";
 
 const config = readConfig();
@@ -52,6 +53,7 @@ const boardView = new BoardViewPanel(live, send);
 const assist = new AssistPanel(live, send, notesPanel);
 const opinionsPanel = new OpinionsPanel(live, send);
 const ratings = new RatingsPanel(live, send);
+const polls = new PollsPanel(live, send);
 const signatures = new Map();
 
 // Run a section's render only when what it shows has changed.
@@ -74,6 +76,7 @@ function render(state) {
   renderVoting(state);
   opinionsPanel.render(state);
   ratings.render(state);
+  polls.render(state);
   renderCanvas(state);
   renderCards(state);
   renderProposals(state);

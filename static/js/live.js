@@ -54,6 +54,13 @@ const REDUCERS = {
     else delete ratings[data.phase];
     state.ratings = ratings;
   },
+  "poll.changed": (state, data) => {
+    const polls = (state.polls || []).filter((poll) => poll.id !== data.poll.id);
+    state.polls = [...polls, data.poll].sort((a, b) => a.id - b.id);
+  },
+  "poll.counted": (state, data) => {
+    state.pollAnswered = { ...(state.pollAnswered || {}), [String(data.poll_id)]: data.answered };
+  },
   "proposal.saved": (state, data) => { state.proposals.set(data.id, data); },
   "proposal.joined": (state, data) => {
     if (state.me?.kind !== "participant") return; // staff see it pass, it is not theirs
@@ -277,6 +284,7 @@ export class Live {
       tallies: snapshot.tallies, results: snapshot.results, canvasGroups: snapshot.canvas_groups,
       reactions: snapshot.reactions, opinions: snapshot.opinions,
       ratingCounts: snapshot.rating_counts, ratings: snapshot.ratings || {},
+      polls: snapshot.polls || [], pollAnswered: snapshot.poll_answered,
       proposals: byId(snapshot.proposals || []),
       participants: snapshot.participants, me: snapshot.me,
     });
@@ -440,6 +448,9 @@ export class Live {
       const phases = { ...(me.ratings || {}) };
       phases[phase] = { ...(phases[phase] || {}), [item]: { ...(phases[phase]?.[item] || {}), [criterion]: value } };
       me.ratings = phases;
+    }
+    if (data.poll_answer) {
+      me.polls = { ...(me.polls || {}), [String(data.poll_answer.poll_id)]: data.poll_answer.choices };
     }
     if (Array.isArray(data.pledged)) me.pledges = data.pledged;
     if (command.name === "proposal.pledge" && data.pledged === true) {

@@ -16,6 +16,7 @@ import { rememberProposal, renderProposals } from "./phone/proposals.js";
 import { renderResults, renderSpotlight } from "./phone/results.js";
 import { renderReact } from "./phone/react.js";
 import { renderRatings } from "./phone/ratings.js";
+import { renderPolls } from "./phone/polls.js";
 import { BoardPane } from "./phone/board.js";
 
 const config = readConfig();
@@ -437,6 +438,7 @@ function render(state, detail = {}) {
   const focused = document.activeElement?.dataset?.focus;
   renderPhase(v);
   renderNotice(v);
+  renderPolls(v, $("phone-polls"), rerender);
   renderSpotlight(v, $("phone-spotlight"));
   renderReact(v, $("phone-react"), rerender);
   notes.render(v);

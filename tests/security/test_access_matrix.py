@@ -242,6 +242,8 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
                                               (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/ratings":
                                               (401,   401,   401,   200,   403,   200,   200),
+    "GET /api/workshops/<id:workshop_id>/polls":
+                                              (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>":
                                               (401,   401,   401,   200,   403,   200,   200),
     "GET /api/workshops/<id:workshop_id>/notes/":
@@ -468,6 +470,9 @@ REQUESTS: dict[str, Request] = {
     ),
     "GET /api/workshops/<id:workshop_id>/ratings": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/ratings"
+    ),
+    "GET /api/workshops/<id:workshop_id>/polls": Request(
+        lambda s: f"{API.format(s.a.workshop.id)}/polls"
     ),
     "GET /api/workshops/<id:workshop_id>/exports/<string:kind>": Request(
         lambda s: f"{API.format(s.a.workshop.id)}/exports/md"

@@ -99,8 +99,8 @@ def test_a_version_1_archive_imports_without_the_group_ids_of_its_instance(archi
 
 INVALID = {
     "wrong_version": (
-        lambda a: a["fabrique"].update(version=5),
-        {"fabrique": {"version": ["Must be one of: 1, 2, 3, 4."]}},
+        lambda a: a["fabrique"].update(version=6),
+        {"fabrique": {"version": ["Must be one of: 1, 2, 3, 4, 5."]}},
     ),
     "a_budget_that_is_not_a_number": (
         lambda a: a["workshop"]["settings"]["vote"].update(budget="lots"),

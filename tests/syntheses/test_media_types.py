@@ -11,6 +11,7 @@ TEXT_KINDS = {
     "votes.csv": "text/csv; charset=utf-8",
     "reactions.csv": "text/csv; charset=utf-8",
     "ratings.csv": "text/csv; charset=utf-8",
+    "polls.csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
 

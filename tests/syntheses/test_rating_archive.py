@@ -24,7 +24,7 @@ def reset_archive(facilitator, download):
 
 
 def test_the_archive_names_rated_proposals_by_their_place(reset_archive):
-    assert reset_archive["fabrique"]["version"] == 4
+    assert reset_archive["fabrique"]["version"] == 5  # ratings since 4
     assert reset_archive["workshop"]["ratings_revealed"] == ["qualities"]
     given = [
         (r["participant"], r["item"], r["criterion"], r["value"]) for r in reset_archive["ratings"]

@@ -64,7 +64,7 @@ function pendingOf(unsent) {
 const UNSENT_KIND = {
   "note.post": "notes", "vote.cast": "dots", "vote.retract": "dots", "card.add": "cards",
   "pledge.add": "pledges", "pledge.withdraw": "pledges", "proposal.pledge": "pledges",
-  "react.cast": "answers",
+  "react.cast": "answers", "poll.answer": "answers",
 };
 export function unsentSummary(unsent) {
   const counts = new Map();
