@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import SCREENSHOTS, Live, Workshop, flow_shot, wait_until_sent
+from .conftest import SCREENSHOTS, Live, Workshop, flow_shot, run_axe, wait_until_sent
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +39,12 @@ def answer(phone: Page, option: str) -> None:
     expect(poll_card(phone).locator(".poll-status.done")).to_have_text(
         f"✓ Votre réponse est enregistrée : {option}"
     )
+
+
+def no_serious_violation(page: Page) -> None:
+    """axe finds nothing serious on the page (the poll's radios, labels, contrast)."""
+    found = [v["id"] for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+    assert not found, (page.url, found)
 
 
 def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_bars(
@@ -76,6 +82,7 @@ def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_
     answer(alix, "Équitable")
     wait_until_sent(alix)
     flow_shot(alix, "poll-fr-1-answered-phone", full_page=True)
+    no_serious_violation(alix)
     for name in ("bao", "chloe"):
         answer(phones[name], CHOICES[name])
         wait_until_sent(phones[name])
@@ -122,6 +129,8 @@ def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_
     expect(result.locator(".poll-bar.mine .poll-bar-label")).to_have_text("Équitable")
     flow_shot(board, "poll-fr-3-revealed-board")
     flow_shot(alix, "poll-fr-3-revealed-phone", full_page=True)
+    no_serious_violation(alix)
+    no_serious_violation(board)
     flow_shot(control, "poll-fr-3-revealed-control")
 
     # Off the screens; the Reset day's own poll opens with its phase and closes after it.
@@ -136,6 +145,30 @@ def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_
     answer(phones["bao"], "Capacitant")
     expect(board.locator("#board-poll .board-poll-count b")).to_have_text("1")
     flow_shot(phones["bao"], "poll-fr-5-phase-phone")
+    # A phone in English reads the format's poll in English.
+    english = join_on_phone(workshop.code, locale="en-GB", nickname="Sam")
+    card = poll_card(english)
+    expect(card.locator(".poll-question")).to_have_text(
+        "Which of the seven qualities matters most for this coalition?"
+    )
+    expect(card.locator(".poll-option-text")).to_have_text(
+        [
+            "Inclusive",
+            "Frugal",
+            "Democratic",
+            "Protective",
+            "Innovative",
+            "Capacitating",
+            "Equitable",
+        ]
+    )
+    card.locator("label.poll-option").filter(has_text="Capacitating").tap()
+    card.locator("button.poll-send").tap()
+    expect(poll_card(english).locator(".poll-status.done")).to_have_text(
+        "✓ Your answer is recorded: Capacitating"
+    )
+    expect(board.locator("#board-poll .board-poll-count b")).to_have_text("2")
+    flow_shot(english, "poll-en-5-phase-phone", full_page=True)
 
     # The synthesis's PDF draws the same bars.
     response = control.request.get(
