@@ -170,6 +170,32 @@ def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_
     expect(board.locator("#board-poll .board-poll-count b")).to_have_text("2")
     flow_shot(english, "poll-en-5-phase-phone", full_page=True)
 
+    # Several choices, at most two: once two are ticked, the third waits.
+    panel.locator("#poll-new summary").click()
+    panel.locator("#poll-question").fill("Quels jours pour la suite ?")
+    panel.locator("#poll-options").fill("Lundi\nMardi\nJeudi")
+    panel.locator("#poll-multiple").check()
+    panel.locator("#poll-max").fill("2")
+    panel.locator("#poll-form button[type=submit]").click()
+    expect(panel.locator("#polls-list li.poll-item")).to_have_count(3)
+    expect(board.locator("#board-poll .board-poll-kicker")).to_have_text(
+        "Sondage éclair · jusqu'à 2 choix"
+    )
+    card = poll_card(english)
+    expect(card.locator(".poll-question")).to_have_text("Quels jours pour la suite ?")
+    expect(card.get_by_role("checkbox")).to_have_count(3)
+    expect(card.locator(".poll-how")).to_have_text("Choose up to 2 options.")
+    card.locator("label.poll-option").filter(has_text="Lundi").tap()
+    card.locator("label.poll-option").filter(has_text="Jeudi").tap()
+    expect(card.get_by_role("checkbox", name="Mardi")).to_be_disabled()
+    expect(card.locator(".poll-chosen")).to_have_text("2 of 2 chosen")
+    card.locator("button.poll-send").tap()
+    expect(poll_card(english).locator(".poll-status.done")).to_have_text(
+        "✓ Your answer is recorded: Lundi, Jeudi"
+    )
+    expect(board.locator("#board-poll .board-poll-count b")).to_have_text("1")
+    flow_shot(english, "poll-en-6-several-phone", full_page=True)
+
     # The synthesis's PDF draws the same bars.
     response = control.request.get(
         f"{live.url}/workshops/{workshop.id}/export.pdf", timeout=120_000
