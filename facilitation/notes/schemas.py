@@ -42,6 +42,25 @@ class NoteSchema(Schema):
     created_at = fields.DateTime()
 
 
+def wire(note: Any) -> dict[str, Any]:
+    """``NoteSchema().dump(note)``, written out: a note is dumped for every event, ack,
+    snapshot and page, and marshmallow's field by field walk was half of a 500-note
+    board snapshot (21 of 42 ms). tests/notes/test_wire.py keeps the two equal."""
+    created = note.created_at
+    hidden = note.hidden
+    return {
+        "id": note.id,
+        "area": note.area,
+        "text": note.text,
+        "color": note.color,
+        "group_id": note.group_id,
+        "position": note.position,
+        "hidden": None if hidden is None else bool(hidden),
+        "seq": note.seq,
+        "created_at": None if created is None else created.isoformat(),
+    }
+
+
 class ModerateNoteSchema(CommandSchema):
     id = Id(required=True)
     hidden = StrictBoolean(required=True)

@@ -26,11 +26,10 @@ from ..rules import (
 )
 from ..workshops.models import Workshop
 from .models import Note
-from .schemas import NoteSchema
+from .schemas import wire
 
 MAX_NOTES_PER_PARTICIPANT = 200
 REDACTED = ("text", "author", "color")
-NOTE_SCHEMA = NoteSchema()  # one instance: building a schema costs more than a dump
 
 
 def _check_area(workshop: Workshop, area: str) -> None:
@@ -48,7 +47,7 @@ def payload(
 ) -> dict[str, Any]:
     """The note as screens show it; the author's nickname only in non-anonymous workshops."""
     author = participants.author_of(workshop, note.participant_id, names)
-    return NOTE_SCHEMA.dump(note) | {"author": author}
+    return wire(note) | {"author": author}
 
 
 def record(workshop: Workshop, note: Note, type_: EventType) -> int:

@@ -34,6 +34,12 @@ class Section:
     size: Callable[[Item], int | None] = lambda item: None
 
 
+def known_size(item: Item) -> int | None:
+    """The size of an item encoded already (realtime/wire.py: ``encoded``), or None."""
+    text = getattr(item, "text", None)
+    return None if text is None else len(text) + 1
+
+
 def size_of(item: Any) -> int:
     """Bytes of JSON as Socket.IO encodes it (standard json, compact), and a comma."""
     return len(json.dumps(item, separators=(",", ":"))) + 1

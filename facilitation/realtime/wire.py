@@ -32,6 +32,8 @@ class Encoded(dict[str, Any]):
 
 
 def encoded(item: dict[str, Any]) -> Encoded:
+    if isinstance(item, Encoded):
+        return item
     shared = Encoded(item)
     shared.text = json.dumps(item, separators=(",", ":"))
     return shared

@@ -30,7 +30,8 @@ from ..polls import services as polls
 from ..ratings import services as ratings
 from ..reactions import services as reactions
 from ..realtime import eventlog, protocol
-from ..realtime.paging import PAGE_BYTES, Section, fill, fits
+from ..realtime.paging import PAGE_BYTES, Section, fill, fits, known_size
+from ..realtime.wire import encoded
 from ..rules import format_of
 from ..votes import services as votes
 from . import shared
@@ -221,27 +222,44 @@ def _sections(actor: Actor, workshop: Workshop) -> list[Section]:
     names = functools.cache(lambda: nicknames(workshop))
 
     def note(row: Note) -> dict[str, Any]:
-        return notes.payload(workshop, row, names()) | {
-            "mine": row.participant_id == actor.participant_id
-        }
+        return encoded(
+            notes.payload(workshop, row, names())
+            | {"mine": row.participant_id == actor.participant_id}
+        )
 
     def card(row: Card) -> dict[str, Any]:
-        return cards.payload(workshop, row, names()) | {
-            "mine": row.participant_id == actor.participant_id
-        }
+        return encoded(
+            cards.payload(workshop, row, names())
+            | {"mine": row.participant_id == actor.participant_id}
+        )
 
+    # Each item is encoded as it is read: its size for the page is then known, and the
+    # answer splices its text in rather than encoding every item a second time.
     return [
-        Section("notes", lambda after, n: notes.visible_notes(actor, workshop, after, n), note),
         Section(
-            "groups", lambda after, n: groups.visible_groups(actor, workshop, after, n), _group
+            "notes",
+            lambda after, n: notes.visible_notes(actor, workshop, after, n),
+            note,
+            known_size,
         ),
-        Section("cards", lambda after, n: cards.visible_cards(actor, workshop, after, n), card),
+        Section(
+            "groups",
+            lambda after, n: groups.visible_groups(actor, workshop, after, n),
+            _group,
+            known_size,
+        ),
+        Section(
+            "cards",
+            lambda after, n: cards.visible_cards(actor, workshop, after, n),
+            card,
+            known_size,
+        ),
         Section("proposals", lambda after, n: _proposals(workshop, after, n), dict),
     ]
 
 
 def _group(row: Group) -> dict[str, Any]:
-    return GROUP.dump(row)
+    return encoded(GROUP.dump(row))
 
 
 def _proposals(workshop: Workshop, after: int, limit: int) -> list[dict[str, Any]]:
