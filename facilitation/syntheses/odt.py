@@ -483,6 +483,11 @@ def _cards(doc: Outline, cards: dict[str, Any]) -> None:
     for canvas in cards["canvas"]:
         title = canvas["label"] or _("Coalition canvas")
         doc.add(Heading(2, f"{title} — {canvas['group']}"))
+        for rated in canvas.get("ratings", []):
+            medians = " · ".join(f"{label} {_dash(median)}" for label, median in rated["medians"])
+            raters = ngettext("%(num)d rater", "%(num)d raters", rated["raters"])
+            heading = Run(f"{_('Ratings')} — {rated['phase']}{_colon()} ", bold=True)
+            doc.add(Para((heading, Run(medians), Run(f" ({raters})", muted=True))))
         for item in canvas["fields"]:
             _slot(doc, item["label"], item["cards"])
 

@@ -77,6 +77,23 @@ def _phase(workshop: Workshop, phase: Phase, results: dict[str, Any], locale: st
     }
 
 
+def beside_canvases(cards: dict[str, Any], rated: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each canvas (a project's sheet) with its item's medians in every rating phase that
+    rated it, so that a project's answers and its ratings are read together."""
+    for canvas in cards["canvas"]:
+        canvas["ratings"] = [
+            {
+                "phase": phase["label"],
+                "raters": item["raters"],
+                "medians": [(c["label"], c["median"]) for c in item["criteria"]],
+            }
+            for phase in rated
+            for item in phase["items"]
+            if item["item"] == canvas.get("item")
+        ]
+    return cards
+
+
 def _spread(stat: dict[str, Any]) -> float | None:
     if stat["q1"] is None:
         return None

@@ -59,6 +59,8 @@ def set_texts(user: Any, workshop_id: int, fields: dict[str, str]) -> Workshop:
 def build(workshop: Workshop) -> dict[str, Any]:
     """Everything a coordinator sends the same day, in the workshop's language."""
     fmt, locale = format_of(workshop), workshop.language
+    rated = ratings.summary(workshop, locale)
+    cards = ratings.beside_canvases(_cards(workshop, locale), rated)
     return {
         "language": locale,
         "workshop": _context(workshop, fmt.title.get(locale), fmt.question_label.get(locale)),
@@ -68,9 +70,9 @@ def build(workshop: Workshop) -> dict[str, Any]:
         "quadrants": quadrants(workshop, fmt, locale),
         "vote_totals": votes.totals(workshop),
         "opinions": opinions.summary(workshop),
-        "ratings": ratings.summary(workshop, locale),
+        "ratings": rated,
         "polls": polls.summary(workshop, locale),
-        "cards": _cards(workshop, locale),
+        "cards": cards,
         "proposals": _proposals(workshop),
         "timeline": timeline(workshop, fmt, locale),
         "licence": licence(),
@@ -340,7 +342,14 @@ def _cards(workshop: Workshop, locale: str) -> dict[str, Any]:
             for s in card_slots(fmt, "canvas")
         ]
         label = fmt.canvas_label.get(locale) if fmt.canvas_label else None
-        canvases.append({"group": titles.get(group_id, ""), "label": label, "fields": fields})
+        canvases.append(
+            {
+                "group": titles.get(group_id, ""),
+                "item": f"group:{group_id}",
+                "label": label,
+                "fields": fields,
+            }
+        )
     result["canvas"] = canvases
     return result
 

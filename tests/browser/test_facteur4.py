@@ -8,12 +8,13 @@ Screens: artifacts/screenshots/flows/facteur4-fr-<step>-<screen>.png.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import Live, Workshop, flow_shot, wait_until_sent
+from .conftest import SCREENSHOTS, Live, Workshop, flow_shot, wait_until_sent
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +116,14 @@ def test_two_projects_described_in_three_steps_then_rated_on_their_impact(
             assert answer.replace("-", "\\-") in text
     robust = [line for line in text.splitlines() if line.startswith("| Robuste")]
     assert robust[0].startswith("| Robuste | 4.5 | 0.5 (4.25–4.75) | 2 |")
+    sheet = text.split("## Fiche projet — Vélos\\-cargos partagés")[1]
+    assert sheet.lstrip().startswith("**Évaluations — Évaluer l'impact** : Profond 3.5 · Large 3")
+
+    # The PDF, rendered: each project's sheet with its medians, the radars.
+    pdf = control.request.get(f"{live.url}/workshops/{workshop.id}/export.pdf", timeout=120_000)
+    assert pdf.ok, pdf.status
+    path = SCREENSHOTS / "flows" / "facteur4-fr-4-synthesis.pdf"
+    path.write_bytes(pdf.body())
+    pages = SCREENSHOTS / "flows" / "facteur4-fr-4-synthesis"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(pages)], check=True)
+    assert sorted(pages.parent.glob(f"{pages.name}-*.png"))

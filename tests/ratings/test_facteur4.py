@@ -69,7 +69,9 @@ def test_each_project_ends_in_the_synthesis_with_its_answers_and_its_ratings(
     assert "Ce qui est innovant" in text
     assert ANSWERS["growth"] in text
     assert "## Évaluations — Évaluer l'impact" in text
-    assert "## Fiche projet — Vélos\\-cargos" in text
+    sheet = text.split("## Fiche projet — Vélos\\-cargos")[1]
+    ratings = "**Évaluations — Évaluer l'impact** : Profond 4 · Large 5 · Robuste 2 (1 participant)"
+    assert sheet.lstrip().startswith(ratings)
     assert "### Vélos\\-cargos" in text
     assert "| Robuste | 2 |" in text
     assert "### Ressourcerie" in text
