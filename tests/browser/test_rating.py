@@ -47,18 +47,13 @@ def proposal_card(phone: Page, title: str) -> Locator:
 
 
 def rate(phone: Page, title: str, values: list[int]) -> None:
-    card = proposal_card(phone, title)
-    for quality, value in zip(QUALITIES, values, strict=True):
-        row = card.locator("fieldset.rate-criterion").filter(
-            has=phone.locator("legend", has_text=quality)
-        )
+    """The seven qualities in the lens's order, whatever the phone's language."""
+    for index, value in enumerate(values):
+        row = proposal_card(phone, title).locator("fieldset.rate-criterion").nth(index)
         row.locator(f"button.rate-point[data-value='{value}']").tap()
-        expect(
-            proposal_card(phone, title)
-            .locator("fieldset.rate-criterion")
-            .filter(has=phone.locator("legend", has_text=quality))
-            .locator(f"button.rate-point[data-value='{value}']")
-        ).to_have_attribute("aria-pressed", "true")
+        expect(row.locator(f"button.rate-point[data-value='{value}']")).to_have_attribute(
+            "aria-pressed", "true"
+        )
 
 
 def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_radars(
@@ -68,7 +63,10 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
         title="Reset Vallée", format_key="reset_day", question="Se déplacer et manger autrement"
     )
     board, control = workshop.board, workshop.control
-    phones = {name: join_on_phone(workshop.code, nickname=name.title()) for name in VALUES}
+    phones = {  # Chloé's phone is in English
+        name: join_on_phone(workshop.code, "en-GB" if name == "chloe" else "fr-FR", name.title())
+        for name in VALUES
+    }
     for title in PROPOSALS:
         promote(workshop, title)
     control.locator("#control-phases button").filter(has_text="Les sept qualités").click()
@@ -140,6 +138,12 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
     flow_shot(board, "rating-fr-3-radar-board")
     alix.locator(".rate-result").first.scroll_into_view_if_needed()
     flow_shot(alix, "rating-fr-3-radar-phone")
+    chloe = phones["chloe"]
+    expect(chloe.locator("#ratings-title")).to_have_text("Rate")
+    expect(proposal_card(chloe, PROPOSALS[0]).locator("legend").first).to_have_text("Inclusive")
+    expect(chloe.locator(".rate-result-title").first).to_contain_text("The room")
+    chloe.locator(".rate-result").first.scroll_into_view_if_needed()
+    flow_shot(chloe, "rating-en-3-radar-phone")
     flow_shot(control, "rating-fr-3-revealed-control")
 
     # The synthesis's PDF draws the same radars: rendered as the coordinator would see it.
