@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -209,3 +210,50 @@ def test_a_facilitator_asks_a_poll_live_phones_answer_and_the_board_reveals_the_
     pages = SCREENSHOTS / "flows" / "poll-fr-4-synthesis"
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(pages)], check=True)
     assert sorted(pages.parent.glob(f"{pages.name}-*.png"))
+
+
+def rows_apart(rows: Locator) -> None:
+    """Each row below the one before it: none overlaps another."""
+    boxes = []
+    for row in rows.all():
+        box = row.bounding_box()
+        assert box is not None, row
+        boxes.append(box)
+    for above, below in pairwise(boxes):
+        assert above["y"] + above["height"] <= below["y"] + 1, (above, below)
+
+
+def test_ten_long_options_fit_the_board_without_overlapping(
+    run_workshop: Callable[..., Workshop], join_on_phone: Callable[..., Page]
+) -> None:
+    workshop = run_workshop(title="Long", format_key="reset_day", question="Q")
+    board, control = workshop.board, workshop.control
+    phone = join_on_phone(workshop.code, nickname="Ana")
+    options = [
+        f"Option {n} : une proposition assez longue pour passer à la ligne sur le tableau"
+        for n in range(1, 11)
+    ]
+    panel = control.locator("#polls-panel")
+    panel.locator("#poll-new summary").click()
+    panel.locator("#poll-question").fill("Une question qui tient sur plusieurs lignes ? " * 5)
+    panel.locator("#poll-options").fill("\n".join(options))
+    panel.locator("#poll-multiple").check()
+    panel.locator("#poll-form button[type=submit]").click()
+    expect(board.locator("#board-poll .board-poll-options li")).to_have_count(10)
+    for column in (range(0, 5), range(5, 10)):
+        rows_apart(
+            board.locator("#board-poll .board-poll-options li").filter(
+                has_text=re.compile("|".join(rf"Option {n + 1} :" for n in column))
+            )
+        )
+    flow_shot(board, "poll-fr-7-long-open-board")
+    card = poll_card(phone)
+    card.locator("label.poll-option").nth(2).tap()
+    card.locator("label.poll-option").nth(9).tap()
+    card.locator("button.poll-send").tap()
+    expect(board.locator("#board-poll .board-poll-count b")).to_have_text("1")
+    panel.get_by_role("button", name="Révéler les résultats").click()
+    bars = board.locator("#board-poll .poll-bar")
+    expect(bars).to_have_count(10)
+    rows_apart(bars.locator(".poll-bar-label"))
+    flow_shot(board, "poll-fr-7-long-revealed-board")

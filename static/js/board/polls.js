@@ -5,6 +5,7 @@
 import { h, plural, replace, t } from "../dom.js";
 import { pollBars, pollText, shownPolls } from "../polls.js";
 
+const SHORT_LABEL = 24; // characters: one line of a label beside its bar
 let signature = null;
 
 export function renderPoll(el, state) {
@@ -22,6 +23,8 @@ export function renderPoll(el, state) {
   el.style.setProperty("--options", String(many));
   el.dataset.poll = String(poll.id);
   el.dataset.state = poll.results ? "revealed" : poll.open ? "open" : "closed";
+  // Short labels hold on one line: their rows take larger type (board.css).
+  el.dataset.labels = poll.options.every((option) => pollText(option).length <= SHORT_LABEL) ? "short" : "long";
   const head = h("header", { class: "board-poll-head" },
     h("p", { class: "board-poll-kicker" },
       t("poll_kicker"), poll.max_choices > 1 ? ` · ${t("poll_up_to", { n: poll.max_choices })}` : ""),
@@ -40,5 +43,5 @@ export function renderPoll(el, state) {
       h("p", { class: "board-poll-instruction" },
         poll.open ? t("poll_answer_on_phone") : t("poll_closed_waiting"))),
     h("ol", { class: "board-poll-options" },
-      poll.options.map((option) => h("li", {}, pollText(option)))));
+      poll.options.map((option) => h("li", {}, h("span", { class: "board-poll-option" }, pollText(option))))));
 }
