@@ -232,6 +232,9 @@ class FormatSchema(Schema):
         _unique(areas, "areas")
         phases = data.get("phases", [])
         _unique([phase.key for phase in phases], "phases")
+        if phases and phases[0].poll is not None:
+            message = "A poll phase cannot come first: its poll opens as the workshop moves to it."
+            raise ValidationError({0: {"poll": [message]}}, "phases")
         _unique([slot.key for slot in data.get("canvas") or []], "canvas")
         for index, phase in enumerate(phases):
             for key in phase.areas or ():

@@ -273,3 +273,11 @@ def test_a_poll_phase_without_its_poll_is_named(formats_dir):
 def test_a_malformed_poll_is_named(formats_dir, old, new, message):
     with pytest.raises(FormatError, match=message):
         load_format(with_poll(formats_dir, old, new))
+
+
+def test_a_poll_phase_cannot_open_a_format(formats_dir):
+    text = (SHIPPED / "brainstorm.toml").read_text(encoding="utf-8")
+    head, _, phases = text.partition("[[phases]]")
+    path = write(formats_dir, "poll_first.toml", head + POLL.lstrip() + "\n[[phases]]" + phases)
+    with pytest.raises(FormatError, match=r"phases\[0\].poll: A poll phase cannot come first"):
+        load_format(path)
