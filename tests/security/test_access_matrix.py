@@ -42,8 +42,10 @@ from sqlalchemy import select
 
 from facilitation.coalitions.models import Coalition, Member, Status
 from facilitation.extensions import db
+from facilitation.realtime import eventlog
 from facilitation.realtime.commands import HANDLERS
 from facilitation.syntheses import jsonio
+from facilitation.workshops import shared
 
 from ..conftest import PASSWORD
 from .conftest import (
@@ -173,6 +175,11 @@ HTTP_MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET /p/sw.js":                           (200,   200,   200,   200,   200,   200,   200),
     "GET /b/<key>":                           (200,   200,   200,   200,   200,   200,   200),
     "GET /b/<key> (wrong key)":               (404,   404,   404,   404,   404,   404,   404),
+    # the room's body a phone's snapshot names: its signed address is the proof
+    "GET /live/<id:workshop_id>/<int:public_head>/<signature>.json":
+                                              (200,   200,   200,   200,   200,   200,   200),
+    "GET /live/<id:workshop_id>/<int:public_head>/<signature>.json (wrong signature)":
+                                              (404,   404,   404,   404,   404,   404,   404),
     # staff pages
     "GET /dashboard":                         (LOGIN, LOGIN, LOGIN, 200,   200,   200,   200),
     "GET /workshops/":                        (LOGIN, LOGIN, LOGIN, 200,   200,   200,   200),
@@ -296,6 +303,15 @@ def _archive(s: Scene) -> dict[str, Any]:
     return {"archive": (io.BytesIO(body), "atelier.json")}
 
 
+def _body_path(s: Scene, sign: Callable[[int, str, int], str]) -> str:
+    """The address of A's room body at its current public sequence number."""
+    workshop = s.a.workshop
+    _, public_head = eventlog.heads(workshop.id)
+    db.session.rollback()
+    signature = sign(workshop.id, workshop.code, public_head)
+    return f"/live/{workshop.id}/{public_head}/{signature}.json"
+
+
 def _unpublished(s: Scene) -> str:
     """A rightly signed link to A's synthesis, which is not published."""
     from flask import current_app
@@ -358,6 +374,12 @@ REQUESTS: dict[str, Request] = {
     "GET /p/sw.js": Request(lambda s: "/p/sw.js"),
     "GET /b/<key>": Request(lambda s: f"/b/{s.a.workshop.board_key}"),
     "GET /b/<key> (wrong key)": Request(lambda s: f"/b/{secrets.token_urlsafe(24)}"),
+    "GET /live/<id:workshop_id>/<int:public_head>/<signature>.json": Request(
+        lambda s: _body_path(s, shared.signature)
+    ),
+    "GET /live/<id:workshop_id>/<int:public_head>/<signature>.json (wrong signature)": Request(
+        lambda s: _body_path(s, lambda *_: secrets.token_hex(16))
+    ),
     "GET /password-reset": Request(lambda s: "/password-reset"),
     "POST /password-reset": Request(
         lambda s: "/password-reset", form=lambda s: {"email": "owner@example.org"}

@@ -457,6 +457,7 @@ FORM_POSTS = {
     "/coalitions/new": lambda w, u: "/coalitions/new",
     "/coalitions/<id:coalition_id>/edit": lambda w, u: "/coalitions/1/edit",
     "/coalitions/<id:coalition_id>/pledge": lambda w, u: "/coalitions/1/pledge",
+    "/coalitions/<id:coalition_id>/qualities": lambda w, u: "/coalitions/1/qualities",
     "/password-reset": lambda w, u: "/password-reset",
     "/password-reset/<token>": lambda w, u: f"/password-reset/{_reset_token(u)}",
     "/workshops/<id:workshop_id>/delete": lambda w, u: f"/workshops/{w.id}/delete",
