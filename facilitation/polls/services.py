@@ -270,6 +270,10 @@ def declared(workshop: Workshop, phase: Phase) -> Poll:
 def follow_phase(workshop: Workshop, left: Phase, entered: Phase) -> None:
     """A `poll` phase's poll opens as the workshop reaches it and closes as it leaves it."""
     if left.poll is not None:
-        _change(declared(workshop, left), open=False, shown=False)
+        found = db.session.scalar(
+            select(Poll).where(Poll.workshop_id == workshop.id, Poll.phase == left.key)
+        )
+        if found is not None:  # none when the workshop came to the phase without opening it
+            _change(found, open=False, shown=False)
     if entered.poll is not None:
         _change(declared(workshop, entered), open=True, shown=True)
