@@ -37,10 +37,13 @@ export function renderRatings(v, container, rerender) {
     done += answered;
     const result = results?.items.find((entry) => entry.item === item.ref) || null;
     const sending = criteria.map((c) => pending.has(`${item.ref}|${c.key}`));
+    // Built again only when what it shows changes shape; the answers are filled in place,
+    // so a button under a finger is never replaced by an ack or another answer.
     return {
       key: item.ref,
-      sig: sig(item.label, chosen, sending, canRate, result),
-      build: () => itemCard(v, phase, criteria, item, chosen, sending, answered, result, canRate, rerender),
+      sig: sig(item.label, canRate, result),
+      build: () => itemCard(v, criteria, item, result, canRate, rerender),
+      fill: (el) => fillCard(el, criteria, chosen, sending, answered),
     };
   });
   if (!items.length) {
@@ -52,14 +55,33 @@ export function renderRatings(v, container, rerender) {
   return { shown: true, done, total: items.length * criteria.length, rating };
 }
 
-function itemCard(v, phase, criteria, item, chosen, sending, answered, result, canRate, rerender) {
+function itemCard(v, criteria, item, result, canRate, rerender) {
   return h("article", { class: "rate-item" },
     h("header", { class: "rate-head" },
       h("h3", { class: "rate-title" }, item.label),
-      h("span", { class: `rate-progress${answered === criteria.length ? " complete" : ""}` },
-        t("phone.rate_answered", { done: answered, total: criteria.length }))),
+      h("span", { class: "rate-progress" })),
     result ? resultOf(criteria, result, item.label) : null,
-    criteria.map((criterion, i) => criterionRow(v, item, criterion, chosen[criterion.key], sending[i], canRate, rerender)));
+    criteria.map((criterion) => criterionRow(v, item, criterion, canRate, rerender)));
+}
+
+// The answers as they are now: the pressed point of each criterion (and whether it is
+// still on its way), its label, and how many are answered.
+function fillCard(el, criteria, chosen, sending, answered) {
+  const progress = el.querySelector(".rate-progress");
+  progress.textContent = t("phone.rate_answered", { done: answered, total: criteria.length });
+  progress.classList.toggle("complete", answered === criteria.length);
+  criteria.forEach((criterion, i) => {
+    const row = el.querySelector(`fieldset[data-criterion="${CSS.escape(criterion.key)}"]`);
+    const value = chosen[criterion.key];
+    for (const button of row.querySelectorAll("button.rate-point")) {
+      const on = Number(button.dataset.value) === value;
+      button.classList.toggle("on", on);
+      button.classList.toggle("sending", on && sending[i]);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+    const label = row.querySelector(".rate-chosen");
+    label.textContent = value === null ? "" : localized(criterion.scale.labels[value - criterion.scale.from]);
+  });
 }
 
 function resultOf(criteria, result, label) {
@@ -75,7 +97,7 @@ function resultOf(criteria, result, label) {
     chart);
 }
 
-function criterionRow(v, item, criterion, value, sending, canRate, rerender) {
+function criterionRow(v, item, criterion, canRate, rerender) {
   const { scale } = criterion;
   const id = `rate-${item.ref.replace(":", "-")}-${criterion.key}`;
   const points = [];
@@ -87,19 +109,19 @@ function criterionRow(v, item, criterion, value, sending, canRate, rerender) {
     h("div", { class: "rate-scale", role: "group", "aria-labelledby": `${id}-label`, style: { "--points": String(points.length) } },
       points.map((point) => h("button", {
         type: "button",
-        class: `rate-point${value === point ? " on" : ""}${value === point && sending ? " sending" : ""}`,
-        "aria-pressed": value === point ? "true" : "false",
+        class: "rate-point",
+        "aria-pressed": "false",
         "aria-label": `${signed(point, scale)} — ${labelOfPoint(point)}`,
         disabled: !canRate,
         dataset: { value: String(point) },
-        onclick: () => {
-          if (value === point) return;
+        onclick: (event) => {
+          if (event.currentTarget.getAttribute("aria-pressed") === "true") return;
           send(v.live, "rate.cast", { item: item.ref, criterion: criterion.key, value: point });
           rerender();
         },
       }, signed(point, scale)))),
     h("p", { class: "rate-ends", "aria-hidden": "true" },
       h("span", {}, labelOfPoint(scale.from)),
-      value !== null ? h("strong", { class: "rate-chosen" }, labelOfPoint(value)) : h("span", {}),
+      h("strong", { class: "rate-chosen" }),
       h("span", {}, labelOfPoint(scale.to))));
 }
