@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -39,6 +40,14 @@ def script_messages() -> dict[str, str]:
     return {key: str(message) for key, message in messages.items()}
 
 
+def decimal(value: float | None, locale: str, digits: int = 2) -> str:
+    """A number as the language writes it, at most `digits` decimals and no trailing zero:
+    "4,25" and "0,5" in French, "4.25" and "0.5" in English; "—" for no value."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "#" * digits, locale=locale)
+
+
 def select_locale() -> str:
     """An explicit choice (?lang= or the cookie it sets), else the browser's preference."""
     languages = current_app.config["LANGUAGES"]
@@ -56,6 +65,8 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def locale_context() -> dict[str, Any]:
         return {"locale": str(get_locale()), "script_messages": script_messages}
+
+    app.add_template_filter(decimal, "decimal")
 
     @app.after_request
     def remember_choice(response):  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from ..formats import Criterion
+from ..i18n import decimal
 
 RADIUS = 100
 SIDE = 140  # room for the labels beside the chart ("Démocratique 3")
@@ -65,7 +66,7 @@ def drawing(
                 "y": round(y + (10 if dy > 8 else -3 if dy < -8 else 4), 1),
                 "anchor": anchor,
                 "text": c.label.get(locale),
-                "value": "" if median is None else _number(median),
+                "value": "" if median is None else decimal(median, locale, 1),
             }
         )
     rings = [
@@ -92,10 +93,6 @@ def drawing(
 
 def _path(points: str) -> str:
     return f"M{points.replace(' ', 'L')}Z"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def png(drawn: dict[str, Any]) -> bytes:

@@ -33,6 +33,7 @@ from odfdo import (
 )
 
 from ..coalitions import services as coalitions
+from ..i18n import decimal
 from ..ratings import chart as radar
 from ..workshops.models import Workshop
 from . import chart, services
@@ -392,9 +393,8 @@ def _poll(doc: Outline, poll: dict[str, Any]) -> None:
 
 
 def _dash(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+    """A median or a quartile in the workshop's language ("0,5" in French)."""
+    return decimal(value, str(get_locale()))
 
 
 def _spread_text(stat: dict[str, Any]) -> str:

@@ -51,6 +51,16 @@ export function plural(key, n) {
   return t(chosen, { n: numbers.format(n) });
 }
 
+// A number as the page's language writes it, at most `digits` decimals: "4,25" and
+// "0,5" in French, "4.25" and "0.5" in English. A share (0.625) as a percentage: "62,5 %".
+export function decimal(value, digits = 2) {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+}
+
+export function percent(share, digits = 0) {
+  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(share);
+}
+
 export function localized(text) {
   if (!text) return "";
   return text[locale] || text.fr || text.en || "";

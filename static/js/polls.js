@@ -3,7 +3,7 @@
 // workshop's), and the revealed counts as horizontal bars drawn with CSS — every label a
 // text node, never HTML. The synthesis draws the same bars on the server
 // (facilitation/polls/report.py).
-import { h, locale, localized } from "./dom.js";
+import { h, localized, percent } from "./dom.js";
 
 export function shownPolls(state) {
   return (state.polls || []).filter((poll) => poll.shown).sort((a, b) => b.id - a.id);
@@ -11,11 +11,9 @@ export function shownPolls(state) {
 
 export const pollText = localized;
 
-const PERCENT = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
-
 // The share of those who answered (with several choices, the shares add up past 100 %).
 export function share(count, answered) {
-  return PERCENT.format(answered ? count / answered : 0);
+  return percent(answered ? count / answered : 0);
 }
 
 // results: {counts: [per option], answered}. mine: the option indexes this screen chose.

@@ -4,6 +4,8 @@
 // The board, the phones and the control page share them; the synthesis draws the same
 // radar on the server (facilitation/ratings/chart.py).
 
+import { decimal } from "./dom.js";
+
 const NS = "http://www.w3.org/2000/svg";
 
 function el(tag, attrs = {}, ...children) {
@@ -75,7 +77,7 @@ export function radarChart(criteria, stats, { title = "", labels = true } = {}) 
         class: "radar-label", x: x.toFixed(1), y: (y + (y > 8 ? 12 : y < -8 ? -4 : 4)).toFixed(1), "text-anchor": anchor,
       }, criterion.label);
       if (median !== null && median !== undefined) {
-        text.append(el("tspan", { class: "radar-value", dx: 4 }, formatNumber(median)));
+        text.append(el("tspan", { class: "radar-value", dx: 4 }, decimal(median, 1)));
       }
       svg.append(text);
     });
@@ -104,19 +106,15 @@ export function distributionChart(criterion, stat, { title = "", pointLabels = [
   return svg;
 }
 
-// A point as the scale writes it: "+2" on a scale that goes below zero, "4" otherwise.
-// "median +1, spread 1.5": a criterion's summary, as its scale writes it.
+// "median +1, spread 1.5": a criterion's summary, as its scale and the page's language
+// write it ("médiane 3,5, dispersion 0,5" in French).
 export function medianText(stat, scale, t) {
   if (!stat?.n) return "";
-  const spread = Math.round((stat.q3 - stat.q1) * 100) / 100;
-  const median = Number.isInteger(stat.median) ? signed(stat.median, scale) : String(stat.median);
-  return t("rating_median_spread", { median, spread: String(spread) });
+  const spread = decimal(stat.q3 - stat.q1);
+  return t("rating_median_spread", { median: signed(stat.median, scale), spread });
 }
 
+// A point as the scale writes it: "+2" on a scale that goes below zero, "4" otherwise.
 export function signed(value, scale) {
-  return scale.from < 0 && value > 0 ? `+${value}` : String(value);
-}
-
-function formatNumber(value) {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return scale.from < 0 && value > 0 ? `+${decimal(value)}` : decimal(value);
 }

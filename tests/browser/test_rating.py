@@ -131,6 +131,13 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
     expect(radars.first.locator("text.radar-label")).to_have_count(7)
     # The median of Inclusif for the bike coalition: 5, 4, 5 → 5.
     expect(radars.first.locator("text.radar-label").first).to_have_text("Inclusif5")
+    # The board writes numbers as French does, with a decimal comma.
+    said = board.evaluate(
+        """async () => (await import("/static/js/radar.js")).medianText(
+             {n: 4, median: 3.5, q1: 2.75, q3: 4.25}, {from: 1, to: 5},
+             (key, values) => `${values.median} ${values.spread}`)"""
+    )
+    assert said == "3,5 1,5", said
     expect(board.locator(".board-rating-meta")).to_have_text(
         ["évalué par 3 participants", "évalué par 3 participants"]
     )
@@ -169,6 +176,7 @@ def test_phones_rate_two_proposals_on_the_seven_qualities_and_the_board_draws_ra
     room = sheet.locator('section[data-source="workshop"]')
     expect(room.locator("svg")).to_have_count(1)
     expect(room.locator('tr[data-quality="inclusive"] .median')).to_have_text("5")
+    expect(room.locator('tr[data-quality="inclusive"]')).to_contain_text("0,5 (4,5–5)")
     form = sheet.locator("#quality-form")
     for quality, value in zip(QUALITIES, [4, 5, 3, 3, 2, 4, 4], strict=True):
         form.locator("fieldset").filter(has=sheet.locator("legend", has_text=quality)).locator(

@@ -71,22 +71,25 @@ def section(markdown: str, title: str) -> str:
 
 
 def test_the_markdown_gives_each_quality_its_median_spread_and_distribution(french, download):
+    """In French, with a decimal comma: "0,5 (4,5–5)"."""
     text = download(french, "md").get_data(as_text=True)
     assert "## Évaluations — Les sept qualités" in text
     assert "Participants ayant évalué : 3" in text
     assert "Échelle : 1 = Pas du tout … 5 = Pleinement" in text
     velo = section(text, "Coalition vélo")
     assert "| Critère | Médiane | Dispersion (Q1–Q3) | Réponses | Distribution |" in velo
-    assert "| Inclusif | 5 | 0.5 (4.5–5) | 3 | 1: 0 · 2: 0 · 3: 0 · 4: 1 · 5: 2 |" in velo
+    assert "| Inclusif | 5 | 0,5 (4,5–5) | 3 | 1: 0 · 2: 0 · 3: 0 · 4: 1 · 5: 2 |" in velo
     cantines = section(text, "Coalition cantines")
-    assert "| Innovant | 2 | 1 (1.5–2.5) | 3 | 1: 1 · 2: 1 · 3: 1 · 4: 0 · 5: 0 |" in cantines
+    assert "| Innovant | 2 | 1 (1,5–2,5) | 3 | 1: 1 · 2: 1 · 3: 1 · 4: 0 · 5: 0 |" in cantines
 
 
 def test_the_english_synthesis_says_the_same_in_english(app, facilitator, download):
     text = download(rated_day(app, facilitator, "en"), "md").get_data(as_text=True)
     assert "## Ratings — The seven qualities" in text
     assert "Scale: 1 = Not at all … 5 = Fully" in text
-    assert "| Equitable | 4 | 0.5 (4–4.5) | 3 |" in section(text, "Coalition vélo")
+    assert "| Equitable | 4 | 0.5 (4–4.5) | 3 |" in section(text, "Coalition vélo")  # a point
+    page = download(rated_day(app, facilitator, "en"), "html").get_data(as_text=True)
+    assert "<td>0.5 (4–4.5)</td>" in page
 
 
 def test_the_html_draws_a_radar_per_proposal(french, download):
@@ -99,6 +102,7 @@ def test_the_html_draws_a_radar_per_proposal(french, download):
     ]  # fmt: skip
     assert 'aria-label="Radar de Coalition vélo' in radars[0]
     assert radars[0].count("<circle") == 7
+    assert "<td>0,5 (4,5–5)</td>" in page  # the decimal comma of French
 
 
 def test_the_pdf_holds_the_radars_and_the_tables(french, download):
@@ -127,6 +131,7 @@ def test_the_odt_and_docx_carry_a_radar_picture_per_proposal(french, download):
     assert len(word.inline_shapes) == 2  # the two radars (no vote: no results chart)
     cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
     assert "Équitable" in cells
+    assert "0,5 (4,5–5)" in cells
 
 
 def test_the_ratings_csv_numbers_participants_and_names_nobody(french, download):

@@ -4,7 +4,7 @@
 // map (docs/protocol.md, "Opinions"): anonymous dots on a 2-D map, coloured by opinion
 // group (A, B, C…), what every group agrees on, what divides them, and what sets each
 // group apart. Below the minimum, the reason, said plainly, instead of a drawing of noise.
-import { h, plural, t } from "../dom.js";
+import { h, percent, plural, t } from "../dom.js";
 import { fit, sizes } from "./fit.js";
 import { readable } from "./flow.js";
 
@@ -17,7 +17,6 @@ const LIST_SIZES = sizes(36, 12, [4, 3]);
 
 export const groupLetter = (index) => String.fromCharCode(65 + index);
 const colourOf = (index) => GROUP_COLOURS[index % GROUP_COLOURS.length];
-const percent = (rate) => `${Math.round(100 * rate)} %`;
 
 function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS(SVG, tag);
