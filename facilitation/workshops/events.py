@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_socketio import join_room, leave_room, rooms
+from flask_socketio import join_room, leave_room
 from marshmallow import Schema, fields, validate
 
 from .. import entry
@@ -79,21 +79,33 @@ def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
 def _leave() -> None:
     """A socket is in one workshop at a time, and a ``join`` — accepted or refused — first
     leaves the one it was in: the client asked to be elsewhere, and a refused join must
-    not leave it acting where it no longer means to (its next command: not_authenticated)."""
-    for room in rooms():
-        if room != request.sid:  # type: ignore[attr-defined]
-            leave_room(room)
+    not leave it acting where it no longer means to (its next command: not_authenticated).
+
+    The rooms are those of the actor it joined as (``_enter_rooms``): asking Socket.IO for
+    a socket's rooms walks every room of the process, and a join of 2,000 phones, each with
+    a room of its own, made that quadratic (5% of a mass join's time)."""
     live = runtime()
+    joined = live.actor(request.sid)  # type: ignore[attr-defined]
+    if joined is not None:
+        for room in _rooms_of(joined):
+            leave_room(room)
     live.left(request.sid)  # type: ignore[attr-defined]
     live.admission.rearm(live.eio_sid(request.sid))  # unjoined again: a deadline again
 
 
-def _enter_rooms(actor: Actor) -> None:
-    join_room(workshop_room(actor.workshop_id))
+def _rooms_of(actor: Actor) -> list[str]:
+    """The rooms a socket joined as ``actor`` is in."""
+    own = [workshop_room(actor.workshop_id)]
     if actor.is_staff:
-        join_room(staff_room(actor.workshop_id))
+        own.append(staff_room(actor.workshop_id))
     elif actor.participant_id is not None:
-        join_room(participant_room(actor.workshop_id, actor.participant_id))
+        own.append(participant_room(actor.workshop_id, actor.participant_id))
+    return own
+
+
+def _enter_rooms(actor: Actor) -> None:
+    for room in _rooms_of(actor):
+        join_room(room)
 
 
 @actor_check

@@ -561,3 +561,20 @@ def test_an_imported_archive_is_cleaned_like_typed_text(client, workshop, facili
     client.post("/workshops/import", data={"csrf_token": token, "archive": (body, "a.json")})
     imported = db.session.query(Workshop).filter(Workshop.id != workshop.id).one()
     assert imported.title == "Atelier importé"
+
+
+def test_a_phone_refused_elsewhere_hears_nothing_more_from_its_own_workshop(
+    phone, control, create_workshop
+):
+    """A join first leaves the rooms the socket was in, even when it is refused."""
+    other = create_workshop("swot")
+    phone.events()
+    with unchanged():
+        ack = ask(phone.sio, "join", {"code": other.code, "role": "phone"})
+    assert error_of(ack) == "not_authenticated"
+    assert control.send("phase.move", index=1)["ok"]  # an event for every screen of A
+    assert phone.events() == []
+    again = ask(phone.sio, "join", {"code": phone.code, "role": "phone"})
+    assert again["ok"], again
+    assert control.send("phase.move", index=2)["ok"]
+    assert [event["type"] for event in phone.events()] == ["phase.changed"]
