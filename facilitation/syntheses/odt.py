@@ -220,13 +220,18 @@ def _quadrants(doc: Outline, quadrants: list[dict[str, Any]]) -> None:
 
 
 def _participation(doc: Outline, p: dict[str, int]) -> None:
+    """The head counts that apply to the format (no dots where nobody votes)."""
     figures = [
         (_("Participants"), p["participants"]),
         (_("Contributors"), p["contributors"]),
         (_("Notes"), p["notes"]),
-        (_("Voters"), p["voters"]),
-        (_("Dots"), p["dots"]),
     ]
+    if p["voting"]:
+        figures += [(_("Voters"), p["voters"]), (_("Dots"), p["dots"])]
+    if p["carding"]:
+        figures.append((_("Cards"), p["cards"]))
+    if p["rating"]:
+        figures += [(_("Participants who rated"), p["raters"]), (_("Ratings"), p["ratings"])]
     if p["pledges"]:
         figures.append((_("Pledges"), p["pledges"]))
     doc.add(Heading(2, _("Participation")), Figures(tuple(figures)))

@@ -17,12 +17,13 @@ from ..cards.models import Card
 from ..coalitions import services as coalitions
 from ..database import utcnow
 from ..extensions import db
-from ..formats.kinds import card_slots
+from ..formats.kinds import CARD_CAPABILITY, card_slots
 from ..groups.models import Group
 from ..notes.models import Note
 from ..participants import services as participants
 from ..participants.models import Participant
 from ..pledges.models import Pledge
+from ..ratings.models import Rating
 from ..realtime.models import Event
 from ..realtime.protocol import EventType
 from ..rules import format_of
@@ -64,7 +65,7 @@ def build(workshop: Workshop) -> dict[str, Any]:
     return {
         "language": locale,
         "workshop": _context(workshop, fmt.title.get(locale), fmt.question_label.get(locale)),
-        "participation": participation(workshop),
+        "participation": {**participation(workshop), **what_applies(workshop)},
         "areas": _areas(workshop, fmt, locale),
         "results": votes.results(workshop),
         "quadrants": quadrants(workshop, fmt, locale),
@@ -101,7 +102,7 @@ def _context(workshop: Workshop, format_title: str, question_label: str) -> dict
 
 
 def participation(workshop: Workshop) -> dict[str, int]:
-    """Head counts: joined, wrote, voted; notes and dots."""
+    """Head counts: joined, wrote, voted, rated; notes, dots, cards and ratings."""
 
     def count(query: Any) -> int:
         return db.session.scalar(query) or 0
@@ -130,6 +131,31 @@ def participation(workshop: Workshop) -> dict[str, int]:
         ),
         "dots": count(select(func.sum(Vote.dots)).where(Vote.workshop_id == workshop.id)),
         "pledges": count(select(func.count(Pledge.id)).where(Pledge.workshop_id == workshop.id)),
+        "cards": count(
+            select(func.count(Card.id)).where(
+                Card.workshop_id == workshop.id, Card.deleted_at.is_(None)
+            )
+        ),
+        "raters": count(
+            select(func.count(distinct(Rating.participant_id))).where(
+                Rating.workshop_id == workshop.id
+            )
+        ),
+        "ratings": count(select(func.count(Rating.id)).where(Rating.workshop_id == workshop.id)),
+    }
+
+
+def what_applies(workshop: Workshop) -> dict[str, bool]:
+    """Which head counts the synthesis gives, from what the format's phases let people do:
+    no voters nor dots for a format that never votes (Innovation Facteur 4), no cards
+    where nobody writes any, no raters where nothing is rated."""
+    allows: set[str] = set()
+    for phase in format_of(workshop).phases:
+        allows |= phase.allows
+    return {
+        "voting": "vote" in allows,
+        "carding": bool(allows & set(CARD_CAPABILITY.values())),
+        "rating": "rate" in allows,
     }
 
 
