@@ -7,7 +7,8 @@ process, started on first use and kept, one order at a time: one JSON order per 
 its standard input, one JSON answer per line of its standard output (``serve``). The
 caller waits on the pipe as it waits on a socket: under gevent, ``subprocess`` and the
 lock are cooperative, so the live channel goes on. Used by the similarity engine
-(similarity/client.py) and the opinion map (reactions/mapping.py).
+(similarity/client.py), the opinion map (reactions/mapping.py) and the exports' work
+processes (syntheses/jobs.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,21 @@ class Child:
         self.module = module
         self.process: subprocess.Popen[bytes] | None = None
         self.lock = threading.Lock()
-        _children.append(self)
+        _children.add(self)
 
     def ask(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The answer to one order; ``unavailable`` when the process failed or ended."""
+        line = self.exchange(order)
+        if line is None:
+            raise self.unavailable(f"the process of {self.module} ended")
+        answer = dict(json.loads(line))
+        if not answer.pop("ok"):
+            raise self.unavailable(answer["error"])
+        return answer
+
+    def exchange(self, order: dict[str, Any]) -> bytes | None:
+        """Write one order, read its answer's line; None when the process ended (it is
+        stopped then: the next order starts a new one)."""
         with self.lock:
             try:
                 process = self._started()
@@ -54,23 +68,24 @@ class Child:
                 line = b""
             if not line:
                 self.stop()
-                raise self.unavailable(f"the process of {self.module} ended")
-        answer = dict(json.loads(line))
-        if not answer.pop("ok"):
-            raise self.unavailable(answer["error"])
-        return answer
+                return None
+            return line
 
     def _started(self) -> subprocess.Popen[bytes]:
         if self.process is None or self.process.poll() is not None:
             self.stop()  # a process that ended: its pipes closed
             self.started()
-            self.process = subprocess.Popen(  # noqa: S603 - our own module, by name
-                [sys.executable, "-m", self.module],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                cwd=ROOT,
-            )
+            self.process = self.spawn()
         return self.process
+
+    def spawn(self) -> subprocess.Popen[bytes]:
+        """A new process (a subclass may give it an environment, or a first line)."""
+        return subprocess.Popen(  # noqa: S603 - our own module, by name
+            [sys.executable, "-m", self.module],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=ROOT,
+        )
 
     def started(self) -> None:
         """Called before a (new) process starts: what the caller knew of the old one is
@@ -86,12 +101,12 @@ class Child:
                     pipe.close()
 
 
-_children: list[Child] = []
+_children: weakref.WeakSet[Child] = weakref.WeakSet()  # stopped at exit, if still held
 
 
 @atexit.register
 def _stop_all() -> None:
-    for child in _children:
+    for child in list(_children):
         child.stop()
 
 

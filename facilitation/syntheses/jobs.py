@@ -34,6 +34,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import metrics
+from ..children import Child
 from ..config import engine_options
 from ..errors import FabriqueError, NotFound
 from ..shipped import PACKAGE
@@ -314,54 +315,35 @@ def _child_config(config: Any) -> dict[str, Any]:
     }
 
 
-class Worker:
+class Worker(Child):
     """One work process (worker.py): started on first use, then kept for the next
     jobs, each of which it forks a child for; started again if it ends."""
 
     def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__("facilitation.syntheses.worker")
         self.settings = json.dumps(settings).encode()
-        self.process: subprocess.Popen[bytes] | None = None
 
     def run(self, order: dict[str, Any]) -> dict[str, Any]:
         """Hand it one job, and wait (cooperatively, under gevent) for its answer."""
-        try:
-            process = self._started()
-            assert process.stdin is not None
-            assert process.stdout is not None
-            process.stdin.write(json.dumps(order).encode() + b"\n")
-            process.stdin.flush()
-            line = process.stdout.readline()
-        except OSError:
-            line = b""
-        if not line:
-            self.stop()
+        line = self.exchange(order)
+        if line is None:
             return {"ok": False, "reason": worker.ERROR, "failure": "the work process ended"}
         return dict(json.loads(line))
 
-    def _started(self) -> subprocess.Popen[bytes]:
-        if self.process is None or self.process.poll() is not None:
-            # It signs nothing: a throwaway key spares it looking for the real one.
-            env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(32)}
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "facilitation.syntheses.worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                cwd=PACKAGE.parent,  # where `facilitation` is importable from
-                env=env,
-            )
-            assert self.process.stdin is not None
-            self.process.stdin.write(self.settings + b"\n")
-            self.process.stdin.flush()
-        return self.process
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None:
-            process.kill()
-            process.wait()
-            for pipe in (process.stdin, process.stdout):
-                if pipe is not None:
-                    pipe.close()
+    def spawn(self) -> subprocess.Popen[bytes]:
+        # It signs nothing: a throwaway key spares it looking for the real one.
+        env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(32)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "facilitation.syntheses.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=PACKAGE.parent,  # where `facilitation` is importable from
+            env=env,
+        )
+        assert process.stdin is not None
+        process.stdin.write(self.settings + b"\n")
+        process.stdin.flush()
+        return process
 
 
 # Idle work processes by their settings: apps of one process alike (the tests) share.
