@@ -132,3 +132,20 @@ def phase_changed(workshop: Workshop, left: Phase, entered: Phase) -> None:
     """The workshop left one phase for another."""
     for follow in PHASE_FOLLOWERS:
         follow(workshop, left, entered)
+
+
+# What features do as the facilitator ends the workshop (polls: every open one closes and
+# leaves the screens). Called by the end, after the status changed.
+EndFollower = Callable[[Workshop], None]
+END_FOLLOWERS: list[EndFollower] = []
+
+
+def end_follower(follow: EndFollower) -> EndFollower:
+    END_FOLLOWERS.append(follow)
+    return follow
+
+
+def workshop_ended(workshop: Workshop) -> None:
+    """The workshop ended."""
+    for follow in END_FOLLOWERS:
+        follow(workshop)

@@ -2,7 +2,8 @@
 ``max_choices``). A format declares one in a `poll` phase: the poll opens when the
 workshop moves to that phase and closes when it leaves it. The facilitator also asks
 polls live, typed in the workshop's language, opened at once; screens show every poll
-that is ``shown`` above the current phase, whatever it is.
+that is ``shown`` above the current phase, whatever it is. Ending the workshop closes
+every poll and takes it off the screens.
 
 While a poll is open each participant gives one answer and may change it. Staff
 screens follow how many answered; the facilitator alone reads the counts per option
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..formats import Phase
 from ..realtime import eventlog
 from ..realtime.protocol import Audience, EventType
-from ..rules import phase_follower, require_open
+from ..rules import end_follower, phase_follower, require_open
 from ..workshops.models import Workshop
 from .models import Poll, PollAnswer
 
@@ -277,3 +278,11 @@ def follow_phase(workshop: Workshop, left: Phase, entered: Phase) -> None:
             _change(found, open=False, shown=False)
     if entered.poll is not None:
         _change(declared(workshop, entered), open=True, shown=True)
+
+
+@end_follower
+def follow_end(workshop: Workshop) -> None:
+    """Ending the workshop closes its open polls and takes every poll off the screens
+    (their answers and reveals stay: the synthesis)."""
+    for poll in polls_of(workshop.id):
+        _change(poll, open=False, shown=False)

@@ -10,7 +10,7 @@ from ..auth import Actor
 from ..database import utcnow
 from ..errors import Conflict, InvalidInput
 from ..realtime.protocol import EventType
-from ..rules import format_of, phase_changed, phase_of
+from ..rules import format_of, phase_changed, phase_of, workshop_ended
 from .models import Status, Workshop
 from .services import announce, board_view
 
@@ -154,4 +154,5 @@ def end_workshop(actor: Actor, workshop: Workshop) -> Workshop:
         workshop.status, workshop.ended_at = Status.ENDED, utcnow()
         workshop.timer_ends_at = workshop.timer_remaining = None
         announce(workshop)
+        workshop_ended(workshop)
     return workshop

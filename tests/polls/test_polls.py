@@ -363,6 +363,23 @@ def test_a_hidden_poll_leaves_the_screens_and_keeps_its_answers(workshop, screen
     assert len(stored()) == 1
 
 
+def test_ending_the_workshop_closes_its_polls_and_takes_them_off_the_screens(
+    workshop, screens, control, go_to
+):
+    go_to("priority")
+    (declared,) = polls_seen(control)
+    live = ask(control)
+    phone = screens(workshop)
+    answer(phone, live, 2)
+    assert control.send("workshop.end")["ok"]
+    seen = {poll["id"]: (poll["open"], poll["shown"]) for poll in polls_seen(phone)}
+    assert seen == {declared["id"]: (False, False), live: (False, False)}
+    changed = {e["poll"]["id"] for e in events_of(phone, "poll.changed")}
+    assert {declared["id"], live} <= changed
+    assert answer(phone, live, 1)["error"]["code"] == "phase"
+    assert len(stored()) == 1  # the answers stay, for the synthesis
+
+
 def test_steering_a_poll_of_another_workshop_is_not_found(
     workshop, create_workshop, screens, facilitator, control
 ):
