@@ -22,10 +22,13 @@ import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]  # where `facilitation` is importable from
 NICENESS = 10
+
+
+Kept = TypeVar("Kept", bound="Child")
 
 
 class ChildUnavailable(RuntimeError):
@@ -99,6 +102,21 @@ class Child:
             for pipe in (process.stdin, process.stdout):
                 if pipe is not None:
                     pipe.close()
+
+
+def one_per_process(make: Callable[[], Kept]) -> Callable[[], Kept]:
+    """The function that gives this process's one child of a kind, made on first use
+    (and shared by the process's apps)."""
+    lock = threading.Lock()
+    made: list[Kept] = []
+
+    def the_one() -> Kept:
+        with lock:
+            if not made:
+                made.append(make())
+            return made[0]
+
+    return the_one
 
 
 _children: weakref.WeakSet[Child] = weakref.WeakSet()  # stopped at exit, if still held

@@ -15,7 +15,7 @@ import contextlib
 import threading
 from typing import TYPE_CHECKING, Any
 
-from ..children import Child, ChildUnavailable
+from ..children import Child, ChildUnavailable, one_per_process
 
 if TYPE_CHECKING:
     from ..opinions.maths import Placement
@@ -32,34 +32,25 @@ class Mapper(Child):
         super().__init__("facilitation.reactions.mapping")
 
 
-_mapper: Mapper | None = None
-_mapper_lock = threading.Lock()
-
-
-def _the_mapper() -> Mapper:
-    global _mapper
-    with _mapper_lock:
-        if _mapper is None:
-            _mapper = Mapper()
-        return _mapper
+mapper = one_per_process(Mapper)
 
 
 def compute(answers: list[list[int]], shown: list[int]) -> dict[str, Any]:
     """The map as stored, computed in this serving process's mapping process."""
-    return dict(_the_mapper().ask({"answers": answers, "shown": shown})["map"])
+    return dict(mapper().ask({"answers": answers, "shown": shown})["map"])
 
 
 def warm() -> None:
     """Start the mapping process, and its maths's imports, in the background, if it is
     not running: a room answering now will want its map soon, and the first map of a
     process costs 1.4 s more than the next ones (docs/performance.md)."""
-    mapper = _the_mapper()
-    if mapper.process is not None and mapper.process.poll() is None:
+    child = mapper()
+    if child.process is not None and child.process.poll() is None:
         return
 
     def start() -> None:
         with contextlib.suppress(ChildUnavailable):  # a reveal starts it again, or says why
-            mapper.ask({"answers": [], "shown": [1, 2]})
+            child.ask({"answers": [], "shown": [1, 2]})
 
     threading.Thread(target=start, daemon=True).start()
 

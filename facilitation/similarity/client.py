@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import numpy as np
 
-from facilitation.children import Child, ChildUnavailable
+from facilitation.children import Child, ChildUnavailable, one_per_process
 from facilitation.similarity.worker import digest, pack, unpack
 
 
@@ -88,14 +87,4 @@ def _packed(vectors: dict[str, np.ndarray]) -> dict[str, str]:
     return {key: pack(vector[None, :]) for key, vector in vectors.items()}
 
 
-_engine: Engine | None = None
-_engine_lock = threading.Lock()
-
-
-def engine() -> Engine:
-    """This process's similarity process (one, shared by its apps)."""
-    global _engine
-    with _engine_lock:
-        if _engine is None:
-            _engine = Engine()
-        return _engine
+engine = one_per_process(Engine)  # this process's similarity process

@@ -49,8 +49,7 @@ def test_a_reveal_after_the_mapping_process_died_starts_another(
 ):
     seat_two_camps(workshop.id, notes[:3], notes[3:5], notes[5:])
     assert control.send("opinions.reveal", revealed=True)["ok"]
-    mapper = mapping._mapper
-    assert mapper is not None
+    mapper = mapping.mapper()
     assert mapper.process is not None
     os.kill(mapper.process.pid, signal.SIGKILL)
     mapper.process.wait()
@@ -77,12 +76,10 @@ def test_the_first_answer_starts_the_mapping_process_before_any_reveal(
 ):
     """A process's first map costs the maths's imports (over a second): the first answer
     of a room starts the mapping process in the background, so the reveal finds it ready."""
-    if mapping._mapper is not None:
-        mapping._mapper.stop()
+    mapper = mapping.mapper()
+    mapper.stop()
     phone = screens(workshop)
     assert phone.send("react.cast", note_id=notes[0], value=1)["ok"]
-    mapper = mapping._mapper
-    assert mapper is not None
     deadline = time.monotonic() + 60
     while mapper.process is None and time.monotonic() < deadline:
         time.sleep(0.05)
