@@ -187,4 +187,5 @@ PHONE_MESSAGES = {
     "phone.react_change_hint": _l("Answer saved. Tap another one to change it."),
     "phone.react_previous": _l("Previous"),
     "phone.react_next": _l("Next"),
+    "phone.react_map_shown": _l("The opinion map is on the board."),
 }

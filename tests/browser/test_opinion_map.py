@@ -145,6 +145,8 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
     expect(board.locator(".board-react-detail")).to_have_text("120 réponses pour l'instant")
     flow_shot(board, "opinions-fr-2-progress-board")
     flow_shot(alix, "opinions-fr-2-done-phone", full_page=True)
+    map_shown = react.locator(".react-map-shown")
+    expect(map_shown).to_have_count(0)
     counts = control.locator(f"#react-counts li[data-note='{ids[8]}'] .react-count-numbers")
     expect(counts).to_have_text("12 / 0 / 0")
     expect(
@@ -171,6 +173,9 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
         "A (6 personnes) · B (6 personnes)"
     )
     flow_shot(board, "opinions-fr-3-map-board")
+    # The phones say where the map is: on the board.
+    expect(map_shown).to_have_text("La carte des opinions est affichée au tableau.")
+    flow_shot(alix, "opinions-fr-3-map-shown-phone", full_page=True)
     assert_accessible(board)
     control.set_viewport_size({"width": 1366, "height": 768})
     control.locator("#react-panel").scroll_into_view_if_needed()
@@ -183,6 +188,7 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "false")
     expect(board.locator(".board-react-number")).to_have_text("12 participants ont répondu")
+    expect(map_shown).to_have_count(0)
 
 
 HUNDRED = {  # locale: (the workshop's language, the react phase, answered)

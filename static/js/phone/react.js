@@ -39,7 +39,12 @@ function current(v, notes) {
   return next >= 0 ? next : null;
 }
 
-const title = () => h("h2", { class: "react-title", id: "react-title" }, t("phone.react_title"));
+// The title, and while the facilitator shows the opinion map, a line that says so (the
+// phone does not draw it: the room reads it on the board).
+const title = (mapShown) => [
+  h("h2", { class: "react-title", id: "react-title" }, t("phone.react_title")),
+  mapShown ? h("p", { class: "react-map-shown", role: "status" }, t("phone.react_map_shown")) : null,
+];
 
 export function renderReact(v, el, rerender) {
   const shown = v.allows.has("react") && !v.ended;
@@ -51,8 +56,9 @@ export function renderReact(v, el, rerender) {
   const note = index === null ? null : notes[index];
   const answer = note ? answerOf(v, note.id) : null;
   const area = note ? v.areaOf.get(note.area) : null;
+  const mapShown = Boolean(v.state.opinions);
   const signature = sig(note?.id, note?.text, area?.color, answer, index, notes.length, answered,
-    v.canAct, v.pending.reactions.has(String(note?.id)));
+    v.canAct, v.pending.reactions.has(String(note?.id)), mapShown);
   if (el._sig === signature) return;
   const focused = el.contains(document.activeElement) ? document.activeElement.dataset.answer : null;
   el._sig = signature;
@@ -78,12 +84,12 @@ export function renderReact(v, el, rerender) {
     }, h("span", { style: { width: `${notes.length ? Math.round((100 * answered) / notes.length) : 0}%` } })));
 
   if (!notes.length) {
-    replace(el, title(),
+    replace(el, title(mapShown),
       h("p", { class: "empty" }, t("phone.react_no_notes")));
     return;
   }
   if (!note) {
-    replace(el, title(), progress,
+    replace(el, title(mapShown), progress,
       h("div", { class: "react-done" },
         h("p", { class: "react-done-title" }, t("phone.react_done")),
         h("p", { class: "hint" }, t("phone.react_done_hint"))),
@@ -101,7 +107,7 @@ export function renderReact(v, el, rerender) {
   }, h("span", { class: "react-mark", "aria-hidden": "true" }, option.mark), h("span", {}, t(option.label))));
   const sending = v.pending.reactions.has(String(note.id));
   replace(el,
-    title(),
+    title(mapShown),
     progress,
     h("article", { class: "react-note", style: { "--area": area?.color || "#ffd84d" }, dataset: { id: note.id } },
       area && v.areas.length > 1 ? h("p", { class: "react-area" }, localized(area.label)) : null,
