@@ -100,7 +100,7 @@ def test_two_projects_described_in_three_steps_then_rated_on_their_impact(
     radars = board.locator(".board-rating svg.radar")
     expect(radars).to_have_count(2)
     expect(radars.first.locator("text.radar-label")).to_have_text(
-        ["Profond3.5", "Large3", "Robuste4.5"]
+        ["Profond3,5", "Large3", "Robuste4,5"]
     )
     flow_shot(board, "facteur4-fr-3-radar-board")
 
@@ -115,9 +115,9 @@ def test_two_projects_described_in_three_steps_then_rated_on_their_impact(
         for answer in answers.values():
             assert answer.replace("-", "\\-") in text
     robust = [line for line in text.splitlines() if line.startswith("| Robuste")]
-    assert robust[0].startswith("| Robuste | 4.5 | 0.5 (4.25–4.75) | 2 |")
+    assert robust[0].startswith("| Robuste | 4,5 | 0,5 (4,25–4,75) | 2 |")
     sheet = text.split("## Fiche projet — Vélos\\-cargos partagés")[1]
-    assert sheet.lstrip().startswith("**Évaluations — Évaluer l'impact** : Profond 3.5 · Large 3")
+    assert sheet.lstrip().startswith("**Évaluations — Évaluer l'impact** : Profond 3,5 · Large 3")
 
     # The PDF, rendered: each project's sheet with its medians, the radars.
     pdf = control.request.get(f"{live.url}/workshops/{workshop.id}/export.pdf", timeout=120_000)
