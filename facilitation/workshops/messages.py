@@ -209,6 +209,8 @@ STAFF_MESSAGES = {
     "opinions_side_agree": _l("Agrees more"),
     "opinions_side_disagree": _l("Disagrees more"),
     "opinions_reveal": _l("Reveal the opinion map"),
+    "opinions_on_board": _l("Show the map on the board"),
+    "opinions_off_board": _l("Back to the phase on the board"),
     "opinions_hide": _l("Hide the opinion map"),
     "opinions_shown_status": _l("Every screen shows the map, as computed when it was revealed."),
     "opinions_hidden_status": _l(

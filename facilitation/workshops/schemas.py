@@ -48,7 +48,7 @@ class BoardViewSchema(CommandSchema):
     """What the projected board shows: its stage or the join screen, zoomed onto one area
     or group or not, its pages turning by themselves (``page`` null) or held on one."""
 
-    mode = fields.String(required=True, validate=validate.OneOf(["stage", "join"]))
+    mode = fields.String(required=True, validate=validate.OneOf(["stage", "join", "opinions"]))
     focus = fields.String(
         required=True,
         allow_none=True,

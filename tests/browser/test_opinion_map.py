@@ -190,6 +190,25 @@ def test_twelve_phones_in_two_camps_give_a_map_with_consensus_and_divisive_notes
     expect(board.locator(".board-react-number")).to_have_text("12 participants ont répondu")
     expect(map_shown).to_have_count(0)
 
+    # Revealed again, the map stays on the board while the workshop moves on, for as long
+    # as the facilitator keeps it there.
+    on_board = control.locator("#opinions-board")
+    expect(on_board).to_be_hidden()  # nothing to show while the map is hidden
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    workshop.next_phase("Coalitions candidates")
+    expect(groups).to_have_count(0)
+    expect(board.locator(".board-note").first).to_be_visible()
+    expect(on_board).to_have_text("Afficher la carte au tableau")
+    on_board.click()
+    expect(on_board).to_have_attribute("aria-pressed", "true")
+    expect(groups).to_have_count(2)
+    expect(board.locator("#board-phase")).to_have_text("Coalitions candidates")
+    flow_shot(board, "opinions-fr-6-map-kept-board")
+    on_board.click()
+    expect(on_board).to_have_text("Afficher la carte au tableau")
+    expect(groups).to_have_count(0)
+
 
 HUNDRED = {  # locale: (the workshop's language, the react phase, answered)
     "fr-FR": ("fr", "D'accord, pas d'accord", "14 participants ont répondu"),

@@ -83,3 +83,15 @@ def test_a_deleted_card_cannot_be_spotlit(create_workshop, screens, facilitator)
     )["data"]["card"]
     control.send("card.delete", id=card["id"])
     assert control.send("spotlight", target=f"card:{card['id']}")["error"]["code"] == "not_found"
+
+
+def test_the_board_may_show_the_opinion_map_whatever_the_phase(workshop, screens, control):
+    board = screens(workshop, "board", join=False)
+    board.join(key=workshop.board_key)
+    ack = control.send("board.view", mode="opinions", focus=None, page=None)
+    assert ack["ok"], ack
+    assert ack["data"]["workshop"]["board"]["mode"] == "opinions"
+    (changed,) = [e for e in board.events() if e["type"] == "workshop.updated"]
+    assert changed["data"]["board"]["mode"] == "opinions"
+    refused = control.send("board.view", mode="everything", focus=None, page=None)
+    assert refused["error"]["code"] == "invalid"

@@ -4,6 +4,7 @@
 import { replace, t } from "../dom.js";
 import { currentPhase } from "./common.js";
 import { viewFor } from "./views.js";
+import { opinions } from "./opinions.js";
 import { focusOn } from "./focus.js";
 import { spotlight } from "./spotlight.js";
 
@@ -17,11 +18,13 @@ export function drawStage(els, state, pager) {
 
 function layout(els, state, pager) {
   const phase = currentPhase(state);
-  els.stage.dataset.kind = phase.kind;
-  const { state: shown, label } = focusOn(state, phase);
+  // The facilitator may put the revealed opinion map on the board whatever the phase.
+  const map = state.workshop.board?.mode === "opinions" && Boolean(state.opinions);
+  els.stage.dataset.kind = map ? "react" : phase.kind;
+  const { state: shown, label } = map ? { state, label: null } : focusOn(state, phase);
   els.focus.hidden = !label;
   els.focus.textContent = label ? t("focus_on", { what: label }) : "";
-  const view = viewFor(phase)(shown);
+  const view = (map ? opinions : viewFor(phase))(shown);
   replace(els.stage, view.children);
   const stageLayout = view.fit(els.stage);
   const spot = spotlight(state);
@@ -29,6 +32,6 @@ function layout(els, state, pager) {
   replace(els.spotlight, spot ? spot.content : []);
   const shownLayout = spot ? spot.fit(els.spotlight) : stageLayout;
   pager.showPage = (page) => shownLayout.show(page);
-  const key = [phase.key, state.workshop.board?.focus, state.workshop.spotlight].join("|");
+  const key = [map ? "opinions" : phase.key, state.workshop.board?.focus, state.workshop.spotlight].join("|");
   pager.update(shownLayout.pages, state.workshop.board?.page ?? null, key);
 }

@@ -23,6 +23,12 @@ export class OpinionsPanel {
       const done = () => { this.toggle.disabled = false; };
       this.send("opinions.reveal", { revealed: !revealed }).then(done, done);
     });
+    // Once revealed, the map may stay on the board while the workshop moves on.
+    this.onBoard = document.getElementById("opinions-board");
+    this.onBoard.addEventListener("click", () => {
+      const view = { mode: "stage", focus: null, page: null, ...(this.live.state.workshop?.board || {}) };
+      this.send("board.view", { ...view, mode: view.mode === "opinions" ? "stage" : "opinions" });
+    });
   }
 
   render(state) {
@@ -31,6 +37,10 @@ export class OpinionsPanel {
     const reacting = phase.allows.includes("react");
     this.el.hidden = !(reacting || state.opinions || Object.keys(counts).length);
     if (this.el.hidden) return;
+    const onBoard = state.workshop.board?.mode === "opinions";
+    this.onBoard.hidden = !state.opinions;
+    this.onBoard.textContent = onBoard ? t("opinions_off_board") : t("opinions_on_board");
+    this.onBoard.setAttribute("aria-pressed", String(onBoard));
     const notes = [...state.notes.values()].filter((note) => !note.hidden).sort((a, b) => a.id - b.id);
     const signature = JSON.stringify([counts, state.reactions?.participants, state.opinions,
       notes.map((note) => [note.id, note.text])]);
