@@ -177,6 +177,7 @@ export class Live {
     const generation = ++this.generation;
     this.holding = true;
     this.early = [];
+    this.acksSince = [];
     this.socket.timeout(ACK_TIMEOUT_MS).emit("join", payload, (err, ack) => {
       if (generation !== this.generation) return;
       if (err) return this.socket.disconnect().connect();
@@ -206,7 +207,14 @@ export class Live {
       ? await this.assemble(ack.snapshot, generation).catch((error) => { failure = error; return null; })
       : null;
     if (generation !== this.generation) return false; // a newer join holds the events now
-    if (snapshot) this.applySnapshot(snapshot);
+    if (snapshot) {
+      this.applySnapshot(snapshot);
+      // A snapshot's `me` was read when the server answered: a command acknowledged since
+      // the request left (a dot cast meanwhile) may be missing from it, so what its ack
+      // says of `me` is applied again on top (items and the workshop come as events).
+      for (const [command, data] of this.acksSince || []) this.applyAck(command, data, true);
+    }
+    this.acksSince = null;
     const early = this.early.filter((event) => !snapshot || event.seq > snapshot.head);
     this.early = [];
     this.holding = false;
@@ -377,6 +385,7 @@ export class Live {
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
       const generation = this.generation;
+      this.acksSince = [];
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since, fetch: !this.staff }, (err, ack) => {
         const current = generation === this.generation; // else a rejoin brings everything
         let answered = !err && ack.ok;
@@ -427,17 +436,22 @@ export class Live {
     const waiter = this.pending.get(id);
     this.pending.delete(id);
     if (ack.ok) this.applyAck(command, ack.data || {});
+    if (ack.ok && this.acksSince) this.acksSince.push([command, ack.data || {}]);
     if (waiter) (ack.ok ? waiter.resolve : waiter.reject)(ack);
     this.changed({ ack, command });
   }
 
   // What an ack tells this screen about itself: its note or card, its dots, its pledges.
-  applyAck(command, data) {
+  // meOnly: what the ack says of this screen's own `me` alone (its items, the workshop:
+  // events bring those in sequence order).
+  applyAck(command, data, meOnly = false) {
     const me = this.state.me;
-    if (data.note && command.name === "note.post") put(this.state.notes, { ...data.note, mine: true });
-    else if (data.note) put(this.state.notes, data.note);
-    if (data.card) put(this.state.cards, command.name === "card.add" ? { ...data.card, mine: true } : data.card);
-    if (data.group) put(this.state.groups, data.group);
+    if (!meOnly) {
+      if (data.note && command.name === "note.post") put(this.state.notes, { ...data.note, mine: true });
+      else if (data.note) put(this.state.notes, data.note);
+      if (data.card) put(this.state.cards, command.name === "card.add" ? { ...data.card, mine: true } : data.card);
+      if (data.group) put(this.state.groups, data.group);
+    }
     if (data.target !== undefined && data.mine !== undefined) {
       me.votes = { ...(me.votes || {}), [data.target]: data.mine };
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
@@ -456,7 +470,7 @@ export class Live {
     if (command.name === "proposal.pledge" && data.pledged === true) {
       me.proposals = [...new Set([...(me.proposals || []), data.proposal_id])];
     }
-    if (data.workshop) setWorkshop(this.state, data.workshop);
+    if (data.workshop && !meOnly) setWorkshop(this.state, data.workshop);
   }
 
   resendStale() {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, WebSocketRoute, expect
+from playwright.sync_api import Page, Route, WebSocketRoute, expect
 
-from .conftest import Workshop, phone_note, post_note
+from .conftest import Workshop, my_dots, phone_card, phone_note, post_note, vote
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +60,35 @@ def test_a_phone_whose_sync_after_a_phase_change_goes_unanswered_asks_again(
         1, timeout=25_000
     )
     assert len(dropped) == 1  # the first answer was really lost: the phone asked again
+
+
+def test_a_dot_cast_while_the_new_phase_is_fetched_stays_on_the_phone(
+    run_workshop: Callable[..., Workshop], join_on_phone: Callable[..., Page]
+) -> None:
+    """The snapshot a phone applies after a phase change was read when its sync was
+    answered; a dot cast and acknowledged while the room's notes are still on their way
+    must not be taken off the phone when they arrive (the server holds it)."""
+    workshop = run_workshop()
+    voter = join_on_phone(workshop.code, nickname="Ali")
+    post_note(voter, "Des arbres dans la cour")
+    expect(phone_note(voter, "Des arbres", "saved")).to_have_count(1)
+    workshop.next_phase()  # reveal
+    workshop.next_phase()  # grouping
+    note = phone_card(voter, "Des arbres dans la cour")
+    expect(note).to_have_count(1)
+
+    held: list[Route] = []
+    voter.route("**/live/**", lambda route: held.append(route))  # the body waits for the test
+    workshop.next_phase()  # the vote: the phone syncs, then fetches the body
+    for _ in range(100):
+        if held:
+            break
+        voter.wait_for_timeout(100)
+    assert held, "the phone fetched no body after the phase change"
+
+    vote(note, 1, then=1)  # cast and acknowledged while the snapshot waits
+    with voter.expect_response("**/live/**"):
+        held[0].continue_()
+    voter.wait_for_timeout(500)  # the body applied
+    expect(note.locator(".my-dots")).to_have_attribute("aria-label", my_dots(1))
+    expect(voter.locator("#dots-bar strong")).not_to_have_text(re.compile(r"^\s*0"))
