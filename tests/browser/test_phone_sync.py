@@ -72,8 +72,9 @@ def test_a_dot_cast_while_the_new_phase_is_fetched_stays_on_the_phone(
     voter = join_on_phone(workshop.code, nickname="Ali")
     post_note(voter, "Des arbres dans la cour")
     expect(phone_note(voter, "Des arbres", "saved")).to_have_count(1)
-    workshop.next_phase()  # reveal
-    workshop.next_phase()  # grouping
+    for _ in ("reveal", "grouping"):  # each phase change: the phone fetches its new view
+        with voter.expect_response("**/live/**"):
+            workshop.next_phase()
     note = phone_card(voter, "Des arbres dans la cour")
     expect(note).to_have_count(1)
 
