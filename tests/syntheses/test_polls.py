@@ -175,7 +175,9 @@ def test_polls_and_their_answers_import_back(archive, download, send):
     new_id = imported_id(send(json.dumps(archive).encode()))
     again = download(db.session.get(Workshop, new_id), "json").get_json()
     assert jsonio.same_content(archive, again)
-    polls = db.session.scalars(select(Poll).where(Poll.workshop_id == new_id)).all()
+    polls = db.session.scalars(
+        select(Poll).where(Poll.workshop_id == new_id).order_by(Poll.id)
+    ).all()  # in the order they were made: the archive's
     assert [poll.phase for poll in polls] == ["priority", None]
     answers = db.session.scalars(select(PollAnswer).where(PollAnswer.workshop_id == new_id))
     assert len(answers.all()) == 6
