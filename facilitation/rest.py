@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from apispec import APISpec
 from flask import Flask
 from flask_login import current_user
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
 
 from .accounts.models import User
@@ -30,10 +32,44 @@ class ErrorBodySchema(Schema):
 
 
 class RestApi(Api):
-    """flask-smorest without its own error handler: it would also answer the HTML pages'
-    errors; errors.py answers JSON under /api/ and HTML elsewhere."""
+    """flask-smorest without its own error handler (it would also answer the HTML pages'
+    errors; errors.py answers JSON under /api/ and HTML elsewhere), and with its OpenAPI
+    document written when first read rather than with every app: describing the
+    endpoints' schemas was a third of `create_app`, paid by every process and every test
+    that never asks for /api/openapi.json."""
 
     ERROR_SCHEMA = ErrorBodySchema
+
+    def __init__(self, app: Flask) -> None:
+        self._described: APISpec | None = None
+        self._undescribed: list[tuple[Blueprint, str]] = []
+        self._describing = threading.Lock()
+        super().__init__(app)
+
+    @property  # type: ignore[override]
+    def spec(self) -> APISpec | None:
+        """The document, with every blueprint registered so far described in it."""
+        if self._undescribed:
+            with self._describing:
+                while self._undescribed:
+                    blueprint, name = self._undescribed.pop(0)
+                    blueprint.register_views_in_doc(
+                        self, self._app, self._described, name=name, parameters=None
+                    )
+                    assert self._described is not None
+                    self._described.tag({"name": name, "description": blueprint.description})
+        return self._described
+
+    @spec.setter
+    def spec(self, value: APISpec | None) -> None:
+        self._described = value
+
+    def register_blueprint(self, blp: Blueprint, **options: Any) -> None:  # type: ignore[override]
+        """Routes now, their description when the document is first read."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undescribed.append((blp, name))
 
     def _register_error_handlers(self) -> None:
         """Errors are errors.py's."""
