@@ -132,6 +132,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "NOTE_VECTORS": _bool(os.environ.get("NOTE_VECTORS"), True),
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "3")),
         "COALESCE_MS": int(os.environ.get("COALESCE_MS", "25")),
+        # A command is refused at once (rate_limited: the screen sends it again a moment
+        # later) when the commands of its workshop queued before it in this process would
+        # take longer than this to carry out: the accepted ones stay well within the
+        # screens' 10 s wait for an ack instead of all passing it. 0: none is refused.
+        "COMMAND_QUEUE_MS": float(os.environ.get("COMMAND_QUEUE_MS", "2500")),
         "SOCKET_COMMAND_LIMITS": os.environ.get("SOCKET_COMMAND_LIMITS", "20/second;600/minute"),
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),
         # A 10,000-note snapshot is about 25 pages: a screen may fetch several a minute.

@@ -47,6 +47,13 @@ REFUSED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+SHED = Counter(
+    "fabrique_commands_shed",
+    "Socket commands refused at once (rate_limited, resent by the screens) because their "
+    "workshop's queue in this process was too long to serve them in time, by workshop id.",
+    ["workshop"],
+    registry=REGISTRY,
+)
 PUBLISH_FAILURES = Counter(
     "fabrique_redis_publish_failures",
     "Messages to other processes that Redis did not take (screens catch up by heartbeat).",
@@ -91,6 +98,11 @@ def handled(event: str, ack: dict[str, Any], seconds: float) -> None:
         return
     EVENTS.labels(event, "refused").inc()
     REFUSED.labels(str(ack.get("error", {}).get("code", "unknown"))).inc()
+
+
+def shed(workshop_id: int) -> None:
+    """One command refused because its workshop's queue was long (realtime/runtime.py)."""
+    SHED.labels(str(workshop_id)).inc()
 
 
 def count_publish_failures(manager: Any) -> None:

@@ -137,8 +137,10 @@ def _stored_ack(actor: Actor, command_id: str, name: str, digest: str) -> dict[s
 def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
     # The workshop's turn (its stream row's lock) orders its changes across processes;
     # queueing for it in this process first, before taking a database connection, keeps a
-    # burst from filling the pool with connections that only wait for that lock.
-    with runtime().writer(actor.workshop_id):
+    # burst from filling the pool with connections that only wait for that lock. When
+    # the queue is already too long to be served in time, the command is refused here,
+    # before any database work (``Busy``, retryable: the screen sends it again later).
+    with runtime().turn(actor.workshop_id).taken():
         return _carry_out_in_turn(name, actor, data, handler)
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.session import Session as FlaskSession
 from redis import BlockingConnectionPool, Redis
 
 from .. import metrics
 from ..auth import Actor
+from ..errors import RateLimited
 from ..extensions import db
 from ..logs import failure
 from . import admission, eventlog, publish
@@ -37,6 +40,55 @@ SWEEPS: list[Sweep] = []
 def sweep(check: Sweep) -> Sweep:
     SWEEPS.append(check)
     return check
+
+
+class Busy(RateLimited):
+    """The workshop's queue in this process is long: refused at once, before any database
+    work, with the code screens resend later (docs/protocol.md, "Errors")."""
+
+    default_message = _l("The room is busy: this will be sent again in a moment.")
+
+
+class Turn:
+    """This process's turn to change one workshop, and its queue: how many commands wait
+    for it or hold it, and how long one holds it (a moving average of the last ones).
+
+    A command that would wait longer than ``limit`` seconds (those ahead of it times that
+    average) is refused at once: past the screens' 10 s wait for an ack, a queue that
+    only grows would leave every command unanswered, where refusing some keeps the
+    accepted ones on time and the refused ones come back when the room is calmer."""
+
+    SMOOTHING = 0.2  # the weight of the latest time held in the average
+
+    def __init__(self, workshop_id: int, limit: float) -> None:
+        self.workshop_id, self.limit = workshop_id, limit
+        self.lock = threading.Lock()  # a greenlet lock under gevent
+        self._counts = threading.Lock()
+        self.queued = 0  # commands waiting for the turn, and the one holding it
+        self.held_seconds = 0.0
+
+    def expected_wait(self) -> float:
+        return self.queued * self.held_seconds
+
+    @contextlib.contextmanager
+    def taken(self, refusable: bool = True) -> Iterator[None]:
+        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
+        with self._counts:
+            if refusable and self.limit and self.expected_wait() > self.limit:
+                metrics.shed(self.workshop_id)
+                raise Busy()
+            self.queued += 1
+        try:
+            with self.lock:
+                started = time.perf_counter()
+                try:
+                    yield
+                finally:
+                    held = time.perf_counter() - started
+                    self.held_seconds += self.SMOOTHING * (held - self.held_seconds)
+        finally:
+            with self._counts:
+                self.queued -= 1
 
 
 class Runtime:
@@ -79,15 +131,24 @@ class Runtime:
         )
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()
-        self._writers: dict[int, threading.Lock] = {}
+        self.queue_limit = float(app.config["COMMAND_QUEUE_MS"]) / 1000
+        self._turns: dict[int, Turn] = {}
         self._started = False
         self._lock = threading.Lock()
         self._last_heartbeat = 0.0
 
-    def writer(self, workshop_id: int) -> threading.Lock:
-        """This process's turn to change a workshop (a greenlet lock under gevent)."""
+    def turn(self, workshop_id: int) -> Turn:
+        """This process's turn to change a workshop, and its queue."""
         with self._lock:
-            return self._writers.setdefault(workshop_id, threading.Lock())
+            turn = self._turns.get(workshop_id)
+            if turn is None:
+                turn = self._turns[workshop_id] = Turn(workshop_id, self.queue_limit)
+            return turn
+
+    def writer(self, workshop_id: int) -> contextlib.AbstractContextManager[None]:
+        """Hold a workshop's turn in this process, never refused (work of the server's
+        own, which no screen would send again)."""
+        return self.turn(workshop_id).taken(refusable=False)
 
     def eio_sid(self, sid: str) -> str:
         """The Engine.IO session under a Socket.IO one ("" once it is gone)."""

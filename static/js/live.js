@@ -7,6 +7,9 @@ const ACK_TIMEOUT_MS = 10000;
 const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, same id
 const GAP_GRACE_MS = 1500;
 const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
+// A command the server was too busy for (or failed) goes again after 2 to 4 s, then 4 to 8,
+// then 8 to 16: spread at random, so a room refused at once does not come back at once.
+const RETRY_MS = 2000;
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
@@ -130,6 +133,7 @@ export class Live {
     this.restored = this.restoreView();
     this.viewTimer = null;
     this.pending = new Map(); // command_id -> {resolve, reject}
+    this.retries = new Map(); // command_id -> the timer that sends it again
     this.gapTimer = null;
     this.syncing = false;
   }
@@ -146,7 +150,8 @@ export class Live {
     });
     // Back on the network: reconnect now rather than when the retry timer comes round.
     // Commands the server has not answered for a while (a timeout on a weak network, a
-    // rate limit) go again with the same id: the server carries each out only once.
+    // refusal not answered again) go again with the same id: the server carries each out
+    // only once.
     setInterval(() => this.resendStale(), 3000);
     window.addEventListener("online", () => {
       if (!this.socket.connected && this.status !== "refused") this.socket.disconnect().connect();
@@ -424,9 +429,22 @@ export class Live {
     command.sentAt = Date.now();
     this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, command.payload, (err, ack) => {
       if (err) return; // stays in the outbox, resent on reconnect
-      if (!ack.ok && RETRYABLE.has(ack.error.code)) return;
+      if (!ack.ok && RETRYABLE.has(ack.error.code)) return this.retryLater(command);
       this.settle(command, ack);
     });
+  }
+
+  // Refused for now (the room is busy, the server hurt): kept, and sent again with the
+  // same id a little later, later each time; the server carries it out only once.
+  retryLater(command) {
+    const id = command.payload.command_id;
+    if (this.retries.has(id)) return;
+    command.refusals = (command.refusals || 0) + 1;
+    const delay = RETRY_MS * 2 ** Math.min(command.refusals - 1, 2) * (1 + Math.random());
+    this.retries.set(id, setTimeout(() => {
+      this.retries.delete(id);
+      if (this.outbox.includes(command)) this.transmit(command);
+    }, delay));
   }
 
   settle(command, ack) {
