@@ -8,6 +8,7 @@ the HTTP join is what the websocket handshake sends.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import sys
 import time
@@ -22,6 +23,14 @@ import socketio
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SETUP_CONCURRENCY = 50
 SECTIONS = ("notes", "groups", "cards", "proposals")  # a snapshot's paged collections
+
+
+RETRYABLE = {"rate_limited", "server_error"}
+
+
+def retry_delay(refusals: int) -> float:
+    """As live.js: 2 to 4 s after a first refusal, then 4 to 8, then 8 to 16."""
+    return 2.0 * 2 ** min(refusals - 1, 2) * (1 + random.random())
 
 
 @dataclass
@@ -40,6 +49,8 @@ class Post:
     on_board: float | None = None
     board_id: int | None = None
     stored: bool | None = None  # in a final snapshot; None: unknown
+    refusals: int = 0  # refused for now (the room busy), each time sent again with its id
+    last_sent: float | None = None  # the sending answered (``sent``: the first)
 
 
 class Deliveries:
@@ -128,17 +139,24 @@ class Screen:
         return {**whole, "next": None}
 
     async def post(self, post: Post, timeout: float) -> None:
-        """Send one note and record its ack (or why there was none)."""
+        """Send one note and record its ack (or why there was none); refused for now (the
+        room busy), it goes again with its id, as live.js's outbox sends it."""
         payload = {"command_id": uuid.uuid4().hex, "area": self.area, "text": post.text}
-        post.sent = time.perf_counter()
-        try:
-            ack = await self.sio.call("note.post", payload, timeout=timeout)
-        except socketio.exceptions.TimeoutError:
-            post.error = "timeout"
-            return
-        except Exception as error:
-            post.error = type(error).__name__
-            return
+        while True:
+            post.last_sent = time.perf_counter()
+            post.sent = post.sent or post.last_sent
+            try:
+                ack = await self.sio.call("note.post", payload, timeout=timeout)
+            except socketio.exceptions.TimeoutError:
+                post.error = "timeout"
+                return
+            except Exception as error:
+                post.error = type(error).__name__
+                return
+            if ack.get("ok") or ack.get("error", {}).get("code") not in RETRYABLE:
+                break
+            post.refusals += 1
+            await asyncio.sleep(retry_delay(post.refusals))
         post.acked = time.perf_counter()
         if ack.get("ok"):
             post.ok, post.note_id = True, ack["data"]["note"]["id"]
@@ -215,9 +233,10 @@ async def drive(
 
 
 async def settle(tasks: list, posts: list[Post], grace: float) -> None:
-    """Wait for acks and for acked notes to reach the board, for at most ``grace`` seconds."""
-    deadline = time.perf_counter() + grace
-    while time.perf_counter() < deadline:
+    """Wait for acks and for acked notes to reach the board, for at most ``grace`` seconds
+    after the last sending (a note sent again pushes the end back)."""
+    last = time.perf_counter()
+    while time.perf_counter() - max(last, *(post.last_sent or 0.0 for post in posts)) < grace:
         acks_done = all(task.done() for task in tasks)
         if acks_done and all(post.on_board for post in posts if post.ok):
             return

@@ -35,7 +35,7 @@ from .stack import Target
 
 LOADGEN = Path(__file__).with_name("loadgen") / "main.mjs"
 POST_FIELDS = ("index", "text", "warmup", "scheduled", "sent", "acked", "ok", "error", "note_id",
-               "on_board", "board_id", "stored")  # fmt: skip
+               "on_board", "board_id", "stored", "refusals", "last_sent")  # fmt: skip
 
 
 @dataclass

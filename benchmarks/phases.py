@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .report import Load, percentile, spread
+from .report import ACK_WAIT_S, Load, in_time, percentile, spread
 
 # One vote as the load generator reports it (times in seconds, on its clock).
-VOTE_FIELDS = ("index", "warmup", "kind", "scheduled", "sent", "acked", "ok", "error", "on_board")
+VOTE_FIELDS = ("index", "warmup", "kind", "scheduled", "sent", "acked", "ok", "error", "on_board",
+               "refusals", "last_sent")  # fmt: skip
 
 
 @dataclass
@@ -24,7 +25,9 @@ class VoteResult(Load):
     sent: int = 0
     cast: int = 0
     acked: int = 0
-    refused: int = 0
+    acked_in_time: int = 0  # within ACK_WAIT_S of their first sending
+    refused: int = 0  # refusals for now (the room busy): each vote then went again, same id
+    rejected: int = 0  # votes refused for good (lost)
     unacked: int = 0
     unsent: int = 0
     on_board: int = 0
@@ -42,13 +45,15 @@ class VoteResult(Load):
     def line(self) -> str:
         lat, ack = self.latency, self.ack
         errors = ", ".join(f"{code} {count}" for code, count in self.errors.items())
-        lost = f" (refused={self.refused} unacked={self.unacked}: {errors})" if self.lost else ""
+        lost = f" (rejected={self.rejected} unacked={self.unacked}: {errors})" if self.lost else ""
         per_vote = f"server ms/vote={self.server_ms_per_vote} " if self.server_ms_per_vote else ""
         return " | ".join([
             f"votes: mode={self.mode} phones={self.phones} rate={self.rate:g}/s "
             f"duration={self.duration:g}s on {self.targets} notes",
-            f"sent={self.sent} (cast={self.cast}) acked={self.acked} on_board={self.on_board} "
-            f"lost={self.lost}{lost}" + (f" unsent={self.unsent}" if self.unsent else ""),
+            f"sent={self.sent} (cast={self.cast}) acked={self.acked} "
+            f"(in {ACK_WAIT_S:g} s: {self.acked_in_time}) refused={self.refused} "
+            f"on_board={self.on_board} lost={self.lost}{lost}"
+            + (f" unsent={self.unsent}" if self.unsent else ""),
             f"vote→tally ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",
             f"sent/s={self.send_rate:.1f} ack ms p50={ack['p50']} p99={ack['p99']}"
             + (f" waited p99={self.waited_ms_p99}ms" if self.waited_ms_p99 else ""),
@@ -63,12 +68,16 @@ def tally_votes(result: VoteResult, rows: list[list[Any]]) -> VoteResult:
     result.sent, result.unsent = len(sent), len(measured) - len(sent)
     result.cast = sum(1 for vote in sent if vote["kind"] == "vote.cast")
     result.acked = sum(1 for vote in sent if vote["ok"])
-    result.refused = sum(1 for vote in sent if vote["acked"] and not vote["ok"])
+    result.acked_in_time = sum(1 for v in sent if in_time(v["sent"], v["acked"], v["ok"]))
+    result.refused = sum(vote["refusals"] for vote in sent)
+    result.rejected = sum(1 for vote in sent if vote["acked"] and not vote["ok"])
     result.unacked = sum(1 for vote in sent if not vote["acked"])
     result.on_board = sum(1 for vote in sent if vote["ok"] and vote["on_board"])
-    result.lost = result.acked - result.on_board + result.refused + result.unacked + result.unsent
+    result.lost = result.acked - result.on_board + result.rejected + result.unacked + result.unsent
     result.latency = spread([v["on_board"] - v["sent"] for v in sent if v["on_board"]])
-    result.ack = spread([v["acked"] - v["sent"] for v in sent if v["acked"]])
+    # Acks from the sending answered; the board latency, from the first, holds the waits
+    # of a vote refused then sent again.
+    result.ack = spread([v["acked"] - (v["last_sent"] or v["sent"]) for v in sent if v["acked"]])
     waited = percentile([v["sent"] - v["scheduled"] for v in sent], 99)
     result.waited_ms_p99 = round(waited * 1000) if waited and waited > 0.05 else None
     result.errors = dict(Counter(vote["error"] for vote in measured if vote["error"]))

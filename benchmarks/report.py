@@ -11,6 +11,7 @@ from .load import Post
 CLIENT_BUSY = 0.8  # above this share of one core, the client itself may be the bottleneck
 HOST_BUSY = 0.3  # other processes using this much CPU skew the figures (cores are shared)
 CLIENT_LAG_MS = 100  # the client's loop this late (p99) delays what it measures
+ACK_WAIT_S = 10  # how long a phone waits for an ack (live.js: ACK_TIMEOUT_MS)
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -81,7 +82,9 @@ class Result(Load):
     audience: str = "author"
     posted: int = 0
     acked: int = 0
-    refused: int = 0
+    acked_in_time: int = 0  # within ACK_WAIT_S of their first sending
+    refused: int = 0  # refusals for now (the room busy): each note then went again, same id
+    rejected: int = 0  # notes refused for good (lost)
     unacked: int = 0
     unsent: int = 0  # due, but their phone never got back online to send them
     on_board: int = 0
@@ -103,7 +106,8 @@ class Result(Load):
         parts = [
             f"mode={self.mode} phones={self.phones} rate={self.rate:g}/s "
             f"duration={self.duration:g}s audience={self.audience}",
-            f"posted={self.posted} acked={self.acked} on_board={self.on_board} lost={self.lost}"
+            f"posted={self.posted} acked={self.acked} (in {ACK_WAIT_S:g} s: {self.acked_in_time}) "
+            f"refused={self.refused} on_board={self.on_board} lost={self.lost}"
             + (self._lost_part() if self.lost else ""),
             f"latency ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",
             f"deliveries/s={self.deliveries_per_s:.1f} sent/s={self.send_rate:.1f}",
@@ -118,7 +122,9 @@ class Result(Load):
         stored = "?" if self.stored is None else self.stored
         unsent = f" unsent={self.unsent}" if self.unsent else ""
         errors = ", ".join(f"{code} {count}" for code, count in self.errors.items())
-        return f" (refused={self.refused} unacked={self.unacked}{unsent} stored={stored}: {errors})"
+        return (
+            f" (rejected={self.rejected} unacked={self.unacked}{unsent} stored={stored}: {errors})"
+        )
 
     @property
     def behind(self) -> bool:
@@ -142,24 +148,33 @@ def spread(values: list[float]) -> dict[str, float | None]:
     }
 
 
+def in_time(sent: float | None, acked: float | None, ok: bool) -> bool:
+    """Accepted within a phone's wait for an ack of its first sending."""
+    return bool(ok and sent is not None and acked is not None and acked - sent <= ACK_WAIT_S)
+
+
 def tally(result: Result, posts: list[Post]) -> Result:
     """Fill in counts and latencies from the measured (non warm-up) posts."""
     measured = [post for post in posts if not post.warmup]
     result.posted = sum(1 for post in measured if post.sent is not None)
     result.acked = sum(1 for post in measured if post.ok)
-    result.refused = sum(1 for post in measured if post.acked and not post.ok)
+    result.acked_in_time = sum(1 for post in measured if in_time(post.sent, post.acked, post.ok))
+    result.refused = sum(post.refusals for post in measured)
+    result.rejected = sum(1 for post in measured if post.acked and not post.ok)
     result.unacked = sum(1 for post in measured if post.sent is not None and not post.acked)
     result.on_board = sum(1 for post in measured if post.on_board is not None)
     result.lost = sum(1 for post in measured if post.ok and post.on_board is None)
     result.unsent = sum(1 for post in measured if post.sent is None)
-    result.lost += result.refused + result.unacked + result.unsent
+    result.lost += result.rejected + result.unacked + result.unsent
     if all(post.stored is not None for post in measured):
         result.stored = sum(1 for post in measured if post.stored)
     result.id_mismatch = sum(
         1 for post in measured if post.note_id and post.board_id and post.note_id != post.board_id
     )
     result.latency = spread([p.on_board - p.sent for p in measured if p.on_board and p.sent])
-    result.ack = spread([p.acked - p.sent for p in measured if p.acked and p.sent])
+    # Acks from the sending answered; the board latency, from the first, holds the waits
+    # of a note refused then sent again.
+    result.ack = spread([p.acked - (p.last_sent or p.sent) for p in measured if p.acked and p.sent])
     result.errors = dict(Counter(post.error for post in measured if post.error))
     sent = [post.sent for post in measured if post.sent is not None]
     if len(sent) > 1:

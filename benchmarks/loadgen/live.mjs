@@ -13,6 +13,9 @@ const GAP_GRACE_MS = 1500;
 const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
+// As live.js: a command refused for now (the room is busy) goes again with its id after
+// 2 to 4 s, then 4 to 8, then 8 to 16.
+const RETRY_MS = 2000;
 const WORKSHOP_EVENTS = new Set(["workshop.updated", "phase.changed", "visibility.changed"]);
 const SECTIONS = ["notes", "groups", "cards", "proposals"]; // a snapshot's paged collections
 
@@ -291,6 +294,18 @@ export class Screen {
     });
   }
 
+  // A command as live.js's outbox sends it: refused for now (rate_limited, server_error),
+  // it goes again with the same id after a random delay, longer after each refusal, until
+  // it is answered for good or a sending gets no ack within `timeoutMs` ({timeout: true}).
+  // `onSent(t, refusals)` runs at each sending; the final ack counts the `refusals`.
+  async resending(name, payload, timeoutMs = ACK_TIMEOUT_MS, onSent = undefined) {
+    for (let refusals = 0; ; refusals++) {
+      if (refusals) await new Promise((resolve) => setTimeout(resolve, retryDelay(refusals)));
+      const ack = await this.command(name, payload, timeoutMs, () => onSent?.(now(), refusals));
+      if (ack.ok || ack.timeout || !RETRYABLE.has(ack.error?.code)) return { ...ack, refusals };
+    }
+  }
+
   close() {
     this.closing = true;
     clearTimeout(this.gapTimer);
@@ -308,6 +323,10 @@ export function withPage(snapshot, page) {
       ? a.concat(b) : { length: (a?.length ?? 0) + (b?.length ?? 0) };
   }
   return joined;
+}
+
+export function retryDelay(refusals) {
+  return RETRY_MS * 2 ** Math.min(refusals - 1, 2) * (1 + Math.random());
 }
 
 export function commandId() {

@@ -11,7 +11,7 @@ import { signIn } from "./http.mjs";
 import { joinPhones, runJoin, watchPresence } from "./join.mjs";
 import { lightStats } from "./light.mjs";
 import { Counters, Screen } from "./live.mjs";
-import { Window, log, until } from "./monitor.mjs";
+import { Window, log, settled } from "./monitor.mjs";
 import { NoteWatch, drivePosts, makePosts, openArea, postRows, settlePosts } from "./notes.mjs";
 import { VoteWatch, driveVotes, makeVotes, voteRows } from "./votes.mjs";
 
@@ -55,7 +55,7 @@ async function castVotes(phones, votes, { rate, grace, targets, watch, window })
   });
   let answered = false;
   Promise.all(pending).then(() => { answered = true; });
-  await until(() => answered && votes.every((v) => !v.ok || v.onBoard !== null), grace);
+  await settled(() => answered && votes.every((v) => !v.ok || v.onBoard !== null), grace, votes);
   return window.close();
 }
 

@@ -58,3 +58,15 @@ export async function until(done, seconds, step = 0.05) {
   }
   return done();
 }
+
+// Until `done()`, or `grace` seconds after the last sending of any of `items` (each has
+// `lastSent`): a command sent again pushes the end back.
+export async function settled(done, grace, items, step = 0.05) {
+  let last = now();
+  while (!done()) {
+    for (const item of items) if (item.lastSent > last) last = item.lastSent;
+    if (now() - last >= grace) return false;
+    await sleep(step);
+  }
+  return true;
+}

@@ -1,7 +1,8 @@
 // Notes posted on an open-loop schedule (a slow server never slows it), matched on the
-// board by their unique text.
+// board by their unique text. A note refused while the room is busy goes again with its
+// id, as live.js's outbox sends it (`refusals`, `lastSent`: the sending answered).
 import { commandId, now } from "./live.mjs";
-import { sleep, until } from "./monitor.mjs";
+import { settled, sleep } from "./monitor.mjs";
 
 export function makePosts(label, rate, warmup, duration) {
   const warm = Math.round(rate * warmup);
@@ -9,7 +10,7 @@ export function makePosts(label, rate, warmup, duration) {
   return Array.from({ length: total }, (_, index) => ({
     index, text: `${label} note ${index}`, warmup: index < warm,
     scheduled: 0, sent: null, acked: null, ok: false, error: null,
-    noteId: null, onBoard: null, boardId: null, stored: null,
+    noteId: null, onBoard: null, boardId: null, stored: null, refusals: 0, lastSent: null,
   }));
 }
 
@@ -44,7 +45,11 @@ export class NoteWatch {
 
 async function send(phone, post, area, timeoutMs) {
   const payload = { command_id: commandId(), area, text: post.text };
-  const ack = await phone.command("note.post", payload, timeoutMs, () => { post.sent = now(); });
+  const ack = await phone.resending("note.post", payload, timeoutMs, (t, refusals) => {
+    post.sent ??= t;
+    post.lastSent = t;
+    post.refusals = refusals;
+  });
   if (ack.timeout) { post.error = "timeout"; return; }
   post.acked = now();
   if (ack.ok) { post.ok = true; post.noteId = ack.data.note.id; }
@@ -67,16 +72,18 @@ export async function drivePosts(phones, posts, { rate, area, timeoutMs, onMeasu
   return pending;
 }
 
-// Wait for the acks, then for acked notes to reach the board, for at most `grace` seconds.
+// Wait for the acks, then for acked notes to reach the board, for at most `grace` seconds
+// after the last sending (a refused note sent again pushes the end back).
 export async function settlePosts(pending, posts, grace) {
   let acked = false;
   Promise.all(pending).then(() => { acked = true; });
-  await until(() => acked && posts.every((post) => !post.ok || post.onBoard !== null), grace);
+  await settled(() => acked && posts.every((post) => !post.ok || post.onBoard !== null),
+    grace, posts);
 }
 
 export function postRows(posts) {
   return posts.map((p) => [p.index, p.text, p.warmup, p.scheduled, p.sent, p.acked, p.ok, p.error,
-    p.noteId, p.onBoard, p.boardId, p.stored]);
+    p.noteId, p.onBoard, p.boardId, p.stored, p.refusals, p.lastSent]);
 }
 
 // The first area a workshop's current phase takes notes in.

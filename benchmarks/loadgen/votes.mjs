@@ -3,6 +3,8 @@
 // budget): below two it casts one on a random note it has none on, else it takes back its
 // oldest. A phone's votes go one after the other, as a person taps: a vote falls due while
 // the phone's previous one is unanswered waits for that answer (`sent` says when it left).
+// A vote refused while the room is busy goes again with its id, as live.js's outbox sends
+// it (`refusals`; `lastSent`: the sending answered).
 import { commandId, now } from "./live.mjs";
 import { sleep } from "./monitor.mjs";
 
@@ -14,6 +16,7 @@ export function makeVotes(rate, warmup, duration) {
   return Array.from({ length: total }, (_, index) => ({
     index, warmup: index < warm, kind: null, target: null,
     scheduled: 0, sent: null, acked: null, ok: false, error: null, onBoard: null,
+    refusals: 0, lastSent: null,
   }));
 }
 
@@ -52,7 +55,11 @@ async function send(phone, vote, targets, watch, timeoutMs) {
   }
   watch.expect(vote);
   const payload = { command_id: commandId(), target: vote.target };
-  const ack = await phone.command(vote.kind, payload, timeoutMs, () => { vote.sent = now(); });
+  const ack = await phone.resending(vote.kind, payload, timeoutMs, (t, refusals) => {
+    vote.sent ??= t;
+    vote.lastSent = t;
+    vote.refusals = refusals;
+  });
   if (!ack.timeout) vote.acked = now();
   if (ack.ok) {
     vote.ok = true;
@@ -83,5 +90,5 @@ export async function driveVotes(phones, votes, { rate, targets, watch, timeoutM
 
 export function voteRows(votes) {
   return votes.map((v) => [v.index, v.warmup, v.kind, v.scheduled, v.sent, v.acked, v.ok,
-    v.error, v.onBoard]);
+    v.error, v.onBoard, v.refusals, v.lastSent]);
 }
