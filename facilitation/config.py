@@ -133,9 +133,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "HEARTBEAT_SECONDS": float(os.environ.get("HEARTBEAT_SECONDS", "3")),
         "COALESCE_MS": int(os.environ.get("COALESCE_MS", "25")),
         # A command is refused at once (rate_limited: the screen sends it again a moment
-        # later) when the commands of its workshop queued before it in this process would
-        # take longer than this to carry out: the accepted ones stay well within the
-        # screens' 10 s wait for an ack instead of all passing it. 0: none is refused.
+        # later) when it would wait longer than this in its process: behind its
+        # workshop's queue, or the process's own lateness when its CPU is full
+        # (realtime/busy.py). The accepted ones stay well within the screens' 10 s wait
+        # for an ack instead of all passing it. 0: none is refused.
         "COMMAND_QUEUE_MS": float(os.environ.get("COMMAND_QUEUE_MS", "2500")),
         "SOCKET_COMMAND_LIMITS": os.environ.get("SOCKET_COMMAND_LIMITS", "20/second;600/minute"),
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),

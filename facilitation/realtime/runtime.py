@@ -6,20 +6,19 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.session import Session as FlaskSession
 from redis import BlockingConnectionPool, Redis
 
 from .. import metrics
 from ..auth import Actor
-from ..errors import RateLimited
 from ..extensions import db
 from ..logs import failure
 from . import admission, eventlog, publish
+from .busy import Pace, Turn
 from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
 from .protocol import ServerMessage, workshop_room
@@ -40,55 +39,6 @@ SWEEPS: list[Sweep] = []
 def sweep(check: Sweep) -> Sweep:
     SWEEPS.append(check)
     return check
-
-
-class Busy(RateLimited):
-    """The workshop's queue in this process is long: refused at once, before any database
-    work, with the code screens resend later (docs/protocol.md, "Errors")."""
-
-    default_message = _l("The room is busy: this will be sent again in a moment.")
-
-
-class Turn:
-    """This process's turn to change one workshop, and its queue: how many commands wait
-    for it or hold it, and how long one holds it (a moving average of the last ones).
-
-    A command that would wait longer than ``limit`` seconds (those ahead of it times that
-    average) is refused at once: past the screens' 10 s wait for an ack, a queue that
-    only grows would leave every command unanswered, where refusing some keeps the
-    accepted ones on time and the refused ones come back when the room is calmer."""
-
-    SMOOTHING = 0.2  # the weight of the latest time held in the average
-
-    def __init__(self, workshop_id: int, limit: float) -> None:
-        self.workshop_id, self.limit = workshop_id, limit
-        self.lock = threading.Lock()  # a greenlet lock under gevent
-        self._counts = threading.Lock()
-        self.queued = 0  # commands waiting for the turn, and the one holding it
-        self.held_seconds = 0.0
-
-    def expected_wait(self) -> float:
-        return self.queued * self.held_seconds
-
-    @contextlib.contextmanager
-    def taken(self, refusable: bool = True) -> Iterator[None]:
-        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
-        with self._counts:
-            if refusable and self.limit and self.expected_wait() > self.limit:
-                metrics.shed(self.workshop_id)
-                raise Busy()
-            self.queued += 1
-        try:
-            with self.lock:
-                started = time.perf_counter()
-                try:
-                    yield
-                finally:
-                    held = time.perf_counter() - started
-                    self.held_seconds += self.SMOOTHING * (held - self.held_seconds)
-        finally:
-            with self._counts:
-                self.queued -= 1
 
 
 class Runtime:
@@ -132,6 +82,7 @@ class Runtime:
         self.heartbeat_seconds = float(app.config["HEARTBEAT_SECONDS"])
         self._dirty: set[int] = set()
         self.queue_limit = float(app.config["COMMAND_QUEUE_MS"]) / 1000
+        self.pace = Pace()
         self._turns: dict[int, Turn] = {}
         self._started = False
         self._lock = threading.Lock()
@@ -142,7 +93,7 @@ class Runtime:
         with self._lock:
             turn = self._turns.get(workshop_id)
             if turn is None:
-                turn = self._turns[workshop_id] = Turn(workshop_id, self.queue_limit)
+                turn = self._turns[workshop_id] = Turn(workshop_id, self.queue_limit, self.pace)
             return turn
 
     def writer(self, workshop_id: int) -> contextlib.AbstractContextManager[None]:
@@ -181,6 +132,7 @@ class Runtime:
                 return
             self._started = True
         self.socketio.start_background_task(self._loop)
+        self.socketio.start_background_task(self.pace.watch, self.socketio.sleep)
 
     def _loop(self) -> None:
         with self.app.app_context():

@@ -173,3 +173,22 @@ def test_in_a_burst_from_many_phones_every_command_is_carried_out_once_or_refuse
                 ack = phone.send("note.post", dict(payload))
                 assert (ack["ok"], ack["duplicate"]) == (True, False)
     assert stored_texts() == sorted(["Avant la foule", *texts.values()])
+
+
+def test_a_late_process_refuses_the_workshop_sending_the_most_and_not_a_calm_one(
+    create_workshop, screens
+):
+    busy, calm = create_workshop(), create_workshop()
+    busy_phone, calm_phone = screens(busy), screens(calm)
+    pace = runtime().pace
+    pace.clock = lambda: 1000.0  # one second that lasts: the recent counts stay as sent
+    for n in range(5):
+        assert busy_phone.send("note.post", note_post(f"Foule {n}"))["ok"]
+    assert calm_phone.send("note.post", note_post("Au calme"))["ok"]
+    pace.late = 1.0  # the process's loop wakes a second late: its CPU is full
+    refused = busy_phone.send("note.post", note_post("Encore la foule"))
+    accepted = calm_phone.send("note.post", note_post("Toujours au calme"))
+    assert refused["error"]["code"] == "rate_limited"
+    assert accepted["ok"] is True
+    pace.late = 0.0  # the process caught up
+    assert busy_phone.send("note.post", note_post("La foule, plus tard"))["ok"]

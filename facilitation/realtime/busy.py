@@ -1,0 +1,137 @@
+"""Refusing commands early when a process cannot serve them in time.
+
+A room may send more than one process carries out (a plenary where every phone receives
+every note). Past that, work piles up and every ack passes the screens' 10 s wait. A
+command expected to wait longer than ``COMMAND_QUEUE_MS`` is refused at once instead,
+before any database work (``Busy``: ``rate_limited``, which the screens send again a
+moment later): the accepted ones stay on time, and the refused ones come back when the
+room is calmer. Two waits are counted, each by this process for itself:
+
+* the workshop's queue for its turn (``Turn``): the commands waiting for it, and the one
+  holding it, times a moving average of how long one holds it;
+* the process's own lateness (``Pace``): how late its event loop wakes a sleeper, that is
+  how long one turn of the loop takes. A process whose CPU is full (on SQLite a turn
+  never waits for another; the events sent to every phone are the work) takes long
+  turns, and a command waits about ``HOPS`` of them between its socket and its ack (the
+  socket read, Engine.IO, the handler's greenlet, the send queue, the writer: each
+  hand-off waits for the next turn of the loop). Measured with 100 phones each receiving
+  every note, on SQLite, at 200 notes/s: a loop 0.3 s late, acks 6-9 s late. That wait
+  is shared by every workshop of the process, so only the workshops sending at least
+  their share of the last second's commands are refused for it: a calm workshop is not
+  refused because another fills the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from flask_babel import lazy_gettext as _l
+
+from .. import metrics
+from ..errors import RateLimited
+
+
+class Busy(RateLimited):
+    """Refused at once, before any database work, with the code screens send again later
+    (docs/protocol.md, "Limits")."""
+
+    default_message = _l("The room is busy: this will be sent again in a moment.")
+
+
+class Pace:
+    """How late this process runs: a sleeper's oversleep, and how many commands each
+    workshop sent in the last second or so."""
+
+    PERIOD = 0.1  # seconds the sleeper sleeps
+    HOPS = 20  # turns of the loop a command waits between its socket and its ack
+    SMOOTHING = 0.3  # the weight of the latest oversleep in the average
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.late = 0.0  # the sleeper's oversleep, a moving average
+        self.due: float | None = None  # when the sleeper should wake (None: not watching)
+        self._second = 0
+        self._counts: Counter[int] = Counter()  # commands of each workshop this second
+        self._before: Counter[int] = Counter()  # and in the second before
+        self._lock = threading.Lock()
+
+    def watch(self, sleep: Callable[[float], None]) -> None:
+        """Sleep and wake for as long as the process lives (a background task)."""
+        while True:
+            self.due = self.clock() + self.PERIOD
+            sleep(self.PERIOD)
+            self.late += self.SMOOTHING * (max(0.0, self.clock() - self.due) - self.late)
+
+    def expected_wait(self) -> float:
+        """How long a command waits in this process, its turn aside: ``HOPS`` turns of the
+        loop as long as the sleeper's oversleep (or longer, if it is overdue now)."""
+        due = self.due
+        overdue = self.clock() - due if due is not None else 0.0
+        return self.HOPS * max(self.late, overdue)
+
+    def arrived(self, workshop_id: int) -> None:
+        with self._lock:
+            self._roll()
+            self._counts[workshop_id] += 1
+
+    def heavy(self, workshop_id: int) -> bool:
+        """Whether this workshop sent at least its share of the recent commands."""
+        with self._lock:
+            self._roll()
+            recent = self._before + self._counts
+        return recent[workshop_id] * len(recent) >= recent.total()
+
+    def _roll(self) -> None:
+        second = int(self.clock())
+        if second != self._second:
+            self._before = self._counts if second == self._second + 1 else Counter()
+            self._counts, self._second = Counter(), second
+
+
+class Turn:
+    """This process's turn to change one workshop, and its queue: how many commands wait
+    for it or hold it, and how long one holds it (a moving average of the last ones)."""
+
+    SMOOTHING = 0.2  # the weight of the latest time held in the average
+
+    def __init__(self, workshop_id: int, limit: float, pace: Pace) -> None:
+        self.workshop_id, self.limit, self.pace = workshop_id, limit, pace
+        self.lock = threading.Lock()  # a greenlet lock under gevent
+        self._counts = threading.Lock()
+        self.queued = 0  # commands waiting for the turn, and the one holding it
+        self.held_seconds = 0.0
+
+    def expected_wait(self) -> float:
+        return self.queued * self.held_seconds
+
+    def _too_long(self) -> bool:
+        queue = self.expected_wait()
+        if queue > self.limit:
+            return True
+        return queue + self.pace.expected_wait() > self.limit and self.pace.heavy(self.workshop_id)
+
+    @contextlib.contextmanager
+    def taken(self, refusable: bool = True) -> Iterator[None]:
+        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
+        with self._counts:
+            if refusable:
+                self.pace.arrived(self.workshop_id)
+                if self.limit and self._too_long():
+                    metrics.shed(self.workshop_id)
+                    raise Busy()
+            self.queued += 1
+        try:
+            with self.lock:
+                started = time.perf_counter()
+                try:
+                    yield
+                finally:
+                    held = time.perf_counter() - started
+                    self.held_seconds += self.SMOOTHING * (held - self.held_seconds)
+        finally:
+            with self._counts:
+                self.queued -= 1
