@@ -36,7 +36,12 @@ def payload(
     workshop: Workshop, card: Card, names: dict[int, str | None] | None = None
 ) -> dict[str, Any]:
     author = participants.author_of(workshop, card.participant_id, names)
-    return CARD_SCHEMA.dump(card) | {"author": author}
+    return dump(card) | {"author": author}
+
+
+def dump(card: Card) -> dict[str, Any]:
+    """The card as screens show it, without its author's name."""
+    return CARD_SCHEMA.dump(card)
 
 
 def record(workshop: Workshop, card: Card) -> int:
@@ -146,14 +151,18 @@ def visible_cards(
     return list(db.session.scalars(query.order_by(Card.id).limit(limit)))
 
 
-def own_cards(actor: Actor, workshop: Workshop) -> list[Card]:
-    """A participant's own cards (seen by their author whatever the phase)."""
+def own_cards_of(workshop_id: int, participant_ids: list[int]) -> dict[int | None, list[Card]]:
+    """Each participant's own cards (seen by their author whatever the phase), in one
+    query for many participants."""
     query = select(Card).where(
-        Card.workshop_id == workshop.id,
-        Card.participant_id == actor.participant_id,
+        Card.workshop_id == workshop_id,
+        Card.participant_id.in_(participant_ids),
         Card.deleted_at.is_(None),
     )
-    return list(db.session.scalars(query.order_by(Card.id)))
+    found: dict[int | None, list[Card]] = {participant: [] for participant in participant_ids}
+    for card in db.session.scalars(query.order_by(Card.id)):
+        found[card.participant_id].append(card)
+    return found
 
 
 def seen_now(

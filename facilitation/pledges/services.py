@@ -65,5 +65,16 @@ def _count(workshop: Workshop, group: Group, delta: int) -> Group:
 
 
 def my_pledges(actor: Actor) -> list[int]:
-    query = select(Pledge.group_id).where(Pledge.participant_id == actor.participant_id)
-    return list(db.session.scalars(query))
+    assert actor.participant_id is not None
+    return pledges_of([actor.participant_id])[actor.participant_id]
+
+
+def pledges_of(participant_ids: list[int]) -> dict[int, list[int]]:
+    """The groups each participant pledged to, in one query for many participants."""
+    query = select(Pledge.participant_id, Pledge.group_id).where(
+        Pledge.participant_id.in_(participant_ids)
+    )
+    found: dict[int, list[int]] = {participant: [] for participant in participant_ids}
+    for participant, group in db.session.execute(query.order_by(Pledge.id)):
+        found[participant].append(group)
+    return found

@@ -109,14 +109,17 @@ def counts(actor: Actor, workshop: Workshop, poll_id: int) -> dict[str, Any]:
     return {"poll_id": poll.id, **tally(poll)}
 
 
-def my_answers(actor: Actor) -> dict[str, list[int]]:
-    """A participant's own choices, by poll id."""
+def answers_of(participant_ids: list[int]) -> dict[int, dict[str, list[int]]]:
+    """Each participant's own choices by poll id, in one query for many participants."""
     rows = db.session.execute(
-        select(PollAnswer.poll_id, PollAnswer.choices).where(
-            PollAnswer.participant_id == actor.participant_id
+        select(PollAnswer.participant_id, PollAnswer.poll_id, PollAnswer.choices).where(
+            PollAnswer.participant_id.in_(participant_ids)
         )
     )
-    return {str(poll_id): list(choices) for poll_id, choices in rows}
+    found: dict[int, dict[str, list[int]]] = {participant: {} for participant in participant_ids}
+    for participant, poll, choices in rows:
+        found[participant][str(poll)] = list(choices)
+    return found
 
 
 # --- What screens see --------------------------------------------------------------------

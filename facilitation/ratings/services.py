@@ -153,17 +153,20 @@ def counts(workshop: Workshop) -> dict[str, Any]:
     return found
 
 
-def my_ratings(actor: Actor) -> dict[str, dict[str, dict[str, int]]]:
-    """A participant's own answers: phase → item → criterion → value."""
+def ratings_of(participant_ids: list[int]) -> dict[int, dict[str, dict[str, dict[str, int]]]]:
+    """Each participant's own answers (phase → item → criterion → value), in one query
+    for many participants."""
     rows = db.session.execute(
-        select(Rating.phase, Rating.item, Rating.criterion, Rating.value).where(
-            Rating.participant_id == actor.participant_id
-        )
+        select(
+            Rating.participant_id, Rating.phase, Rating.item, Rating.criterion, Rating.value
+        ).where(Rating.participant_id.in_(participant_ids))
     )
-    mine: dict[str, dict[str, dict[str, int]]] = {}
-    for phase, item, criterion, value in rows:
-        mine.setdefault(phase, {}).setdefault(item, {})[criterion] = value
-    return mine
+    found: dict[int, dict[str, dict[str, dict[str, int]]]] = {
+        participant: {} for participant in participant_ids
+    }
+    for participant, phase, item, criterion, value in rows:
+        found[participant].setdefault(phase, {}).setdefault(item, {})[criterion] = value
+    return found
 
 
 # --- Results, once revealed --------------------------------------------------------------

@@ -80,13 +80,17 @@ def counts(workshop: Workshop) -> dict[str, Any]:
     return {"items": items, "participants": _reactors(workshop)}
 
 
-def my_reactions(actor: Actor) -> dict[str, int]:
+def reactions_of(participant_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each participant's own answers by note, in one query for many participants."""
     rows = db.session.execute(
-        select(Reaction.note_id, Reaction.value).where(
-            Reaction.participant_id == actor.participant_id
+        select(Reaction.participant_id, Reaction.note_id, Reaction.value).where(
+            Reaction.participant_id.in_(participant_ids)
         )
     )
-    return {str(note): value for note, value in rows}
+    found: dict[int, dict[str, int]] = {participant: {} for participant in participant_ids}
+    for participant, note, value in rows:
+        found[participant][str(note)] = value
+    return found
 
 
 # --- The opinion map ---------------------------------------------------------------------

@@ -176,13 +176,25 @@ def budget_of(
     }
 
 
-def my_votes(actor: Actor) -> dict[str, int]:
+def dots_of(
+    participant_ids: list[int],
+) -> dict[int, tuple[dict[str, int], dict[str | None, int]]]:
+    """Each participant's dots by item, and what they have out per area (as ``_spent``
+    reads it), in one query for many participants."""
     rows = db.session.execute(
-        select(Vote.target, Vote.dots).where(
-            Vote.participant_id == actor.participant_id, Vote.dots > 0
+        select(Vote.participant_id, Vote.target, Vote.area, Vote.dots).where(
+            Vote.participant_id.in_(participant_ids)
         )
     )
-    return {row.target: row.dots for row in rows}
+    found: dict[int, tuple[dict[str, int], dict[str | None, int]]] = {
+        participant: ({}, {}) for participant in participant_ids
+    }
+    for participant, target, area, dots in rows:
+        placed, spent = found[participant]
+        if dots > 0:
+            placed[target] = dots
+        spent[area] = spent.get(area, 0) + dots
+    return found
 
 
 def tallies(workshop: Workshop) -> dict[str, Any]:

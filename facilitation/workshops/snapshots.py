@@ -24,12 +24,14 @@ from ..groups.models import Group
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
 from ..notes.models import Note
-from ..participants.services import nicknames
+from ..notes.schemas import wire
+from ..participants.services import author_of, nicknames, nicknames_of
 from ..pledges import services as pledges
 from ..polls import services as polls
 from ..ratings import services as ratings
 from ..reactions import services as reactions
 from ..realtime import eventlog, protocol
+from ..realtime.gathering import Gathering
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits, known_size
 from ..realtime.wire import encoded
 from ..rules import format_of
@@ -66,10 +68,11 @@ def snapshot(
     if actor.participant_id is not None and fetch:
         return _fetched(actor, workshop, (head, public_head), participants)
     if actor.participant_id is not None:
-        part = _common(workshop, (head, public_head))
-        items, rest = fill(_own_sections(actor, workshop, part), (SECTIONS[0], 0), budget)
+        part, own = _common(workshop, (head, public_head)), _own_part(actor, workshop)
+        items, rest = fill(_own_sections(actor, workshop, part, own), (SECTIONS[0], 0), budget)
         common = part.rest
     else:
+        own = None
         items, rest = fill(_sections(actor, workshop), (SECTIONS[0], 0), budget)
         common = _rest(actor, workshop)
     return {
@@ -78,7 +81,7 @@ def snapshot(
         **common,
         **items,
         "participants": participants,
-        "me": _me(actor, workshop),
+        "me": _me(actor, workshop, own),
         "next": _cursor(head, rest),
     }
 
@@ -117,18 +120,59 @@ def _common(workshop: Workshop, heads: tuple[int, int]) -> shared.CommonPart:
     return shared.views().common(workshop, heads, start)
 
 
-def _own(actor: Actor, workshop: Workshop) -> dict[str, list[dict[str, Any]]]:
-    """A participant's own notes and cards, as they alone see them (``mine``)."""
+# A participant's own things, read for every phone asking at the same moment at once
+# (realtime/gathering.py): after a phase change the whole room asks within a second.
+OWN_PARTS: Gathering[int, dict[str, Any]] = Gathering()
+
+
+def _own_part(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+    """What only this participant sees, read with the others' asking now (plain data: the
+    batch is read in another request's session). Read after the snapshot's head, like the
+    rest of the snapshot: the batch is read after every request in it arrived."""
+    assert actor.participant_id is not None
+    workshop_id = workshop.id
+    # Nobody waits for the batch with a transaction open: a socket event's transaction
+    # holds SQLite's write lock (extensions.py), and the batch's reader needs the database.
+    db.session.commit()
+    return OWN_PARTS.get(
+        workshop_id, actor.participant_id, lambda ids: _own_parts(workshop_id, ids)
+    )
+
+
+def _own_parts(workshop_id: int, participant_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each participant's notes and cards (without their author's name) and the rest of
+    their ``me``, in a statement per kind for all of them."""
+    own_notes = notes.own_notes_of(workshop_id, participant_ids)
+    own_cards = cards.own_cards_of(workshop_id, participant_ids)
+    dots = votes.dots_of(participant_ids)
+    pledged = pledges.pledges_of(participant_ids)
+    joined = coalitions.joined_by(participant_ids)
+    reacted = reactions.reactions_of(participant_ids)
+    rated = ratings.ratings_of(participant_ids)
+    answered = polls.answers_of(participant_ids)
+    authors = nicknames_of([p for p in participant_ids if own_notes[p] or own_cards[p]])
     return {
-        "notes": [
-            notes.payload(workshop, row) | {"mine": True}
-            for row in notes.own_notes(actor, workshop)
-        ],
-        "cards": [
-            cards.payload(workshop, row) | {"mine": True}
-            for row in cards.own_cards(actor, workshop)
-        ],
+        participant: {
+            "nickname": authors.get(participant),
+            "notes": [wire(row) for row in own_notes[participant]],
+            "cards": [cards.dump(row) for row in own_cards[participant]],
+            "votes": dots[participant][0],
+            "spent": dots[participant][1],
+            "pledges": pledged[participant],
+            "proposals": joined[participant],
+            "reactions": reacted[participant],
+            "ratings": rated[participant],
+            "polls": answered[participant],
+        }
+        for participant in participant_ids
     }
+
+
+def _own(actor: Actor, workshop: Workshop, part: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A participant's own notes and cards, as they alone see them (``mine``)."""
+    names = {actor.participant_id: part["nickname"]} if actor.participant_id else {}
+    author = {"author": author_of(workshop, actor.participant_id, names), "mine": True}
+    return {name: [item | author for item in part[name]] for name in ("notes", "cards")}
 
 
 def _fetched(
@@ -139,13 +183,14 @@ def _fetched(
     copies of them by id). One body serves every phone of the room (workshops/shared.py)."""
     head, public_head = heads
     _common(workshop, heads).whole(workshop)  # read now, as the snapshot's moment; kept
+    own = _own_part(actor, workshop)
     return {
         "head": head,
         "public_head": public_head,
         "common": shared.body_path(workshop, public_head),
-        "own": _own(actor, workshop),
+        "own": _own(actor, workshop, own),
         "participants": participants,
-        "me": _me(actor, workshop),
+        "me": _me(actor, workshop, own),
         "next": None,
     }
 
@@ -180,9 +225,11 @@ def common_body(workshop_id: int, public_head: int, signature: str) -> bytes:
     return part.whole(workshop)
 
 
-def _own_sections(actor: Actor, workshop: Workshop, part: shared.CommonPart) -> list[Section]:
+def _own_sections(
+    actor: Actor, workshop: Workshop, part: shared.CommonPart, mine: dict[str, Any]
+) -> list[Section]:
     """A participant's collections: the common part, with their own notes and cards."""
-    own = _own(actor, workshop)
+    own = _own(actor, workshop, mine)
 
     def section(name: str) -> Section:
         def rows(after: int, limit: int) -> list[dict[str, Any]]:
@@ -205,7 +252,9 @@ def page(actor: Actor, workshop: Workshop, cursor: dict[str, Any]) -> dict[str, 
         raise Conflict(_l("This snapshot is unknown here; join again."))
     start = (cursor["section"], cursor["after"])
     sections = (
-        _own_sections(actor, workshop, _common(workshop, (head, public_head)))
+        _own_sections(
+            actor, workshop, _common(workshop, (head, public_head)), _own_part(actor, workshop)
+        )
         if actor.participant_id is not None
         else _sections(actor, workshop)
     )
@@ -267,16 +316,14 @@ def _proposals(workshop: Workshop, after: int, limit: int) -> list[dict[str, Any
     return [proposal for proposal in proposals if proposal["id"] > after][:limit]
 
 
-def _me(actor: Actor, workshop: Workshop) -> dict[str, Any]:
+def _me(actor: Actor, workshop: Workshop, part: dict[str, Any] | None) -> dict[str, Any]:
+    """What a screen knows of its actor; a participant's from ``part`` (``_own_part``)."""
     me: dict[str, Any] = {"kind": actor.kind.value}
-    if actor.participant_id is not None:
-        me["votes"] = votes.my_votes(actor)
-        me["budget"] = votes.budget_of(actor, workshop)
-        me["pledges"] = pledges.my_pledges(actor)
-        me["proposals"] = coalitions.joined_by(actor.participant_id)
-        me["reactions"] = reactions.my_reactions(actor)
-        me["ratings"] = ratings.my_ratings(actor)
-        me["polls"] = polls.my_answers(actor)
+    if part is not None:
+        me["votes"] = part["votes"]
+        me["budget"] = votes.budget_of(actor, workshop, part["spent"])
+        for name in ("pledges", "proposals", "reactions", "ratings", "polls"):
+            me[name] = part[name]
     return me
 
 

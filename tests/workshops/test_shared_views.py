@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 
 import pytest
 
-from facilitation.workshops import shared
+from facilitation.workshops import shared, snapshots
 from facilitation.workshops.snapshots import RESHAPING, SECTIONS
 
 PHONES = 40
@@ -195,3 +196,49 @@ def test_a_fetch_flag_that_is_not_a_boolean_is_refused(room):
     ack = phones[1].emit("sync", {"since": 0, "fetch": "yes"})
     assert not ack["ok"]
     assert ack["error"]["code"] == "invalid"
+
+
+def test_phones_resyncing_together_read_their_own_things_together_each_its_own(
+    create_workshop, screens, facilitator, monkeypatch
+):
+    """After a phase change the whole room asks at once: each phone's own notes and dots
+    are read in a few statements for all of them, and each phone gets its own, not a
+    neighbour's (its notes under its own nickname, its dots and what it has left)."""
+    workshop = create_workshop(anonymous=False)
+    control = screens(workshop, "control", user=facilitator)
+    phones = [screens(workshop, nickname=f"P{n}") for n in range(PHONES)]
+    notes = [
+        phone.send("note.post", area="ideas", text=f"Idée {n}")["data"]["note"]["id"]
+        for n, phone in enumerate(phones)
+    ]
+    assert control.go("voting")["ok"]
+    for n, phone in enumerate(phones[:10]):  # ten phones put a dot on the next one's note
+        assert phone.send("vote.cast", target=f"note:{notes[n + 1]}")["ok"]
+    positions = [phone.emit("sync", {"since": 0})["snapshot"]["public_head"] for phone in phones]
+    assert control.go("results")["ok"]
+    # A wide window: every phone of the test arrives within it, however slow the machine.
+    monkeypatch.setattr(snapshots.OWN_PARTS, "window", 0.3)
+    before = snapshots.OWN_PARTS.batches
+    start = threading.Barrier(PHONES)
+    answers: dict[int, dict] = {}
+
+    def resync_at_once(n: int) -> None:
+        start.wait()
+        answers[n] = phones[n].sio.emit(
+            "sync", {"since": positions[n], "fetch": True}, callback=True
+        )
+
+    threads = [threading.Thread(target=resync_at_once, args=(n,)) for n in range(PHONES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert snapshots.OWN_PARTS.batches - before < PHONES // 4
+    for n in range(PHONES):
+        snapshot = answers[n]["snapshot"]
+        assert [note["id"] for note in snapshot["own"]["notes"]] == [notes[n]]
+        assert snapshot["own"]["notes"][0]["text"] == f"Idée {n}"
+        assert snapshot["own"]["notes"][0]["author"] == f"P{n}"
+        assert snapshot["own"]["notes"][0]["mine"] is True
+        assert snapshot["me"]["votes"] == ({f"note:{notes[n + 1]}": 1} if n < 10 else {})
+        assert snapshot["me"]["budget"]["used"] == {"": 1 if n < 10 else 0}
