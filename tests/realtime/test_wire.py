@@ -99,3 +99,24 @@ def test_forty_phones_joining_after_the_reveal_encode_each_common_note_once(
     assert sorted(made) == sorted(set(made))
     assert len(made) == 300
     assert len(spliced_in) == 40 * 300
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '["note.post",{"command_id":"a1","area":"ideas","text":"Vélo \\u00e9 \\ud83d\\udeb2"}]',
+        '["vote.cast",{"target":"note:12","delta":-1,"since":1.5e3,"fetch":true,"x":null}]',
+        b'["sync",{"since":7}]',
+        '["sync",{"since":7}]'.encode("utf-16"),
+    ],
+)
+def test_what_a_client_sends_reads_as_json_reads_it(text):
+    assert wire.loads(text) == json.loads(text)
+
+
+def test_an_integer_too_long_to_be_an_id_reads_as_one_out_of_every_range():
+    digits = "9" * 400
+    assert wire.loads(f'{{"id": {digits}, "n": -{digits}}}') == {
+        "id": wire.BEYOND,
+        "n": -wire.BEYOND,
+    }
