@@ -139,8 +139,10 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
     # queueing for it in this process first, before taking a database connection, keeps a
     # burst from filling the pool with connections that only wait for that lock. When
     # the queue is already too long to be served in time, the command is refused here,
-    # before any database work (``Busy``, retryable: the screen sends it again later).
-    with runtime().turn(actor.workshop_id).taken():
+    # before any database work (``Busy``, retryable: the screen sends it again later). A
+    # staff screen's command (a phase move, a merge) is never refused: few, and the room
+    # waits on them.
+    with runtime().turn(actor.workshop_id).taken(refusable=not actor.is_staff):
         return _carry_out_in_turn(name, actor, data, handler)
 
 

@@ -192,3 +192,10 @@ def test_a_late_process_refuses_the_workshop_sending_the_most_and_not_a_calm_one
     assert accepted["ok"] is True
     pace.late = 0.0  # the process caught up
     assert busy_phone.send("note.post", note_post("La foule, plus tard"))["ok"]
+
+
+def test_a_facilitators_command_is_not_refused_when_the_room_is_busy(workshop, screens, go_to):
+    phone = screens(workshop)
+    runtime().pace.late = 1.0  # the process's loop wakes a second late: its CPU is full
+    assert phone.send("note.post", note_post("Dans la foule"))["error"]["code"] == "rate_limited"
+    go_to("voting")  # the control page's phase move: acknowledged
