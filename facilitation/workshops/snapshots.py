@@ -130,18 +130,20 @@ def _own_part(actor: Actor, workshop: Workshop) -> dict[str, Any]:
     batch is read in another request's session). Read after the snapshot's head, like the
     rest of the snapshot: the batch is read after every request in it arrived."""
     assert actor.participant_id is not None
-    workshop_id = workshop.id
+    workshop_id, named = workshop.id, not workshop.anonymous
     # Nobody waits for the batch with a transaction open: a socket event's transaction
     # holds SQLite's write lock (extensions.py), and the batch's reader needs the database.
     db.session.commit()
     return OWN_PARTS.get(
-        workshop_id, actor.participant_id, lambda ids: _own_parts(workshop_id, ids)
+        workshop_id, actor.participant_id, lambda ids: _own_parts(workshop_id, ids, named)
     )
 
 
-def _own_parts(workshop_id: int, participant_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each participant's notes and cards (without their author's name) and the rest of
-    their ``me``, in a statement per kind for all of them."""
+def _own_parts(
+    workshop_id: int, participant_ids: list[int], named: bool
+) -> dict[int, dict[str, Any]]:
+    """Each participant's notes and cards, their nickname when the workshop shows names
+    (``named``), and the rest of their ``me``, in a statement per kind for all of them."""
     own_notes = notes.own_notes_of(workshop_id, participant_ids)
     own_cards = cards.own_cards_of(workshop_id, participant_ids)
     dots = votes.dots_of(participant_ids)
@@ -150,7 +152,7 @@ def _own_parts(workshop_id: int, participant_ids: list[int]) -> dict[int, dict[s
     reacted = reactions.reactions_of(participant_ids)
     rated = ratings.ratings_of(participant_ids)
     answered = polls.answers_of(participant_ids)
-    authors = nicknames_of([p for p in participant_ids if own_notes[p] or own_cards[p]])
+    authors = nicknames_of([p for p in participant_ids if named and (own_notes[p] or own_cards[p])])
     return {
         participant: {
             "nickname": authors.get(participant),
@@ -170,7 +172,7 @@ def _own_parts(workshop_id: int, participant_ids: list[int]) -> dict[int, dict[s
 
 def _own(actor: Actor, workshop: Workshop, part: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """A participant's own notes and cards, as they alone see them (``mine``)."""
-    names = {actor.participant_id: part["nickname"]} if actor.participant_id else {}
+    names = {actor.participant_id: part["nickname"]}
     author = {"author": author_of(workshop, actor.participant_id, names), "mine": True}
     return {name: [item | author for item in part[name]] for name in ("notes", "cards")}
 
