@@ -137,8 +137,16 @@ class LiveClient:
         return ack
 
     def send(self, name: str, /, **payload: Any) -> dict[str, Any]:
+        """Send a command as live.js does: refused for now (``rate_limited``: the room is
+        busy, or this screen sent too fast), it is sent again with its same id a moment
+        later, a few times."""
         payload.setdefault("command_id", uuid.uuid4().hex)
-        return self.sio.call(name, payload, timeout=15)
+        for attempt in range(5):
+            ack = self.sio.call(name, payload, timeout=15)
+            if ack.get("ok") or ack["error"]["code"] != "rate_limited":
+                return ack
+            time.sleep(0.5 * 2**attempt)
+        return ack
 
     def call(self, name: str, payload: Any) -> Any:
         return self.sio.call(name, payload, timeout=15)

@@ -18,7 +18,10 @@ room is calmer. Two waits are counted, each by this process for itself:
   every note, on SQLite, at 200 notes/s: a loop 0.3 s late, acks 6-9 s late. That wait
   is shared by every workshop of the process, so only the workshops sending at least
   their share of the last second's commands are refused for it: a calm workshop is not
-  refused because another fills the process.
+  refused because another fills the process. And it counts only while the process has
+  work most of the time (``SATURATED``: it ran, or waited for a core to run): a loop late
+  because other programs keep the machine busy while this process mostly waits for its
+  sockets is not late because of the room's commands, and refusing them spares nothing.
 """
 
 from __future__ import annotations
@@ -42,17 +45,34 @@ class Busy(RateLimited):
     default_message = _l("The room is busy: this will be sent again in a moment.")
 
 
+def working_seconds() -> float:
+    """How long this process's main thread has run or waited for a core to run, in seconds
+    (Linux's scheduler statistics; elsewhere, the CPU time it used)."""
+    try:
+        with open("/proc/self/schedstat", "rb") as stats:
+            ran, waited, _ = stats.read().split()
+    except (OSError, ValueError):
+        return time.process_time()
+    return (int(ran) + int(waited)) / 1e9
+
+
 class Pace:
     """How late this process runs: a sleeper's oversleep, and how many commands each
     workshop sent in the last second or so."""
 
     PERIOD = 0.1  # seconds the sleeper sleeps
     HOPS = 20  # turns of the loop a command waits between its socket and its ack
-    SMOOTHING = 0.3  # the weight of the latest oversleep in the average
+    SMOOTHING = 0.3  # the weight of the latest oversleep (and CPU share) in the average
+    SATURATED = 0.7  # the share of the time with work to do when that work makes it late
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        working: Callable[[], float] = working_seconds,
+    ) -> None:
+        self.clock, self.working = clock, working
         self.late = 0.0  # the sleeper's oversleep, a moving average
+        self.busy = 0.0  # the share of the time this process had work, a moving average
         self.due: float | None = None  # when the sleeper should wake (None: not watching)
         self._second = 0
         self._counts: Counter[int] = Counter()  # commands of each workshop this second
@@ -62,13 +82,20 @@ class Pace:
     def watch(self, sleep: Callable[[float], None]) -> None:
         """Sleep and wake for as long as the process lives (a background task)."""
         while True:
-            self.due = self.clock() + self.PERIOD
+            started, worked = self.clock(), self.working()
+            self.due = started + self.PERIOD
             sleep(self.PERIOD)
-            self.late += self.SMOOTHING * (max(0.0, self.clock() - self.due) - self.late)
+            woke = self.clock()
+            share = (self.working() - worked) / max(woke - started, 1e-6)
+            self.busy += self.SMOOTHING * (min(share, 1.0) - self.busy)
+            self.late += self.SMOOTHING * (max(0.0, woke - self.due) - self.late)
 
     def expected_wait(self) -> float:
         """How long a command waits in this process, its turn aside: ``HOPS`` turns of the
-        loop as long as the sleeper's oversleep (or longer, if it is overdue now)."""
+        loop as long as the sleeper's oversleep (or longer, if it is overdue now); none
+        while the process mostly waits for its sockets (late because of others)."""
+        if self.busy < self.SATURATED:
+            return 0.0
         due = self.due
         overdue = self.clock() - due if due is not None else 0.0
         return self.HOPS * max(self.late, overdue)

@@ -6,6 +6,7 @@ same id it is carried out once. Here the bound is tiny, so any queue is too long
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from facilitation.extensions import db
 from facilitation.metrics import REGISTRY
 from facilitation.notes.models import Note
+from facilitation.realtime.busy import Pace, working_seconds
 from facilitation.realtime.models import Command
 from facilitation.realtime.runtime import runtime
 
@@ -185,7 +187,7 @@ def test_a_late_process_refuses_the_workshop_sending_the_most_and_not_a_calm_one
     for n in range(5):
         assert busy_phone.send("note.post", note_post(f"Foule {n}"))["ok"]
     assert calm_phone.send("note.post", note_post("Au calme"))["ok"]
-    pace.late = 1.0  # the process's loop wakes a second late: its CPU is full
+    pace.late, pace.busy = 1.0, 1.0  # the loop wakes a second late, its own work to do
     refused = busy_phone.send("note.post", note_post("Encore la foule"))
     accepted = calm_phone.send("note.post", note_post("Toujours au calme"))
     assert refused["error"]["code"] == "rate_limited"
@@ -194,8 +196,50 @@ def test_a_late_process_refuses_the_workshop_sending_the_most_and_not_a_calm_one
     assert busy_phone.send("note.post", note_post("La foule, plus tard"))["ok"]
 
 
+def test_a_process_late_because_other_programs_share_the_machine_refuses_nothing(workshop, screens):
+    phone = screens(workshop)
+    pace = runtime().pace
+    pace.late, pace.busy = 1.0, 0.2  # a second late, but waiting for its sockets most of it
+    for n in range(5):
+        assert phone.send("note.post", note_post(f"Machine partagée {n}"))["ok"]
+    pace.busy = 0.9  # now its own work is what makes it late
+    assert phone.send("note.post", note_post("Salle pleine"))["error"]["code"] == "rate_limited"
+
+
+def test_the_pace_measures_how_late_the_loop_wakes_and_how_much_of_the_time_it_had_work():
+    now, used = [0.0], [0.0]
+
+    def sleep(seconds: float) -> None:  # woken 0.4 s late, having had 0.45 s of work
+        now[0] += seconds + 0.4
+        used[0] += 0.45
+        if now[0] > 10:
+            raise StopIteration
+
+    pace = Pace(clock=lambda: now[0], working=lambda: used[0])
+    with pytest.raises(StopIteration):
+        pace.watch(sleep)
+    assert pace.late == pytest.approx(0.4, abs=0.01)
+    assert pace.busy == pytest.approx(0.9, abs=0.02)
+    assert pace.expected_wait() == pytest.approx(Pace.HOPS * 0.4, rel=0.05)
+    busy_elsewhere = Pace(clock=lambda: now[0], working=lambda: 0.0)
+    busy_elsewhere.late = 0.4
+    assert busy_elsewhere.expected_wait() == 0.0
+
+
+def test_a_process_counts_its_work_and_not_its_sleep():
+    before = working_seconds()
+    time.sleep(0.2)
+    slept = working_seconds() - before
+    before, started = working_seconds(), time.perf_counter()
+    while time.perf_counter() - started < 0.2:
+        pass
+    worked = working_seconds() - before
+    assert slept < 0.1 < worked
+
+
 def test_a_facilitators_command_is_not_refused_when_the_room_is_busy(workshop, screens, go_to):
     phone = screens(workshop)
-    runtime().pace.late = 1.0  # the process's loop wakes a second late: its CPU is full
+    pace = runtime().pace
+    pace.late, pace.busy = 1.0, 1.0  # the loop wakes a second late, its own work to do
     assert phone.send("note.post", note_post("Dans la foule"))["error"]["code"] == "rate_limited"
     go_to("voting")  # the control page's phase move: acknowledged
