@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.views import load_user
     from .realtime import runtime, wire
     from .realtime.websocket import CompleteWebSocketWrites
+    from .workshops.shared import KeptBodies
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(shipped("migrations")), render_as_batch=True)
@@ -79,6 +80,9 @@ def register_extensions(app: Flask) -> None:
     # Outside Socket.IO's own middleware: the WebSocket layer must find a socket whose
     # writes complete (realtime/websocket.py says why).
     app.wsgi_app = CompleteWebSocketWrites(app.wsgi_app)  # type: ignore[method-assign]
+    # A common part's body, fetched by every phone after a phase change, answered from
+    # the bytes and headers this process keeps, before Flask (workshops/shared.py).
+    app.wsgi_app = KeptBodies(app, app.wsgi_app)  # type: ignore[method-assign]
     runtime.init_app(app, socketio)
     if app.config["PROXY_COUNT"]:  # behind nginx: the client's address and scheme
         # Outermost, so that the live channel (which Flask-SocketIO's middleware serves

@@ -7,6 +7,7 @@ import json
 import threading
 
 import pytest
+from flask import request, request_started
 
 from facilitation.workshops import shared, snapshots
 from facilitation.workshops.snapshots import RESHAPING, SECTIONS
@@ -150,6 +151,81 @@ def test_an_address_with_a_wrong_signature_is_not_found(room, control, client):
     elsewhere = path.replace(f"/live/{workshop_id}/", f"/live/{workshop_id + 1}/")
     assert client.get(elsewhere).status_code == 404
     assert client.get(path).status_code == 200
+
+
+@pytest.fixture
+def through_flask(app):
+    """How many requests Flask itself handled while the test ran."""
+    handled: list[str] = []
+
+    def count(sender, **_):
+        handled.append(request.path)
+
+    request_started.connect(count, app)
+    yield handled
+    request_started.disconnect(count, app)
+
+
+def test_a_body_fetched_again_is_answered_before_flask_with_the_same_bytes_and_headers(
+    room, control, client, through_flask
+):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    gzipped = {"Accept-Encoding": "gzip", "X-Request-Id": "ab" * 16}
+    first, second = (client.get(path, headers=gzipped) for _ in range(2))
+    third = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert through_flask == [path]  # the first one only
+    assert first.data == second.data == third.data
+    assert len(json.loads(gzip.decompress(third.data))["notes"]) == PHONES - 1
+    assert dict(second.headers) == dict(first.headers)  # the request id given, kept
+    assert second.headers["X-Request-Id"] == "ab" * 16
+    assert third.headers["X-Request-Id"] not in (first.headers["X-Request-Id"], "")
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "Vary"):
+        assert third.headers[name] == first.headers[name]
+
+
+def test_a_kept_body_is_not_given_for_a_wrong_signature_nor_without_gzip(
+    room, control, client, through_flask
+):
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    path = fetching(phones[1], 0)["common"]
+    body(client, path)
+    body(client, path)
+    head, _, signature = path.rpartition("/")
+    wrong = f"{head}/{signature[:-6]}{'0' * 6 if signature[-6:] != '0' * 6 else '1' * 6}"
+    assert client.get(wrong, headers={"Accept-Encoding": "gzip"}).status_code == 404
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert len(plain.json["notes"]) == PHONES - 1
+    assert through_flask == [path, wrong, path]  # the wrong and the plain went through Flask
+
+
+def test_only_the_headers_about_the_body_are_kept_for_other_requests():
+    part = shared.CommonPart(("ABCDEF", 3), 3, {}, {})
+    answered: list[tuple[str, list[tuple[str, str]]]] = []
+    start = shared.KeptBodies._keeping(
+        part, lambda status, headers: answered.append((status, headers))
+    )
+    headers = [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+        ("Set-Cookie", "session=one-phone-only"),
+        ("X-Request-Id", "f" * 32),
+        ("X-RateLimit-Remaining", "9"),
+        ("Content-Security-Policy", "default-src 'self'"),
+    ]
+    start("200 OK", headers)
+    assert answered == [("200 OK", headers)]  # this request's answer is unchanged
+    assert part.headers == [
+        ("Content-Type", "application/json"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Security-Policy", "default-src 'self'"),
+    ]
+    other = shared.CommonPart(("ABCDEF", 4), 4, {}, {})
+    shared.KeptBodies._keeping(other, lambda *_: None)("409 CONFLICT", headers)
+    assert other.headers is None  # only a body answered whole is kept
 
 
 def test_a_body_is_kept_a_moment_after_the_room_moves_on(room, control, client):
