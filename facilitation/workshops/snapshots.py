@@ -125,15 +125,29 @@ def _common(workshop: Workshop, heads: tuple[int, int]) -> shared.CommonPart:
 OWN_PARTS: Gathering[int, dict[str, Any]] = Gathering()
 
 
+def _end_transaction() -> None:
+    """End the request's transaction before it waits for a batch, keeping what it loaded.
+
+    Nobody waits for a batch with a transaction open: a socket command's transaction
+    holds SQLite's write lock (extensions.py), and the batch's reader needs the database.
+    What the request read stays as it was read, at the snapshot's moment (a commit would
+    expire it: the workshop was read again, a statement per phone, to name the body's
+    address)."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
+
+
 def _own_part(actor: Actor, workshop: Workshop) -> dict[str, Any]:
     """What only this participant sees, read with the others' asking now (plain data: the
     batch is read in another request's session). Read after the snapshot's head, like the
     rest of the snapshot: the batch is read after every request in it arrived."""
     assert actor.participant_id is not None
     workshop_id, named = workshop.id, not workshop.anonymous
-    # Nobody waits for the batch with a transaction open: a socket event's transaction
-    # holds SQLite's write lock (extensions.py), and the batch's reader needs the database.
-    db.session.commit()
+    _end_transaction()
     return OWN_PARTS.get(
         workshop_id, actor.participant_id, lambda ids: _own_parts(workshop_id, ids, named)
     )

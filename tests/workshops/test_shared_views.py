@@ -8,7 +8,9 @@ import threading
 
 import pytest
 from flask import request, request_started
+from sqlalchemy import event
 
+from facilitation.extensions import db
 from facilitation.workshops import shared, snapshots
 from facilitation.workshops.snapshots import RESHAPING, SECTIONS
 
@@ -272,6 +274,26 @@ def test_a_fetch_flag_that_is_not_a_boolean_is_refused(room):
     ack = phones[1].emit("sync", {"since": 0, "fetch": "yes"})
     assert not ack["ok"]
     assert ack["error"]["code"] == "invalid"
+
+
+def test_a_phones_sync_after_a_phase_change_reads_the_workshop_once(room, control):
+    """Its own part is read with the others' after its transaction ended: what it had read
+    stays as read, and the body's address needs no second read of the workshop."""
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    fetching(phones[1], 0)  # the room's body, read and kept: only the phone's own reads left
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *_):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        snapshot = fetching(phones[2], 0)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert snapshot["common"].startswith(f"/live/{phones[2].workshop_id}/")
+    assert len([s for s in statements if "FROM workshops" in s]) == 1, statements
 
 
 def test_phones_resyncing_together_read_their_own_things_together_each_its_own(
