@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -172,12 +172,27 @@ def heads(workshop_id: int) -> tuple[int, int]:
     return (stream.head, stream.public_head) if stream else (0, 0)
 
 
-def reshaped_after(workshop_id: int, since: int) -> bool:
-    """Whether what participants may see was reshaped after ``since`` (a phase or a
-    visibility change): their screen needs a snapshot, and no event need be read to
-    know it. Read with ``heads`` (the same row, from the session)."""
-    stream = db.session.get(Stream, workshop_id)
-    return stream is not None and stream.reshaped > since
+class Position(NamedTuple):
+    """Where a workshop's stream is, read in one statement outside its turn."""
+
+    head: int
+    public_head: int
+    reshaped: int  # the last event that changed what participants may see
+    workshop_version: int | None  # the workshop row's (workshops/cache.py); None: no stream
+
+
+def position(workshop_id: int) -> Position:
+    """The workshop's heads, its last reshaping event (a phone behind it needs a snapshot,
+    and no event need be read to know it) and its row's version, at once: a screen
+    catching up reads the stream once, and this process's copy of the workshop, if taken
+    at that version, spares reading the workshop too."""
+    stream = Stream.__table__.c
+    row = db.session.execute(
+        select(stream.head, stream.public_head, stream.reshaped, stream.workshop_version).where(
+            stream.workshop_id == workshop_id
+        )
+    ).one_or_none()
+    return Position(*row) if row is not None else Position(0, 0, 0, None)
 
 
 def heads_of(workshop_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -62,7 +62,12 @@ def _entries() -> dict[int, Entry]:
 
 def cached(workshop_id: int) -> Workshop | None:
     """The workshop from this process's copy, if its turn's version says it still holds."""
-    version = eventlog.turn_version(workshop_id)
+    return at_version(workshop_id, eventlog.turn_version(workshop_id))
+
+
+def at_version(workshop_id: int, version: int | None) -> Workshop | None:
+    """The workshop from this process's copy, if it was taken at ``version``: the row's
+    version as this transaction read it (with its turn, or with its stream's position)."""
     if version is None:
         return None
     entry = _entries().get(workshop_id)
@@ -77,9 +82,11 @@ def cached(workshop_id: int) -> Workshop | None:
     return workshop
 
 
-def keep(workshop: Workshop) -> None:
-    """Remember a workshop just read from the database in its turn."""
-    version = eventlog.turn_version(workshop.id)
+def keep(workshop: Workshop, version: int | None = None) -> None:
+    """Remember a workshop just read from the database, at ``version`` when read with its
+    row's version in one statement, or else in its turn."""
+    if version is None:
+        version = eventlog.turn_version(workshop.id)
     if version is None:
         return
     entries = _entries()

@@ -17,6 +17,7 @@ from ..auth import Actor, ActorKind
 from ..errors import Forbidden, NotAuthenticated, NotFound, RateLimited
 from ..extensions import socketio
 from ..participants import services as participants
+from ..realtime import eventlog
 from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import Runtime, runtime, sweep
@@ -189,10 +190,15 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
 
 @query("sync", SyncSchema())
 def sync(data: dict[str, Any]) -> dict[str, Any]:
+    """A screen catching up: where the room's stream is first (one statement), then the
+    workshop, from this process's copy when the stream says it still holds."""
     actor = current_actor()
-    workshop = services.get_workshop(actor.workshop_id)
+    position = eventlog.position(actor.workshop_id)
+    workshop = services.workshop_at(actor.workshop_id, position.workshop_version)
     count = runtime().participant_count(workshop.id)
-    return spliced(catch_up(actor, workshop, data["since"], count, fetch=data["fetch"]))
+    return spliced(
+        catch_up(actor, workshop, data["since"], count, fetch=data["fetch"], position=position)
+    )
 
 
 @query("snapshot.page", SnapshotPageSchema(), limit="page")

@@ -15,6 +15,7 @@ from ..accounts.models import Role, User
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..realtime import eventlog
+from ..realtime.models import Stream
 from ..realtime.protocol import Audience, EventType
 from ..rules import contributed_state, formats
 from . import cache
@@ -83,6 +84,26 @@ def by_board_key(key: str) -> Workshop | None:
     if not BOARD_KEY.fullmatch(key):
         return None
     return db.session.scalar(select(Workshop).where(Workshop.board_key == key))
+
+
+def workshop_at(workshop_id: int, version: int | None) -> Workshop:
+    """The workshop for a query outside its turn, whose stream's position gave ``version``
+    (``eventlog.position``): this process's copy if taken at that version, or else the
+    row read with its version in one statement, and kept. Nothing may be pending in the
+    session: the row read replaces what it holds of the workshop."""
+    workshop = cache.at_version(workshop_id, version)
+    if workshop is not None:
+        return workshop
+    row = db.session.execute(
+        select(Workshop, Stream.workshop_version)
+        .join(Stream, Stream.workshop_id == Workshop.id)
+        .where(Workshop.id == workshop_id)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(_l("This workshop does not exist."))
+    cache.keep(row[0], row[1])
+    return row[0]
 
 
 def get_workshop(workshop_id: int) -> Workshop:

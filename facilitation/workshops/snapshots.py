@@ -55,16 +55,18 @@ def snapshot(
     participants: int,
     budget: int | None = PAGE_BYTES,
     fetch: bool = False,
+    heads: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Everything the actor may see now, and the sequence number it is at: the head, the
     first page of the collections, and the cursor of the next page (None: none left).
     ``budget=None`` reads every page at once. A participant's screen that can ``fetch``
     gets instead its own items and the address of the common part's body (``_fetched``).
 
-    The head is read first: a change committed while the rest is read (this page or the
-    next) is then both in the snapshot and delivered after it, and screens apply it once.
+    The head is read first (``heads``: by the caller, before anything else): a change
+    committed while the rest is read (this page or the next) is then both in the
+    snapshot and delivered after it, and screens apply it once.
     """
-    head, public_head = eventlog.heads(workshop.id)
+    head, public_head = heads or eventlog.heads(workshop.id)
     if actor.participant_id is not None and fetch:
         return _fetched(actor, workshop, (head, public_head), participants)
     if actor.participant_id is not None:
@@ -353,20 +355,32 @@ def _results(actor: Actor, workshop: Workshop) -> dict[str, Any]:
 
 
 def catch_up(
-    actor: Actor, workshop: Workshop, since: int, participants: int, fetch: bool = False
+    actor: Actor,
+    workshop: Workshop,
+    since: int,
+    participants: int,
+    fetch: bool = False,
+    position: eventlog.Position | None = None,
 ) -> dict[str, Any]:
     """The events missed since ``since``, or a snapshot when that is simpler or needed:
-    a replay is one page, so one that would not fit becomes a (paged) snapshot."""
-    head, _ = eventlog.heads(workshop.id)
+    a replay is one page, so one that would not fit becomes a (paged) snapshot. The
+    stream's ``position`` is read first (by the caller, or here)."""
+    position = position or eventlog.position(workshop.id)
+    head = position.head
+
+    def fresh() -> dict[str, Any]:
+        heads = (head, position.public_head)
+        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch, heads=heads)}
+
     if since > head:
-        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
-    if not actor.is_staff and eventlog.reshaped_after(workshop.id, since):
-        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
+        return fresh()
+    if not actor.is_staff and position.reshaped > since:
+        return fresh()
     events = eventlog.events_since(actor, since, SYNC_LIMIT + 1)
     reshaped = not actor.is_staff and any(event.type in RESHAPING for event in events)
     if len(events) > SYNC_LIMIT or reshaped:
-        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
+        return fresh()
     replayed = replay(actor, workshop, events)
     if not fits(replayed, PAGE_BYTES):
-        return {"snapshot": snapshot(actor, workshop, participants, fetch=fetch)}
+        return fresh()
     return {"head": head, "events": replayed}

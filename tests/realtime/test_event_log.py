@@ -131,12 +131,15 @@ def test_a_phase_change_marks_the_stream_as_reshaped_and_a_note_does_not(
     event being read."""
     phone = screens(workshop)
     assert phone.send("note.post", area="ideas", text="Avant")["ok"]
-    head, _ = eventlog.heads(workshop.id)
-    assert not eventlog.reshaped_after(workshop.id, 0)
+    before = eventlog.position(workshop.id)
+    assert (before.head, before.public_head) == eventlog.heads(workshop.id)
+    assert before.reshaped < before.head
     assert control.send("phase.move", index=1)["ok"]
-    db.session.expire_all()
-    assert eventlog.reshaped_after(workshop.id, head)
-    moved, _ = eventlog.heads(workshop.id)
+    moved = eventlog.position(workshop.id)
+    assert moved.reshaped > before.head  # a phone behind it needs a snapshot
+    assert moved.workshop_version > before.workshop_version  # the phase is the row's
     assert control.send("group.create", title="Vélo")["ok"]  # for everyone, yet no reshaping
-    db.session.expire_all()
-    assert not eventlog.reshaped_after(workshop.id, moved)
+    later = eventlog.position(workshop.id)
+    assert later.public_head == later.head > moved.head
+    assert later.reshaped == moved.reshaped
+    assert eventlog.position(workshop.id + 1000) == (0, 0, 0, None)

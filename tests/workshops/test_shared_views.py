@@ -276,12 +276,7 @@ def test_a_fetch_flag_that_is_not_a_boolean_is_refused(room):
     assert ack["error"]["code"] == "invalid"
 
 
-def test_a_phones_sync_after_a_phase_change_reads_the_workshop_once(room, control):
-    """Its own part is read with the others' after its transaction ended: what it had read
-    stays as read, and the body's address needs no second read of the workshop."""
-    phones, _ = room
-    assert control.send("phase.move", index=1)["ok"]
-    fetching(phones[1], 0)  # the room's body, read and kept: only the phone's own reads left
+def reads_during(action) -> list[str]:
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *_):
@@ -289,11 +284,29 @@ def test_a_phones_sync_after_a_phase_change_reads_the_workshop_once(room, contro
 
     event.listen(db.engine, "before_cursor_execute", seen)
     try:
-        snapshot = fetching(phones[2], 0)
+        action()
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
-    assert snapshot["common"].startswith(f"/live/{phones[2].workshop_id}/")
-    assert len([s for s in statements if "FROM workshops" in s]) == 1, statements
+    return statements
+
+
+def test_a_phones_sync_after_a_phase_change_reads_the_stream_once_and_the_workshop_at_most_once(
+    room, control
+):
+    """The stream's position in one statement, with the workshop row's version: the first
+    phone reads the workshop (and the process keeps it at that version), the next ones
+    take the process's copy. What a phone read stays as read when its transaction ends
+    before its own part's batch (the body's address needs no second read)."""
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    first = reads_during(lambda: fetching(phones[1], 0))
+    second = reads_during(lambda: fetching(phones[2], 0))
+    assert len([s for s in first if "FROM workshops" in s]) == 1, first
+    assert len([s for s in second if "FROM workshops" in s]) == 0, second
+    assert len([s for s in second if "FROM event_streams" in s]) == 1, second
+    assert control.send("timer.start", seconds=60)["ok"]  # the workshop's row changes
+    third = reads_during(lambda: phones[3].emit("sync", {"since": 0, "fetch": True}))
+    assert len([s for s in third if "FROM workshops" in s]) == 1, third  # the copy is old
 
 
 def test_phones_resyncing_together_read_their_own_things_together_each_its_own(
