@@ -103,6 +103,7 @@ class ChangeResult(Load):
     sync_timeouts: int = 0  # syncs unanswered within live.js's 10 s: those phones stay behind
     notes_seen_min: int | None = None
     snapshots_light: int = 0
+    bodies_shared: int = 0  # bodies whose bytes were those another phone had just read
     snapshot_mb: float = 0.0
     light_mismatch: int = 0
 
@@ -124,7 +125,8 @@ class ChangeResult(Load):
             f"ready ms p50={ready['p50']} p95={ready['p95']} max={ready['max']}",
             f"phase.changed ms p50={changed['p50']} max={changed['max']}",
             f"move ack {self.move_ack_ms:.0f}ms, fewest notes seen={self.notes_seen_min}",
-            f"snapshots read light={self.snapshots_light} ({self.snapshot_mb:.0f} MB){mismatch}"
+            f"snapshots read light={self.snapshots_light} ({self.snapshot_mb:.0f} MB, "
+            f"{self.bodies_shared} bodies the same as the last at their address){mismatch}"
             + server,
             self.load_part(),
         ])  # fmt: skip
@@ -143,6 +145,7 @@ def tally_change(result: ChangeResult, change: dict[str, Any], light: dict[str, 
     seen = [count for count in change["notes"] if count is not None]
     result.notes_seen_min = min(seen, default=None)
     result.snapshots_light = light.get("decoded", 0)
+    result.bodies_shared = light.get("shared", 0)
     result.snapshot_mb = light.get("bytes", 0) / 1e6
     result.light_mismatch = light.get("mismatch", 0)
 

@@ -5,8 +5,10 @@
 // socket options, and a snapshot's pages fetched in turn (`snapshot.page`), or for a phone
 // the room's common body fetched over HTTP, while live events wait. It keeps sequence numbers and the workshop, not the notes: the scenarios
 // watch the events through hooks. Keep it in step with live.js.
+import http from "node:http";
+import https from "node:https";
 import { io } from "socket.io-client";
-import { lightBody } from "./light.mjs";
+import { lightBody, lightGzipBody } from "./light.mjs";
 
 const ACK_TIMEOUT_MS = 10000;
 const GAP_GRACE_MS = 1500;
@@ -159,6 +161,7 @@ export class Screen {
 
   // A phone's snapshot: the room's common body over HTTP (gzip), its own items in place.
   async fetchCommon(first, generation) {
+    if (this.parser) return this.fetchCommonLight(first, generation);
     const response = await fetch(new URL(first.common, this.url), {
       headers: this.cookie ? { Cookie: this.cookie } : {},
       signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
@@ -175,6 +178,20 @@ export class Screen {
       snapshot[name] = [...items.values()];
     }
     return snapshot;
+  }
+
+  // The same, read light (light.mjs): the body's bytes as they came (gzip), so that a body
+  // the room's other phones received already is not inflated and scanned again.
+  async fetchCommonLight(first, generation) {
+    const address = new URL(first.common, this.url);
+    const headers = { "Accept-Encoding": "gzip", ...(this.cookie ? { Cookie: this.cookie } : {}) };
+    const got = await getRaw(address, headers, ACK_TIMEOUT_MS);
+    if (got.status !== 200) throw new Error(`the room's view answered ${got.status}`);
+    if (generation !== this.generation) return null;
+    const read = got.encoding === "gzip"
+      ? lightGzipBody(address.href, got.raw, first.own)
+      : lightBody(got.raw.toString("utf8"), first.own);
+    return { ...first, ...read };
   }
 
   // An acknowledged request; a busy server gets a few more tries, as in live.js.
@@ -331,4 +348,23 @@ export function retryDelay(refusals) {
 
 export function commandId() {
   return crypto.randomUUID().replaceAll("-", "");
+}
+
+// A GET's status, content encoding and bytes as they came over the connection.
+function getRaw(address, headers, timeoutMs) {
+  const client = address.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.get(address, { headers, timeout: timeoutMs }, (response) => {
+      const chunks = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => resolve({
+        status: response.statusCode,
+        encoding: response.headers["content-encoding"],
+        raw: Buffer.concat(chunks),
+      }));
+    });
+    request.on("timeout", () => request.destroy(new Error("the room's view timed out")));
+    request.on("error", reject);
+  });
 }
