@@ -7,7 +7,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, insert, select, update
 
 from ..auth import Actor
 from ..database import utcnow
@@ -30,7 +30,7 @@ from ..rules import (
 from ..targets import resolve
 from ..workshops.models import Workshop
 from ..workshops.services import announce
-from .models import Vote
+from .models import Vote, VoteTotals
 
 Item = Note | Group
 
@@ -87,6 +87,7 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     )
     spent = _spent(actor)
     _check(rules, vote, item, delta, spent)
+    was_voting = sum(spent.values()) > 0
     vote.dots, vote.phase, vote.updated_at = vote.dots + delta, phase_of(workshop).key, utcnow()
     db.session.add(vote)
     spent[item.area] = spent.get(item.area, 0) + delta
@@ -94,7 +95,8 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     with groups.keeping_canvas(workshop) if isinstance(item, Group) else nullcontext():
         item.dots += delta  # read in the turn: the stored count, which nobody else moves now
         db.session.flush()
-        record_tally(workshop, target, item.dots)
+        voters = int(sum(spent.values()) > 0) - int(was_voting)
+        record_tally(workshop, target, item.dots, _moved_totals(workshop, delta, voters))
     return {"target": target, "mine": vote.dots, **budget_of(actor, workshop, spent)}
 
 
@@ -121,10 +123,33 @@ def totals(workshop: Workshop) -> dict[str, int]:
     return {"total": int(row[0]), "voters": int(row[1])}
 
 
-def record_tally(workshop: Workshop, target: str, dots: int) -> None:
+def _moved_totals(workshop: Workshop, dots: int, voters: int) -> dict[str, int]:
+    """The room's totals once a dot moved (``dots``: +1 or -1; ``voters``: +1 for a
+    participant's first dot out, -1 for their last taken back), in the workshop's turn:
+    the kept row moved, or, none kept yet, read from every vote (this one flushed) and
+    kept."""
+    kept = VoteTotals.__table__.c
+    row = db.session.execute(
+        update(VoteTotals.__table__)
+        .where(kept.workshop_id == workshop.id)
+        .values(dots=kept.dots + dots, voters=kept.voters + voters)
+        .returning(kept.dots, kept.voters)
+    ).one_or_none()
+    if row is not None:
+        return {"total": row.dots, "voters": row.voters}
+    now = totals(workshop)
+    db.session.execute(
+        insert(VoteTotals.__table__).values(
+            workshop_id=workshop.id, dots=now["total"], voters=now["voters"]
+        )
+    )
+    return now
+
+
+def record_tally(workshop: Workshop, target: str, dots: int, room: dict[str, int]) -> None:
     """Staff see tallies live; everyone once the facilitator reveals the results (then the
-    ranking travels with each change, which is rare by then)."""
-    data: dict[str, Any] = {"target": target, "dots": dots, **totals(workshop)}
+    ranking travels with each change, which is rare by then). ``room``: its totals."""
+    data: dict[str, Any] = {"target": target, "dots": dots, **room}
     if workshop.results_revealed:
         data["results"] = results(workshop)
     audience = Audience.ALL if workshop.results_revealed else Audience.STAFF

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, event, func, select
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.database import unit_of_work
@@ -13,7 +13,7 @@ from facilitation.errors import FabriqueError
 from facilitation.extensions import db
 from facilitation.notes.models import Note
 from facilitation.votes import services as votes
-from facilitation.votes.models import Vote
+from facilitation.votes.models import Vote, VoteTotals
 from facilitation.workshops.services import get_workshop
 
 
@@ -169,3 +169,62 @@ def test_every_screen_learns_the_budget_in_force(workshop, screens, control, ide
     control.send("vote.rules", budget=2, max_per_item=1)
     state = watcher.events()[-1]["data"]
     assert (state["vote_rules"]["budget"], state["vote_rules"]["max_per_item"]) == (2, 1)
+
+
+def last_tally(board) -> tuple[int, int]:
+    """The room's totals in the last tally the board received since it was last asked."""
+    (tally,) = [event["data"] for event in board.events() if event["type"] == "votes.tallied"]
+    return tally["total"], tally["voters"]
+
+
+def test_each_tally_carries_the_rooms_totals_as_every_vote_sums_them(
+    workshop, screens, facilitator, ideas
+):
+    """The room's dots out and how many participants have any are kept with each dot (one
+    row in the turn), and always equal what summing every vote gives: through first
+    dots, taken-back dots and a participant who takes back their last one."""
+    board = screens(workshop, "board", user=facilitator)
+    phones = [screens(workshop) for _ in range(3)]
+    moves = [
+        (0, "vote.cast", 0), (0, "vote.cast", 1), (1, "vote.cast", 0), (2, "vote.cast", 2),
+        (1, "vote.retract", 0), (0, "vote.retract", 1), (1, "vote.cast", 1),
+        (2, "vote.retract", 2), (2, "vote.cast", 0), (0, "vote.cast", 0),
+    ]  # fmt: skip
+    seen = []
+    for phone, name, note in moves:
+        assert phones[phone].send(name, target=f"note:{ideas[note]}")["ok"]
+        db.session.rollback()
+        seen.append(last_tally(board))
+        summed = votes.totals(get_workshop(workshop.id))
+        assert seen[-1] == (summed["total"], summed["voters"])
+    assert seen == [
+        (1, 1), (2, 1), (3, 2), (4, 3), (3, 2), (2, 2), (3, 3), (2, 2), (3, 3), (4, 3)
+    ]  # fmt: skip
+
+
+def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
+    workshop, screens, facilitator, ideas
+):
+    """A workshop voted on before the totals were kept (or imported) has no row: its next
+    dot reads them from its votes; the dots after move the row without reading them."""
+    board = screens(workshop, "board", user=facilitator)
+    first, second = screens(workshop), screens(workshop)
+    assert first.send("vote.cast", target=f"note:{ideas[0]}")["ok"]
+    assert second.send("vote.cast", target=f"note:{ideas[1]}")["ok"]
+    db.session.execute(delete(VoteTotals).where(VoteTotals.workshop_id == workshop.id))
+    db.session.commit()
+    board.events()
+    assert first.send("vote.cast", target=f"note:{ideas[2]}")["ok"]
+    assert last_tally(board) == (3, 2)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *_):
+        statements.append(statement.lower())
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert second.send("vote.retract", target=f"note:{ideas[1]}")["ok"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert last_tally(board) == (2, 1)
+    assert not [s for s in statements if "count(distinct" in s]  # no vote summed
