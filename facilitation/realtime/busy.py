@@ -18,10 +18,10 @@ room is calmer. Two waits are counted, each by this process for itself:
   every note, on SQLite, at 200 notes/s: a loop 0.3 s late, acks 6-9 s late. That wait
   is shared by every workshop of the process, so only the workshops sending at least
   their share of the last second's commands are refused for it: a calm workshop is not
-  refused because another fills the process. And it counts only while the process has
-  work most of the time (``SATURATED``: it ran, or waited for a core to run): a loop late
-  because other programs keep the machine busy while this process mostly waits for its
-  sockets is not late because of the room's commands, and refusing them spares nothing.
+  refused because another fills the process. And it counts only while the process's
+  own work fills most of a core (``SATURATED``: the processor time it used): a loop late
+  because other programs keep the machine busy (a test run's browsers, another service)
+  is not late because of the room's commands, and refusing them spares nothing.
 """
 
 from __future__ import annotations
@@ -45,17 +45,6 @@ class Busy(RateLimited):
     default_message = _l("The room is busy: this will be sent again in a moment.")
 
 
-def working_seconds() -> float:
-    """How long this process's main thread has run or waited for a core to run, in seconds
-    (Linux's scheduler statistics; elsewhere, the CPU time it used)."""
-    try:
-        with open("/proc/self/schedstat", "rb") as stats:
-            ran, waited, _ = stats.read().split()
-    except (OSError, ValueError):
-        return time.process_time()
-    return (int(ran) + int(waited)) / 1e9
-
-
 class Pace:
     """How late this process runs: a sleeper's oversleep, and how many commands each
     workshop sent in the last second or so."""
@@ -63,16 +52,16 @@ class Pace:
     PERIOD = 0.1  # seconds the sleeper sleeps
     HOPS = 20  # turns of the loop a command waits between its socket and its ack
     SMOOTHING = 0.3  # the weight of the latest oversleep (and CPU share) in the average
-    SATURATED = 0.7  # the share of the time with work to do when that work makes it late
+    SATURATED = 0.7  # the share of a core the process uses when its own work makes it late
 
     def __init__(
         self,
         clock: Callable[[], float] = time.monotonic,
-        working: Callable[[], float] = working_seconds,
+        working: Callable[[], float] = time.process_time,
     ) -> None:
         self.clock, self.working = clock, working
         self.late = 0.0  # the sleeper's oversleep, a moving average
-        self.busy = 0.0  # the share of the time this process had work, a moving average
+        self.busy = 0.0  # the share of a core this process used, a moving average
         self.due: float | None = None  # when the sleeper should wake (None: not watching)
         self._second = 0
         self._counts: Counter[int] = Counter()  # commands of each workshop this second
