@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Row, func, select, true
 
 from ..auth import Actor
 from ..database import utcnow
@@ -46,8 +46,9 @@ def payload(
     workshop: Workshop, note: Note, names: dict[int, str | None] | None = None
 ) -> dict[str, Any]:
     """The note as screens show it; the author's nickname only in non-anonymous workshops."""
-    author = participants.author_of(workshop, note.participant_id, names)
-    return wire(note) | {"author": author}
+    shown = wire(note)
+    shown["author"] = participants.author_of(workshop, note.participant_id, names)
+    return shown
 
 
 def record(workshop: Workshop, note: Note, type_: EventType) -> int:
@@ -226,19 +227,38 @@ def _seen_by(actor: Actor, workshop: Workshop) -> ColumnElement[bool]:
     return (own | ~Note.hidden) if public(workshop) else own
 
 
+# What a screen is shown of a note (``schemas.wire``, the author, whose it is, its dots):
+# read as plain rows, which cost a sixth of a mapped Note each (a board's 500-note
+# snapshot read its notes through the ORM in 7 of its 19 ms).
+SHOWN = (
+    Note.id,
+    Note.area,
+    Note.text,
+    Note.color,
+    Note.group_id,
+    Note.position,
+    Note.hidden,
+    Note.seq,
+    Note.created_at,
+    Note.participant_id,
+    Note.dots,
+)
+
+
 def visible_notes(
     actor: Actor, workshop: Workshop, after: int = 0, limit: int | None = None
-) -> list[Note]:
+) -> list[Row[Any]]:
     """The notes this actor may see now (``_seen_by``), neither deleted nor merged; by id,
-    those after ``after`` (at most ``limit``: a snapshot's page)."""
-    query = select(Note).where(
+    those after ``after`` (at most ``limit``: a snapshot's page). Each is a row of
+    ``SHOWN``, not a mapped Note: what is shown of it, to be read, not changed."""
+    query = select(*SHOWN).where(
         Note.workshop_id == workshop.id,
         Note.deleted_at.is_(None),
         Note.merged_into_id.is_(None),
         _seen_by(actor, workshop),
         Note.id > after,
     )
-    return list(db.session.scalars(query.order_by(Note.id).limit(limit)))
+    return list(db.session.execute(query.order_by(Note.id).limit(limit)))
 
 
 def own_notes_of(workshop_id: int, participant_ids: list[int]) -> dict[int | None, list[Note]]:

@@ -31,11 +31,15 @@ class Encoded(dict[str, Any]):
     text: str
 
 
+# One encoder for every item: ``json.dumps`` with separators builds a new one per call.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def encoded(item: dict[str, Any]) -> Encoded:
     if isinstance(item, Encoded):
         return item
     shared = Encoded(item)
-    shared.text = json.dumps(item, separators=(",", ":"))
+    shared.text = _ENCODE(item)
     return shared
 
 

@@ -12,6 +12,7 @@ import hmac
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Row
 
 from ..auth import Actor
 from ..cards import services as cards
@@ -23,7 +24,6 @@ from ..groups import services as groups
 from ..groups.models import Group
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
-from ..notes.models import Note
 from ..notes.schemas import wire
 from ..participants.services import author_of, nicknames, nicknames_of
 from ..pledges import services as pledges
@@ -288,11 +288,10 @@ def _sections(actor: Actor, workshop: Workshop) -> list[Section]:
     """The snapshot's collections, in the order pages go through them."""
     names = functools.cache(lambda: nicknames(workshop))
 
-    def note(row: Note) -> dict[str, Any]:
-        return encoded(
-            notes.payload(workshop, row, names())
-            | {"mine": row.participant_id == actor.participant_id}
-        )
+    def note(row: Row[Any]) -> dict[str, Any]:
+        shown = notes.payload(workshop, row, names())
+        shown["mine"] = row.participant_id == actor.participant_id
+        return encoded(shown)
 
     def card(row: Card) -> dict[str, Any]:
         return encoded(
