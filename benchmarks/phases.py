@@ -101,6 +101,8 @@ class ChangeResult(Load):
     changed_ms: dict[str, float | None] = field(default_factory=dict)  # phase.changed arrives
     move_ack_ms: float = 0.0
     sync_timeouts: int = 0  # syncs unanswered within live.js's 10 s: those phones stay behind
+    syncs: int = 0  # syncs the phones asked for after the move
+    views: int = 0  # phones that took the view the phase change named, with no sync
     notes_seen_min: int | None = None
     snapshots_light: int = 0
     bodies_shared: int = 0  # bodies whose bytes were those another phone had just read
@@ -125,6 +127,7 @@ class ChangeResult(Load):
             f"ready ms p50={ready['p50']} p95={ready['p95']} max={ready['max']}",
             f"phase.changed ms p50={changed['p50']} max={changed['max']}",
             f"move ack {self.move_ack_ms:.0f}ms, fewest notes seen={self.notes_seen_min}",
+            f"views taken={self.views} syncs={self.syncs}",
             f"snapshots read light={self.snapshots_light} ({self.snapshot_mb:.0f} MB, "
             f"{self.bodies_shared} bodies the same as the last at their address){mismatch}"
             + server,
@@ -142,6 +145,7 @@ def tally_change(result: ChangeResult, change: dict[str, Any], light: dict[str, 
     result.changed_ms = spread([t - start for t in change["changed"] if t is not None])
     result.move_ack_ms = (change["acked"] - start) * 1000
     result.sync_timeouts = change["sync_timeouts"]
+    result.syncs, result.views = change.get("syncs", 0), change.get("views", 0)
     seen = [count for count in change["notes"] if count is not None]
     result.notes_seen_min = min(seen, default=None)
     result.snapshots_light = light.get("decoded", 0)

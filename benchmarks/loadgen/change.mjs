@@ -50,6 +50,7 @@ function watchArrival(phone, index, expected) {
 export async function movePhase(control, phones, { index, notes, timeout, window, counters }) {
   for (const phone of phones) watchArrival(phone, index, notes);
   const timeouts = counters.syncTimeouts;
+  const [syncs, views] = [counters.syncs, counters.views];
   window.open();
   const sent = now();
   const ack = await control.command("phase.move", { command_id: commandId(), index }, 30000);
@@ -59,6 +60,7 @@ export async function movePhase(control, phones, { index, notes, timeout, window
   const load = window.close();
   return {
     index, sent, acked, load, sync_timeouts: counters.syncTimeouts - timeouts,
+    syncs: counters.syncs - syncs, views: counters.views - views,
     ready: phones.map((phone) => phone.readyAt),
     changed: phones.map((phone) => phone.changedAt),
     notes: phones.map((phone) => (phone.readyAt === null ? null : phone.readyNotes)),

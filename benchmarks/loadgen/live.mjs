@@ -13,6 +13,7 @@ import { lightBody, lightGzipBody } from "./light.mjs";
 const ACK_TIMEOUT_MS = 10000;
 const GAP_GRACE_MS = 1500;
 const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
+const REFRESH_SPREAD_MS = 1000; // a room's phones fetch a phase's view within a second (live.js)
 const RESHAPING = new Set(["phase.changed", "visibility.changed"]);
 const RETRYABLE = new Set(["server_error", "rate_limited"]);
 // As live.js: a command refused for now (the room is busy) goes again with its id after
@@ -26,7 +27,7 @@ export const now = () => performance.now() / 1000;
 export class Counters {
   constructor() {
     Object.assign(this, { deliveries: 0, last: 0, dropped: 0, refusedJoins: 0 });
-    Object.assign(this, { syncTimeouts: 0, joinTimeouts: 0 });
+    Object.assign(this, { syncTimeouts: 0, joinTimeouts: 0, syncs: 0, views: 0 });
   }
 }
 
@@ -231,7 +232,41 @@ export class Screen {
     }
     this.drainHeld(t);
     if (this.held.size) this.scheduleGapCheck();
+    const view = this.view;
+    this.view = null;
     if (reshaped) this.sync(before);
+    else if (view) this.refresh(view, before);
+  }
+
+  // A phase change that names its view, as live.js takes it: the body fetched with no
+  // request to the server, events held meanwhile; a sync when that cannot be done.
+  // (A simulated phone keeps no own items nor dots: those of the benchmark's phones are
+  // in the body once the phase shows every note, and none is out before the vote.)
+  refresh(view, since) {
+    if (!view.budget || view.public_head < this.publicSeq || this.syncing || this.holding ||
+        !this.socket.connected || this.closing) {
+      this.sync(since);
+      return;
+    }
+    const snapshot = {
+      head: Math.max(this.seq, view.public_head), public_head: view.public_head, common: view.body,
+      own: {}, next: null,
+    };
+    const generation = this.generation;
+    this.syncing = true;
+    this.holding = true;
+    this.counters.views++;
+    setTimeout(() => {
+      if (generation !== this.generation) { this.syncing = false; return; }
+      this.settle({ ok: true, snapshot }, "sync", generation).then(() => true, () => false).then((applied) => {
+        this.syncing = false;
+        const again = this.syncAgain;
+        this.syncAgain = undefined;
+        if (generation !== this.generation) return;
+        if (!applied) this.sync(Math.min(again ?? since, since));
+        else if (again !== undefined) this.sync(again);
+      });
+    }, Math.random() * REFRESH_SPREAD_MS);
   }
 
   apply(event, t) {
@@ -241,7 +276,9 @@ export class Screen {
     this.hooks.onEvent?.(event, t);
     this.seq = Math.max(this.seq, event.seq);
     if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
-    return !this.staff && RESHAPING.has(event.type);
+    if (this.staff || !RESHAPING.has(event.type)) return false;
+    this.view = event.view || null; // the last reshaping event decides, as in live.js
+    return !event.view;
   }
 
   drainHeld(t) {
@@ -278,6 +315,7 @@ export class Screen {
     const delay = this.staff ? 0 : Math.random() * 1500; // spread a room's phones
     setTimeout(() => {
       const generation = this.generation;
+      this.counters.syncs++;
       this.socket.timeout(ACK_TIMEOUT_MS).emit("sync", { since, fetch: !this.staff }, (err, ack) => {
         if (err) this.counters.syncTimeouts++;
         const current = generation === this.generation;

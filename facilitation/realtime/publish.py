@@ -52,6 +52,11 @@ def _after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
+def pending(session: Session | scoped_session[Any], room: str) -> list[dict[str, Any]]:
+    """The events queued in the current transaction for ``room``, as they will go out."""
+    return [wire for rooms, wire in session.info.get(PENDING_KEY) or [] if room in rooms]
+
+
 def pending_head(session: Session | scoped_session[Any]) -> int | None:
     """The highest sequence number queued in the current transaction, if any."""
     items = session.info.get(PENDING_KEY) or []

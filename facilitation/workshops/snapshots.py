@@ -11,10 +11,11 @@ import functools
 import hmac
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
 
-from ..auth import Actor
+from ..auth import Actor, ActorKind
 from ..cards import services as cards
 from ..cards.models import Card
 from ..coalitions import services as coalitions
@@ -30,7 +31,7 @@ from ..pledges import services as pledges
 from ..polls import services as polls
 from ..ratings import services as ratings
 from ..reactions import services as reactions
-from ..realtime import eventlog, protocol
+from ..realtime import eventlog, protocol, publish
 from ..realtime.gathering import Gathering
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits, known_size
 from ..realtime.wire import encoded
@@ -210,6 +211,31 @@ def _fetched(
         "participants": participants,
         "me": _me(actor, workshop, own),
         "next": None,
+    }
+
+
+def offer_view(workshop: Workshop) -> None:
+    """Name, in the phase change being made, what every phone sees once it is committed:
+    the address of the common part's body at the turn's last public event, and the dots
+    the new phase allows. A phone then fetches that body and keeps its own items and
+    dots, and the whole room moves on without a request per phone (docs/protocol.md, "A
+    phase change names its view"). Only on the event as it goes out: a replay from the
+    log carries no view, and its phones sync. Outside a request (no address can be
+    made) the event goes without one."""
+    if not has_request_context():
+        return
+    public = publish.pending(db.session, protocol.workshop_room(workshop.id))
+    changes = [wire for wire in public if wire["type"] == protocol.EventType.PHASE_CHANGED]
+    if not changes:
+        return
+    head = max(wire["seq"] for wire in public)
+    anyone = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=shared.ANYONE)
+    dots = votes.budget_of(anyone, workshop, {})
+    dots.pop("used", None)
+    changes[-1]["view"] = {
+        "body": shared.body_path(workshop, head),
+        "public_head": head,
+        "budget": dots,
     }
 
 

@@ -7,6 +7,7 @@ const ACK_TIMEOUT_MS = 10000;
 const RESEND_AFTER_MS = 12000; // a command unanswered this long is sent again, same id
 const GAP_GRACE_MS = 1500;
 const SYNC_RETRY_MS = 2000; // an unanswered sync is asked again after 2 to 4 s
+const REFRESH_SPREAD_MS = 1000; // a room's phones fetch a phase's view within a second
 // A command the server was too busy for (or failed) goes again after 2 to 4 s, then 4 to 8,
 // then 8 to 16: spread at random, so a room refused at once does not come back at once.
 const RETRY_MS = 2000;
@@ -99,6 +100,17 @@ function put(map, data) {
   const next = data.redacted ? { ...current, ...data } : { ...data };
   if (current && current.mine !== undefined && next.mine === undefined) next.mine = current.mine;
   map.set(data.id, next);
+}
+
+// What a phone may still spend in a phase, from the dots the phase allows (a view's
+// `budget`, the same for every phone) and its own dots out: null where these cannot tell
+// (dots out in a phase that counts them per area, the areas not being known here).
+function budgetFor(rules, me) {
+  if (!rules || rules.budget === undefined) return null;
+  if (rules.budget === null) return { budget: null };
+  const out = Object.values(me.votes || {}).reduce((sum, dots) => sum + dots, 0);
+  if (rules.per_area && out) return null;
+  return { ...rules, used: rules.per_area ? {} : { "": out } };
 }
 
 function newId() {
@@ -324,7 +336,10 @@ export class Live {
     }
     reshaped = this.drainHeld() || reshaped;
     if (this.held.size) this.scheduleGapCheck();
+    const view = this.view;
+    this.view = null;
     if (reshaped) this.sync(before);
+    else if (view) this.refresh(view, before);
     this.changed({ events });
   }
 
@@ -336,7 +351,9 @@ export class Live {
     if (reducer) reducer(this.state, event.data, event.seq);
     this.seq = Math.max(this.seq, event.seq);
     if (event.audience === "all") this.publicSeq = Math.max(this.publicSeq, event.seq);
-    return (!this.staff && RESHAPING.has(event.type)) || reread;
+    if (this.staff || !RESHAPING.has(event.type)) return reread;
+    this.view = event.view || null; // the last reshaping event decides
+    return !event.view || reread;
   }
 
   // A hidden note's events travel without its text (the board shares the staff room), yet
@@ -410,6 +427,41 @@ export class Live {
         });
       });
     }, delay);
+  }
+
+  // A phase change that names its view (docs/protocol.md): the body every phone shares
+  // after it, fetched with this phone's own notes, cards and dots in place, and no request
+  // of its own to the server (a room of 2,000 phones moves on with one read). Events wait
+  // from now until the body is applied: it holds everything up to here. What it cannot
+  // tell from the view (a view older than what the phone holds, dots out per area) or a
+  // body it cannot fetch makes it sync instead.
+  refresh(view, since) {
+    const budget = budgetFor(view.budget, this.state.me);
+    if (!budget || view.public_head < this.publicSeq || this.syncing || this.holding || !this.socket.connected) {
+      this.sync(since);
+      return;
+    }
+    const own = {};
+    for (const name of ["notes", "cards"]) own[name] = [...this.state[name].values()].filter((item) => item.mine);
+    const snapshot = {
+      head: Math.max(this.seq, view.public_head), public_head: view.public_head, common: view.body,
+      own, participants: this.state.participants, me: { ...this.state.me, budget }, next: null,
+    };
+    const generation = this.generation;
+    this.syncing = true;
+    this.holding = true;
+    this.acksSince = [];
+    setTimeout(() => {
+      if (generation !== this.generation) { this.syncing = false; return; } // a join brings it all
+      this.catchUp({ snapshot }, generation).then(() => true, () => false).then((applied) => {
+        this.syncing = false;
+        const again = this.syncAgain;
+        this.syncAgain = undefined;
+        if (generation !== this.generation) return;
+        if (!applied) this.sync(Math.min(again ?? since, since));
+        else if (again !== undefined) this.sync(again);
+      });
+    }, Math.random() * REFRESH_SPREAD_MS);
   }
 
   // Commands: kept in the outbox (and localStorage) until the server acknowledges them.

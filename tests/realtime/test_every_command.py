@@ -58,9 +58,11 @@ class Scene:
         assert ack["ok"], (command, payload, ack)
         return ack["data"]
 
+    def index(self, key: str) -> int:
+        return [phase.key for phase in format_of(self.workshop).phases].index(key)
+
     def go(self, key: str) -> None:
-        keys = [phase.key for phase in format_of(self.workshop).phases]
-        self.send("control", "phase.move", index=keys.index(key))
+        self.send("control", "phase.move", index=self.index(key))
 
     @property
     def area(self) -> str:
@@ -609,6 +611,36 @@ def _(s: Scene) -> Prepared:
     return "control", {"index": 3}
 
 
+@case("phase.move", "back into voting, a phone's dots out: what it has spent", "brainstorm")
+def _(s: Scene) -> Prepared:
+    note = s.note("Des pistes cyclables", by="other")
+    s.go("voting")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    s.go("grouping")
+    return "control", {"index": s.index("voting")}
+
+
+@case("phase.move", "into voting by area", "swot")
+def _(s: Scene) -> Prepared:
+    s.note("Nos bénévoles")
+    return "control", {"index": s.index("voting")}
+
+
+# A phone that cannot tell its dots per area from the view syncs (live.js budgetFor).
+@case("phase.move", "out of voting by area, a phone's dot out: that phone syncs", "swot")
+def _(s: Scene) -> Prepared:
+    note = s.note("Nos bénévoles", by="other")
+    s.go("voting")
+    s.send("phone", "vote.cast", target=f"note:{note}")
+    return "control", {"index": s.index("results")}
+
+
+SYNCING_PHONES = {
+    "phase.move: out of voting by area, a phone's dot out: that phone syncs": {"phone"},
+}
+
+
 @case("timer.start", "five minutes")
 def _(s: Scene) -> Prepared:
     return "control", {"seconds": 300}
@@ -806,6 +838,10 @@ def test_a_command_leaves_every_screen_equal_to_a_fresh_snapshot(scene, case: Ca
     built = scene(case.format)
     actor, payload = case.prepare(built)
     verify_action(list(built.watchers.values()), built.watchers[actor], case.command, payload)
+    if case.command == "phase.move":  # phones follow the view the change names
+        syncing = SYNCING_PHONES.get(str(case), set())
+        taken = {name: built.watchers[name].taken_views for name in ("phone", "other")}
+        assert taken == {name: int(name not in syncing) for name in taken}, taken
 
 
 # --- A new command fails the suite until it has a case ----------------------------------

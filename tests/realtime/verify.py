@@ -67,6 +67,8 @@ class LiveState:
     seq: int = 0
     public_seq: int = 0
     held: dict[int, dict[str, Any]] = field(default_factory=dict)
+    view: dict[str, Any] | None = None  # what the last reshaping event named (a phone)
+    view_since: int = 0
 
     @property
     def staff(self) -> bool:
@@ -94,6 +96,8 @@ class LiveState:
         phones what they get; a replay's items are taken again. Returns the position to
         sync from when the screen must ask again (live.js then sends ``sync``), else None."""
         before, again = self.position(), False
+        if self.view is None:
+            self.view_since = before  # a view that cannot be taken syncs from here
         for event in sorted(events, key=lambda event: event["seq"]):
             if self.staff and event["seq"] <= self.seq:
                 if replayed and event["type"].partition(".")[0] in ENTITIES:
@@ -116,7 +120,10 @@ class LiveState:
         self.seq = max(self.seq, event["seq"])
         if event["audience"] == "all":
             self.public_seq = max(self.public_seq, event["seq"])
-        return (not self.staff and event["type"] in RESHAPING) or reread
+        if self.staff or event["type"] not in RESHAPING:
+            return reread
+        self.view = event.get("view")  # the last reshaping event decides
+        return self.view is None or reread
 
     def may_read(self, event: dict[str, Any]) -> bool:
         if not event["data"].get("redacted"):
@@ -274,8 +281,21 @@ class LiveState:
                 me[name] = sorted(me[name])
         if "budget" in me:
             in_force = self.workshop and self.workshop.get("vote_rules")
-            me["budget"] = (me["budget"] or {}).get("used") if in_force else None
+            used = (me["budget"] or {}).get("used") or {}
+            me["budget"] = {k: dots for k, dots in used.items() if dots} if in_force else None
         return me
+
+
+def budget_for(rules: dict[str, Any] | None, me: dict[str, Any]) -> dict[str, Any] | None:
+    """live.js ``budgetFor``: what a phone may spend in the phase a view names."""
+    if rules is None or "budget" not in rules:
+        return None
+    if rules["budget"] is None:
+        return {"budget": None}
+    out = sum((me.get("votes") or {}).values())
+    if rules["per_area"] and out:
+        return None
+    return {**rules, "used": {} if rules["per_area"] else {"": out}}
 
 
 # --- Screens ---------------------------------------------------------------------------
@@ -289,6 +309,7 @@ class Watcher:
     screen: Screen
     key: str | None = None  # a board opened with its key
     state: LiveState = field(init=False)
+    taken_views: int = 0  # phase changes it followed by the view their event named
 
     def __post_init__(self) -> None:
         self.state = LiveState(self.screen.role)
@@ -328,6 +349,33 @@ class Watcher:
             return self.state.receive(early)
         return self.state.receive([*ack["events"], *early], replayed=True)
 
+    def take_view(self, view: dict[str, Any], since: int) -> int | None:
+        """live.js ``refresh``: the body the phase change named, fetched over HTTP, with
+        the phone's own notes, cards and dots in place; no request over the socket.
+        Returns where to sync from when the view cannot be taken."""
+        state = self.state
+        budget = budget_for(view.get("budget"), state.me)
+        if budget is None or view["public_head"] < state.public_seq:
+            return since
+        response = self.screen.http.get(view["body"])
+        assert response.status_code == 200, (self.name, response.status_code)
+        body = response.get_json()
+        snapshot = {
+            **body,
+            "head": max(state.seq, view["public_head"]),
+            "public_head": view["public_head"],
+            "me": {**state.me, "budget": budget},
+            "next": None,
+        }
+        for name in ("notes", "groups", "cards", "proposals"):
+            items = {item["id"]: item for item in body[name]}
+            own = getattr(state, name).values() if name in ("notes", "cards") else []
+            items.update({item["id"]: item for item in own if item.get("mine")})
+            snapshot[name] = sorted(items.values(), key=lambda item: item["id"])
+        state.load(snapshot)
+        self.taken_views += 1
+        return state.receive(self.events())
+
 
 def _has_ended(actor: Watcher) -> bool:
     """Whether the workshop has ended (screens then sync instead of joining)."""
@@ -352,6 +400,9 @@ def verify_action(
         since = watcher.state.receive(watcher.events())
         if watcher is actor:
             watcher.state.apply_ack(name, ack["data"])
+        view, watcher.state.view = watcher.state.view, None
+        if since is None and view is not None:
+            since = watcher.take_view(view, watcher.state.view_since)
         for _ in range(3):  # a replay brings current versions: one sync settles it
             if since is None:
                 break
