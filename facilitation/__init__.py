@@ -142,12 +142,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_workshop_cache() -> None:
-    """Commands read their workshop from the process's copy while its row is unchanged."""
+    """Commands read their workshop from the process's copy while its row is unchanged;
+    a change that reshapes what phones see names their view as it commits."""
     from flask_sqlalchemy.session import Session
 
-    from .workshops import cache
+    from .workshops import cache, snapshots
 
     cache.install(Session)
+    snapshots.install(Session)
 
 
 def register_api(app: Flask) -> None:

@@ -238,7 +238,7 @@ export class Screen {
     else if (view) this.refresh(view, before);
   }
 
-  // A phase change that names its view, as live.js takes it: the body fetched with no
+  // A change that names its view, as live.js takes it: the body fetched with no
   // request to the server, events held meanwhile; a sync when that cannot be done.
   // (A simulated phone keeps no own items nor dots: those of the benchmark's phones are
   // in the body once the phase shows every note, and none is out before the vote.)

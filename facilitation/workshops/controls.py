@@ -13,7 +13,6 @@ from ..realtime.protocol import EventType
 from ..rules import format_of, phase_changed, phase_of, workshop_ended
 from .models import Status, Workshop
 from .services import announce, board_view
-from .snapshots import offer_view
 
 MAX_TIMER_SECONDS = 4 * 60 * 60
 
@@ -35,7 +34,6 @@ def move_phase(actor: Actor, workshop: Workshop, index: int) -> Workshop:
         workshop.settings = {**(workshop.settings or {}), "timers": timers}
         announce(workshop, EventType.PHASE_CHANGED)
         phase_changed(workshop, departed, phase_of(workshop))
-        offer_view(workshop)
     return workshop
 
 

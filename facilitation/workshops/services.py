@@ -16,9 +16,9 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..realtime import eventlog
 from ..realtime.models import Stream
-from ..realtime.protocol import Audience, EventType
+from ..realtime.protocol import RESHAPING, Audience, EventType
 from ..rules import contributed_state, formats
-from . import cache
+from . import cache, shared
 from .codes import new_code, normalize_code
 from .models import Status, Workshop
 from .schemas import WorkshopStateSchema
@@ -205,4 +205,6 @@ def announce(workshop: Workshop, type_: EventType = EventType.WORKSHOP_UPDATED) 
         workshop.seq = seq
         return state(workshop)
 
+    if type_ in RESHAPING:
+        shared.reshaped(db.session, workshop)
     return eventlog.append(workshop.id, type_, Audience.ALL, payload)

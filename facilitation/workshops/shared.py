@@ -193,6 +193,15 @@ class SharedViews:
             return fresh
 
 
+RESHAPED_KEY = "fabrique.reshaped"  # session.info: workshops whose phones' view changed
+
+
+def reshaped(session: Any, workshop: Workshop) -> None:
+    """This transaction changes what every phone of ``workshop`` may see (a reshaping
+    event): its view is named as it commits (``snapshots.offer_view``)."""
+    session.info.setdefault(RESHAPED_KEY, {})[workshop.id] = workshop
+
+
 def views() -> SharedViews:
     return current_app.extensions.setdefault(EXTENSION_KEY, SharedViews())
 

@@ -14,6 +14,8 @@ from typing import Any
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Row
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Session
 
 from ..auth import Actor, ActorKind
 from ..cards import services as cards
@@ -214,18 +216,34 @@ def _fetched(
     }
 
 
-def offer_view(workshop: Workshop) -> None:
-    """Name, in the phase change being made, what every phone sees once it is committed:
-    the address of the common part's body at the turn's last public event, and the dots
-    the new phase allows. A phone then fetches that body and keeps its own items and
-    dots, and the whole room moves on without a request per phone (docs/protocol.md, "A
-    phase change names its view"). Only on the event as it goes out: a replay from the
-    log carries no view, and its phones sync. Outside a request (no address can be
-    made) the event goes without one."""
+def install(session_class: type[Session]) -> None:
+    """Name the view of each reshaping change as its transaction commits (done once)."""
+    if not orm_event.contains(session_class, "before_commit", _offer_views):
+        orm_event.listen(session_class, "before_commit", _offer_views)
+        orm_event.listen(session_class, "after_soft_rollback", _forget_views)
+
+
+def _offer_views(session: Session) -> None:
+    for workshop in session.info.pop(shared.RESHAPED_KEY, {}).values():
+        offer_view(session, workshop)
+
+
+def _forget_views(session: Session, _previous: Any) -> None:
+    session.info.pop(shared.RESHAPED_KEY, None)
+
+
+def offer_view(session: Session, workshop: Workshop) -> None:
+    """Name, in the change being committed, what every phone sees once it is: the address
+    of the common part's body at the transaction's last public event, and the dots the
+    phase allows; on its last reshaping event (a phase change, results revealed or
+    hidden). A phone then fetches that body and keeps its own items and dots, and the
+    whole room moves on without a request per phone (docs/protocol.md, "A change names
+    its view"). Only on the event as it goes out: a replay from the log carries no view,
+    and its phones sync. Outside a request (no address can be made) it goes without."""
     if not has_request_context():
         return
-    public = publish.pending(db.session, protocol.workshop_room(workshop.id))
-    changes = [wire for wire in public if wire["type"] == protocol.EventType.PHASE_CHANGED]
+    public = publish.pending(session, protocol.workshop_room(workshop.id))
+    changes = [wire for wire in public if wire["type"] in RESHAPING]
     if not changes:
         return
     head = max(wire["seq"] for wire in public)

@@ -429,12 +429,12 @@ export class Live {
     }, delay);
   }
 
-  // A phase change that names its view (docs/protocol.md): the body every phone shares
-  // after it, fetched with this phone's own notes, cards and dots in place, and no request
-  // of its own to the server (a room of 2,000 phones moves on with one read). Events wait
-  // from now until the body is applied: it holds everything up to here. What it cannot
-  // tell from the view (a view older than what the phone holds, dots out per area) or a
-  // body it cannot fetch makes it sync instead.
+  // A change that names its view (docs/protocol.md: a phase change, the results revealed):
+  // the body every phone shares after it, fetched with this phone's own notes, cards and
+  // dots in place, and no request of its own to the server (a room of 2,000 phones moves
+  // on with one read). Events wait from now until the body is applied: it holds
+  // everything up to here. What it cannot tell from the view (a view older than what the
+  // phone holds, dots out per area) or a body it cannot fetch makes it sync instead.
   refresh(view, since) {
     const budget = budgetFor(view.budget, this.state.me);
     if (!budget || view.public_head < this.publicSeq || this.syncing || this.holding || !this.socket.connected) {
