@@ -133,14 +133,17 @@ def join_submit(code: str) -> Response | tuple[str, int]:
     try:
         with unit_of_work(workshop.id):  # in the workshop's turn: joining still open
             participant = _enter(workshop)
+            # What the answer needs, read before the commit expires it (read again, the
+            # participant and the workshop would cost a statement each).
+            cookie = services.cookie_name(workshop.id), services.identity_token(participant)
+            phone = url_for(".phone", code=workshop.code)
     except ValidationError as error:
         return _join_form(workshop, 422, " ".join(error.messages_dict.get("nickname", [])))
     except (services.NicknameTaken, IntegrityError):  # rolled back
         return _join_form(workshop, 409, str(services.NicknameTaken().message))
-    response = redirect(url_for(".phone", code=workshop.code))
+    response = redirect(phone)
     response.set_cookie(
-        services.cookie_name(workshop.id),
-        services.identity_token(participant),
+        *cookie,
         max_age=services.COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",
