@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import threading
+import time
 
 import pytest
 from flask import request, request_started
@@ -187,6 +188,85 @@ def test_a_body_fetched_again_is_answered_before_flask_with_the_same_bytes_and_h
         assert third.headers[name] == first.headers[name]
 
 
+def named_by_the_change(phone) -> str:
+    """The body's address the phase change's event names (docs/protocol.md)."""
+    (view,) = [
+        event["view"]
+        for message in phone.received("events")
+        for event in message["args"][0]["events"]
+        if "view" in event
+    ]
+    return view["body"]
+
+
+@pytest.mark.parametrize("named", ["by a sync (read)", "by the change (not read yet)"])
+def test_fetches_arriving_while_the_first_answer_is_on_its_way_wait_for_it_outside_flask(
+    room, control, app, through_flask, named
+):
+    """The whole room fetches the new phase's body within a second: while its first
+    answer goes through Flask (the body being read), the other fetches wait for it and
+    take its bytes and headers, rather than each going through Flask."""
+    phones, _ = room
+    phones[1].received()
+    assert control.send("phase.move", index=1)["ok"]
+    if named.startswith("by a sync"):
+        path = fetching(phones[1], 0)["common"]
+    else:
+        path = named_by_the_change(phones[1])
+        assert shared.views().find(phones[1].workshop_id, int(path.split("/")[3])) is None
+    release = threading.Event()
+
+    def hold(sender, **_):
+        if request.path == path:
+            release.wait(10)
+
+    answers = []
+
+    def fetch() -> None:
+        answers.append(app.test_client().get(path, headers={"Accept-Encoding": "gzip"}))
+
+    fetchers = [threading.Thread(target=fetch) for _ in range(6)]
+    request_started.connect(hold, app)
+    try:
+        for fetcher in fetchers:
+            fetcher.start()
+        time.sleep(0.3)  # all six asked: one in Flask, held; five waiting, or in Flask too
+        in_flask = list(through_flask)
+        release.set()
+        for fetcher in fetchers:
+            fetcher.join(10)
+    finally:
+        request_started.disconnect(hold, app)
+    assert in_flask == through_flask == [path]
+    assert [answer.status_code for answer in answers] == [200] * 6
+    assert len({answer.data for answer in answers}) == 1
+    assert len(json.loads(gzip.decompress(answers[0].data))["notes"]) == PHONES - 1
+
+
+def test_a_body_asked_for_while_it_is_built_is_encoded_once(monkeypatch):
+    gate, encoded = threading.Event(), []
+
+    def read(_workshop, _after, _limit):
+        gate.wait(5)  # a database whose reads let other requests run meanwhile
+        return [{"id": 1, "text": "Idée"}]
+
+    def dumps(document, original=shared.dumps, **options):
+        encoded.append(document)
+        return original(document, **options)
+
+    monkeypatch.setattr(shared, "dumps", dumps)
+    part = shared.CommonPart(("ABCDEF", 3), 3, {}, {"notes": shared.Collection(read)})
+    askers = [threading.Thread(target=part.whole, args=(None,)) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    time.sleep(0.2)
+    gate.set()
+    for asker in askers:
+        asker.join(5)
+    assert len(encoded) == 1
+    assert json.loads(gzip.decompress(part.body))["notes"] == [{"id": 1, "text": "Idée"}]
+
+
 def test_a_kept_body_is_not_given_for_a_wrong_signature_nor_without_gzip(
     room, control, client, through_flask
 ):
@@ -207,9 +287,11 @@ def test_a_kept_body_is_not_given_for_a_wrong_signature_nor_without_gzip(
 def test_only_the_headers_about_the_body_are_kept_for_other_requests():
     part = shared.CommonPart(("ABCDEF", 3), 3, {}, {})
     answered: list[tuple[str, list[tuple[str, str]]]] = []
-    start = shared.KeptBodies._keeping(
-        part, lambda status, headers: answered.append((status, headers))
-    )
+
+    def start(status, headers):
+        shared.keep(part, status, headers)
+        answered.append((status, headers))
+
     headers = [
         ("Content-Type", "application/json"),
         ("Content-Encoding", "gzip"),
@@ -226,7 +308,7 @@ def test_only_the_headers_about_the_body_are_kept_for_other_requests():
         ("Content-Security-Policy", "default-src 'self'"),
     ]
     other = shared.CommonPart(("ABCDEF", 4), 4, {}, {})
-    shared.KeptBodies._keeping(other, lambda *_: None)("409 CONFLICT", headers)
+    shared.keep(other, "409 CONFLICT", headers)
     assert other.headers is None  # only a body answered whole is kept
 
 
