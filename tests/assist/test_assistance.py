@@ -114,7 +114,9 @@ def test_suggested_groups_leave_every_note_loose_and_log_nothing(workshop, scree
 def test_the_loose_notes_most_like_a_group_are_offered_first(workshop, screens, control):
     phone = screens(workshop)
     ids = [post(phone, text) for text in MEETINGS + PARKING]
-    group = control.send("group.create", title="Réunions", area="ideas")["data"]["group"]["id"]
+    created = control.send("group.create", title="Réunions", area="ideas")
+    assert created["ok"], created
+    group = created["data"]["group"]["id"]
     assert control.send("note.place", id=ids[0], group_id=group, position=0)["ok"]
     ack = control.emit("assist.similar", {"group_id": group, "limit": 2})
     assert ack["ok"], ack
