@@ -243,6 +243,26 @@ def test_fetches_arriving_while_the_first_answer_is_on_its_way_wait_for_it_outsi
     assert len(json.loads(gzip.decompress(answers[0].data))["notes"]) == PHONES - 1
 
 
+def test_fetches_of_a_wrong_address_at_once_are_each_refused(room, control, app):
+    """Waiting for a first answer never turns a guess into a hang: six fetches at once
+    of an address with a wrong signature are each refused."""
+    phones, _ = room
+    assert control.send("phase.move", index=1)["ok"]
+    head, _, signature = fetching(phones[1], 0)["common"].rpartition("/")
+    wrong = f"{head}/{'0' * 32 if not signature.startswith('0' * 32) else '1' * 32}.json"
+    answers = []
+
+    def fetch() -> None:
+        answers.append(app.test_client().get(wrong, headers={"Accept-Encoding": "gzip"}))
+
+    fetchers = [threading.Thread(target=fetch) for _ in range(6)]
+    for fetcher in fetchers:
+        fetcher.start()
+    for fetcher in fetchers:
+        fetcher.join(10)
+    assert [answer.status_code for answer in answers] == [404] * 6
+
+
 def test_a_body_asked_for_while_it_is_built_is_encoded_once(monkeypatch):
     gate, encoded = threading.Event(), []
 
