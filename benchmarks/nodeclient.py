@@ -68,6 +68,7 @@ def fill_load(load: Load, opened: Reading, closed: Reading, window: dict[str, An
     load.server_cpu = None if served is None else served / wall
     load.services_cpu, load.other_cpu = services / wall, max(other, 0.0) / wall
     load.deliveries_per_s, load.dropped = window["deliveries_per_s"], window["dropped"]
+    load.messages_per_s = window.get("messages_per_s", 0.0)
     load.join_timeouts = window["join_timeouts"]
 
 

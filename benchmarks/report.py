@@ -32,6 +32,7 @@ class Load:
     """What the run cost the machine over a measured window (shares of one core)."""
 
     deliveries_per_s: float = 0.0
+    messages_per_s: float = 0.0  # the messages those deliveries came in (Node generator)
     client_cpu: float = 0.0
     client_lag_max_ms: float = 0.0
     client_lag_p99_ms: float | None = None  # (the Node load generator's)
@@ -110,7 +111,8 @@ class Result(Load):
             f"refused={self.refused} on_board={self.on_board} lost={self.lost}"
             + (self._lost_part() if self.lost else ""),
             f"latency ms p50={lat['p50']} p95={lat['p95']} p99={lat['p99']} max={lat['max']}",
-            f"deliveries/s={self.deliveries_per_s:.1f} sent/s={self.send_rate:.1f}",
+            f"deliveries/s={self.deliveries_per_s:.1f} messages/s={self.messages_per_s:.1f} "
+            f"sent/s={self.send_rate:.1f}",
             "no acks (scrumblr has none)"
             if self.mode == "scrumblr"
             else f"ack ms p50={ack['p50']} p99={ack['p99']}",

@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     from . import entry, i18n, logs, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
     from .realtime import runtime, wire
+    from .realtime.publish import QueueManager
     from .realtime.websocket import CompleteWebSocketWrites
     from .workshops.shared import KeptBodies
 
@@ -63,14 +64,20 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
-    # Flask-SocketIO keeps the previous app's queue manager in its options; an app
-    # without a queue (several apps in one process: the tests) must not inherit it.
-    socketio.server_options.pop("client_manager", None)
+    url = app.config["REDIS_URL"]
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["REDIS_URL"],
-        channel=app.config["SOCKETIO_CHANNEL"],
+        message_queue=url,
+        # Redis carries each process's events to the others, whose deliveries to their
+        # own sockets are coalesced again (realtime/publish.py). Always named: Flask-
+        # SocketIO keeps the previous app's manager in its options, and an app without a
+        # queue (several apps in one process: the tests) must not inherit it.
+        client_manager=(
+            QueueManager(url, app.config["SOCKETIO_CHANNEL"], app.config["COALESCE_MS"])
+            if url
+            else None
+        ),
         max_http_buffer_size=64 * 1024,
         json=wire,  # integers bounded: an oversized one gets an `invalid` ack, not silence
         serializer=wire.TextPacket,

@@ -59,6 +59,7 @@ class LiveClient:
         self.sio = socketio.Client(reconnection=False, websocket_extra_options=FAST_TEXT)
         self.state = BoardState()
         self.events: list[dict[str, Any]] = []
+        self.messages: list[list[int]] = []  # each `events` message, as its numbers
         self.heartbeats: list[dict[str, Any]] = []
         self.early: list[dict[str, Any]] | None = None  # events held while joining
         self.staff = False  # a board or control page: every sequence number reaches it
@@ -72,6 +73,7 @@ class LiveClient:
 
     def _on_events(self, batch: dict[str, Any]) -> None:
         with self.arrived:
+            self.messages.append([event["seq"] for event in batch["events"]])
             for event in sorted(batch["events"], key=lambda event: event["seq"]):
                 self.events.append(event)
                 if self.early is None:

@@ -26,7 +26,7 @@ export const now = () => performance.now() / 1000;
 
 export class Counters {
   constructor() {
-    Object.assign(this, { deliveries: 0, last: 0, dropped: 0, refusedJoins: 0 });
+    Object.assign(this, { deliveries: 0, messages: 0, last: 0, dropped: 0, refusedJoins: 0 });
     Object.assign(this, { syncTimeouts: 0, joinTimeouts: 0, syncs: 0, views: 0 });
   }
 }
@@ -219,6 +219,7 @@ export class Screen {
     const t = now();
     if (delivered) {
       this.counters.deliveries += events.length;
+      this.counters.messages += 1;
       this.counters.last = t;
     }
     if (this.holding) { this.early.push(...events); return; }

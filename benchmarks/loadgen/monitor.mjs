@@ -24,6 +24,7 @@ export class Window {
     this.start = now();
     this.cpu = process.cpuUsage();
     this.deliveries = this.counters.deliveries;
+    this.messages = this.counters.messages;
     this.dropped = this.counters.dropped;
     this.joinTimeouts = this.counters.joinTimeouts;
     loopDelay.reset();
@@ -41,6 +42,7 @@ export class Window {
       lag_p99_ms: loopDelay.percentile(99) / 1e6,
       deliveries: this.counters.deliveries - this.deliveries,
       deliveries_per_s: (this.counters.deliveries - this.deliveries) / span,
+      messages_per_s: (this.counters.messages - this.messages) / span,
       dropped: this.counters.dropped - this.dropped,
       join_timeouts: this.counters.joinTimeouts - this.joinTimeouts,
     };

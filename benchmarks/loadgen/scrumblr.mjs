@@ -26,6 +26,7 @@ class Card {
       this.socket.on("message", (message) => {
         const t = now();
         this.counters.deliveries++;
+        this.counters.messages++;
         this.counters.last = t;
         if (message.action === "roomAccept") resolve();
         if (message.action === "createCard") this.onCard?.(message.data, t);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -27,6 +29,45 @@ def test_a_note_posted_through_one_process_reaches_a_board_on_another(start_serv
     finally:
         phone.close()
         board.close()
+
+
+def test_notes_posted_through_two_processes_in_one_window_reach_a_board_as_one_message(
+    start_server, live_workshop
+):
+    """Each process publishes its window's batch through Redis; the board's process
+    delivers what every process published in that window as one message, not one each."""
+    window = 1.0  # long enough that two notes fall in one window, whatever the machine
+    process_a = start_server("a", COALESCE_MS=str(int(window * 1000)))
+    process_b = start_server("b", COALESCE_MS=str(int(window * 1000)))
+    writers = [
+        LiveClient(server.url, join_as_participant(server.url, live_workshop["code"])).connect()
+        for server in (process_a, process_b)
+    ]
+    board = LiveClient(process_a.url).connect()
+    try:
+        for writer in writers:
+            assert writer.join(live_workshop["code"], "phone")["ok"]
+        assert board.join(live_workshop["code"], "board", live_workshop["key"])["ok"]
+        for attempt in range(3):
+            # Windows are slots of the clock, which this test shares with the servers:
+            # start both notes early in one.
+            time.sleep(window - time.time() % window + 0.05)
+            slot = time.time() // window
+            acks = [
+                writer.send("note.post", area="ideas", text=f"Note {attempt}") for writer in writers
+            ]
+            if time.time() // window == slot:
+                break
+        assert [ack["ok"] for ack in acks] == [True, True]
+        seqs = {ack["seq"] for ack in acks}
+        assert board.wait_for(lambda c: seqs <= {e["seq"] for e in c.events})
+        assert [message for message in board.messages if seqs & set(message)] == [sorted(seqs)]
+        # Each phone still receives its own note (its own room), and only that.
+        for writer, ack in zip(writers, acks, strict=True):
+            assert writer.wait_for(lambda c, seq=ack["seq"]: seq in {e["seq"] for e in c.events})
+    finally:
+        for client in (*writers, board):
+            client.close()
 
 
 def test_presence_counts_phones_on_every_process(start_server, live_workshop):
