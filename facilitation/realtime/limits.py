@@ -59,11 +59,19 @@ class LocalWindows:
             return True
 
     def test(self, item: RateLimitItem, *identifiers: str) -> bool:
-        """Whether one more hit would be allowed; nothing is counted."""
+        """Whether one more hit would be allowed; nothing is counted.
+
+        The stamps past the window are dropped, as a hit drops them: counting them one by
+        one instead made each newcomer's check walk every earlier newcomer of the address
+        (a room of 2,000 phones behind one Wi-Fi address: two million steps)."""
         key, window, now = item.key_for(*identifiers), item.get_expiry(), self.clock()
         with self.lock:
-            stamps = self.stamps.get(key, ())
-            return sum(1 for stamp in stamps if stamp > now - window) < item.amount
+            stamps = self.stamps.get(key)
+            if not stamps:
+                return item.amount > 0
+            while stamps and stamps[0] <= now - window:
+                stamps.popleft()
+            return len(stamps) < item.amount
 
     def _purge(self, now: float) -> None:
         idle = [k for k, s in self.stamps.items() if not s or s[-1] <= now - self.windows[k]]

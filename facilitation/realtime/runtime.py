@@ -21,7 +21,7 @@ from . import admission, eventlog, publish
 from .busy import Pace, Turn
 from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
-from .protocol import ServerMessage, workshop_room
+from .protocol import ServerMessage, staff_room, workshop_room
 
 log = logging.getLogger(__name__)
 
@@ -172,8 +172,12 @@ class Runtime:
             self.socketio.server.disconnect(sid, namespace="/")
 
     def emit_presence(self, workshop_id: int) -> None:
+        """The new count, at once, to the staff screens (board, control page). Phones read
+        it from the next heartbeat: sent to the whole room, a crowd joining or phones
+        waking made every phone receive a message a second (2,000 frames a second
+        written by a plenary's process for a figure in a phone's corner)."""
         payload = {"participants": self.participant_count(workshop_id)}
-        self.socketio.emit(ServerMessage.PRESENCE, payload, to=workshop_room(workshop_id))
+        self.socketio.emit(ServerMessage.PRESENCE, payload, to=staff_room(workshop_id))
 
     def beat(self, workshop_ids: list[int]) -> None:
         """Tell this process's screens each workshop's head sequence numbers.

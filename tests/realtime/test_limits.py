@@ -60,6 +60,23 @@ def test_each_participant_has_a_window_of_its_own(windows):
     assert hits(windows, 1, "p2") == [True]
 
 
+def test_a_check_counts_only_the_hits_still_in_the_window_and_counts_none_itself(windows, clock):
+    def room() -> bool:
+        return windows.test(FIVE_A_SECOND, "fabrique", "command", "p1")
+
+    assert room()
+    hits(windows, 3)
+    clock.now += 0.6
+    hits(windows, 2)
+    assert not room()
+    clock.now += 0.5  # the first three left the window
+    assert room()
+    assert room()  # a check counts nothing
+    key = FIVE_A_SECOND.key_for("fabrique", "command", "p1")
+    assert len(windows.stamps[key]) == 2  # those past the window dropped, none added
+    assert hits(windows, 4) == [True, True, True, False]
+
+
 def test_idle_keys_are_dropped_after_a_minute(windows, clock):
     hits(windows, 1, "gone")
     clock.now += LocalWindows.PURGE_SECONDS + 1

@@ -42,6 +42,22 @@ def test_a_change_in_presence_is_announced(workshop, screens, facilitator):
     assert board.received("presence")[-1]["args"][0] == {"participants": 1}
 
 
+def test_phones_learn_the_count_from_the_heartbeat_not_from_each_change(
+    workshop, screens, facilitator
+):
+    """A crowd joining changes the count every second: phones are not sent each change."""
+    control = screens(workshop, "control", user=facilitator)
+    phone = screens(workshop)
+    phone.received()
+    control.received()
+    screens(workshop)
+    runtime().tick(now=10_000)  # presence changed, and a heartbeat is due
+    assert control.received("presence")[-1]["args"][0] == {"participants": 2}
+    received = {message["name"]: message["args"][0] for message in phone.received()}
+    assert "presence" not in received
+    assert received["heartbeat"]["participants"] == 2
+
+
 def test_staff_screens_are_not_counted_as_participants(workshop, screens, facilitator):
     screens(workshop, "board", user=facilitator)
     screens(workshop, "control", user=facilitator)
