@@ -129,15 +129,17 @@ def deliver(manager: Any, items: list[Item]) -> None:
         for room in rooms:
             by_room.setdefault(room, {})[wire["seq"]] = wire
     namespace = manager.rooms.get("/", {})
-    present = {room: list(namespace[room]) for room in by_room if namespace.get(room)}
+    # Each room as python-socketio keeps it (sid -> Engine.IO sid): the crowd's is only
+    # looked into, never copied, unless some of its sockets are elsewhere too.
+    present = {room: namespace[room] for room in by_room if namespace.get(room)}
     if not present:
         return
     largest = max(present, key=lambda room: len(present[room]))
-    crowd = set(present[largest])
+    crowd = present[largest]
     elsewhere: dict[str, list[str]] = {}  # a socket of the other rooms: its rooms addressed
     for room, sockets in present.items():
         if room != largest:
-            for sid in sockets:
+            for sid in list(sockets):
                 elsewhere.setdefault(sid, []).append(room)
     gatherings: dict[tuple[str, ...], list[str]] = {}
     for sid, addressed in elsewhere.items():
@@ -147,7 +149,8 @@ def deliver(manager: Any, items: list[Item]) -> None:
     if not any(sid in crowd for sid in elsewhere):
         _send(manager, by_room[largest].values(), largest)
     else:
-        _send(manager, by_room[largest].values(), [sid for sid in crowd if sid not in elsewhere])
+        alone = [sid for sid in list(crowd) if sid not in elsewhere]
+        _send(manager, by_room[largest].values(), alone)
     for rooms, sids in gatherings.items():
         merged = {seq: wire for room in rooms for seq, wire in by_room[room].items()}
         _send(manager, merged.values(), sids)
