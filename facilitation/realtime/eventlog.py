@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..auth import Actor
@@ -43,16 +43,46 @@ def take_turn(*workshop_ids: int) -> None:
         raise OutOfTurn("A workshop's turn is taken before anything changes.")
     session.rollback()  # ends a transaction that read: its objects are read again
     ids = sorted(set(workshop_ids))
-    streams = Stream.__table__
-    rows = session.connection().execute(
-        select(streams.c.workshop_id, streams.c.workshop_version)
-        .where(streams.c.workshop_id.in_(ids))
-        .order_by(streams.c.workshop_id)
-        .with_for_update()
-    )
+    if len(ids) == 1:  # every command: the statement built once
+        rows = session.connection().execute(_TURN_OF_ONE, {"stream_id": ids[0]})
+    else:
+        streams = Stream.__table__
+        rows = session.connection().execute(
+            select(streams.c.workshop_id, streams.c.workshop_version)
+            .where(streams.c.workshop_id.in_(ids))
+            .order_by(streams.c.workshop_id)
+            .with_for_update()
+        )
     turns = _turns(session)
     turns.update(dict.fromkeys(ids))
     turns.update(dict(rows.all()))
+
+
+# Statements every command runs, built once: building them again for each command (an
+# IN list, a SET with expressions) cost about as much as running them.
+_STREAMS = Stream.__table__
+_TURN_OF_ONE = (
+    select(_STREAMS.c.workshop_id, _STREAMS.c.workshop_version)
+    .where(_STREAMS.c.workshop_id == bindparam("stream_id"))
+    .with_for_update()
+)
+
+
+def _numbering(public: bool) -> Any:
+    """Take the next number; an event everybody may see moves the public head with it.
+    Both sides read the row's old values, on SQLite as on PostgreSQL."""
+    return (
+        update(_STREAMS)
+        .where(_STREAMS.c.workshop_id == bindparam("stream_id"))
+        .values(
+            head=_STREAMS.c.head + 1,
+            public_head=_STREAMS.c.head + 1 if public else _STREAMS.c.public_head,
+        )
+        .returning(_STREAMS.c.head)
+    )
+
+
+_NUMBER = {True: _numbering(True), False: _numbering(False)}
 
 
 def _turns(session: Session) -> dict[int, int | None]:
@@ -94,24 +124,11 @@ def number(workshop_id: int, audience: Audience) -> int:
     with its number needs no second statement to set it."""
     if workshop_id not in _turns(db.session()):
         raise OutOfTurn(f"Workshop {workshop_id} changed outside its turn: take_turn first.")
-    statement = (
-        update(Stream.__table__)
-        .where(Stream.__table__.c.workshop_id == workshop_id)
-        .values(
-            head=Stream.__table__.c.head + 1,
-            # Both sides read the row's old values, on SQLite as on PostgreSQL.
-            public_head=(
-                Stream.__table__.c.head + 1
-                if audience is Audience.ALL
-                else Stream.__table__.c.public_head
-            ),
-        )
-        .returning(Stream.__table__.c.head)
-    )
-    seq = db.session.connection().execute(statement).scalar_one_or_none()
+    statement, values = _NUMBER[audience is Audience.ALL], {"stream_id": workshop_id}
+    seq = db.session.connection().execute(statement, values).scalar_one_or_none()
     if seq is None:  # a workshop created in this transaction: its stream is not written yet
         db.session.flush()
-        seq = db.session.connection().execute(statement).scalar_one()
+        seq = db.session.connection().execute(statement, values).scalar_one()
     return seq
 
 
