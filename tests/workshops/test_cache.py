@@ -90,3 +90,35 @@ def test_a_new_workshop_given_a_removed_one_s_id_is_never_read_from_its_copy(
 
     assert ack["ok"], ack
     assert workshops.get_workshop(swot.id).format_key == "swot"
+
+
+def test_a_copy_taken_is_the_row_as_read_and_what_a_session_does_to_it_stays_there(
+    workshop, screens
+):
+    """Each turn gets an object of its own, unchanged, with every column the row has:
+    settings changed in place by one (then rolled back) are not what the next one gets."""
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="La première")["ok"]  # kept
+    settings, workshop_id = dict(workshop.settings), workshop.id
+    db.session.rollback()
+    db.session.expunge_all()  # this session's own object would be used instead
+
+    eventlog.take_turn(workshop_id)
+    with statements() as seen:
+        copy = workshops.get_workshop(workshop_id)
+    assert not reads_the_workshop(seen)
+    assert not db.session.is_modified(copy)
+    row = db.session.execute(
+        Workshop.__table__.select().where(Workshop.__table__.c.id == workshop_id)
+    ).one()
+    for column in Workshop.__table__.columns:
+        assert getattr(copy, column.key) == getattr(row, column.name), column.key
+    copy.settings["taken"] = "in place"
+    db.session.rollback()
+    db.session.expunge_all()
+
+    eventlog.take_turn(workshop_id)
+    again = workshops.get_workshop(workshop_id)
+    assert again is not copy
+    assert again.settings == settings
+    db.session.rollback()
