@@ -60,6 +60,7 @@ class Live:
     url: str
     database_url: str
     instance: Path
+    log: Path  # the server's warnings and errors
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +85,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "browser",
     )
     server.start()
-    yield Live(server.url, database_url, instance)
+    yield Live(server.url, database_url, instance, server.log_path)
     server.stop()
     # Kept for the next look at a failure: the server logs warnings and errors only.
     (ROOT / "artifacts").mkdir(exist_ok=True)
@@ -151,21 +152,78 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Whether the test itself failed, for its fixtures' teardown to tell what it saw."""
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
 @pytest.fixture
-def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """Open browser contexts (each its own cookies and storage), all closed after the test."""
+def new_context(
+    browser: Browser, live: Live, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Open browser contexts (each its own cookies and storage), all closed after the test.
+
+    A test that fails prints what its pages said (their errors and console), what each
+    screen showed last, and what the server logged meanwhile: a failure on a busy CI
+    machine, seen once, can then be understood from its report."""
     opened: list[BrowserContext] = []
+    said: list[str] = []
+    logged = live_log_size(live)
 
     def open_context(device: str, locale: str = "fr-FR") -> BrowserContext:
         context = browser.new_context(**DEVICES[device], locale=locale)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(3 * TIMEOUT_MS)  # a page load on a busy machine
+        name = f"{device} {len(opened) + 1}"
+        context.on(
+            "console", lambda message: said.append(f"{name} console.{message.type}: {message.text}")
+        )
+        context.on("weberror", lambda error: said.append(f"{name} error: {error.error}"))
         opened.append(context)
         return context
 
     yield open_context
+    if request.node.stash.get(FAILED, False):
+        report_pages(opened, said, live, logged)
     for context in opened:
         context.close()
+
+
+def live_log_size(live: Live) -> int:
+    return live.log.stat().st_size if live.log.exists() else 0
+
+
+def report_pages(opened: list[BrowserContext], said: list[str], live: Live, logged: int) -> None:
+    print("--- what the pages said ---", *said[-200:], sep="\n")
+    for index, context in enumerate(opened, 1):
+        for page in context.pages:
+            try:
+                shown = page.evaluate(SHOWN)
+            except Exception as error:  # a page gone: say so and go on
+                shown = f"(unreadable: {error})"
+            print(f"--- screen {index}: {page.url} ---\n{shown}")
+    with live.log.open("rb") as log:
+        log.seek(logged)
+        print(
+            "--- what the server logged meanwhile ---",
+            log.read().decode(errors="replace")[-8000:],
+            sep="\n",
+        )
+
+
+# What a screen shows, in short: its connection, its phase, and its text (the start).
+SHOWN = """() => {
+  const status = document.querySelector("[data-status]")?.dataset.status;
+  const text = document.body.innerText.replace(/\\s+/g, " ").slice(0, 800);
+  return `status=${status} | ${text}`;
+}"""
 
 
 def sign_in(page: Page, live: Live, email: str) -> None:

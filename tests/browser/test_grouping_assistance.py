@@ -72,7 +72,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "assist",
     )
     server.start()
-    yield Live(server.url, database_url, instance)
+    yield Live(server.url, database_url, instance, server.log_path)
     server.stop()
 
 
