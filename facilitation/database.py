@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, Table, insert
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+M = TypeVar("M")
 
 
 def utcnow() -> datetime:
@@ -35,6 +38,55 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def as_loaded(session: Session, model: type[M], values: dict[str, Any]) -> M:
+    """An object of ``model`` put in ``session`` as the ORM puts a row it has just read:
+    made without its constructor (which sets each attribute through its events), holding
+    ``values`` (every column) as they are, unchanged. What the caller did not read back
+    from the database must be what the row holds."""
+    instance: M = manager_of_class(model).new_instance()
+    instance.__dict__.update(values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+def inserted(session: Session, model: type[M], values: dict[str, Any]) -> M:
+    """A new row of ``model`` written by one plain INSERT on the session's connection, as
+    a loaded object: the unit of work's flush (change tracking, dependency sorting, the
+    mapper's events) was the largest share of a note's time. ``values`` need not name
+    the columns with a default given in Python (a constant); the id comes back from the
+    INSERT. No mapper event fires: what listens for the model's inserts must be told."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    row = {**_column_defaults(table), **values}
+    row["id"] = session.connection().execute(_returning_id(table), row).scalar_one()
+    return as_loaded(session, model, row)
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+_INSERTS: dict[str, Any] = {}
+
+
+def _column_defaults(table: Table) -> dict[str, Any]:
+    """Each column but the id, with its constant default (None where it has none)."""
+    defaults = _DEFAULTS.get(table.name)
+    if defaults is None:
+        defaults = _DEFAULTS[table.name] = {
+            column.key: column.default.arg
+            if column.default is not None and column.default.is_scalar
+            else None
+            for column in table.columns
+            if column.key != "id"
+        }
+    return defaults
+
+
+def _returning_id(table: Table) -> Any:
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table).returning(table.c.id)
+    return statement
 
 
 @contextmanager

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session, object_session
 
 from ..extensions import db, socketio
 from ..logs import failure
-from ..notes.models import Note
+from ..notes.models import WRITTEN_KEY, Note
 from ..realtime import eventlog
 from ..realtime.runtime import runtime
 from . import services
 
 log = logging.getLogger(__name__)
-PENDING_KEY = "fabrique.assist.notes"
+PENDING_KEY = WRITTEN_KEY  # a note posted by a plain INSERT is put there by its service
 QUEUE_KEY = "fabrique.assist.queue"
 
 

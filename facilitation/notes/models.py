@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
+# session.info: the ids of the notes whose text the transaction wrote (posted, or edited
+# through the unit of work); what checks new texts reads it as the transaction commits.
+WRITTEN_KEY = "fabrique.notes.written"
+
 
 class Note(db.Model):
     __tablename__ = "notes"

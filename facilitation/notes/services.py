@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Row, bindparam, func, select, true
 
 from ..auth import Actor
-from ..database import utcnow
+from ..database import inserted, utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..groups.models import Group
@@ -25,7 +25,7 @@ from ..rules import (
     require_participant_action,
 )
 from ..workshops.models import Workshop
-from .models import Note
+from .models import WRITTEN_KEY, Note
 from .schemas import wire
 
 MAX_NOTES_PER_PARTICIPANT = 200
@@ -58,12 +58,12 @@ def record(workshop: Workshop, note: Note, type_: EventType) -> int:
     redacted for every screen (phones, board, the control page too, which keeps the text
     it had; its snapshots and replays carry the text).
     """
-
     audience = audience_of(workshop)
     note.seq = seq = eventlog.number(workshop.id, audience)
-    if note.id is None:  # a new note is inserted with its number
-        db.session.add(note)
-        db.session.flush()
+    return _logged(workshop, note, type_, audience, seq)
+
+
+def _logged(workshop: Workshop, note: Note, type_: EventType, audience: Audience, seq: int) -> int:
     full = payload(workshop, note)
     note.recorded = (seq, full)  # not a column: what ``last_payload`` gives back
     data = redacted(full) if note.hidden else full
@@ -98,17 +98,22 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
     if actor.participant_id is not None and _count_of(actor) >= MAX_NOTES_PER_PARTICIPANT:
         raise Forbidden(_l("You have posted the maximum number of notes."))
     now = utcnow()
-    note = Note(
-        workshop_id=workshop.id,
-        participant_id=actor.participant_id,
-        author_user_id=actor.user_id if actor.is_facilitator else None,
-        area=area,
-        text=text,
-        color=color,
-        created_at=now,
-        updated_at=now,
-    )
-    record(workshop, note, EventType.NOTE_POSTED)
+    audience = audience_of(workshop)
+    seq = eventlog.number(workshop.id, audience)  # inserted with its number
+    values = {
+        "workshop_id": workshop.id,
+        "participant_id": actor.participant_id,
+        "author_user_id": actor.user_id if actor.is_facilitator else None,
+        "area": area,
+        "text": text,
+        "color": color,
+        "seq": seq,
+        "created_at": now,
+        "updated_at": now,
+    }
+    note = inserted(db.session(), Note, values)
+    db.session.info.setdefault(WRITTEN_KEY, set()).add(note.id)  # its text is to be checked
+    _logged(workshop, note, EventType.NOTE_POSTED, audience, seq)
     return note
 
 

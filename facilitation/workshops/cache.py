@@ -18,10 +18,10 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import event, inspect, update
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from ..database import as_loaded
 from ..extensions import db
 from ..realtime import eventlog
 from ..realtime.models import Stream
@@ -83,13 +83,8 @@ def at_version(workshop_id: int, version: int | None) -> Workshop | None:
     # constructor would set each attribute through its events, and copying every value
     # (only the settings can change in place) was a tenth of a note's time.
     _version, values, mutable = entry
-    workshop = manager_of_class(Workshop).new_instance()
-    workshop.__dict__.update(values)
-    for key in mutable:
-        workshop.__dict__[key] = copy.deepcopy(values[key])
-    make_transient_to_detached(workshop)  # as though loaded: unchanged, its columns known
-    session.add(workshop)
-    return workshop
+    copied = {key: copy.deepcopy(values[key]) for key in mutable}
+    return as_loaded(session, Workshop, values | copied)
 
 
 def keep(workshop: Workshop, version: int | None = None) -> None:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, inspect, select
 
+from facilitation.auth import Actor, ActorKind
+from facilitation.database import unit_of_work
 from facilitation.extensions import db
+from facilitation.notes import services as notes
 from facilitation.notes.models import Note
+from facilitation.realtime import eventlog
 from facilitation.realtime.models import Event
+from facilitation.workshops.services import get_workshop
+
+from ..statements import statements
+
+COLUMNS = [attribute.key for attribute in inspect(Note).column_attrs]
 
 
 def note_count() -> int:
@@ -111,3 +120,29 @@ def test_a_deleted_note_is_kept_for_the_record_but_leaves_the_board(workshop, sc
     board.events()
     assert note_id not in board.state.notes
     assert db.session.get(Note, note_id).deleted_at is not None
+
+
+def test_a_posted_note_is_one_insert_and_held_as_the_database_holds_it(workshop, screens):
+    """Written by a plain INSERT with its number, not by the unit of work's flush: the
+    note the command answers with is the row, unchanged, and nothing writes it again."""
+    participant_id, workshop_id = screens(workshop).participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant_id)
+
+    flushes: list[object] = []
+    session = db.session()
+    event.listen(session, "after_flush", lambda *_: flushes.append(_))
+    with statements() as seen, unit_of_work(workshop_id):
+        note = notes.post_note(actor, get_workshop(workshop_id), "ideas", "Des haies", "#ffd166")
+        assert note in db.session
+        assert not db.session.is_modified(note)
+        held = {column: getattr(note, column) for column in COLUMNS}
+
+    assert flushes == []  # nothing left to the unit of work, on the way or at commit
+    writes = [s.split("(")[0].split(" SET")[0] for s in seen if s.startswith(("INSERT", "UPDATE"))]
+    assert writes.count("INSERT INTO notes ") == 1
+    assert not [write for write in writes if write.startswith("UPDATE notes")]
+    db.session.expunge_all()
+    stored = db.session.get(Note, held["id"])
+    assert {column: getattr(stored, column) for column in COLUMNS} == held
+    assert held["seq"] == eventlog.heads(workshop_id)[0]
+    assert held["text"] == "Des haies"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.database import unit_of_work
@@ -15,6 +15,8 @@ from facilitation.notes.models import Note
 from facilitation.votes import services as votes
 from facilitation.votes.models import Vote, VoteTotals
 from facilitation.workshops.services import get_workshop
+
+from ..statements import statements
 
 
 @pytest.fixture
@@ -216,15 +218,7 @@ def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
     board.events()
     assert first.send("vote.cast", target=f"note:{ideas[2]}")["ok"]
     assert last_tally(board) == (3, 2)
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *_):
-        statements.append(statement.lower())
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements() as seen:
         assert second.send("vote.retract", target=f"note:{ideas[1]}")["ok"]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert last_tally(board) == (2, 1)
-    assert not [s for s in statements if "count(distinct" in s]  # no vote summed
+    assert not [s for s in seen if "count(distinct" in s.lower()]  # no vote summed

@@ -3,31 +3,14 @@ unchanged, and never once it changed, whichever process changed it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from facilitation.extensions import db
 from facilitation.realtime import eventlog
 from facilitation.workshops import services as workshops
 from facilitation.workshops.models import Workshop
 
+from ..statements import statements
+
 VOTING = 3  # the brainstorm's dot voting: nobody posts notes any more
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def reads_the_workshop(seen: list[str]) -> bool:

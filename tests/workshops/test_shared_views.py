@@ -9,11 +9,11 @@ import time
 
 import pytest
 from flask import request, request_started
-from sqlalchemy import event
 
-from facilitation.extensions import db
 from facilitation.workshops import shared, snapshots
 from facilitation.workshops.snapshots import RESHAPING, SECTIONS
+
+from ..statements import statements
 
 PHONES = 40
 
@@ -379,17 +379,9 @@ def test_a_fetch_flag_that_is_not_a_boolean_is_refused(room):
 
 
 def reads_during(action) -> list[str]:
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, *_):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements() as seen:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    return statements
+    return seen
 
 
 def test_a_phones_sync_after_a_phase_change_reads_the_stream_once_and_the_workshop_at_most_once(
