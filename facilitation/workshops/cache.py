@@ -7,8 +7,9 @@ In a workshop's turn (realtime/eventlog.py: take_turn) the stream row's
 at, the copy is put in the session as though just loaded, without a statement. Any
 change to a workshop's row, in any process, moves the version in the same transaction
 (an ``after_flush`` hook on every session), and that transaction waits for the turn to
-write it: a copy can never be used once its row changed. Outside a turn nothing is
-cached: pages and REST read the row as before.
+write it: a copy can never be used once its row changed. Outside a turn, only a read
+that gives the row's version in the same statement takes the copy (a sync's position, a
+join code's lookup: ``services.workshop_at``); pages and REST read the row as before.
 """
 
 from __future__ import annotations

@@ -105,3 +105,15 @@ def test_a_copy_taken_is_the_row_as_read_and_what_a_session_does_to_it_stays_the
     assert again is not copy
     assert again.settings == settings
     db.session.rollback()
+
+
+def test_a_phone_joining_by_code_finds_the_workshop_in_the_copy(workshop, screens):
+    """Every phone of a room looks its code up as it joins (the page, the form, the
+    socket): the lookup reads the code's row id and version, and the copy holds the rest."""
+    screens(workshop)  # a first phone: the workshop read and kept
+    phone = screens(workshop, join=False)
+
+    with statements() as seen:
+        assert "snapshot" in phone.join()
+
+    assert not [statement for statement in seen if "workshops.title" in statement]
