@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.views import load_user
     from .realtime import runtime, wire
     from .realtime.publish import QueueManager
+    from .realtime.sessions import SocketSessions
     from .realtime.websocket import CompleteWebSocketWrites
     from .workshops.shared import KeptBodies
 
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    app.session_interface = SocketSessions()  # a socket's events: its session, not the cookie
     url = app.config["REDIS_URL"]
     socketio.init_app(
         app,
