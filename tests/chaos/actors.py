@@ -73,8 +73,7 @@ class Actor(threading.Thread):
             return False
         if self.joined and self.sio.connected:
             return True
-        with contextlib.suppress(Exception):
-            self.sio.disconnect()
+        self.close()
         url = self.urls[self.server % len(self.urls)]
         try:
             headers = {"Cookie": self.cookie} if self.cookie else {}
@@ -95,9 +94,20 @@ class Actor(threading.Thread):
         """What the screen does with its join ack; False: join again."""
         return True
 
+    def close(self) -> None:
+        """Disconnect, and close the socket of a connection its server dropped: the
+        client leaves that one to the garbage collector."""
+        with contextlib.suppress(Exception):
+            self.sio.disconnect()
+        dropped = getattr(self.sio.eio, "ws", None)
+        if dropped is not None:
+            with contextlib.suppress(Exception):
+                dropped.close()
+
     def stop(self) -> None:
         self.running = False
         self.join(10)
+        self.close()
         with contextlib.suppress(Exception):
             self.sio.disconnect()
 
