@@ -15,6 +15,7 @@ from typing import Protocol
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis import Redis
 
 log = logging.getLogger(__name__)
 
@@ -80,24 +81,75 @@ class LocalWindows:
         self.next_purge = now + self.PURGE_SECONDS
 
 
+# Every moving window of one budget, checked and then counted only if each has room, in
+# one round trip. The lists are those the limits library keeps (newest first, one
+# timestamp a hit, trimmed to the window's amount), under the same keys.
+# KEYS: the windows' lists; ARGV: now, then each window's amount and length in seconds.
+_WINDOWS_LUA = """
+local now = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local oldest = redis.call('lindex', KEYS[i], tonumber(ARGV[2 * i]) - 1)
+  if oldest and tonumber(oldest) > now - tonumber(ARGV[2 * i + 1]) then
+    return 0
+  end
+end
+if ARGV[#ARGV] == 'count' then
+  for i = 1, #KEYS do
+    redis.call('lpush', KEYS[i], now)
+    redis.call('ltrim', KEYS[i], 0, tonumber(ARGV[2 * i]) - 1)
+    redis.call('expire', KEYS[i], math.ceil(tonumber(ARGV[2 * i + 1])))
+  end
+end
+return 1
+"""
+
+
+class RedisWindows:
+    """A budget's moving windows in Redis, all of them in one script call: a command paid
+    one round trip per window (two for "20/second;600/minute"), and a hit counted in
+    the first window stayed counted when the second refused it."""
+
+    KEY_PREFIX = "LIMITS"  # the limits library's: the same lists under the same keys
+
+    def __init__(self, client: Redis) -> None:
+        self.script = client.register_script(_WINDOWS_LUA)
+
+    def check(self, rules: list[RateLimitItem], identifiers: tuple[str, ...], count: bool) -> bool:
+        keys = [f"{self.KEY_PREFIX}:{rule.key_for(*identifiers)}" for rule in rules]
+        lengths = [value for rule in rules for value in (rule.amount, rule.get_expiry())]
+        return bool(
+            self.script(keys=keys, args=[time.time(), *lengths, "count" if count else "test"])
+        )
+
+
 class Windows:
     """Named budgets per key (``{"command": "20/second;600/minute"}``), each a set of
     moving windows.
 
-    Counts live in Redis when processes are scaled out; while Redis is away they are kept
-    by each process, so a Redis outage never turns into refusals for everyone.
+    Counts live in Redis when processes are scaled out (a client, or a storage URL:
+    ``redis://`` in one script call per check, any other through the limits library);
+    while Redis is away they are kept by each process, so a Redis outage never turns
+    into refusals for everyone.
     """
 
-    def __init__(self, storage_url: str | None, prefix: str, rules: dict[str, str]) -> None:
+    def __init__(self, storage: str | Redis | None, prefix: str, rules: dict[str, str]) -> None:
         self.local = LocalWindows()
-        self.shared: Limiter = (
-            MovingWindowRateLimiter(storage_from_string(storage_url)) if storage_url else self.local
-        )
+        self.redis: RedisWindows | None = None
+        self.shared: Limiter = self.local
+        if isinstance(storage, Redis):
+            self.redis = RedisWindows(storage)
+        elif storage and storage.startswith(("redis://", "rediss://")):
+            self.redis = RedisWindows(
+                Redis.from_url(storage, socket_timeout=5, socket_connect_timeout=5)
+            )
+        elif storage:
+            self.shared = MovingWindowRateLimiter(storage_from_string(storage))
         self.prefix = prefix
         self.rules = {kind: parse_many(text) for kind, text in rules.items()}
 
     def allow(self, kind: str, key: str) -> bool:
-        """Count one hit; False once any of its kind's limits is exceeded."""
+        """Count one hit; False once any of its kind's limits is exceeded (and then
+        nothing is counted, in Redis)."""
         return self._each(kind, key, "hit")
 
     def room(self, kind: str, key: str) -> bool:
@@ -106,6 +158,8 @@ class Windows:
 
     def _each(self, kind: str, key: str, method: str) -> bool:
         try:
+            if self.redis is not None:
+                return self.redis.check(self.rules[kind], (self.prefix, kind, key), method == "hit")
             return self._apply(self.shared, kind, key, method)
         except Exception as error:  # the storage's own errors (Redis away), whatever they are
             log.warning("rate limits counted locally, storage unavailable: %s", error)
@@ -123,11 +177,11 @@ class SocketLimits(Windows):
 
     def __init__(
         self,
-        storage_url: str | None,
+        storage: str | Redis | None,
         prefix: str,
         commands: str,
         queries: str,
         pages: str = "60/second;1800/minute",
     ) -> None:
         rules = {"command": commands, "query": queries, "page": pages}
-        super().__init__(storage_url, prefix, rules)
+        super().__init__(storage, prefix, rules)

@@ -70,7 +70,7 @@ class Runtime:
             else MemoryPresence(self.connections)
         )
         self.limits = SocketLimits(
-            url,
+            self.redis,  # the process's pool: one script call a check
             self.prefix,
             app.config["SOCKET_COMMAND_LIMITS"],
             app.config["SOCKET_QUERY_LIMITS"],

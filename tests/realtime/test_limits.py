@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from limits import parse
+from redis import Redis
 
 from facilitation.realtime.limits import LocalWindows, SocketLimits
 
@@ -95,3 +96,51 @@ def test_processes_sharing_redis_share_a_participants_budget():
 def test_while_redis_is_away_the_process_counts_on_its_own():
     limits = SocketLimits("redis://127.0.0.1:1/0", "away", "5/minute", "5/minute")
     assert [limits.allow("command", "p1") for _ in range(6)] == [True] * 5 + [False]
+
+
+class CountingRedis(Redis):
+    """A Redis client that counts the commands it sends (round trips, scripts included)."""
+
+    sent = 0
+
+    def execute_command(self, *args, **options):
+        self.sent += 1
+        return super().execute_command(*args, **options)
+
+
+def window_length(client: Redis, prefix: str, rule: str, key: str = "p1") -> int:
+    return client.llen(f"LIMITS:{parse(rule).key_for(prefix, 'command', key)}")
+
+
+@pytest.mark.redis
+def test_a_command_s_budget_is_checked_in_one_round_trip_whatever_its_windows():
+    client = CountingRedis.from_url(redis_url())
+    limits = SocketLimits(
+        client, f"limits-test-{uuid.uuid4().hex[:8]}", "20/second;600/minute", "5/minute"
+    )
+
+    assert all(limits.allow("command", "p1") for _ in range(10))
+
+    assert client.sent == 10  # main sent two a hit, one per window
+
+
+@pytest.mark.redis
+def test_a_hit_refused_by_one_window_is_counted_in_none():
+    client = Redis.from_url(redis_url())
+    prefix = f"limits-test-{uuid.uuid4().hex[:8]}"
+    limits = SocketLimits(client, prefix, "10/second;3/minute", "5/minute")
+
+    answers = [limits.allow("command", "p1") for _ in range(5)]
+
+    assert answers == [True] * 3 + [False] * 2
+    assert window_length(client, prefix, "10/second") == 3  # not 5: refused hits left no trace
+
+
+@pytest.mark.redis
+def test_asking_for_room_in_redis_counts_nothing():
+    client = Redis.from_url(redis_url())
+    limits = SocketLimits(client, f"limits-test-{uuid.uuid4().hex[:8]}", "5/minute", "5/minute")
+
+    assert all(limits.room("command", "p1") for _ in range(10))
+    assert [limits.allow("command", "p1") for _ in range(6)] == [True] * 5 + [False]
+    assert not limits.room("command", "p1")
