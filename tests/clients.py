@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -18,6 +19,25 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # byte: a quarter of a second per snapshot page); decoding the text checks it anyway.
 FAST_TEXT = {"skip_utf8_validation": True}
 
+# The HTTP sessions and live clients the running test opened here, closed as it ends
+# (tests/conftest.py). Left to the garbage collector, a connection to a server stopped
+# since is an unclosed socket, reported as an error in whichever test the collector
+# happens to run in.
+OPENED: list[Any] = []
+
+
+def session() -> requests.Session:
+    """A new HTTP session, closed when the test ends."""
+    http = requests.Session()
+    OPENED.append(http)
+    return http
+
+
+def close_opened() -> None:
+    while OPENED:
+        with contextlib.suppress(Exception):
+            OPENED.pop().close()
+
 
 def csrf_token(http: requests.Session, url: str) -> str:
     page = http.get(url, timeout=10)
@@ -29,7 +49,7 @@ def csrf_token(http: requests.Session, url: str) -> str:
 
 def join_as_participant(base: str, code: str, nickname: str = "") -> requests.Session:
     """What a phone does after scanning the QR code: open /j/<code>, send a nickname."""
-    http = requests.Session()
+    http = session()
     token = csrf_token(http, f"{base}/j/{code}")
     response = http.post(
         f"{base}/j/{code}", data={"csrf_token": token, "nickname": nickname}, timeout=10
@@ -39,7 +59,7 @@ def join_as_participant(base: str, code: str, nickname: str = "") -> requests.Se
 
 
 def sign_in(base: str, email: str, password: str) -> requests.Session:
-    http = requests.Session()
+    http = session()
     token = csrf_token(http, f"{base}/login")
     response = http.post(
         f"{base}/login",
@@ -55,8 +75,9 @@ class LiveClient:
 
     def __init__(self, base: str, http: requests.Session | None = None) -> None:
         self.base = base
-        self.http = http or requests.Session()
+        self.http = http or session()
         self.sio = socketio.Client(reconnection=False, websocket_extra_options=FAST_TEXT)
+        OPENED.append(self)
         self.state = BoardState()
         self.events: list[dict[str, Any]] = []
         self.messages: list[list[int]] = []  # each `events` message, as its numbers
@@ -158,5 +179,11 @@ class LiveClient:
             return self.arrived.wait_for(lambda: predicate(self), timeout)
 
     def close(self) -> None:
+        """Disconnect; the socket of a connection its server dropped is closed too (the
+        client leaves that one to the garbage collector)."""
         if self.sio.connected:
             self.sio.disconnect()
+        dropped = getattr(self.sio.eio, "ws", None)
+        if dropped is not None:
+            with contextlib.suppress(Exception):
+                dropped.close()

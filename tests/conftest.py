@@ -23,6 +23,7 @@ from facilitation.extensions import db, socketio
 from facilitation.workshops import services as workshops
 from facilitation.workshops.models import Workshop
 
+from .clients import close_opened
 from .services import (
     create_postgres_database,
     drop_postgres_database,
@@ -63,6 +64,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _fixtures(item: pytest.Item) -> tuple[str, ...]:
     return tuple(getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(autouse=True)
+def clients_closed() -> Iterator[None]:
+    """The real clients a test opened (tests/clients.py) are closed as it ends."""
+    yield
+    close_opened()
 
 
 @pytest.fixture(scope="session", autouse=True)
