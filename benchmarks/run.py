@@ -102,6 +102,11 @@ def run_once(mode: str, args: argparse.Namespace, pins: Pinning) -> list[Any]:
             log(describe(timings))
         else:
             lines = client.results(target, mode, args, pins)
+        together = target.commands_together()
+        if together and together[1]:
+            commands, transactions = together
+            log(f"commands together: {commands:.0f} in {transactions:.0f} transactions "
+                f"({commands / transactions:.2f} a transaction)")  # fmt: skip
         for line in target.log_problems()[:20]:
             log(f"server log: {line}")
     return lines

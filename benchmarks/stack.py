@@ -16,6 +16,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -45,6 +46,25 @@ class Target:
     pids: list[int] = field(default_factory=list)  # servers we did not start (--server-pid)
     workdir: Path | None = None
     database_url: str = ""
+    metrics_token: str = ""  # the servers' /metrics, for Fabrique's servers we started
+
+    def commands_together(self) -> tuple[float, float] | None:
+        """Participants' commands carried out, and transactions that carried them out,
+        so far, over every server (their ``fabrique_commands_together`` histogram)."""
+        if not self.metrics_token:
+            return None
+        commands = transactions = 0.0
+        for url in self.urls:
+            bearer = {"Authorization": f"Bearer {self.metrics_token}"}
+            request = urllib.request.Request(f"{url}/metrics", headers=bearer)  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                for line in answer.read().decode().splitlines():
+                    name, _, value = line.partition(" ")
+                    if name == "fabrique_commands_together_sum":
+                        commands += float(value)
+                    elif name == "fabrique_commands_together_count":
+                        transactions += float(value)
+        return commands, transactions
 
     def server_cpu_seconds(self) -> float | None:
         """CPU time used so far by the servers (masters and workers)."""
@@ -140,6 +160,7 @@ def _fabrique(target: Target, cleanup: ExitStack, options: dict[str, object]) ->
     workdir = target.workdir
     assert workdir is not None
     env: dict[str, str] = {"REDIS_URL": "", "SECRET_KEY": secrets.token_urlsafe(32)}
+    env["METRICS_TOKEN"] = target.metrics_token = secrets.token_urlsafe(16)
     # NOTE_VECTORS=1 in the benchmark's environment: each note's vector computed after
     # its ack, duplicates flagged (off by default, as deployed).
     env["NOTE_VECTORS"] = os.environ.get("NOTE_VECTORS", "0")

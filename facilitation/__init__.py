@@ -169,8 +169,17 @@ def register_api(app: Flask) -> None:
 
 def register_socket_handlers() -> None:
     """Every feature's socket handlers, on this app's Socket.IO server."""
-    from .assist import events as assist
     from .assist import hooks
+    from .realtime.commands import register_handlers
+
+    declare_socket_handlers()
+    hooks.install()
+    register_handlers(socketio)
+
+
+def declare_socket_handlers() -> None:
+    """Import every feature's socket handlers: each declares itself in realtime/commands.py."""
+    from .assist import events as assist
     from .cards import events as cards
     from .coalitions import events as coalitions
     from .groups import events as groups
@@ -179,14 +188,11 @@ def register_socket_handlers() -> None:
     from .polls import events as polls
     from .ratings import events as ratings
     from .reactions import events as reactions
-    from .realtime.commands import register_handlers
     from .votes import events as votes
     from .workshops import events as workshops
 
     del assist, cards, coalitions, groups, notes, pledges, polls, ratings, reactions, votes
     del workshops  # handlers
-    hooks.install()
-    register_handlers(socketio)
 
 
 def register_errorhandlers(app: Flask) -> None:

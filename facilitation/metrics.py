@@ -54,6 +54,13 @@ SHED = Counter(
     ["workshop"],
     registry=REGISTRY,
 )
+TOGETHER = Histogram(
+    "fabrique_commands_together",
+    "Participants' commands carried out in one transaction of their workshop's turn (those "
+    "that waited together for it; 1: alone).",
+    buckets=(1, 2, 4, 8, 16, 32),
+    registry=REGISTRY,
+)
 PUBLISH_FAILURES = Counter(
     "fabrique_redis_publish_failures",
     "Messages to other processes that Redis did not take (screens catch up by heartbeat).",

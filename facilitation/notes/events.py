@@ -22,14 +22,14 @@ from .schemas import (
 )
 
 
-@command("note.post", PostNoteSchema())
+@command("note.post", PostNoteSchema(), grouped=True)
 def post_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.post_note(actor, workshop, data["area"], data["text"], data["color"])
     return {"note": services.last_payload(workshop, note) | {"mine": True}}
 
 
-@command("note.edit", EditNoteSchema())
+@command("note.edit", EditNoteSchema(), grouped=True)
 def edit_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.edit_note(actor, workshop, data["id"], data["text"])

@@ -17,7 +17,7 @@ from .schemas import (
 )
 
 
-@command("poll.answer", PollAnswerSchema())
+@command("poll.answer", PollAnswerSchema(), grouped=True)
 def answer(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     return services.answer(actor, workshop, data["poll_id"], data["choices"])

@@ -11,7 +11,7 @@ from . import services
 from .schemas import RateSchema, RatingsRevealSchema
 
 
-@command("rate.cast", RateSchema())
+@command("rate.cast", RateSchema(), grouped=True)
 def cast(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     return services.cast(actor, workshop, data["item"], data["criterion"], data["value"])

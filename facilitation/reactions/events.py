@@ -11,7 +11,7 @@ from . import services
 from .schemas import OpinionsRevealSchema, ReactSchema
 
 
-@command("react.cast", ReactSchema())
+@command("react.cast", ReactSchema(), grouped=True)
 def cast(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     return services.react(actor, workshop, data["note_id"], data["value"])

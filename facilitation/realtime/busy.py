@@ -22,6 +22,11 @@ room is calmer. Two waits are counted, each by this process for itself:
   own work fills most of a core (``SATURATED``: the processor time it used): a loop late
   because other programs keep the machine busy (a test run's browsers, another service)
   is not late because of the room's commands, and refusing them spares nothing.
+
+The turn's queue also shares work: a participant's hot commands (notes, dots) waiting for
+it are carried out together by whichever of them takes the turn first (``Turn.grouped``:
+one transaction, one commit; docs/architecture.md, "Commands that wait together are
+carried out together"). The time a turn is held counts per command carried out in it.
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -108,18 +114,52 @@ class Pace:
             self._counts, self._second = Counter(), second
 
 
+class Job:
+    """A command waiting for its workshop's turn, which the first waiting command to find
+    the turn free carries out with the others (``Turn.grouped``)."""
+
+    __slots__ = ("done", "error", "result", "wake", "work")
+
+    def __init__(self, work: Any) -> None:
+        self.work = work
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.wake = threading.Event()  # set when done, or when the turn may be free
+
+    def finish(self, result: Any = None, error: BaseException | None = None) -> None:
+        self.result, self.error, self.done = result, error, True
+        self.wake.set()
+
+    def outcome(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
 class Turn:
     """This process's turn to change one workshop, and its queue: how many commands wait
     for it or hold it, and how long one holds it (a moving average of the last ones)."""
 
     SMOOTHING = 0.2  # the weight of the latest time held in the average
+    GROUP = 32  # the most waiting commands carried out together
+    RECHECK = 1.0  # seconds a grouped command waits before looking at the turn again
 
-    def __init__(self, workshop_id: int, limit: float, pace: Pace) -> None:
+    def __init__(
+        self,
+        workshop_id: int,
+        limit: float,
+        pace: Pace,
+        sleep: Callable[[float], Any] = time.sleep,
+    ) -> None:
         self.workshop_id, self.limit, self.pace = workshop_id, limit, pace
+        self.sleep = sleep  # the server's: under gevent, a yield to the other greenlets
         self.lock = threading.Lock()  # a greenlet lock under gevent
         self._counts = threading.Lock()
         self.queued = 0  # commands waiting for the turn, and the one holding it
-        self.held_seconds = 0.0
+        self.held_seconds = 0.0  # a command's share of the time the turn is held
+        self._waiting: deque[Job] = deque()  # grouped commands not yet carried out
+        self._blocked = 0  # commands carried out alone waiting for the lock: they go first
 
     def expected_wait(self) -> float:
         return self.queued * self.held_seconds
@@ -130,9 +170,7 @@ class Turn:
             return True
         return queue + self.pace.expected_wait() > self.limit and self.pace.heavy(self.workshop_id)
 
-    @contextlib.contextmanager
-    def taken(self, refusable: bool = True) -> Iterator[None]:
-        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
+    def _enter(self, refusable: bool) -> None:
         with self._counts:
             if refusable:
                 self.pace.arrived(self.workshop_id)
@@ -140,14 +178,87 @@ class Turn:
                     metrics.shed(self.workshop_id)
                     raise Busy()
             self.queued += 1
+
+    def _leave(self) -> None:
+        with self._counts:
+            self.queued -= 1
+
+    def _held(self, seconds: float, commands: int = 1) -> None:
+        share = seconds / commands
+        self.held_seconds += self.SMOOTHING * (share - self.held_seconds)
+
+    def _block(self, step: int) -> None:
+        with self._counts:
+            self._blocked += step
+
+    def _release(self) -> None:
+        self.lock.release()
+        if self._waiting:  # the first grouped command left takes the turn next
+            self._waiting[0].wake.set()
+
+    @contextlib.contextmanager
+    def taken(self, refusable: bool = True) -> Iterator[None]:
+        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
+        self._enter(refusable)
         try:
-            with self.lock:
-                started = time.perf_counter()
-                try:
-                    yield
-                finally:
-                    held = time.perf_counter() - started
-                    self.held_seconds += self.SMOOTHING * (held - self.held_seconds)
+            self._block(+1)
+            try:
+                self.lock.acquire()
+            finally:
+                self._block(-1)
+            started = time.perf_counter()
+            try:
+                yield
+            finally:
+                self._held(time.perf_counter() - started)
+                self._release()
         finally:
-            with self._counts:
-                self.queued -= 1
+            self._leave()
+
+    def grouped(self, job: Job, carry_out: Callable[[list[Job]], None]) -> Any:
+        """Carry out ``job`` with the commands waiting beside it; ``Busy`` at once if it
+        would wait too long. Whichever waiting command finds the turn free takes it and
+        hands ``carry_out`` the waiting jobs, oldest first, ``GROUP`` at a time, until
+        its own is done; ``carry_out`` finishes each job it is given. The others wait
+        for their job to be finished, or for the turn to be free again."""
+        self._enter(refusable=True)
+        self._waiting.append(job)
+        try:
+            # The other commands already read from their sockets get to queue beside this
+            # one first: on SQLite a turn never waits for the database, so without this
+            # pause no command would ever find another waiting.
+            self.sleep(0)
+            while True:
+                job.wake.clear()  # before looking: a finish from now on wakes the wait
+                if job.done:
+                    return job.outcome()
+                # A command carried out alone (a phase move) waiting for the turn takes it
+                # first: a stream of grouped ones would otherwise always find it free.
+                if self._blocked or not self.lock.acquire(blocking=False):
+                    job.wake.wait(self.RECHECK)
+                    continue
+                try:
+                    while not job.done:
+                        self._lead(carry_out)
+                finally:
+                    self._release()
+        finally:
+            self._leave()
+
+    def _lead(self, carry_out: Callable[[list[Job]], None]) -> None:
+        jobs = [self._waiting.popleft() for _ in range(min(self.GROUP, len(self._waiting)))]
+        started = time.perf_counter()
+        try:
+            carry_out(jobs)
+        except BaseException as error:  # a bug, or the greenlet killed: no job waits forever
+            for job in jobs:
+                if not job.done:
+                    job.finish(error=error)
+            if not isinstance(error, Exception):
+                raise
+        else:
+            for job in jobs:
+                if not job.done:
+                    job.finish(error=RuntimeError("a grouped command was not carried out"))
+        finally:
+            self._held(time.perf_counter() - started, len(jobs))

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -37,6 +37,7 @@ from ..errors import (
 from ..extensions import WRITE_INTENT, db
 from ..logs import failure
 from . import eventlog, publish
+from .busy import Job
 from .models import Command
 from .runtime import runtime
 
@@ -46,6 +47,9 @@ Handler = Callable[[Actor, dict[str, Any]], dict[str, Any]]
 
 # Socket handlers declared by the features, registered on each app's server by the factory.
 HANDLERS: dict[str, Callable[..., Any]] = {}
+# The commands a participant's screen sends that are carried out with others waiting for
+# the same workshop's turn (``command(…, grouped=True)``).
+GROUPED: set[str] = set()
 
 
 def register_handlers(server: Any) -> None:
@@ -134,7 +138,9 @@ def _stored_ack(actor: Actor, command_id: str, name: str, digest: str) -> dict[s
     return {**stored.ack, "duplicate": True}
 
 
-def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) -> dict[str, Any]:
+def _carry_out(
+    name: str, actor: Actor, data: dict[str, Any], handler: Handler, grouped: bool = False
+) -> dict[str, Any]:
     # The workshop's turn (its stream row's lock) orders its changes across processes;
     # queueing for it in this process first, before taking a database connection, keeps a
     # burst from filling the pool with connections that only wait for that lock. When
@@ -142,8 +148,92 @@ def _carry_out(name: str, actor: Actor, data: dict[str, Any], handler: Handler) 
     # before any database work (``Busy``, retryable: the screen sends it again later). A
     # staff screen's command (a phase move, a merge) is never refused: few, and the room
     # waits on them.
-    with runtime().turn(actor.workshop_id).taken(refusable=not actor.is_staff):
+    turn = runtime().turn(actor.workshop_id)
+    if grouped and not actor.is_staff:
+        return turn.grouped(Job(_Asked(name, actor, data, handler)), _carry_out_together)
+    with turn.taken(refusable=not actor.is_staff):
         return _carry_out_in_turn(name, actor, data, handler)
+
+
+class _Asked(NamedTuple):
+    name: str
+    actor: Actor
+    data: dict[str, Any]
+    handler: Handler
+
+
+def _carry_out_together(jobs: list[Job]) -> None:
+    """Carry out the commands that waited together for their workshop's turn (a burst of
+    notes, a room's dots) in as few transactions as they allow: all or nothing, in one
+    turn and one commit, each acked once that commit is done. A command refused, or sent
+    again, is carried out alone, on the path that rolls back and replays its ack; the
+    ones before it together again first: each ends as it would have alone, in the order
+    they came."""
+    rest, size = list(jobs), len(jobs)
+    while rest:
+        if size == 1:
+            _alone(rest.pop(0))
+            size = len(rest)
+            continue
+        done = _together(rest[:size])
+        if done == size:
+            rest = rest[size:]
+            size = len(rest)
+        else:
+            size = done or 1  # those before the one that failed; or that one, alone
+
+
+def _together(jobs: list[Job]) -> int:
+    """Carry out these commands in one transaction: commit and finish them all, or roll
+    back at the first that fails and return how many went through before it."""
+    asked = jobs[0].work
+    eventlog.take_turn(asked.actor.workshop_id)
+    acks = []
+    for job in jobs:
+        try:
+            acks.append(_grouped_in_turn(job.work))
+        except Exception:
+            db.session.rollback()
+            return len(acks)
+    try:
+        db.session.commit()
+    except Exception as error:  # each sender handles it as its own (a dead connection: again)
+        db.session.rollback()
+        for job in jobs:
+            job.finish(error=error)
+    else:
+        metrics.TOGETHER.observe(len(jobs))
+        for job, ack in zip(jobs, acks, strict=True):
+            job.finish(result=ack)
+    return len(jobs)
+
+
+def _alone(job: Job) -> None:
+    metrics.TOGETHER.observe(1)
+    try:
+        job.finish(result=_carry_out_in_turn(*job.work))
+    except Exception as error:
+        db.session.rollback()
+        job.finish(error=error)
+
+
+class _Taken(Exception):
+    """The command's id is stored already: a resend, whose ack is replayed alone."""
+
+
+def _grouped_in_turn(asked: _Asked) -> dict[str, Any]:
+    """One command among others in the turn's transaction: as ``_carry_out_in_turn``,
+    without its commit, and raising where that one would roll back."""
+    name, actor, data, handler = asked
+    _still_allowed(actor)
+    command_id = data["command_id"]
+    before = publish.pending_count(db.session)
+    result = handler(actor, data)
+    ack = {"ok": True, "command_id": command_id, "seq": publish.pending_head(db.session, before)}
+    ack["data"] = result
+    if not _store(actor, command_id, name, _digest(data), ack):
+        raise _Taken()
+    return {**ack, "duplicate": False}
 
 
 def _carry_out_in_turn(
@@ -276,17 +366,23 @@ def _throttle(kind: str, actor: Actor | None) -> None:
         raise RateLimited()
 
 
-def command(name: str, schema: Schema) -> Callable[[Handler], Handler]:
-    """Register a socket command: idempotent by ``command_id``, acked, committed once."""
+def command(name: str, schema: Schema, *, grouped: bool = False) -> Callable[[Handler], Handler]:
+    """Register a socket command: idempotent by ``command_id``, acked, committed once.
+
+    ``grouped``: a participant's command of this name may be carried out in one
+    transaction with others waiting for the same workshop's turn (a hot command whose
+    handler uses nothing of its socket's request but the actor and the payload)."""
 
     def decorate(handler: Handler) -> Handler:
         def body(payload: Any) -> dict[str, Any]:
             actor = _joined_actor()
             _throttle("command", actor)
             data = load(schema, payload)
-            return _carry_out(name, actor, data, handler)
+            return _carry_out(name, actor, data, handler, grouped)
 
         HANDLERS[name] = _guarded(name, body)
+        if grouped:
+            GROUPED.add(name)
         return handler
 
     return decorate

@@ -65,9 +65,15 @@ def pending(session: Session | scoped_session[Any], room: str) -> list[dict[str,
     return [wire for rooms, wire in session.info.get(PENDING_KEY) or [] if room in rooms]
 
 
-def pending_head(session: Session | scoped_session[Any]) -> int | None:
-    """The highest sequence number queued in the current transaction, if any."""
-    items = session.info.get(PENDING_KEY) or []
+def pending_count(session: Session | scoped_session[Any]) -> int:
+    """How many events the current transaction has queued so far."""
+    return len(session.info.get(PENDING_KEY) or ())
+
+
+def pending_head(session: Session | scoped_session[Any], since: int = 0) -> int | None:
+    """The highest sequence number queued in the current transaction, if any; of the
+    events queued after the first ``since`` only (one command's, among others')."""
+    items = (session.info.get(PENDING_KEY) or [])[since:]
     return max((wire["seq"] for _, wire in items), default=None)
 
 

@@ -93,7 +93,9 @@ class Runtime:
         with self._lock:
             turn = self._turns.get(workshop_id)
             if turn is None:
-                turn = self._turns[workshop_id] = Turn(workshop_id, self.queue_limit, self.pace)
+                turn = self._turns[workshop_id] = Turn(
+                    workshop_id, self.queue_limit, self.pace, self.socketio.sleep
+                )
             return turn
 
     def writer(self, workshop_id: int) -> contextlib.AbstractContextManager[None]:

@@ -11,12 +11,12 @@ from . import services
 from .schemas import RevealSchema, VoteRulesSchema, VoteSchema
 
 
-@command("vote.cast", VoteSchema())
+@command("vote.cast", VoteSchema(), grouped=True)
 def cast(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return services.cast(actor, get_workshop(actor.workshop_id), data["target"], +1)
 
 
-@command("vote.retract", VoteSchema())
+@command("vote.retract", VoteSchema(), grouped=True)
 def retract(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return services.cast(actor, get_workshop(actor.workshop_id), data["target"], -1)
 

@@ -9,7 +9,10 @@ staff and its author only), hidden notes, anonymity, results before and after th
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,16 +22,19 @@ from flask import Flask
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from facilitation import create_app
+from facilitation import create_app, declare_socket_handlers
 from facilitation.accounts.models import Role, User
 from facilitation.extensions import db
+from facilitation.metrics import REGISTRY
 from facilitation.polls.models import Poll
-from facilitation.realtime.commands import HANDLERS
+from facilitation.realtime.commands import GROUPED, HANDLERS
+from facilitation.realtime.runtime import runtime
 from facilitation.rules import format_of
 from facilitation.workshops.models import Workshop
 
 from .. import conftest as suite
 from ..reactions.camps import seat_two_camps
+from ..sockets import command_id
 from .verify import Watcher, verify_action
 
 Prepared = tuple[str, dict[str, Any]]  # who sends the command, and its payload
@@ -842,6 +848,98 @@ def test_a_command_leaves_every_screen_equal_to_a_fresh_snapshot(scene, case: Ca
         syncing = SYNCING_PHONES.get(str(case), set())
         taken = {name: built.watchers[name].taken_views for name in ("phone", "other")}
         assert taken == {name: int(name not in syncing) for name in taken}, taken
+
+
+# --- The same, carried out together with another phone's command ----------------------
+# A participant's hot command waiting for the workshop's turn beside another is carried
+# out with it, in one transaction (docs/architecture.md, "Commands that wait together are
+# carried out together"): every screen must still equal a fresh snapshot.
+
+Sent = list[tuple[Watcher, str, dict[str, Any]]]  # a watcher, a command it sent, its ack
+
+
+def neighbour(name: str, payload: dict[str, Any], area: str) -> tuple[str, dict[str, Any]]:
+    """What the other phone sends beside the case's command: the same (a dot on the same
+    note, the same answer), or a note where the same would be refused."""
+    if name == "note.edit":  # another's note
+        return "note.post", {"area": area, "text": "Une note voisine"}
+    if name == "vote.retract":  # no dot of its own to take back
+        return "vote.cast", payload
+    return name, payload
+
+
+@contextmanager
+def beside(s: Scene, name: str, payload: dict[str, Any]) -> Iterator[Sent]:
+    """While the block sends its command: the workshop's turn is held, the other phone
+    sends ``name`` which waits for it, and the turn is let go once the block's command
+    waits behind that one, so that both are carried out together."""
+    turn = runtime().turn(s.workshop.id)
+    other = s.watchers["other"]
+    taken = threading.Event()
+    acks: list[dict[str, Any]] = []
+    sent: Sent = []
+
+    def hold() -> None:
+        with turn.taken(refusable=False):
+            taken.set()
+            deadline = time.monotonic() + 10
+            while turn.queued < 3 and time.monotonic() < deadline:  # this, the two commands
+                time.sleep(0.002)
+
+    def send() -> None:
+        again = {**payload, "command_id": command_id()}
+        acks.append(other.screen.sio.emit(name, again, callback=True))
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=send)]
+    threads[0].start()
+    taken.wait()
+    threads[1].start()
+    while turn.queued < 2 and threads[1].is_alive():
+        time.sleep(0.002)
+    assert not acks, f"the other phone's {name} did not wait for the turn: {acks}"
+    try:
+        yield sent
+    finally:
+        for thread in threads:
+            thread.join(timeout=30)
+    assert len(acks) == 1, f"the other phone's {name} was never acked"
+    sent.append((other, name, acks[0]))
+
+
+def together() -> tuple[float, float]:
+    """Commands carried out together so far, and the transactions that carried them out."""
+    sample = REGISTRY.get_sample_value
+    return sample("fabrique_commands_together_sum"), sample("fabrique_commands_together_count")
+
+
+declare_socket_handlers()  # which commands are grouped, known before any app is made
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.command in GROUPED], ids=str)
+def test_a_command_carried_out_with_another_phones_leaves_every_screen_equal(
+    scene, case: Case
+) -> None:
+    built = scene(case.format)
+    actor, payload = case.prepare(built)
+    other_name, other_payload = neighbour(case.command, payload, built.area)
+    sent: Sent = []
+
+    @contextmanager
+    def alongside() -> Iterator[Sent]:
+        with beside(built, other_name, other_payload) as filled:
+            yield filled
+        sent.extend(filled)
+
+    before = together()
+    watchers = list(built.watchers.values())
+    verify_action(watchers, built.watchers[actor], case.command, payload, alongside)
+    after = together()
+    carried = (after[0] - before[0], after[1] - before[1])
+    if actor == "control":  # a staff command is carried out alone, the other phone's too
+        assert carried == (1, 1), carried
+    else:  # a phone's command and the other phone's: one transaction
+        assert sent[0][2]["ok"], sent[0][2]
+        assert carried == (2, 1), carried
 
 
 # --- A new command fails the suite until it has a case ----------------------------------

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -385,19 +387,29 @@ def _has_ended(actor: Watcher) -> bool:
 
 
 def verify_action(
-    watchers: list[Watcher], actor: Watcher, name: str, payload: dict[str, Any]
+    watchers: list[Watcher],
+    actor: Watcher,
+    name: str,
+    payload: dict[str, Any],
+    beside: Callable[[], AbstractContextManager[Any]] = nullcontext,
 ) -> dict[str, Any]:
     """Run one command as ``actor``; every watcher's snapshot plus the events it received
-    (and the actor's ack) must equal a fresh snapshot. Returns the ack."""
+    (and the actor's ack) must equal a fresh snapshot. Returns the ack. ``beside``: what
+    else happens while the command is sent (another screen's command, say); it may give
+    a list that it fills, once it ends, with the (watcher, command, ack) it sent."""
     already_ended = _has_ended(actor)
     for watcher in watchers:
         watcher.state = watcher.fresh(already_ended)
         watcher.screen.received()  # what came before is in the snapshot
     before = {watcher.name: watcher.state.seen() for watcher in watchers}
-    ack = actor.screen.send(name, **payload)
+    with beside() as others:
+        ack = actor.screen.send(name, **payload)
     assert ack.get("ok"), (name, payload, ack)
     for watcher in watchers:
         since = watcher.state.receive(watcher.events())
+        for sender, command, other_ack in others or ():
+            if sender is watcher and other_ack.get("ok"):
+                watcher.state.apply_ack(command, other_ack["data"])
         if watcher is actor:
             watcher.state.apply_ack(name, ack["data"])
         view, watcher.state.view = watcher.state.view, None

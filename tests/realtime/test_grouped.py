@@ -1,0 +1,250 @@
+"""Commands that wait together for their workshop's turn (a burst of notes, a room's dots)
+are carried out together: one turn and one commit for all, each acked once that commit is
+done, each with its own result, as if carried out alone in the order they came. A refused
+or resent command among them ends as it would alone, and its neighbours go through."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from facilitation.extensions import db
+from facilitation.notes.models import Note
+from facilitation.realtime.busy import Job, Pace, Turn
+from facilitation.realtime.runtime import runtime
+
+from ..sockets import Screen, command_id
+
+
+def note_post(text: str) -> dict[str, Any]:
+    return {"command_id": command_id(), "area": "ideas", "text": text}
+
+
+@contextmanager
+def commits() -> Iterator[list[int]]:
+    """The database commits made while the block runs (one entry each)."""
+    seen: list[int] = []
+
+    def record(_connection: Any) -> None:
+        seen.append(1)
+
+    event.listen(db.engine, "commit", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "commit", record)
+
+
+class Waiting:
+    """Commands sent from threads while another command holds the workshop's turn: each
+    is queued (the turn counts it) before the next is sent, so they wait in that order."""
+
+    def __init__(self, workshop_id: int) -> None:
+        self.turn = runtime().turn(workshop_id)
+        self.threads: list[threading.Thread] = []
+        self.acks: list[dict[str, Any]] = []
+
+    def send(self, screen: Screen, name: str, payload: dict[str, Any]) -> None:
+        index = len(self.acks)
+        self.acks.append({})
+        queued = self.turn.queued
+
+        def run() -> None:
+            self.acks[index] = screen.sio.emit(name, payload, callback=True)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        self.threads.append(thread)
+        deadline = time.monotonic() + 10
+        while self.turn.queued == queued:
+            assert time.monotonic() < deadline, "the command never queued for the turn"
+            time.sleep(0.005)
+
+    def acked(self) -> list[dict[str, Any]]:
+        for thread in self.threads:
+            thread.join(timeout=30)
+        db.session.rollback()
+        return self.acks
+
+
+@contextmanager
+def turn_held(workshop_id: int) -> Iterator[Waiting]:
+    """Another command holds the workshop's turn while the block sends commands; they
+    are carried out once it ends."""
+    turn = runtime().turn(workshop_id)
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with turn.taken(refusable=False):
+            taken.set()
+            done.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    taken.wait()
+    try:
+        yield Waiting(workshop_id)
+    finally:
+        done.set()
+        holder.join()
+
+
+def stored_notes() -> dict[str, int]:
+    db.session.rollback()
+    return dict(db.session.execute(select(Note.text, Note.seq)).all())
+
+
+def test_notes_waiting_for_the_turn_share_one_turn_and_one_commit(workshop, screens, facilitator):
+    phones = [screens(workshop) for _ in range(5)]
+    board = screens(workshop, "board", user=facilitator)
+    board.events()
+    payloads = [note_post(f"Idée {n}") for n in range(5)]
+    with commits() as committed:
+        with turn_held(workshop.id) as waiting:
+            for phone, payload in zip(phones, payloads, strict=True):
+                waiting.send(phone, "note.post", dict(payload))
+            assert committed == []  # nothing carried out while the turn is held
+        acks = waiting.acked()
+
+    assert len(committed) == 1
+    assert [ack["ok"] for ack in acks] == [True] * 5
+    assert [ack["duplicate"] for ack in acks] == [False] * 5
+    stored = stored_notes()
+    assert [ack["seq"] for ack in acks] == [stored[f"Idée {n}"] for n in range(5)]
+    assert [ack["data"]["note"]["text"] for ack in acks] == [f"Idée {n}" for n in range(5)]
+    assert sorted(ack["seq"] for ack in acks) == [ack["seq"] for ack in acks]  # as they came
+    shown = [e["data"]["text"] for e in board.events() if e["type"] == "note.posted"]
+    assert shown == [f"Idée {n}" for n in range(5)]
+    for phone, payload in zip(phones, payloads, strict=True):  # each ack stored as sent
+        again = phone.send("note.post", dict(payload))
+        assert again == {**acks[payloads.index(payload)], "duplicate": True}
+
+
+def test_a_refused_command_among_waiting_ones_is_refused_alone(workshop, screens):
+    first, second, third = (screens(workshop) for _ in range(3))
+    with commits() as committed:
+        with turn_held(workshop.id) as waiting:
+            waiting.send(first, "note.post", note_post("Avant"))
+            edit = {"command_id": command_id(), "id": 10**9, "text": "?"}
+            waiting.send(second, "note.edit", edit)
+            waiting.send(third, "note.post", note_post("Après"))
+        before, refused, after = waiting.acked()
+
+    assert (before["ok"], after["ok"]) == (True, True)
+    assert refused["ok"] is False
+    assert refused["error"]["code"] == "not_found"
+    assert before["seq"] < after["seq"]
+    assert stored_notes() == {"Avant": before["seq"], "Après": after["seq"]}
+    assert len(committed) == 2  # the refusal committed nothing
+
+
+def test_a_resent_command_among_waiting_ones_gets_its_ack_again_and_changes_nothing(
+    workshop, screens
+):
+    phone, other = screens(workshop), screens(workshop)
+    payload = note_post("Déjà postée")
+    first = phone.send("note.post", dict(payload))
+    with turn_held(workshop.id) as waiting:
+        waiting.send(other, "note.post", note_post("Nouvelle"))
+        waiting.send(phone, "note.post", dict(payload))
+        waiting.send(other, "note.post", note_post("Encore une"))
+    new, resent, last = waiting.acked()
+
+    assert resent == {**first, "duplicate": True}
+    assert (new["duplicate"], last["duplicate"]) == (False, False)
+    assert set(stored_notes()) == {"Déjà postée", "Nouvelle", "Encore une"}
+
+
+def test_dots_waiting_together_stop_at_the_budget_as_one_after_the_other(
+    workshop, screens, control, go_to
+):
+    phone = screens(workshop)
+    note = phone.send("note.post", note_post("À voter"))["data"]["note"]
+    go_to("voting")
+    budget = 3
+    assert control.send("vote.rules", budget=budget, max_per_item=budget)["ok"]
+    with turn_held(workshop.id) as waiting:
+        for _ in range(budget + 2):
+            dot = {"command_id": command_id(), "target": f"note:{note['id']}"}
+            waiting.send(phone, "vote.cast", dot)
+    acks = waiting.acked()
+
+    assert [ack["ok"] for ack in acks] == [True] * budget + [False, False]
+    db.session.rollback()
+    assert db.session.get(Note, note["id"]).dots == budget
+
+
+class TestTheTurnItself:
+    """The turn's grouping alone, with threads as commands and a plain function as the
+    work: whoever finds the turn free carries out every waiting job."""
+
+    @pytest.fixture
+    def turn(self) -> Turn:
+        return Turn(1, 0, Pace())
+
+    def waiting(self, turn: Turn, carry_out: Callable[[list[Job]], None], count: int) -> list[Any]:
+        outcomes: list[Any] = [None] * count
+
+        def send(index: int) -> None:
+            try:
+                outcomes[index] = turn.grouped(Job(index), carry_out)
+            except Exception as error:
+                outcomes[index] = error
+
+        threads = [threading.Thread(target=send, args=(index,)) for index in range(count)]
+        with turn.taken(refusable=False):
+            for thread in threads:
+                queued = turn.queued
+                thread.start()
+                while turn.queued == queued:
+                    time.sleep(0.001)
+        for thread in threads:
+            thread.join(timeout=10)
+        return outcomes
+
+    def test_jobs_that_waited_are_carried_out_together_each_with_its_result(self, turn):
+        groups: list[list[int]] = []
+
+        def carry_out(jobs: list[Job]) -> None:
+            groups.append([job.work for job in jobs])
+            for job in jobs:
+                job.finish(result=job.work * 10)
+
+        assert self.waiting(turn, carry_out, 5) == [0, 10, 20, 30, 40]
+        assert groups == [[0, 1, 2, 3, 4]]
+        assert turn.queued == 0
+
+    def test_no_more_than_a_group_at_a_time(self, turn):
+        turn.GROUP = 2
+        groups: list[list[int]] = []
+
+        def carry_out(jobs: list[Job]) -> None:
+            groups.append([job.work for job in jobs])
+            for job in jobs:
+                job.finish(result=job.work)
+
+        assert self.waiting(turn, carry_out, 5) == [0, 1, 2, 3, 4]
+        assert groups == [[0, 1], [2, 3], [4]]
+
+    def test_a_failure_of_the_work_reaches_every_job_and_none_waits_forever(self, turn):
+        def carry_out(jobs: list[Job]) -> None:
+            jobs[0].finish(result="done")
+            raise RuntimeError("the database went away")
+
+        outcomes = self.waiting(turn, carry_out, 3)
+        assert outcomes[0] == "done"
+        assert [str(outcome) for outcome in outcomes[1:]] == ["the database went away"] * 2
+
+    def test_a_job_the_work_forgot_is_refused_not_left_waiting(self, turn):
+        def carry_out(jobs: list[Job]) -> None:
+            jobs[0].finish(result="done")
+
+        outcomes = self.waiting(turn, carry_out, 2)
+        assert outcomes[0] == "done"
+        assert isinstance(outcomes[1], RuntimeError)
