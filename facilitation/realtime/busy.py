@@ -239,6 +239,9 @@ class Turn:
                     continue
                 try:
                     while not job.done:
+                        if not self._waiting:  # never: only the turn's holder takes jobs
+                            job.finish(error=RuntimeError("a grouped command was lost"))
+                            break
                         self._lead(carry_out)
                 finally:
                     self._release()
