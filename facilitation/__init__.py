@@ -47,9 +47,8 @@ def default_instance_path() -> str | None:
 def register_extensions(app: Flask) -> None:
     from . import entry, i18n, logs, models, security  # noqa: F401 (models: every table joins the metadata)
     from .accounts.views import load_user
-    from .realtime import runtime, wire
+    from .realtime import runtime, sessions, wire
     from .realtime.publish import QueueManager
-    from .realtime.sessions import SocketSessions
     from .realtime.websocket import CompleteWebSocketWrites
     from .workshops.shared import KeptBodies
 
@@ -65,7 +64,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
-    app.session_interface = SocketSessions()  # a socket's events: its session, not the cookie
+    sessions.install(app)  # a socket's events: its session, not the cookie; no URL match
     url = app.config["REDIS_URL"]
     socketio.init_app(
         app,

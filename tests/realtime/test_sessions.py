@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import MapAdapter
 
 
 @pytest.fixture
@@ -35,3 +36,33 @@ def test_a_page_still_reads_its_session_cookie(client, facilitator, opened):
     client.get("/")
 
     assert opened == ["/"]
+
+
+@pytest.fixture
+def matched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths matched against the app's routes from now on."""
+    paths: list[str] = []
+    match = MapAdapter.match
+
+    def counted(self, *args, **kwargs):
+        paths.append(self.path_info)
+        return match(self, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counted)
+    return paths
+
+
+def test_a_socket_s_events_are_not_matched_against_the_routes(workshop, control, matched):
+    moves = [control.send("phase.move", index=index) for index in (1, 2, 1, 2, 3)]
+
+    assert [move["ok"] for move in moves] == [True] * 5
+    assert matched == []
+    # the view each move names is an address the app builds: building still works
+    changed = [event for event in control.events() if event["type"] == "phase.changed"]
+    assert len(changed) == 5
+    assert all(event["view"]["body"].startswith("/live/") for event in changed)
+
+
+def test_a_page_is_still_matched_to_its_route(client, matched):
+    assert client.get("/").status_code == 200
+    assert "/" in matched
