@@ -3,11 +3,11 @@ results ranked with ties shown as ties."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, insert, select, update
+from sqlalchemy import bindparam, distinct, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth import Actor
 from ..database import utcnow
@@ -58,12 +58,37 @@ def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) 
 
 def _spent(actor: Actor) -> dict[str | None, int]:
     """The dots a participant has out, per area (read once per command)."""
-    rows = db.session.execute(
-        select(Vote.area, func.sum(Vote.dots))
-        .where(Vote.participant_id == actor.participant_id)
-        .group_by(Vote.area)
-    )
+    rows = db.session.connection().execute(_SPENT, {"participant_id": actor.participant_id})
     return {area: int(dots or 0) for area, dots in rows}
+
+
+# A dot's statements, built once: plain Core on the session's connection (a vote row is
+# never read back as an object in the transaction that writes it), as a note's are
+# (docs/architecture.md, "What a hot command costs").
+_VOTES = Vote.__table__.c
+_SPENT = (
+    select(_VOTES.area, func.sum(_VOTES.dots))
+    .where(_VOTES.participant_id == bindparam("participant_id"))
+    .group_by(_VOTES.area)
+)
+_VOTE_OF = select(_VOTES.id, _VOTES.dots).where(
+    _VOTES.participant_id == bindparam("participant_id"), _VOTES.target == bindparam("target")
+)
+_INSERT_VOTE = insert(Vote.__table__)
+_MOVE_VOTE = (
+    update(Vote.__table__)
+    .where(_VOTES.id == bindparam("vote_id"))
+    .values(
+        dots=_VOTES.dots + bindparam("delta"), phase=bindparam("phase"), updated_at=bindparam("at")
+    )
+)
+_NOTES = Note.__table__.c
+_MOVE_NOTE = (
+    update(Note.__table__)
+    .where(_NOTES.id == bindparam("note_id"))
+    .values(dots=_NOTES.dots + bindparam("delta"))
+    .returning(_NOTES.dots)
+)
 
 
 def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str, Any]:
@@ -76,38 +101,54 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     # In the workshop's turn (realtime/eventlog.py: take_turn): the item is still live and
     # the budget still unspent when the dot is put, whatever other processes do.
     item = resolve(workshop.id, target, (rules.target[:-1],))
-    vote = db.session.scalar(
-        select(Vote).where(Vote.participant_id == actor.participant_id, Vote.target == target)
-    ) or Vote(
-        workshop_id=workshop.id,
-        participant_id=actor.participant_id,
-        target=target,
-        area=item.area,
-        dots=0,
-    )
+    connection = db.session.connection()
+    found = connection.execute(
+        _VOTE_OF, {"participant_id": actor.participant_id, "target": target}
+    ).first()
+    mine = found.dots if found is not None else 0
     spent = _spent(actor)
-    _check(rules, vote, item, delta, spent)
+    _check(rules, mine, item, delta, spent)
     was_voting = sum(spent.values()) > 0
-    vote.dots, vote.phase, vote.updated_at = vote.dots + delta, phase_of(workshop).key, utcnow()
-    db.session.add(vote)
+    phase, now = phase_of(workshop).key, utcnow()
+    if found is None:
+        connection.execute(
+            _INSERT_VOTE,
+            {
+                "workshop_id": workshop.id,
+                "participant_id": actor.participant_id,
+                "target": target,
+                "area": item.area,
+                "phase": phase,
+                "dots": delta,
+                "updated_at": now,
+            },
+        )
+    else:
+        connection.execute(
+            _MOVE_VOTE, {"vote_id": found.id, "delta": delta, "phase": phase, "at": now}
+        )
     spent[item.area] = spent.get(item.area, 0) + delta
-    # A group's dots rank it among the canvas's default groups; a note's rank nothing else.
-    with groups.keeping_canvas(workshop) if isinstance(item, Group) else nullcontext():
-        item.dots += delta  # read in the turn: the stored count, which nobody else moves now
-        db.session.flush()
-        voters = int(sum(spent.values()) > 0) - int(was_voting)
-        record_tally(workshop, target, item.dots, _moved_totals(workshop, delta, voters))
-    return {"target": target, "mine": vote.dots, **budget_of(actor, workshop, spent)}
+    voters = int(sum(spent.values()) > 0) - int(was_voting)
+    if isinstance(item, Group):  # its dots rank it among the canvas's default groups
+        with groups.keeping_canvas(workshop):
+            item.dots += delta  # read in the turn: the stored count, which nobody else moves now
+            db.session.flush()
+            record_tally(workshop, target, item.dots, _moved_totals(workshop, delta, voters))
+    else:  # a note's rank nothing else: one statement, and the session's copy set to it
+        dots = connection.execute(_MOVE_NOTE, {"note_id": item.id, "delta": delta}).scalar_one()
+        set_committed_value(item, "dots", dots)
+        record_tally(workshop, target, dots, _moved_totals(workshop, delta, voters))
+    return {"target": target, "mine": mine + delta, **budget_of(actor, workshop, spent)}
 
 
 def _check(
-    rules: VoteRules, vote: Vote, item: Item, delta: int, spent: dict[str | None, int]
+    rules: VoteRules, mine: int, item: Item, delta: int, spent: dict[str | None, int]
 ) -> None:
     if delta < 0:
-        if vote.dots <= 0:
+        if mine <= 0:
             raise Conflict(_l("There is no dot of yours to take back here."))
         return
-    if vote.dots >= rules.max_per_item:
+    if mine >= rules.max_per_item:
         raise Conflict(_l("You already put the most dots allowed on this item."))
     used = spent.get(item.area, 0) if rules.per_area else sum(spent.values())
     if used >= rules.budget:

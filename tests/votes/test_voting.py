@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.database import unit_of_work
@@ -222,3 +222,35 @@ def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
         assert second.send("vote.retract", target=f"note:{ideas[1]}")["ok"]
     assert last_tally(board) == (2, 1)
     assert not [s for s in seen if "count(distinct" in s.lower()]  # no vote summed
+
+
+def test_a_dot_on_a_note_is_plain_statements_and_the_session_holds_its_count(
+    workshop, screens, ideas
+):
+    """The vote row and the note's count are written by plain statements, not by the
+    unit of work's flush; the note the session holds has the count the row has, for what
+    follows in the same transaction (a dot carried out with others reads it again)."""
+    participant_id, workshop_id = screens(workshop).participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant_id)
+    target = f"note:{ideas[0]}"
+
+    flushes: list[object] = []
+    session = db.session()
+    event.listen(session, "after_flush", lambda *_: flushes.append(_))
+    with statements() as seen, unit_of_work(workshop_id):
+        first = votes.cast(actor, get_workshop(workshop_id), target, +1)
+        second = votes.cast(actor, get_workshop(workshop_id), target, +1)
+        taken_back = votes.cast(actor, get_workshop(workshop_id), target, -1)
+        held = db.session.get(Note, ideas[0])
+        assert not db.session.is_modified(held)
+        assert held.dots == 1
+
+    assert flushes == []
+    assert [first["mine"], second["mine"], taken_back["mine"]] == [1, 2, 1]
+    writes = [s.split("(")[0].split(" SET")[0] for s in seen if s.startswith(("INSERT", "UPDATE"))]
+    assert writes.count("INSERT INTO votes ") == 1
+    assert writes.count("UPDATE votes") == 2
+    assert writes.count("UPDATE notes") == 3
+    db.session.expunge_all()
+    assert db.session.get(Note, ideas[0]).dots == 1
+    assert dots_of(participant_id) == 1
