@@ -20,6 +20,7 @@ from facilitation.realtime.busy import Job, Pace, Turn
 from facilitation.realtime.runtime import runtime
 
 from ..sockets import Screen, command_id
+from . import test_busy as busy
 
 
 def note_post(text: str) -> dict[str, Any]:
@@ -77,22 +78,8 @@ class Waiting:
 def turn_held(workshop_id: int) -> Iterator[Waiting]:
     """Another command holds the workshop's turn while the block sends commands; they
     are carried out once it ends."""
-    turn = runtime().turn(workshop_id)
-    taken, done = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with turn.taken(refusable=False):
-            taken.set()
-            done.wait(timeout=30)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    taken.wait()
-    try:
+    with busy.turn_held(workshop_id):
         yield Waiting(workshop_id)
-    finally:
-        done.set()
-        holder.join()
 
 
 def stored_notes() -> dict[str, int]:
