@@ -130,8 +130,10 @@ def _enter(workshop: Workshop) -> Participant:
 @blueprint.post("/j/<code>")
 def join_submit(code: str) -> Response | tuple[str, int]:
     workshop = open_code(code)
+    workshop_id = workshop.id
     try:
-        with unit_of_work(workshop.id):  # in the workshop's turn: joining still open
+        with unit_of_work(workshop_id):  # in the workshop's turn: joining still open
+            workshop = workshops.get_workshop(workshop_id)  # from the copy while it holds
             participant = _enter(workshop)
             # What the answer needs, read before the commit expires it (read again, the
             # participant and the workshop would cost a statement each).

@@ -20,6 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import event, inspect, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from ..database import as_loaded
@@ -78,14 +79,23 @@ def at_version(workshop_id: int, version: int | None) -> Workshop | None:
     session = db.session()
     if entry is None or entry[0] != version:
         return None
-    if identity_key(Workshop, workshop_id) in session.identity_map:
-        return None  # the session has its own: session.get gives it
     # Made as the ORM makes a loaded row's object, with its values as they were read: the
     # constructor would set each attribute through its events, and copying every value
     # (only the settings can change in place) was a tenth of a note's time.
     _version, values, mutable = entry
     copied = {key: copy.deepcopy(values[key]) for key in mutable}
-    return as_loaded(session, Workshop, values | copied)
+    held = session.identity_map.get(identity_key(Workshop, workshop_id))
+    if held is None:
+        return as_loaded(session, Workshop, values | copied)
+    if not inspect(held).expired:
+        return None  # the session's own, as it read or changed it: session.get gives it
+    # Read before the turn, then expired as the turn began (a form's sign-up: the turn's
+    # rollback expires what the session read): filled again from the copy, as reading
+    # the row again would, without the statement. Nothing writes a workshop's row but
+    # the unit of work, whose flush moves the version (``_moved``).
+    for key, value in (values | copied).items():
+        set_committed_value(held, key, value)
+    return held
 
 
 def keep(workshop: Workshop, version: int | None = None) -> None:

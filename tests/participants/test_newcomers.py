@@ -10,9 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from facilitation import config as configuration
+from facilitation.database import utcnow
 from facilitation.extensions import db, socketio
 from facilitation.participants import services as participants
 from facilitation.participants.models import Participant
+from facilitation.realtime import eventlog
 from facilitation.workshops.models import Workshop
 
 from ..conftest import csrf_token
@@ -120,6 +122,24 @@ def test_a_participant_created_after_joining_closed_cannot_join_the_live_channel
     db.session.commit()
     phone = Screen.open(app, socketio, workshop, participant=late, join=False)
     assert phone.join()["error"]["code"] == "not_authenticated"
+
+
+def test_joining_closed_by_another_process_after_the_page_keeps_the_newcomer_out(
+    app, workshop, screens
+):
+    """The form reads the workshop in its turn from the process's copy only while the row
+    is unchanged: closed elsewhere (a session of its own, as another process's) after the
+    phone read the page, and after this process kept its copy, joining is closed."""
+    screens(workshop)  # a first phone: this process keeps its copy of the workshop
+    phone = browser(app)
+    assert phone.get(f"/j/{workshop.code}").status_code == 200
+    with app.app_context():
+        eventlog.take_turn(workshop.id)
+        db.session.get(Workshop, workshop.id).joining_closed_at = utcnow()
+        db.session.commit()
+
+    assert join(phone, workshop) == 409
+    assert participant_count() == 1
 
 
 def test_reopening_joining_lets_new_phones_in(app, workshop, control):

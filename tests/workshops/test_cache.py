@@ -8,6 +8,7 @@ from facilitation.realtime import eventlog
 from facilitation.workshops import services as workshops
 from facilitation.workshops.models import Workshop
 
+from ..conftest import csrf_token
 from ..statements import statements
 
 VOTING = 3  # the brainstorm's dot voting: nobody posts notes any more
@@ -117,3 +118,22 @@ def test_a_phone_joining_by_code_finds_the_workshop_in_the_copy(workshop, screen
         assert "snapshot" in phone.join()
 
     assert not [statement for statement in seen if "workshops.title" in statement]
+
+
+def test_a_phone_s_sign_up_reads_the_workshop_from_the_copy_in_its_turn(
+    workshop, screens, client, post_form
+):
+    """The join form looks the code up, then takes the workshop's turn (joining still
+    open?), which forgets what the session read: the copy fills it again, no row read."""
+    screens(workshop)  # a first phone: the workshop read and kept
+    page = f"/j/{workshop.code}"
+    token = csrf_token(client, page)
+    db.session.rollback()
+    db.session.expunge_all()  # as a server's request begins: nothing read yet
+
+    with statements() as seen:
+        answer = client.post(page, data={"csrf_token": token, "nickname": "Léa"})
+
+    assert answer.status_code == 302, answer.text
+    assert not [statement for statement in seen if "workshops.title" in statement]
+    assert [statement for statement in seen if "INSERT INTO participants" in statement]
