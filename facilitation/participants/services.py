@@ -6,11 +6,13 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import Conflict, PhaseClosed
 from ..extensions import db
@@ -70,7 +72,7 @@ def _taken(participant: Participant, key: str) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def keeps_seat(workshop: Workshop, participant: Participant) -> bool:
+def keeps_seat(workshop: Workshop, participant: Participant | Seat) -> bool:
     """Closing joining keeps out whoever joins afterwards, not those already in."""
     closed = workshop.joining_closed_at
     return closed is None or participant.created_at <= closed
@@ -96,8 +98,9 @@ def identity_token(participant: Participant) -> str:
     return _signer().dumps([participant.workshop_id, participant.id, participant.secret])
 
 
-def from_token(workshop_id: int, token: str | None) -> Participant | None:
-    """The participant a cookie names, if it is genuine and for this workshop."""
+def _claim(workshop_id: int, token: str | None) -> tuple[int, str] | None:
+    """The participant id and secret a cookie claims, if it is signed and for this
+    workshop (the secret is still to be compared with the participant's)."""
     if not token:
         return None
     try:
@@ -106,14 +109,50 @@ def from_token(workshop_id: int, token: str | None) -> Participant | None:
         return None
     if claimed_workshop != workshop_id or not isinstance(participant_id, int):
         return None
+    return participant_id, str(secret)
+
+
+def from_token(workshop_id: int, token: str | None) -> Participant | None:
+    """The participant a cookie names, if it is genuine and for this workshop."""
+    claim = _claim(workshop_id, token)
+    if claim is None:
+        return None
     participant = db.session.scalar(
         select(Participant).where(
-            Participant.id == participant_id, Participant.workshop_id == workshop_id
+            Participant.id == claim[0], Participant.workshop_id == workshop_id
         )
     )
-    if participant is None or not secrets.compare_digest(participant.secret, str(secret)):
+    if participant is None or not secrets.compare_digest(participant.secret, claim[1]):
         return None
     return participant
+
+
+class Seat(NamedTuple):
+    """A participant as a socket's join needs it: who, and since when."""
+
+    id: int
+    created_at: datetime
+
+
+def seat_of(workshop_id: int, token: str | None) -> Seat | None:
+    """``from_token``, as a plain row: a mass join reads one per phone, and loading the
+    participant as an object (the statement built again each time) cost 4% of it."""
+    claim = _claim(workshop_id, token)
+    if claim is None:
+        return None
+    row = db.session.execute(
+        _SEAT, {"participant_id": claim[0], "workshop_id": workshop_id}
+    ).one_or_none()
+    if row is None or not secrets.compare_digest(row.secret, claim[1]):
+        return None
+    return Seat(row.id, row.created_at)
+
+
+_PARTICIPANTS = Participant.__table__
+_SEAT = select(_PARTICIPANTS.c.id, _PARTICIPANTS.c.secret, _PARTICIPANTS.c.created_at).where(
+    _PARTICIPANTS.c.id == bindparam("participant_id"),
+    _PARTICIPANTS.c.workshop_id == bindparam("workshop_id"),
+)
 
 
 def nicknames(workshop: Workshop) -> dict[int, str | None]:

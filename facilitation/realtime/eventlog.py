@@ -184,9 +184,15 @@ _INSERT_EVENT = insert(Event.__table__)
 
 
 def heads(workshop_id: int) -> tuple[int, int]:
-    """The workshop's last sequence number, and the last one everybody may see."""
-    stream = db.session.get(Stream, workshop_id)
-    return (stream.head, stream.public_head) if stream else (0, 0)
+    """The workshop's last sequence number, and the last one everybody may see (a plain
+    row: loading the stream as an object cost a mass join 2% of its time)."""
+    row = db.session.execute(_HEADS, {"stream_id": workshop_id}).one_or_none()
+    return (row.head, row.public_head) if row is not None else (0, 0)
+
+
+_HEADS = select(_STREAMS.c.head, _STREAMS.c.public_head).where(
+    _STREAMS.c.workshop_id == bindparam("stream_id")
+)
 
 
 class Position(NamedTuple):

@@ -64,10 +64,10 @@ def _same(given: str, secret: str) -> bool:
 def _resolve(workshop: Workshop, role: str, key: str | None) -> Actor:
     if role == "phone":
         token = request.cookies.get(participants.cookie_name(workshop.id))
-        participant = participants.from_token(workshop.id, token)
-        if participant is None or not participants.keeps_seat(workshop, participant):
+        seat = participants.seat_of(workshop.id, token)
+        if seat is None or not participants.keeps_seat(workshop, seat):
             raise NotAuthenticated()
-        return Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+        return Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=seat.id)
     if services.can_run(current_user, workshop):
         kind = ActorKind.FACILITATOR if role == "control" else ActorKind.BOARD
         return Actor(kind, workshop.id, user_id=current_user.id, session=current_user.session_token)

@@ -415,6 +415,26 @@ def test_a_cookie_signed_with_another_key_is_refused_even_with_the_right_secret(
     assert error_of(ack) == "not_authenticated"
 
 
+@pytest.mark.parametrize("forgery", ["wrong secret", "another workshop's participant"])
+def test_a_cookie_signed_by_the_server_naming_someone_else_is_refused(
+    app, workshop, create_workshop, forgery
+):
+    """The signature holds, but the participant it names is not this browser's (a secret
+    guessed) or not in this workshop (a cookie carried from another workshop's)."""
+    other = create_workshop("swot")
+    mine = participants.join(workshop if forgery == "wrong secret" else other, "Léa")
+    db.session.commit()
+    secret = "a-guessed-secret" if forgery == "wrong secret" else mine.secret
+    signer = URLSafeSerializer(app.config["SECRET_KEY"], salt="fabrique.participant")
+    http = app.test_client()
+    http.set_cookie(
+        participants.cookie_name(workshop.id), signer.dumps([workshop.id, mine.id, secret])
+    )
+    with unchanged():
+        ack = ask(socket_for(app, http), "join", {"code": workshop.code, "role": "phone"})
+    assert error_of(ack) == "not_authenticated"
+
+
 def test_a_board_key_with_non_ascii_characters_is_refused_not_a_server_error(app, workshop):
     sio = socket_for(app)
     with unchanged():
