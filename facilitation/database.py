@@ -11,6 +11,7 @@ from sqlalchemy import JSON, DateTime, Table, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -61,6 +62,9 @@ def inserted(session: Session, model: type[M], values: dict[str, Any]) -> M:
     table: Table = model.__table__  # type: ignore[attr-defined]
     row = {**_column_defaults(table), **values}
     row["id"] = session.connection().execute(_returning_id(table), row).scalar_one()
+    stale = session.identity_map.get(identity_key(model, row["id"]))
+    if stale is not None:  # a deleted row's object: SQLite hands out its id again
+        session.expunge(stale)
     return as_loaded(session, model, row)
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import bindparam, select
 
+from ..database import inserted, utcnow
 from ..errors import Conflict, PhaseClosed
 from ..extensions import db
 from ..text import look_alike_key
@@ -42,34 +43,46 @@ class JoiningClosed(PhaseClosed):
 
 
 def join(workshop: Workshop, nickname: str | None) -> Participant:
-    """A new participant of this workshop, while the facilitator lets newcomers in."""
+    """A new participant of this workshop, while the facilitator lets newcomers in: one
+    plain INSERT (a room of 2,000 phones joins in a minute; the unit of work's flush was
+    a tenth of a sign-up)."""
     if not workshop.joining_open:
         raise JoiningClosed()
-    participant = Participant(workshop_id=workshop.id, secret=secrets.token_urlsafe(24))
-    db.session.add(participant)
-    return rename(participant, nickname)
+    key = _free_key(workshop.id, None, nickname)
+    values = {
+        "workshop_id": workshop.id,
+        "secret": secrets.token_urlsafe(24),
+        "nickname": nickname or None,
+        "nickname_key": key,
+        "created_at": utcnow(),
+    }
+    return inserted(db.session(), Participant, values)
 
 
 def rename(participant: Participant, nickname: str | None) -> Participant:
-    """Give the participant a nickname that reads like nobody else's in the workshop: not
-    the same name with other case, width or invisible characters (``look_alike_key``).
-    Two joins racing for one name on two processes meet the database's unique index:
-    the edge turns its IntegrityError into ``NicknameTaken``."""
-    key = look_alike_key(nickname or "") or None
-    if key is not None and _taken(participant, key):
-        raise NicknameTaken()
+    """Give the participant a nickname that reads like nobody else's in the workshop."""
+    key = _free_key(participant.workshop_id, participant.id, nickname)
     participant.nickname, participant.nickname_key = nickname or None, key
     db.session.flush()
     return participant
 
 
-def _taken(participant: Participant, key: str) -> bool:
+def _free_key(workshop_id: int, participant_id: int | None, nickname: str | None) -> str | None:
+    """The nickname's look-alike key (``look_alike_key``: not the same name with other
+    case, width or invisible characters), if nobody else in the workshop has it. Two
+    joins racing for one name on two processes meet the database's unique index: the
+    edge turns its IntegrityError into ``NicknameTaken``."""
+    key = look_alike_key(nickname or "") or None
+    if key is None:
+        return None
     query = select(Participant.id).where(
-        Participant.workshop_id == participant.workshop_id, Participant.nickname_key == key
+        Participant.workshop_id == workshop_id, Participant.nickname_key == key
     )
-    if participant.id is not None:
-        query = query.where(Participant.id != participant.id)
-    return db.session.scalar(query.limit(1)) is not None
+    if participant_id is not None:
+        query = query.where(Participant.id != participant_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise NicknameTaken()
+    return key
 
 
 def keeps_seat(workshop: Workshop, participant: Participant | Seat) -> bool:

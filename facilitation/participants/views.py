@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -15,6 +16,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -95,12 +99,48 @@ def join(code: str) -> Response | str:
     workshop = open_code(code)
     if _identity(workshop.id):
         return redirect(url_for(".phone", code=workshop.code))
+    if current_user.is_authenticated or session.get("_flashes"):
+        return _join_page(workshop, generate_csrf)  # their own header, their messages
+    return _kept_join_page(workshop)
+
+
+def _join_page(workshop: Workshop, token: Callable[[], str]) -> str:
     return render_template(
         "participants/join.html",
         workshop=workshop,
         code=display_code(workshop.code),
         licence=licence(),
+        csrf_token=token,
     )
+
+
+# Every phone of a room opens the same join page: rendered once per language and what the
+# page shows of the workshop, it is kept (a room of 2,000 phones rendered it 2,000 times,
+# two thirds of the page's time). Only the form's token differs from one visitor to the
+# next: the kept page holds a mark in its place, this process's own and never served.
+JOIN_PAGES = "fabrique.join_pages"
+KEPT_JOIN_PAGES = 256
+TOKEN_MARK = secrets.token_hex(16)
+
+
+def _kept_join_page(workshop: Workshop) -> str:
+    """The join page for a visitor who is not signed in and has no message waiting."""
+    key = (
+        str(get_locale()),
+        workshop.id,
+        workshop.code,
+        workshop.title,
+        workshop.question,
+        workshop.joining_open,
+        workshop.anonymous,
+    )
+    pages = current_app.extensions.setdefault(JOIN_PAGES, {})
+    page = pages.get(key)
+    if page is None:
+        while len(pages) >= KEPT_JOIN_PAGES:
+            pages.pop(next(iter(pages)))
+        page = pages[key] = _join_page(workshop, lambda: TOKEN_MARK)
+    return page.replace(TOKEN_MARK, generate_csrf()) if TOKEN_MARK in page else page
 
 
 def _join_form(workshop: Workshop, status: int, message: str) -> tuple[str, int]:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from facilitation.extensions import db
+from facilitation.participants import services as participants
 from facilitation.participants.models import Participant
 
 from ..conftest import csrf_token
@@ -97,3 +98,19 @@ def test_the_database_refuses_two_look_alike_nicknames_in_one_workshop(workshop)
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_join_that_loses_the_race_for_a_name_gets_the_form_back_and_changes_nothing(
+    join, monkeypatch
+):
+    """Both joins passed the check (on two processes); the second one's INSERT meets the
+    unique index: its phone gets the form again with the reason, and nobody is added."""
+    assert join("Alice").status_code == 302
+    monkeypatch.setattr(participants, "_free_key", lambda *_: "alice")  # the check passed
+
+    response = join("alice")
+
+    assert response.status_code == 409
+    assert "already goes by this name" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert nicknames() == ["Alice"]
