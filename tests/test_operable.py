@@ -99,3 +99,19 @@ def test_a_message_redis_did_not_take_is_counted() -> None:
     assert metrics.PUBLISH_FAILURES._value.get() == before
     assert manager._publish({"event": "events"}) is None
     assert metrics.PUBLISH_FAILURES._value.get() == before + 1
+
+
+def test_a_worker_freezes_what_it_loaded_and_collects_young_objects_less_often():
+    """Once the app is loaded, the worker's collector no longer walks it, and a young
+    generation holds a burst of requests' objects (gunicorn.conf.py: post_worker_init)."""
+    import gc
+
+    threshold = gc.get_threshold()
+    try:
+        SETTINGS["post_worker_init"](None)
+        assert gc.get_freeze_count() > 10_000  # the app, its libraries, this suite
+        assert gc.get_threshold() == SETTINGS["GC_THRESHOLD"]
+        assert gc.get_threshold()[0] > 700
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
