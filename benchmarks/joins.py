@@ -26,18 +26,16 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from facilitation import create_app
 from facilitation.accounts import services as accounts
 from facilitation.extensions import db, socketio
 from facilitation.workshops import services as workshops
 from tests.sockets import Screen
 
-from .staff_checks import Statements, database
+from .staff_checks import Statements, database, in_process_app
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 STEPS = ("page", "form", "connect", "join", "body")
@@ -94,24 +92,14 @@ def seed(app: Any, notes: int) -> str:
 
 
 def make_app(url: str) -> Any:
-    os.environ.setdefault("FABRIQUE_INSTANCE", tempfile.mkdtemp())
-    return create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {},
-            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "REDIS_URL": None,
-            "REALTIME_BACKGROUND": False,
-            "COALESCE_MS": 0,
-            "SOCKET_COMMAND_LIMITS": "100000/second",
-            "SOCKET_QUERY_LIMITS": "100000/second",
-            # Every phone here is one address and one browser after another: the
-            # entrance's caps would measure themselves (benchmarks/stack.py does so).
-            "NEW_PARTICIPANTS_PER_ADDRESS": "1000000/minute",
-            "SOCKET_UNJOINED_PER_ADDRESS": 1_000_000,
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
+    # Every phone here is one address and one browser after another: the entrance's
+    # caps would measure themselves (benchmarks/stack.py raises them too).
+    return in_process_app(
+        url,
+        SOCKET_QUERY_LIMITS="100000/second",
+        NEW_PARTICIPANTS_PER_ADDRESS="1000000/minute",
+        SOCKET_UNJOINED_PER_ADDRESS=1_000_000,
+        RATELIMIT_STORAGE_URI="memory://",
     )
 
 

@@ -53,6 +53,25 @@ def database(kind: str) -> Iterator[str]:
             yield url
 
 
+def in_process_app(url: str, **overrides: Any) -> Any:
+    """The app on ``url`` in this process, for Socket.IO's and Flask's test clients: no
+    Redis, no background loop, no coalescing, commands not rate limited."""
+    os.environ.setdefault("FABRIQUE_INSTANCE", tempfile.mkdtemp())
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "REDIS_URL": None,
+            "REALTIME_BACKGROUND": False,
+            "COALESCE_MS": 0,
+            "SOCKET_COMMAND_LIMITS": "100000/second",
+            **overrides,
+        }
+    )
+
+
 class Statements:
     """Counts the SQL statements the engine runs."""
 
@@ -109,19 +128,7 @@ def reads(user_id: int, workshop_id: int, n: int) -> dict[str, float]:
 
 def run(kind: str, n: int) -> None:
     with database(kind) as url:
-        os.environ.setdefault("FABRIQUE_INSTANCE", tempfile.mkdtemp())
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": {},
-                "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-                "SOCKETIO_ASYNC_MODE": "threading",
-                "REDIS_URL": None,
-                "REALTIME_BACKGROUND": False,
-                "COALESCE_MS": 0,
-                "SOCKET_COMMAND_LIMITS": "100000/second",
-            }
-        )
+        app = in_process_app(url)
         with app.app_context():
             owner = accounts.create_user("owner@example.org", "Owner", "benchmark-password")
             admin = accounts.create_user("admin@example.org", "Admin", "benchmark-pw", "admin")

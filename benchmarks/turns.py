@@ -18,22 +18,19 @@ that long: its ceiling is 1000 / held ms changes a second.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 
-from facilitation import create_app
 from facilitation.accounts import services as accounts
 from facilitation.extensions import db, socketio
 from facilitation.workshops import services as workshops
 from tests.sockets import Screen
 
-from .staff_checks import database
+from .staff_checks import database, in_process_app
 
 
 class Moments:
@@ -97,19 +94,7 @@ def measure(label: str, screen: Screen, step: Step, n: int, moments: Moments) ->
 
 def run(kind: str, n: int) -> None:
     with database(kind) as url:
-        os.environ.setdefault("FABRIQUE_INSTANCE", tempfile.mkdtemp())
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": url,
-                "SQLALCHEMY_ENGINE_OPTIONS": {},
-                "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-                "SOCKETIO_ASYNC_MODE": "threading",
-                "REDIS_URL": None,
-                "REALTIME_BACKGROUND": False,
-                "COALESCE_MS": 0,
-                "SOCKET_COMMAND_LIMITS": "100000/second",
-            }
-        )
+        app = in_process_app(url)
         with app.app_context():
             owner = accounts.create_user("owner@example.org", "Owner", "benchmark-password")
             workshop = workshops.create_workshop(owner, "brainstorm", "Bench", "?", "fr")
