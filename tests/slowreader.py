@@ -1,7 +1,8 @@
 """A raw Socket.IO client over a WebSocket whose receive buffer is tiny and which reads
 slowly: what a phone on a weak link looks like to the server's writes. It speaks just
 enough Engine.IO 4 and Socket.IO 5 (open, connect, ping/pong, events and acks) over
-wsproto, without compression, so the bytes on the wire are the messages themselves."""
+wsproto, without compression (unless asked to offer it, as a browser does), so the bytes
+on the wire are the messages themselves."""
 
 from __future__ import annotations
 
@@ -21,11 +22,17 @@ from wsproto.events import (
     Request,
     TextMessage,
 )
+from wsproto.extensions import Extension, PerMessageDeflate
 
 
 class SlowReader:
     def __init__(
-        self, url: str, receive_buffer: int = 4096, chunk: int = 4096, pause: float = 0.001
+        self,
+        url: str,
+        receive_buffer: int = 4096,
+        chunk: int = 4096,
+        pause: float = 0.001,
+        offer_compression: bool = False,
     ) -> None:
         parts = urlsplit(url)
         self.chunk, self.pause = chunk, pause
@@ -37,9 +44,11 @@ class SlowReader:
         self.messages: deque[str] = deque()
         self.partial: list[str] = []
         self.accepted = False
+        self.extensions: list[Extension] = []  # those the server accepted
         self.received_bytes = 0
         target = "/socket.io/?EIO=4&transport=websocket"
-        self._write(self.ws.send(Request(host=parts.netloc, target=target)))
+        offered: list[Extension] = [PerMessageDeflate()] if offer_compression else []
+        self._write(self.ws.send(Request(host=parts.netloc, target=target, extensions=offered)))
         self.handshake = self._next_message(10)  # Engine.IO "open": 0{"sid": …}
         self._send_text("40")  # Socket.IO connect to the default namespace
         connected = self._next_message(10)
@@ -94,6 +103,7 @@ class SlowReader:
     def _handle(self, event: Any) -> None:
         if isinstance(event, AcceptConnection):
             self.accepted = True
+            self.extensions = list(event.extensions)
         elif isinstance(event, RejectConnection):
             raise ConnectionError("the WebSocket upgrade was refused")
         elif isinstance(event, Ping):
