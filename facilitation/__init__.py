@@ -84,6 +84,10 @@ def register_extensions(app: Flask) -> None:
         serializer=wire.TextPacket,
         ping_interval=20,
         ping_timeout=20,
+        # A socket's events are handled one after the other in the greenlet that reads
+        # the socket, not each in a greenlet of its own (docs/architecture.md, "A socket's
+        # events, in order").
+        async_handlers=False,
     )
     # Outside Socket.IO's own middleware: the WebSocket layer must find a socket whose
     # writes complete (realtime/websocket.py says why).
