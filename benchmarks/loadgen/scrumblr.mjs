@@ -35,13 +35,14 @@ class Card {
     });
   }
 
-  // The same signature as a Fabrique screen's command: "sent" is all there is.
-  command(_name, payload, _timeoutMs, onSent) {
-    onSent();
+  // The same signature as a Fabrique screen's resending command (live.mjs): sent once,
+  // never refused, and "sent" is all there is.
+  resending(_name, payload, _timeoutMs, onSent) {
+    onSent?.(now(), 0);
     const id = `card${payload.command_id}`;
     const data = { id, text: payload.text, x: 10, y: 10, rot: 0, colour: "yellow", type: "card" };
     this.socket.send({ action: "createCard", data });
-    return Promise.resolve({ ok: true, data: { note: { id } } });
+    return Promise.resolve({ ok: true, data: { note: { id } }, refusals: 0 });
   }
 
   close() {
