@@ -22,8 +22,10 @@ day, this stays correct (``send`` reports every byte sent) and can go.
 The same layer declines the WebSocket's compression (permessage-deflate): it drops the
 ``Sec-WebSocket-Extensions`` offer from the upgrade's environ, so simple-websocket, which
 accepts whatever the client offers, answers without it. What a socket carries is small
-events (a note, a tally, a presence count: a few hundred bytes each); what is big (a
-phase change's notes, an export) goes over HTTP, compressed once for the whole room. Per
+events (a note, a tally, a presence count: a few hundred bytes each); what is big for a
+phone (the room's notes after a phase change) goes over HTTP, compressed once for the
+whole room. A staff screen's snapshot still comes over its socket, once per join (about
+260 KB for 500 notes), on the venue's network. Per
 socket, the compression kept a deflate state (a worker with 2,000 phones held 542 MB,
 316 MB without) and compressed every message on its own, to save a few hundred bytes:
 7 % of the server's time a note in silent writing (docs/performance.md).
