@@ -344,7 +344,7 @@ export class Screen {
     await this.online;
     onSent?.();
     return new Promise((resolve) => {
-      this.socket.timeout(timeoutMs).emit(name, payload, (err, ack) => {
+      this.socket.timeout(timeoutMs).emit(name, { ...payload, sent: performance.now() }, (err, ack) => {
         resolve(err ? { ok: false, timeout: true } : ack);
       });
     });

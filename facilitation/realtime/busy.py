@@ -23,6 +23,16 @@ room is calmer. Two waits are counted, each by this process for itself:
   because other programs keep the machine busy (a test run's browsers, another service)
   is not late because of the room's commands, and refusing them spares nothing.
 
+A third wait is the socket's own: a socket's messages are read one at a time
+(docs/architecture.md, "A socket's events, in order"), so a screen that sends several
+commands without waiting for their acks (live.js's outbox after a reconnection, a phone
+faster than the room) has the later ones wait unread behind the earlier, where the
+turn's queue does not see them. Each command says when it was sent, by the screen's own
+clock (``sent``), and ``Unread`` tells how long it waited behind its socket's earlier
+messages; the refusal counts that wait too. Without it, past the rate one process carries out on
+PostgreSQL, the queue for the turn stayed at one command a socket while the acks fell
+past the screens' 10 s wait, and nothing was refused.
+
 The turn's queue also shares work: a participant's hot commands (notes, dots) waiting for
 it are carried out together by whichever of them takes the turn first (``Turn.grouped``:
 one transaction, one commit; docs/architecture.md, "Commands that wait together are
@@ -114,6 +124,50 @@ class Pace:
             self._counts, self._second = Counter(), second
 
 
+class Unread:
+    """How long a socket's message waited unread behind the socket's earlier ones, kept
+    for each socket (in its WSGI environ).
+
+    A message read at once after the one before it was answered (within ``GAP``: reading
+    a waiting message does not yield to the loop) was waiting while that one was handled:
+    the socket is busy since the first message of that stretch was read, and no message
+    waited behind the others longer than that. How long it did wait, the message says by
+    the time it was sent (``sent``, the screen's clock, milliseconds from any origin): the
+    least difference seen between this process's clock and the screen's is the link's
+    own delay (and the clocks' offset), and a message whose difference is larger waited
+    that much longer. A message that finds its socket idle waited behind nothing (a slow
+    link, a loop late because of other programs: refusing it would spare nothing); one
+    that says nothing of when it was sent is not counted either. A screen that misstates
+    its clock only gets its own commands refused, or accepted, as it could by sending them
+    at another moment."""
+
+    GAP = 0.005  # seconds between an answer and the next read that mean the next one waited
+
+    __slots__ = ("busy_since", "ended", "least")
+
+    def __init__(self) -> None:
+        self.busy_since = 0.0  # when the first message of the socket's busy stretch was read
+        self.ended: float | None = None  # when its last message was answered
+        self.least: float | None = None  # the least difference seen, in milliseconds
+
+    def read(self, now: float) -> None:
+        """A message of this socket is read at ``now`` (monotonic seconds)."""
+        if self.ended is None or now - self.ended > self.GAP:
+            self.busy_since = now
+        self.ended = None
+
+    def answered(self, now: float) -> None:
+        self.ended = now
+
+    def waited(self, sent: float, now: float) -> float:
+        """Seconds the message being read, sent at ``sent`` (the screen's milliseconds),
+        waited behind the socket's earlier ones."""
+        difference = now * 1000 - sent
+        if self.least is None or difference < self.least:
+            self.least = difference
+        return min((difference - self.least) / 1000, now - self.busy_since)
+
+
 class Job:
     """A command waiting for its workshop's turn, which the first waiting command to find
     the turn free carries out with the others (``Turn.grouped``)."""
@@ -164,17 +218,17 @@ class Turn:
     def expected_wait(self) -> float:
         return self.queued * self.held_seconds
 
-    def _too_long(self) -> bool:
-        queue = self.expected_wait()
+    def _too_long(self, unread: float) -> bool:
+        queue = unread + self.expected_wait()
         if queue > self.limit:
             return True
         return queue + self.pace.expected_wait() > self.limit and self.pace.heavy(self.workshop_id)
 
-    def _enter(self, refusable: bool) -> None:
+    def _enter(self, refusable: bool, unread: float) -> None:
         with self._counts:
             if refusable:
                 self.pace.arrived(self.workshop_id)
-                if self.limit and self._too_long():
+                if self.limit and self._too_long(unread):
                     metrics.shed(self.workshop_id)
                     raise Busy()
             self.queued += 1
@@ -197,9 +251,10 @@ class Turn:
             self._waiting[0].wake.set()
 
     @contextlib.contextmanager
-    def taken(self, refusable: bool = True) -> Iterator[None]:
-        """Hold the turn; ``Busy`` at once if a refusable command would wait too long."""
-        self._enter(refusable)
+    def taken(self, refusable: bool = True, unread: float = 0.0) -> Iterator[None]:
+        """Hold the turn; ``Busy`` at once if a refusable command would wait too long,
+        counting the ``unread`` seconds it already waited in its socket (``Unread``)."""
+        self._enter(refusable, unread)
         try:
             self._block(+1)
             try:
@@ -215,13 +270,14 @@ class Turn:
         finally:
             self._leave()
 
-    def grouped(self, job: Job, carry_out: Callable[[list[Job]], None]) -> Any:
+    def grouped(self, job: Job, carry_out: Callable[[list[Job]], None], unread: float = 0.0) -> Any:
         """Carry out ``job`` with the commands waiting beside it; ``Busy`` at once if it
-        would wait too long. Whichever waiting command finds the turn free takes it and
-        hands ``carry_out`` the waiting jobs, oldest first, ``GROUP`` at a time, until
-        its own is done; ``carry_out`` finishes each job it is given. The others wait
-        for their job to be finished, or for the turn to be free again."""
-        self._enter(refusable=True)
+        would wait too long (``unread``: as ``taken``). Whichever waiting command finds
+        the turn free takes it and hands ``carry_out`` the waiting jobs, oldest first,
+        ``GROUP`` at a time, until its own is done; ``carry_out`` finishes each job it
+        is given. The others wait for their job to be finished, or for the turn to be
+        free again."""
+        self._enter(True, unread)
         self._waiting.append(job)
         try:
             # The other commands already read from their sockets get to queue beside this

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -37,9 +37,10 @@ from ..errors import (
 from ..extensions import WRITE_INTENT, db
 from ..logs import failure
 from . import eventlog, publish
-from .busy import Job
+from .busy import Job, Unread
 from .models import Command
 from .runtime import runtime
+from .schemas import Sent
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,33 @@ def load(schema: Schema, payload: Any) -> dict[str, Any]:
         raise from_validation(error) from error
 
 
+SENT, UNREAD = Sent(), "fabrique.unread"  # the field, and where a socket keeps its Unread
+clock = time.monotonic  # when a socket's messages are read and answered (tests set their own)
+
+
+def _without_sent(payload: Any) -> tuple[Any, float]:
+    """The command's payload without its ``sent`` (when the screen sent it, by its own
+    clock: not part of what the command asks), and the seconds it waited unread in its
+    socket (busy.py: ``Unread``)."""
+    if not isinstance(payload, dict) or "sent" not in payload:
+        return payload, 0.0
+    rest = {key: value for key, value in payload.items() if key != "sent"}
+    try:
+        sent = cast(float, SENT.deserialize(payload["sent"]))  # null is refused: never None
+    except ValidationError as error:
+        raise InvalidInput(fields={"sent": error.messages}) from None
+    return rest, _unread().waited(sent, clock())
+
+
+def _unread() -> Unread:
+    """This socket's ``Unread``, kept in its WSGI environ (the socket's, for all its events)."""
+    environ = request.environ
+    unread = environ.get(UNREAD)
+    if unread is None:
+        unread = environ[UNREAD] = Unread()
+    return unread
+
+
 def _command_id(payload: Any) -> str | None:
     value = payload.get("command_id") if isinstance(payload, dict) else None
     return value if isinstance(value, str) and len(value) <= 64 else None
@@ -139,7 +167,12 @@ def _stored_ack(actor: Actor, command_id: str, name: str, digest: str) -> dict[s
 
 
 def _carry_out(
-    name: str, actor: Actor, data: dict[str, Any], handler: Handler, grouped: bool = False
+    name: str,
+    actor: Actor,
+    data: dict[str, Any],
+    handler: Handler,
+    grouped: bool = False,
+    unread: float = 0.0,
 ) -> dict[str, Any]:
     # The workshop's turn (its stream row's lock) orders its changes across processes;
     # queueing for it in this process first, before taking a database connection, keeps a
@@ -147,11 +180,12 @@ def _carry_out(
     # the queue is already too long to be served in time, the command is refused here,
     # before any database work (``Busy``, retryable: the screen sends it again later). A
     # staff screen's command (a phase move, a merge) is never refused: few, and the room
-    # waits on them.
+    # waits on them. The wait counts the time the command already waited unread in its
+    # socket, behind the socket's earlier messages (``unread``).
     turn = runtime().turn(actor.workshop_id)
     if grouped and not actor.is_staff:
-        return turn.grouped(Job(_Asked(name, actor, data, handler)), _carry_out_together)
-    with turn.taken(refusable=not actor.is_staff):
+        return turn.grouped(Job(_Asked(name, actor, data, handler)), _carry_out_together, unread)
+    with turn.taken(refusable=not actor.is_staff, unread=unread):
         return _carry_out_in_turn(name, actor, data, handler)
 
 
@@ -310,8 +344,13 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
 
     @functools.wraps(body)
     def handler(payload: Any = None) -> dict[str, Any]:
-        with current_app.app_context():  # a session of its own, even under a test's context
-            return _unit_of_work(name, body, payload)
+        unread = _unread()  # the socket's messages, one at a time: when each is read, answered
+        unread.read(clock())
+        try:
+            with current_app.app_context():  # a session of its own, even under a test's context
+                return _unit_of_work(name, body, payload)
+        finally:
+            unread.answered(clock())
 
     return handler
 
@@ -377,8 +416,9 @@ def command(name: str, schema: Schema, *, grouped: bool = False) -> Callable[[Ha
         def body(payload: Any) -> dict[str, Any]:
             actor = _joined_actor()
             _throttle("command", actor)
+            payload, unread = _without_sent(payload)
             data = load(schema, payload)
-            return _carry_out(name, actor, data, handler, grouped)
+            return _carry_out(name, actor, data, handler, grouped, unread)
 
         HANDLERS[name] = _guarded(name, body)
         if grouped:

@@ -24,6 +24,19 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class Sent(fields.Float):
+    """When a screen sent a message, by its own clock: milliseconds from any origin
+    (live.js sends ``performance.now()``), a finite number, not a string or a boolean."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, validate=validate.Range(0, 1e13), **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 MAX_ID = 2**31 - 1  # every database's INTEGER holds it; larger ids cannot exist
 
 

@@ -479,7 +479,10 @@ export class Live {
   transmit(command) {
     if (!this.socket.connected || this.status !== "online") return;
     command.sentAt = Date.now();
-    this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, command.payload, (err, ack) => {
+    // `sent`: when, by this page's clock, so the server can tell how long the command
+    // waited unread behind this socket's earlier ones (docs/protocol.md, Limits).
+    const payload = { ...command.payload, sent: performance.now() };
+    this.socket.timeout(ACK_TIMEOUT_MS).emit(command.name, payload, (err, ack) => {
       if (err) return; // stays in the outbox, resent on reconnect
       if (!ack.ok && RETRYABLE.has(ack.error.code)) return this.retryLater(command);
       this.settle(command, ack);
