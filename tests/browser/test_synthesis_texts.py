@@ -24,10 +24,12 @@ def test_the_introduction_and_conclusions_written_on_the_control_page_frame_the_
     page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, live, facilitator_email)
     page.goto(f"{live.url}/workshops/{ident}/control")
+    expect(page.get_by_text("Connecté", exact=True)).to_be_visible()  # the page laid out
 
     page.get_by_label("Introduction").fill("Soixante habitants réunis.\nDeux heures.")
     page.get_by_label("Conclusions").fill("Prochaine réunion : <b>janvier</b>")
-    page.get_by_role("button", name="Enregistrer l'introduction et les conclusions").click()
+    with page.expect_navigation():  # the form posted, then the page back (slow machine: 30 s)
+        page.get_by_role("button", name="Enregistrer l'introduction et les conclusions").click()
     expect(page.locator(".flash").filter(has_text="sont enregistrées")).to_have_count(1)
     expect(page.get_by_label("Introduction")).to_have_value(
         "Soixante habitants réunis.\nDeux heures."
@@ -40,7 +42,8 @@ def test_the_introduction_and_conclusions_written_on_the_control_page_frame_the_
     page.get_by_label("Conclusions").evaluate(
         "(area, text) => { area.removeAttribute('maxlength'); area.value = text; }", too_long
     )
-    page.get_by_role("button", name="Enregistrer l'introduction et les conclusions").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Enregistrer l'introduction et les conclusions").click()
     expect(page.locator(".flash-error").filter(has_text="Conclusions")).to_have_count(1)
     expect(page.get_by_label("Conclusions")).to_have_value("Prochaine réunion : <b>janvier</b>")
 
