@@ -53,7 +53,7 @@ async function snapshots(screens, join, window) {
     if (wait > 0) await sleep(wait);
     const sent = now();
     last.set(screen, sent);
-    const ack = await screen.command("join", join, 30000);
+    const ack = await screen.query("join", join, 30000);
     const whole = ack.ok ? await screen.assemble(ack.snapshot, screen.generation) : null;
     acks.push([sent, whole ? now() : null, whole ? whole.notes.length : null]);
   }

@@ -339,12 +339,23 @@ export class Screen {
   }
 
   // A command and its ack; {timeout: true} when none came within `timeoutMs`. Like
-  // live.js's outbox, it waits for the screen to be online (joined) before it is sent.
+  // live.js's outbox, it waits for the screen to be online (joined) before it is sent,
+  // and stamps it with the screen's clock (`sent`, commands only).
   async command(name, payload, timeoutMs = ACK_TIMEOUT_MS, onSent = undefined) {
     await this.online;
     onSent?.();
+    return this.asked(name, { ...payload, sent: performance.now() }, timeoutMs);
+  }
+
+  // A query (`join`, `sync`) and its answer, once: queries carry no `sent`.
+  async query(name, payload, timeoutMs = ACK_TIMEOUT_MS) {
+    await this.online;
+    return this.asked(name, payload, timeoutMs);
+  }
+
+  asked(name, payload, timeoutMs) {
     return new Promise((resolve) => {
-      this.socket.timeout(timeoutMs).emit(name, { ...payload, sent: performance.now() }, (err, ack) => {
+      this.socket.timeout(timeoutMs).emit(name, payload, (err, ack) => {
         resolve(err ? { ok: false, timeout: true } : ack);
       });
     });
