@@ -222,13 +222,20 @@ def _together(jobs: list[Job]) -> int:
     back at the first that fails and return how many went through before it."""
     asked = jobs[0].work
     eventlog.take_turn(asked.actor.workshop_id)
-    acks = []
+    acks: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
     for job in jobs:
         try:
-            acks.append(_grouped_in_turn(job.work))
+            ack, row = _grouped_in_turn(job.work)
         except Exception:
             db.session.rollback()
             return len(acks)
+        acks.append(ack)
+        rows.append(row)
+    stored = _stored_together(rows)
+    if stored < len(rows):  # a resend among them: those before it go together again
+        db.session.rollback()
+        return stored
     try:
         db.session.commit()
     except Exception as error:  # each sender handles it as its own (a dead connection: again)
@@ -251,13 +258,10 @@ def _alone(job: Job) -> None:
         job.finish(error=error)
 
 
-class _Taken(Exception):
-    """The command's id is stored already: a resend, whose ack is replayed alone."""
-
-
-def _grouped_in_turn(asked: _Asked) -> dict[str, Any]:
+def _grouped_in_turn(asked: _Asked) -> tuple[dict[str, Any], dict[str, Any]]:
     """One command among others in the turn's transaction: as ``_carry_out_in_turn``,
-    without its commit, and raising where that one would roll back."""
+    without its commit, and raising where that one would roll back. Its ack, and its
+    row for ``commands`` (stored with the others', ``_stored_together``)."""
     name, actor, data, handler = asked
     _still_allowed(actor)
     command_id = data["command_id"]
@@ -265,9 +269,21 @@ def _grouped_in_turn(asked: _Asked) -> dict[str, Any]:
     result = handler(actor, data)
     ack = {"ok": True, "command_id": command_id, "seq": publish.pending_head(db.session, before)}
     ack["data"] = result
-    if not _store(actor, command_id, name, _digest(data), ack):
-        raise _Taken()
-    return {**ack, "duplicate": False}
+    return {**ack, "duplicate": False}, _row(actor, command_id, name, _digest(data), ack)
+
+
+def _stored_together(rows: list[dict[str, Any]]) -> int:
+    """Store the commands carried out together, in one statement; how many, from the
+    first, were stored before one whose id was taken already (a resend, maybe of one
+    earlier in the same burst: the first sending is stored, the next is not)."""
+    connection = db.session.connection()
+    taken = {(r.actor, r.command_id) for r in connection.execute(_statement(connection), rows)}
+    for count, row in enumerate(rows):
+        key = (row["actor"], row["command_id"])
+        if key not in taken:
+            return count
+        taken.discard(key)
+    return len(rows)
 
 
 def _carry_out_in_turn(
@@ -312,9 +328,10 @@ def _carry_out_in_turn(
     return {**ack, "duplicate": False}
 
 
-def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str, Any]) -> bool:
-    """Record the command with its ack; False when its id is already taken."""
-    row = {
+def _row(
+    actor: Actor, command_id: str, name: str, digest: str, ack: dict[str, Any]
+) -> dict[str, Any]:
+    return {
         "workshop_id": actor.workshop_id,
         "actor": actor.key,
         "command_id": command_id,
@@ -323,7 +340,17 @@ def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str,
         "ack": ack,
         "created_at": utcnow(),
     }
+
+
+def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str, Any]) -> bool:
+    """Record the command with its ack; False when its id is already taken."""
+    row = _row(actor, command_id, name, digest, ack)
     connection = db.session.connection()
+    return connection.execute(_statement(connection), row).first() is not None
+
+
+def _statement(connection: Any) -> Any:
+    """Insert a command unless its actor's id is taken, returning what it stored."""
     statement = _STORE.get(connection.dialect.name)
     if statement is None:
         table = Command.__table__
@@ -331,9 +358,9 @@ def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str,
         statement = _STORE[connection.dialect.name] = (
             insert_(table)
             .on_conflict_do_nothing(index_elements=["actor", "command_id"])
-            .returning(table.c.id)
+            .returning(table.c.actor, table.c.command_id)
         )
-    return connection.execute(statement, row).first() is not None
+    return statement
 
 
 _STORE: dict[str, Any] = {}  # the statement per dialect, built once

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, event, insert, or_, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..auth import Actor
 from ..database import utcnow
@@ -157,8 +157,7 @@ def append(
         seq = number(workshop_id, audience)
     payload = data(seq) if callable(data) else data
     created_at = at or utcnow()
-    db.session.connection().execute(
-        _INSERT_EVENT,
+    db.session.info.setdefault(UNWRITTEN_KEY, []).append(
         {
             "workshop_id": workshop_id,
             "seq": seq,
@@ -167,7 +166,7 @@ def append(
             "participant_id": participant_id if audience is Audience.PARTICIPANT else None,
             "data": payload,
             "created_at": created_at,
-        },
+        }
     )
     if type_ in RESHAPING:
         db.session.connection().execute(
@@ -181,6 +180,42 @@ def append(
 
 
 _INSERT_EVENT = insert(Event.__table__)
+
+# The transaction's events not written yet: a burst of commands in one turn writes its
+# events in one statement when it commits (one round trip to PostgreSQL for the burst,
+# not one a command). Anything that reads the log, or changes rows through the session,
+# writes them first, so the transaction always reads its own events.
+UNWRITTEN_KEY = "fabrique.unwritten_events"
+
+
+def write_events(session: Session) -> None:
+    """Write the events this transaction appended and has not written yet."""
+    rows = session.info.pop(UNWRITTEN_KEY, None)
+    if rows:
+        session.connection().execute(_INSERT_EVENT, rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    write_events(session)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    write_events(session)  # a row it refers to may be deleted by this flush
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    if UNWRITTEN_KEY in state.session.info and (
+        not state.is_select or Event.__mapper__ in state.all_mappers
+    ):
+        write_events(state.session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(UNWRITTEN_KEY, None)
 
 
 def heads(workshop_id: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.database import unit_of_work
@@ -16,6 +16,7 @@ from facilitation.notes.models import Note
 from facilitation.participants import services as participants
 from facilitation.realtime import eventlog
 from facilitation.realtime.models import Event
+from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import get_workshop
 
 
@@ -143,3 +144,41 @@ def test_a_phase_change_marks_the_stream_as_reshaped_and_a_note_does_not(
     assert later.public_head == later.head > moved.head
     assert later.reshaped == moved.reshaped
     assert eventlog.position(workshop.id + 1000) == (0, 0, 0, None)
+
+
+def test_a_transaction_reads_its_own_events_before_it_commits(workshop, facilitator):
+    """Events are written together when the transaction commits, or before anything
+    reads the log or changes rows through the session: never missing from a read."""
+    eventlog.take_turn(workshop.id)
+    participant = participants.join(workshop, None)
+    actor = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+    seqs = [notes.post_note(actor, workshop, "ideas", f"n{i}", None).seq for i in range(3)]
+    assert sequence_numbers(workshop.id) == [1, *seqs]  # read in the same transaction
+    more = notes.post_note(actor, workshop, "ideas", "n3", None).seq
+    staff = Actor(ActorKind.FACILITATOR, workshop.id, user_id=facilitator.id)
+    since = [event.seq for event in eventlog.events_since(staff, 0, 100)]
+    assert since == [1, *seqs, more]
+    db.session.commit()
+    assert sequence_numbers(workshop.id) == [1, *seqs, more]
+
+
+def test_the_events_of_a_rolled_back_transaction_are_never_written(workshop):
+    eventlog.take_turn(workshop.id)
+    participant = participants.join(workshop, None)
+    actor = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+    notes.post_note(actor, workshop, "ideas", "oubliée", None)
+    db.session.rollback()
+    eventlog.take_turn(workshop.id)
+    db.session.commit()  # a later commit of the same session writes nothing of it
+    assert sequence_numbers(workshop.id) == [1]
+
+
+def test_a_workshop_deleted_after_its_events_in_one_transaction_takes_them(workshop):
+    workshop_id = workshop.id
+    eventlog.take_turn(workshop_id)
+    participant = participants.join(workshop, None)
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant.id)
+    notes.post_note(actor, workshop, "ideas", "dernière", None)
+    db.session.execute(delete(Workshop).where(Workshop.id == workshop_id))
+    db.session.commit()
+    assert sequence_numbers(workshop_id) == []

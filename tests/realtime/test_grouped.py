@@ -17,6 +17,7 @@ from sqlalchemy import event, select
 from facilitation.extensions import db
 from facilitation.notes.models import Note
 from facilitation.realtime.busy import Job, Pace, Turn
+from facilitation.realtime.models import Event
 from facilitation.realtime.runtime import runtime
 
 from ..sockets import Screen, command_id
@@ -146,6 +147,26 @@ def test_a_resent_command_among_waiting_ones_gets_its_ack_again_and_changes_noth
     assert resent == {**first, "duplicate": True}
     assert (new["duplicate"], last["duplicate"]) == (False, False)
     assert set(stored_notes()) == {"Déjà postée", "Nouvelle", "Encore une"}
+
+
+def test_a_command_sent_twice_in_one_burst_is_carried_out_once_and_acked_twice(workshop, screens):
+    """The phone's resend arrives while its first sending still waits for the turn: the
+    burst stores the first, and the second gets its ack again."""
+    phone, other = screens(workshop), screens(workshop)
+    payload = note_post("Envoyée deux fois")
+    with commits() as committed:
+        with turn_held(workshop.id) as waiting:
+            waiting.send(phone, "note.post", dict(payload))
+            waiting.send(other, "note.post", note_post("Voisine"))
+            waiting.send(phone, "note.post", dict(payload))
+        first, neighbour, again = waiting.acked()
+
+    assert (first["duplicate"], neighbour["duplicate"]) == (False, False)
+    assert again == {**first, "duplicate": True}
+    assert stored_notes() == {"Envoyée deux fois": first["seq"], "Voisine": neighbour["seq"]}
+    assert len(committed) == 1  # the first two together; the resend alone commits nothing
+    log = db.session.scalars(select(Event.seq).where(Event.workshop_id == workshop.id))
+    assert sorted(log) == [1, first["seq"], neighbour["seq"]]  # each change logged once
 
 
 def test_dots_waiting_together_stop_at_the_budget_as_one_after_the_other(
