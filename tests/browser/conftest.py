@@ -35,7 +35,11 @@ from ..services import migrate
 SECRET_KEY = "browser-tests-secret-key-long-enough-to-pass"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 AXE = "/static/vendor/axe-core/axe.min.js"
-TIMEOUT_MS = 10_000
+# How long a page may take to show what it must: the suite shares its machine with other
+# programs, and under load a click's whole round (the command, its commit, the events,
+# the other screens' rendering) took more than 10 s twice. These are checks of what
+# appears, not timings (those are benchmarks): a generous bound costs only failures.
+TIMEOUT_MS = 20_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
