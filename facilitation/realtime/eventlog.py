@@ -148,8 +148,9 @@ def append(
     ``data`` may be a callable taking the sequence number, for entities that carry the
     number of their last change. The transaction must hold the workshop's turn
     (``take_turn``): what the change was checked against must not have moved since.
-    The row is written with a plain insert: an event is never read back as an object in
-    the transaction that makes it.
+    The row is kept in the session and inserted with the transaction's other events,
+    in one plain statement, when it commits or before it reads the log (``write_events``):
+    an event is never read back as an object in the transaction that makes it.
     """
     if workshop_id not in _turns(db.session()):
         raise OutOfTurn(f"Workshop {workshop_id} changed outside its turn: take_turn first.")
