@@ -77,6 +77,20 @@ def open_code(code: str) -> Workshop:
     return workshop
 
 
+def _open_code_in_turn(code: str) -> Workshop:
+    """``open_code`` for a change: the same rules and answers, with whether the workshop
+    is still open read in its turn (the code's workshop as this process last found it:
+    ``workshops.id_of_code``), not in a transaction of its own before."""
+    invited = services.is_invitation(code, request.args.get("i"))
+    try:
+        workshop_id = workshops.id_of_code(code)
+        if not invited and _identity(workshop_id) is None:
+            entry.require_guesses_left()
+        return workshops.turn_of_code(code, workshop_id)
+    except NotFound as error:
+        raise (error if invited else entry.failed_lookup(error)) from None
+
+
 def _browser() -> str:
     """This browser's session, to count the participants it creates."""
     return session.setdefault("browser", secrets.token_urlsafe(12))
@@ -169,19 +183,22 @@ def _enter(workshop: Workshop) -> Participant:
 
 @blueprint.post("/j/<code>")
 def join_submit(code: str) -> Response | tuple[str, int]:
-    workshop = open_code(code)
-    workshop_id = workshop.id
+    workshop: Workshop | None = None
     try:
-        with unit_of_work(workshop_id):  # in the workshop's turn: joining still open
-            workshop = workshops.get_workshop(workshop_id)  # from the copy while it holds
+        with unit_of_work():
+            # In the workshop's turn: still open, joining still open (from the process's
+            # copy while the row holds).
+            workshop = _open_code_in_turn(code)
             participant = _enter(workshop)
             # What the answer needs, read before the commit expires it (read again, the
             # participant and the workshop would cost a statement each).
             cookie = services.cookie_name(workshop.id), services.identity_token(participant)
             phone = url_for(".phone", code=workshop.code)
     except ValidationError as error:
+        assert workshop is not None  # refused by the schema: after the workshop was read
         return _join_form(workshop, 422, " ".join(error.messages_dict.get("nickname", [])))
     except (services.NicknameTaken, IntegrityError):  # rolled back
+        assert workshop is not None
         return _join_form(workshop, 409, str(services.NicknameTaken().message))
     response = redirect(phone)
     response.set_cookie(

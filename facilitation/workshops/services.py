@@ -7,6 +7,7 @@ import re
 import secrets
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm.util import identity_key
@@ -69,19 +70,66 @@ _BY_CODE = (
 )
 
 
+NO_OPEN_WORKSHOP = _l("No open workshop has this code.")
+
+# A workshop's code is given once, when it is created: each process remembers which
+# workshop the codes it found name, so that the join form can take the workshop's turn
+# first and learn there whether it is still open, instead of asking the database in a
+# transaction of its own before the turn (a statement, a transaction begun and rolled
+# back, for every phone of a room).
+CODES_KEY = "fabrique.codes"
+CODES_KEPT = 4096  # codes remembered per process; the oldest goes first
+
+
+def _codes() -> dict[str, int]:
+    return current_app.extensions.setdefault(CODES_KEY, {})
+
+
 def find_by_code(raw: str) -> Workshop:
     """The workshop a join code opens; wrong and unknown codes get the same answer. Read
     as ``workshop_at`` reads it: this process's copy while the row has not changed."""
     code = normalize_code(raw)
     found = code and db.session.connection().execute(_BY_CODE, {"code": code}).first()
-    if not found or found.status == Status.ENDED:
-        raise NotFound(_l("No open workshop has this code."))
+    if not code or not found or found.status == Status.ENDED:
+        raise NotFound(NO_OPEN_WORKSHOP)
+    codes = _codes()
+    if code not in codes:
+        while len(codes) >= CODES_KEPT:
+            codes.pop(next(iter(codes)))
+        codes[code] = found.id
     if found.workshop_version is None:  # no stream (cannot be, but never a wrong answer)
         workshop = db.session.get(Workshop, found.id)
         if workshop is None:
-            raise NotFound(_l("No open workshop has this code."))
+            raise NotFound(NO_OPEN_WORKSHOP)
         return workshop
     return workshop_at(found.id, found.workshop_version)
+
+
+def id_of_code(raw: str) -> int:
+    """The id of the workshop a join code opened when this process last found it, or else
+    of the one it opens now (``find_by_code``: an unknown or ended code is NotFound). The
+    workshop may have ended or gone since: its turn tells (``turn_of_code``)."""
+    code = normalize_code(raw)
+    known = _codes().get(code) if code else None
+    return known if known is not None else find_by_code(raw).id
+
+
+def turn_of_code(raw: str, workshop_id: int) -> Workshop:
+    """Take the turn of the workshop ``id_of_code`` named (in a unit of work): the
+    workshop, still open, from this process's copy while its row is unchanged. Ended or
+    deleted since, the answer is an unknown code's, and the code is looked up again next
+    time."""
+    eventlog.take_turn(workshop_id)
+    try:
+        workshop = get_workshop(workshop_id)
+    except NotFound:
+        workshop = None
+    code = normalize_code(raw) or ""
+    # A deleted workshop's id may be given again (SQLite reuses the highest rowid).
+    if workshop is None or workshop.code != code or workshop.status == Status.ENDED:
+        _codes().pop(code, None)
+        raise NotFound(NO_OPEN_WORKSHOP)
+    return workshop
 
 
 def ended_by_code(raw: str) -> Workshop | None:
