@@ -78,6 +78,15 @@ function newer(current, data) {
   return !current || (data.seq ?? 0) >= (current.seq ?? 0);
 }
 
+// An item this screen made, from its command's ack: put as any newer state is, and this
+// screen's own whatever the collection held (its event, which marks nothing, may have
+// come first, or a snapshot read before it or the room's body may hold it unmarked).
+function claim(map, data) {
+  put(map, { ...data, mine: true });
+  const current = map.get(data.id);
+  if (current && !current.mine) map.set(data.id, { ...current, mine: true });
+}
+
 // Removed items, by collection: id -> the number of the event that removed them. Two
 // processes publish through Redis, so a phone (which sees only some numbers, and cannot
 // hold for a gap as staff screens do) may get a deletion before an older edit: the
@@ -228,7 +237,9 @@ export class Live {
       this.applySnapshot(snapshot);
       // A snapshot's `me` was read when the server answered: a command acknowledged since
       // the request left (a dot cast meanwhile) may be missing from it, so what its ack
-      // says of `me` is applied again on top (items and the workshop come as events).
+      // says of `me` is applied again on top, and the notes and cards it made are this
+      // screen's own (a view's own items were taken before its body was fetched; their
+      // events, which mark nothing, may follow). Other items and the workshop come as events.
       for (const [command, data] of this.acksSince || []) this.applyAck(command, data, true);
     }
     this.acksSince = null;
@@ -515,16 +526,15 @@ export class Live {
   }
 
   // What an ack tells this screen about itself: its note or card, its dots, its pledges.
-  // meOnly: what the ack says of this screen's own `me` alone (its items, the workshop:
-  // events bring those in sequence order).
+  // meOnly: again after a snapshot, what the ack says of this screen's own `me` and the
+  // items it made (other items and the workshop: events bring those in sequence order).
   applyAck(command, data, meOnly = false) {
     const me = this.state.me;
-    if (!meOnly) {
-      if (data.note && command.name === "note.post") put(this.state.notes, { ...data.note, mine: true });
-      else if (data.note) put(this.state.notes, data.note);
-      if (data.card) put(this.state.cards, command.name === "card.add" ? { ...data.card, mine: true } : data.card);
-      if (data.group) put(this.state.groups, data.group);
-    }
+    if (data.note && command.name === "note.post") claim(this.state.notes, data.note);
+    else if (data.note && !meOnly) put(this.state.notes, data.note);
+    if (data.card && command.name === "card.add") claim(this.state.cards, data.card);
+    else if (data.card && !meOnly) put(this.state.cards, data.card);
+    if (data.group && !meOnly) put(this.state.groups, data.group);
     if (data.target !== undefined && data.mine !== undefined) {
       me.votes = { ...(me.votes || {}), [data.target]: data.mine };
       me.budget = { budget: data.budget, max_per_item: data.max_per_item, per_area: data.per_area, used: data.used };
