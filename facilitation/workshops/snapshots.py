@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row
+from sqlalchemy import Row, select, union
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Session
 
@@ -21,24 +21,31 @@ from ..auth import Actor, ActorKind
 from ..cards import services as cards
 from ..cards.models import Card
 from ..coalitions import services as coalitions
+from ..coalitions.models import Member
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..groups import services as groups
 from ..groups.models import Group
 from ..groups.schemas import GroupSchema
 from ..notes import services as notes
+from ..notes.models import Note
 from ..notes.schemas import wire
 from ..participants.services import author_of, nicknames, nicknames_of
 from ..pledges import services as pledges
+from ..pledges.models import Pledge
 from ..polls import services as polls
+from ..polls.models import PollAnswer
 from ..ratings import services as ratings
+from ..ratings.models import Rating
 from ..reactions import services as reactions
+from ..reactions.models import Reaction
 from ..realtime import eventlog, protocol, publish
 from ..realtime.gathering import Gathering
 from ..realtime.paging import PAGE_BYTES, Section, fill, fits, known_size
 from ..realtime.wire import encoded
 from ..rules import format_of
 from ..votes import services as votes
+from ..votes.models import Vote
 from . import shared
 from .models import Workshop
 from .replays import replay
@@ -158,11 +165,69 @@ def _own_part(actor: Actor, workshop: Workshop) -> dict[str, Any]:
     )
 
 
+# Every table holding what a participant gave (a row per item, with its participant_id):
+# one statement over all of them finds the participants who gave nothing yet (a room's
+# newcomers, all at once in a mass join), whose part needs no read at all.
+OWN_TABLES = (
+    Note.__table__,
+    Card.__table__,
+    Vote.__table__,
+    Pledge.__table__,
+    Member.__table__,
+    Reaction.__table__,
+    Rating.__table__,
+    PollAnswer.__table__,
+)
+
+
+def _with_anything(workshop_id: int, participant_ids: list[int]) -> set[int]:
+    """Those of these participants (all of ``workshop_id``) with a row in any of
+    ``OWN_TABLES`` (deleted notes and cards count: their part is then read, and found
+    empty). Tables with a workshop column are read within the workshop, as their own
+    reads are: a table whose index does not lead with participant_id is not scanned
+    whole."""
+
+    def given(table: Any) -> Any:
+        rows = select(table.c.participant_id).where(table.c.participant_id.in_(participant_ids))
+        return rows.where(table.c.workshop_id == workshop_id) if "workshop_id" in table.c else rows
+
+    statement = union(*(given(table) for table in OWN_TABLES))
+    return set(db.session.execute(statement).scalars())
+
+
+def _nothing_given() -> dict[str, Any]:
+    """The part of a participant who gave nothing: as the reads below would make it."""
+    return {
+        "nickname": None,
+        "notes": [],
+        "cards": [],
+        "votes": {},
+        "spent": {},
+        "pledges": [],
+        "proposals": [],
+        "reactions": {},
+        "ratings": {},
+        "polls": {},
+    }
+
+
 def _own_parts(
     workshop_id: int, participant_ids: list[int], named: bool
 ) -> dict[int, dict[str, Any]]:
     """Each participant's notes and cards, their nickname when the workshop shows names
-    (``named``), and the rest of their ``me``, in a statement per kind for all of them."""
+    (``named``), and the rest of their ``me``: those who gave nothing are found in one
+    statement, the others' read in a statement per kind for all of them."""
+    given = _with_anything(workshop_id, participant_ids)
+    parts = {participant: _nothing_given() for participant in participant_ids}
+    if given:
+        parts.update(_given_parts(workshop_id, [p for p in participant_ids if p in given], named))
+    return parts
+
+
+def _given_parts(
+    workshop_id: int, participant_ids: list[int], named: bool
+) -> dict[int, dict[str, Any]]:
+    """``_own_parts`` for participants who gave something."""
     own_notes = notes.own_notes_of(workshop_id, participant_ids)
     own_cards = cards.own_cards_of(workshop_id, participant_ids)
     dots = votes.dots_of(participant_ids)
