@@ -21,6 +21,7 @@ from facilitation.realtime.models import Event
 from facilitation.realtime.runtime import runtime
 
 from ..sockets import Screen, command_id
+from ..statements import statements
 from . import test_busy as busy
 
 
@@ -186,6 +187,26 @@ def test_dots_waiting_together_stop_at_the_budget_as_one_after_the_other(
     assert [ack["ok"] for ack in acks] == [True] * budget + [False, False]
     db.session.rollback()
     assert db.session.get(Note, note["id"]).dots == budget
+
+
+def test_dots_waiting_together_write_their_events_in_one_statement(
+    workshop, screens, control, go_to
+):
+    """Each dot moves the room's totals; that statement must not write the group's events
+    so far before it: the group's events go in one insert as it commits."""
+    phone = screens(workshop)
+    notes = [phone.send("note.post", note_post(f"À voter {n}"))["data"]["note"] for n in range(3)]
+    go_to("voting")
+    with statements() as seen:
+        with turn_held(workshop.id) as waiting:
+            for note in notes:
+                dot = {"command_id": command_id(), "target": f"note:{note['id']}"}
+                waiting.send(phone, "vote.cast", dot)
+        acks = waiting.acked()
+
+    assert [ack["ok"] for ack in acks] == [True] * 3
+    inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO EVENTS")]
+    assert len(inserts) == 1, inserts
 
 
 class TestTheTurnItself:
