@@ -240,7 +240,7 @@ export class Live {
       // says of `me` is applied again on top, and the notes and cards it made are this
       // screen's own (a view's own items were taken before its body was fetched; their
       // events, which mark nothing, may follow). Other items and the workshop come as events.
-      for (const [command, data] of this.acksSince || []) this.applyAck(command, data, true);
+      for (const [command, data] of this.acksSince || []) this.applyAck(command, data, snapshot.head);
     }
     this.acksSince = null;
     const early = this.early.filter((event) => !snapshot || event.seq > snapshot.head);
@@ -526,13 +526,19 @@ export class Live {
   }
 
   // What an ack tells this screen about itself: its note or card, its dots, its pledges.
-  // meOnly: again after a snapshot, what the ack says of this screen's own `me` and the
-  // items it made (other items and the workshop: events bring those in sequence order).
-  applyAck(command, data, meOnly = false) {
+  // after: again on top of a snapshot at that head, what the ack says of this screen's
+  // own `me` and the items it made (other items and the workshop: events bring those in
+  // sequence order). An item it made that the snapshot lacks is put only if made after
+  // the snapshot's head: made before, it was gone when the snapshot was read.
+  applyAck(command, data, after = null) {
     const me = this.state.me;
-    if (data.note && command.name === "note.post") claim(this.state.notes, data.note);
+    const meOnly = after !== null;
+    const made = (map, item) => {
+      if (!meOnly || map.has(item.id) || (item.seq ?? 0) > after) claim(map, item);
+    };
+    if (data.note && command.name === "note.post") made(this.state.notes, data.note);
     else if (data.note && !meOnly) put(this.state.notes, data.note);
-    if (data.card && command.name === "card.add") claim(this.state.cards, data.card);
+    if (data.card && command.name === "card.add") made(this.state.cards, data.card);
     else if (data.card && !meOnly) put(this.state.cards, data.card);
     if (data.group && !meOnly) put(this.state.groups, data.group);
     if (data.target !== undefined && data.mine !== undefined) {

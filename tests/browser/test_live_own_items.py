@@ -37,6 +37,25 @@ DURING_A_VIEW = """async ([kind, order]) => {
   return kept ? { mine: Boolean(kept.mine), text: kept.text } : null;
 }"""
 
+# A phone posts a note and deletes it while its join is answered: the snapshot, read
+# after both, holds neither, and the note must not come back from the post's ack.
+GONE_BEFORE_THE_SNAPSHOT = """async () => {
+  const { Live } = await import("/static/js/live.js");
+  const live = new Live({ code: "MINE03", role: "phone" });
+  const note = { id: 43, area: "ideas", text: "Retirée", seq: 11, hidden: false };
+  live.holding = true; live.early = []; live.acksSince = [];
+  const post = { name: "note.post", payload: { command_id: "p43" } };
+  const removal = { name: "note.delete", payload: { command_id: "d43" } };
+  live.settle(post, { ok: true, data: { note } });
+  live.settle(removal, { ok: true, data: { id: 43 } });
+  live.receive([{ seq: 11, type: "note.posted", audience: "all", data: note, at: "" },
+                { seq: 12, type: "note.deleted", audience: "all", data: { id: 43 }, at: "" }]);
+  const snapshot = { head: 12, public_head: 12, workshop: {}, format: {}, notes: [], groups: [],
+                     cards: [], participants: 1, me: {}, next: null };
+  await live.catchUp({ snapshot }, live.generation);
+  return live.state.notes.has(43);
+}"""
+
 # No snapshot: the item's event reaches the phone before its own ack, or after it.
 LIVE = """async ([kind, order]) => {
   const { Live } = await import("/static/js/live.js");
@@ -80,3 +99,12 @@ def test_an_item_s_ack_and_event_in_either_order_leave_it_the_phone_s_own(
     page.goto(f"{live.url}/")
 
     assert page.evaluate(LIVE, [kind, order]) is True
+
+
+def test_a_note_made_and_deleted_before_the_snapshot_was_read_stays_gone(
+    live: Live, new_context: Callable[..., BrowserContext]
+) -> None:
+    page = new_context("desktop").new_page()
+    page.goto(f"{live.url}/")
+
+    assert page.evaluate(GONE_BEFORE_THE_SNAPSHOT) is False
