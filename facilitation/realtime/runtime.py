@@ -83,6 +83,7 @@ class Runtime:
         self._dirty: set[int] = set()
         self.queue_limit = float(app.config["COMMAND_QUEUE_MS"]) / 1000
         self.pace = Pace()
+        self.gather = float(app.config["COMMAND_GATHER_MS"]) / 1000
         self._turns: dict[int, Turn] = {}
         self._started = False
         self._lock = threading.Lock()
@@ -94,7 +95,7 @@ class Runtime:
             turn = self._turns.get(workshop_id)
             if turn is None:
                 turn = self._turns[workshop_id] = Turn(
-                    workshop_id, self.queue_limit, self.pace, self.socketio.sleep
+                    workshop_id, self.queue_limit, self.pace, self.socketio.sleep, self.gather
                 )
             return turn
 

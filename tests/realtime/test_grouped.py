@@ -277,3 +277,81 @@ class TestTheTurnItself:
         outcomes = self.waiting(turn, carry_out, 2)
         assert outcomes[0] == "done"
         assert isinstance(outcomes[1], RuntimeError)
+
+
+class TestGathering:
+    """Where a workshop's commands come closer together than the gathering pause, the
+    first to find the turn free waits that long for the next ones and leads them all; a
+    lone command, or one behind a held turn, does not wait."""
+
+    def test_commands_coming_close_together_wait_for_each_other_and_go_as_one_group(self):
+        turn = Turn(1, 0, Pace(), gather=0.5)
+        turn.gap = 0.001  # a room already sending a thousand a second
+        groups: list[list[int]] = []
+
+        def carry_out(jobs: list[Job]) -> None:
+            groups.append([job.work for job in jobs])
+            for job in jobs:
+                job.finish(result=job.work)
+
+        outcomes: list[Any] = [None] * 3
+
+        def send(index: int) -> None:
+            outcomes[index] = turn.grouped(Job(index), carry_out)
+
+        threads = [threading.Thread(target=send, args=(index,)) for index in range(3)]
+        for thread in threads:  # none holds the turn: each finds it free
+            queued = turn.queued
+            thread.start()
+            while turn.queued == queued:
+                time.sleep(0.001)
+        for thread in threads:
+            thread.join(timeout=10)
+        assert outcomes == [0, 1, 2]
+        assert groups == [[0, 1, 2]]
+        assert turn.queued == 0
+
+    def pauses(self, turn: Turn, arrivals: list[float]) -> list[float]:
+        """The pause each of these commands made, arriving at these times one after the
+        other (each done before the next arrives)."""
+        now = [0.0]
+        slept: list[float] = []
+        turn.clock, turn.sleep = (lambda: now[0]), slept.append
+
+        def carry_out(jobs: list[Job]) -> None:
+            for job in jobs:
+                job.finish(result=None)
+
+        for arrival in arrivals:
+            now[0] = arrival
+            turn.grouped(Job(arrival), carry_out)
+        return slept
+
+    def test_commands_far_apart_never_wait(self):
+        turn = Turn(1, 0, Pace(), gather=0.01)
+        assert self.pauses(turn, [1.0, 1.5, 2.0, 2.02, 2.04]) == [0.0] * 5
+
+    def test_a_room_that_speeds_up_starts_gathering_and_stops_when_it_calms(self):
+        turn = Turn(1, 0, Pace(), gather=0.01)
+        arrivals = [10 + i * 0.002 for i in range(30)]  # 500 a second
+        arrivals += [arrivals[-1] + 1 + i for i in range(10)]  # then one a second
+        slept = self.pauses(turn, arrivals)
+        assert slept[0] == 0.0  # nothing known yet about the room's pace
+        started = slept.index(0.01)  # once the pace is known, one command gathers
+        assert started < 29
+        # the next ones within its pause wait until it ends (and a little more): it leads
+        assert slept[started + 1] == pytest.approx(0.01 - 0.002 + turn.AFTER_GATHERING)
+        assert all(pause > 0 for pause in slept[started:30])
+        assert slept[-5:] == [0.0] * 5  # the room calmed
+
+    def test_no_pause_without_a_gathering_pause_configured(self):
+        turn = Turn(1, 0, Pace(), gather=0.0)
+        assert set(self.pauses(turn, [10 + i * 0.001 for i in range(30)])) == {0.0}
+
+    def test_no_pause_while_the_turn_is_held_commands_group_behind_it(self):
+        turn = Turn(1, 0, Pace(), gather=0.01)
+        turn.gap = 0.001
+        slept: list[float] = []
+        turn.sleep = slept.append
+        with turn.taken(refusable=False):
+            assert turn._pause() == 0.0
