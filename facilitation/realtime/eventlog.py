@@ -17,7 +17,8 @@ from .models import Event, Stream
 from .protocol import RESHAPING, Audience, EventType, rooms_for
 
 Payload = dict[str, Any]
-# In Session.info: (transaction, {workshop whose turn it holds: its workshop_version}).
+# In Session.info: (transaction, {workshop whose turn it holds: its workshop_version},
+# {the same workshop: its Heads}).
 TURNS_KEY = "fabrique.turns"
 
 
@@ -46,25 +47,52 @@ def take_turn(*workshop_ids: int) -> None:
     if len(ids) == 1:  # every command: the statement built once
         rows = session.connection().execute(_TURN_OF_ONE, {"stream_id": ids[0]})
     else:
-        streams = Stream.__table__
         rows = session.connection().execute(
-            select(streams.c.workshop_id, streams.c.workshop_version)
-            .where(streams.c.workshop_id.in_(ids))
-            .order_by(streams.c.workshop_id)
-            .with_for_update()
+            _turn_of(_STREAMS.c.workshop_id.in_(ids)).order_by(_STREAMS.c.workshop_id)
         )
-    turns = _turns(session)
+    turns, heads = _held(session)
     turns.update(dict.fromkeys(ids))
-    turns.update(dict(rows.all()))
+    for workshop_id, version, head, public_head in rows:
+        turns[workshop_id] = version
+        heads[workshop_id] = Heads(head, public_head)
 
 
 # Statements every command runs, built once: building them again for each command (an
 # IN list, a SET with expressions) cost about as much as running them.
 _STREAMS = Stream.__table__
-_TURN_OF_ONE = (
-    select(_STREAMS.c.workshop_id, _STREAMS.c.workshop_version)
+
+
+def _turn_of(where: Any) -> Any:
+    """Lock the streams' rows, reading their workshop's version and their heads."""
+    columns = (_STREAMS.c.workshop_id, _STREAMS.c.workshop_version)
+    return select(*columns, _STREAMS.c.head, _STREAMS.c.public_head).where(where).with_for_update()
+
+
+_TURN_OF_ONE = _turn_of(_STREAMS.c.workshop_id == bindparam("stream_id"))
+
+
+class Heads:
+    """A workshop's heads as its turn read them, moved by the numbers the transaction
+    takes, and written back to the stream's row once, before the transaction commits
+    (``write_heads``): the row is locked since the turn began, so nobody else moves it."""
+
+    __slots__ = ("head", "moved", "public_head")
+
+    def __init__(self, head: int, public_head: int) -> None:
+        self.head, self.public_head, self.moved = head, public_head, False
+
+    def next(self, public: bool) -> int:
+        self.head += 1
+        if public:
+            self.public_head = self.head
+        self.moved = True
+        return self.head
+
+
+_WRITE_HEADS = (
+    update(_STREAMS)
     .where(_STREAMS.c.workshop_id == bindparam("stream_id"))
-    .with_for_update()
+    .values(head=bindparam("head"), public_head=bindparam("public_head"))
 )
 
 
@@ -85,14 +113,28 @@ def _numbering(public: bool) -> Any:
 _NUMBER = {True: _numbering(True), False: _numbering(False)}
 
 
-def _turns(session: Session) -> dict[int, int | None]:
+def _held(session: Session) -> tuple[dict[int, int | None], dict[int, Heads]]:
     """The workshops whose turn the session's current transaction holds, with the version
-    of their row read with the turn (None for a workshop made in this transaction)."""
+    of their row read with the turn (None for a workshop made in this transaction); and
+    their heads (none for a workshop made in this transaction: its stream is numbered
+    by statements, ``number``)."""
     transaction = session.get_transaction()
     held = session.info.get(TURNS_KEY)
     if held is None or held[0] is not transaction:
-        held = session.info[TURNS_KEY] = (transaction, {})
-    return held[1]
+        held = session.info[TURNS_KEY] = (transaction, {}, {})
+    return held[1], held[2]
+
+
+def _turns(session: Session) -> dict[int, int | None]:
+    return _held(session)[0]
+
+
+def _moved_heads(session: Session, workshop_id: int) -> Heads | None:
+    """The workshop's heads as this transaction moved them, if it holds its turn."""
+    held = session.info.get(TURNS_KEY)
+    if held is None or held[0] is not session.get_transaction():
+        return None
+    return held[2].get(workshop_id)
 
 
 def forget_versions(session: Session, workshop_ids: list[int]) -> None:
@@ -121,9 +163,13 @@ def open_stream(workshop_id: int) -> None:
 def number(workshop_id: int, audience: Audience) -> int:
     """Take the workshop's next sequence number (the transaction holds the stream row's
     lock since its turn began), before what it numbers is written: an entity inserted
-    with its number needs no second statement to set it."""
-    if workshop_id not in _turns(db.session()):
+    with its number needs no second statement to set it. The turn read the heads, so the
+    number is counted here, and the row written once before the commit (``Heads``)."""
+    turns, heads = _held(db.session())
+    if workshop_id not in turns:
         raise OutOfTurn(f"Workshop {workshop_id} changed outside its turn: take_turn first.")
+    if workshop_id in heads:
+        return heads[workshop_id].next(audience is Audience.ALL)
     statement, values = _NUMBER[audience is Audience.ALL], {"stream_id": workshop_id}
     seq = db.session.connection().execute(statement, values).scalar_one_or_none()
     if seq is None:  # a workshop created in this transaction: its stream is not written yet
@@ -196,9 +242,26 @@ def write_events(session: Session) -> None:
         session.connection().execute(_INSERT_EVENT, rows)
 
 
+def write_heads(session: Session) -> None:
+    """Write the heads this transaction moved to their streams' rows."""
+    held = session.info.get(TURNS_KEY)
+    if held is None or held[0] is not session.get_transaction():
+        return
+    moved = [
+        {"stream_id": workshop_id, "head": heads.head, "public_head": heads.public_head}
+        for workshop_id, heads in held[2].items()
+        if heads.moved
+    ]
+    if moved:
+        session.connection().execute(_WRITE_HEADS, moved)
+        for heads in held[2].values():
+            heads.moved = False
+
+
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     write_events(session)
+    write_heads(session)
 
 
 @event.listens_for(Session, "before_flush")
@@ -222,6 +285,9 @@ def _after_rollback(session: Session, _previous: Any) -> None:
 def heads(workshop_id: int) -> tuple[int, int]:
     """The workshop's last sequence number, and the last one everybody may see (a plain
     row: loading the stream as an object cost a mass join 2% of its time)."""
+    moved = _moved_heads(db.session(), workshop_id)
+    if moved is not None:  # this transaction's numbers: the row is written at its commit
+        return moved.head, moved.public_head
     row = db.session.execute(_HEADS, {"stream_id": workshop_id}).one_or_none()
     return (row.head, row.public_head) if row is not None else (0, 0)
 
@@ -251,7 +317,12 @@ def position(workshop_id: int) -> Position:
             stream.workshop_id == workshop_id
         )
     ).one_or_none()
-    return Position(*row) if row is not None else Position(0, 0, 0, None)
+    if row is None:
+        return Position(0, 0, 0, None)
+    moved = _moved_heads(db.session(), workshop_id)
+    if moved is not None:  # this transaction's numbers (``heads``)
+        return Position(moved.head, moved.public_head, row.reshaped, row.workshop_version)
+    return Position(*row)
 
 
 def heads_of(workshop_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -260,7 +331,12 @@ def heads_of(workshop_ids: list[int]) -> dict[int, tuple[int, int]]:
             Stream.workshop_id.in_(workshop_ids)
         )
     )
-    return {row.workshop_id: (row.head, row.public_head) for row in rows}
+    found = {row.workshop_id: (row.head, row.public_head) for row in rows}
+    for workshop_id in found:
+        moved = _moved_heads(db.session(), workshop_id)
+        if moved is not None:  # this transaction's numbers (``heads``)
+            found[workshop_id] = (moved.head, moved.public_head)
+    return found
 
 
 def events_since(actor: Actor, since: int, limit: int) -> list[Event]:

@@ -83,7 +83,7 @@ class Runtime:
         self._dirty: set[int] = set()
         self.queue_limit = float(app.config["COMMAND_QUEUE_MS"]) / 1000
         self.pace = Pace()
-        self.gather = float(app.config["COMMAND_GATHER_MS"]) / 1000
+        self.gather = gathering_pause(app.config)
         self._turns: dict[int, Turn] = {}
         self._started = False
         self._lock = threading.Lock()
@@ -202,6 +202,16 @@ class Runtime:
             self.socketio.emit(
                 ServerMessage.HEARTBEAT, payload, to=workshop_room(workshop_id), ignore_queue=True
             )
+
+
+def gathering_pause(config: Any) -> float:
+    """Seconds the first of a workshop's close commands waits for the next ones
+    (``COMMAND_GATHER_MS``; unset: 10 ms on SQLite, none on PostgreSQL, where the turn's
+    round trips already let commands queue together: realtime/busy.py, Turn._pause)."""
+    gather = config["COMMAND_GATHER_MS"]
+    if gather is None:
+        gather = 10.0 if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else 0.0
+    return float(gather) / 1000
 
 
 def init_app(app: Flask, socketio: Any) -> None:

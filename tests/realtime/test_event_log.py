@@ -182,3 +182,40 @@ def test_a_workshop_deleted_after_its_events_in_one_transaction_takes_them(works
     db.session.execute(delete(Workshop).where(Workshop.id == workshop_id))
     db.session.commit()
     assert sequence_numbers(workshop_id) == []
+
+
+def test_a_transaction_numbering_many_changes_writes_its_heads_once_and_reads_its_own(
+    app, workshop, facilitator
+):
+    """The turn reads the heads; the numbers are counted from them, and the stream's row
+    written once, before the commit: a burst of notes makes one UPDATE of the stream,
+    and whatever reads the heads in the transaction reads the ones it took."""
+    from ..statements import statements
+
+    eventlog.take_turn(workshop.id)
+    participant = participants.join(workshop, None)
+    actor = Actor(ActorKind.PARTICIPANT, workshop.id, participant_id=participant.id)
+    with statements() as seen:
+        seqs = [notes.post_note(actor, workshop, "ideas", f"n{i}", None).seq for i in range(3)]
+        assert seqs == [2, 3, 4]
+        assert eventlog.heads(workshop.id) == (4, 1)  # silent writing: not public
+        position = eventlog.position(workshop.id)
+        assert (position.head, position.public_head) == (4, 1)
+        assert eventlog.heads_of([workshop.id]) == {workshop.id: (4, 1)}
+        db.session.commit()
+    stream_writes = [s for s in seen if s.startswith("UPDATE event_streams")]
+    assert len(stream_writes) == 1, stream_writes
+    with app.app_context():  # another session, as another process reads them
+        assert eventlog.heads(workshop.id) == (4, 1)
+    assert post_as_new_participant(app, workshop.id, "après") == 5
+
+
+def test_the_numbers_of_a_rolled_back_transaction_are_taken_again(app, workshop):
+    facilitator = Actor(ActorKind.FACILITATOR, workshop.id, user_id=workshop.created_by_id)
+    eventlog.take_turn(workshop.id)
+    assert notes.post_note(facilitator, workshop, "ideas", "oubliée", None).seq == 2
+    db.session.rollback()
+    with unit_of_work(workshop.id):
+        assert notes.post_note(facilitator, workshop, "ideas", "gardée", None).seq == 2
+    assert eventlog.heads(workshop.id) == (2, 1)
+    assert sequence_numbers(workshop.id) == [1, 2]

@@ -18,7 +18,7 @@ from facilitation.extensions import db
 from facilitation.notes.models import Note
 from facilitation.realtime.busy import Job, Pace, Turn
 from facilitation.realtime.models import Event
-from facilitation.realtime.runtime import runtime
+from facilitation.realtime.runtime import gathering_pause, runtime
 
 from ..sockets import Screen, command_id
 from ..statements import statements
@@ -355,3 +355,19 @@ class TestGathering:
         turn.sleep = slept.append
         with turn.taken(refusable=False):
             assert turn._pause() == 0.0
+
+    def test_the_pause_is_ten_milliseconds_on_sqlite_none_on_postgresql_unless_set(self):
+        sqlite, postgresql = "sqlite:///fabrique.sqlite3", "postgresql+psycopg://fabrique@/fabrique"
+        pause = {
+            (url, set_to): gathering_pause(
+                {"SQLALCHEMY_DATABASE_URI": url, "COMMAND_GATHER_MS": set_to}
+            )
+            for url in (sqlite, postgresql)
+            for set_to in (None, 4.0)
+        }
+        assert pause == {
+            (sqlite, None): 0.01,
+            (postgresql, None): 0.0,
+            (sqlite, 4.0): 0.004,
+            (postgresql, 4.0): 0.004,
+        }
