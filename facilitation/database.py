@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -16,6 +16,7 @@ from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 M = TypeVar("M")
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -51,6 +52,16 @@ def as_loaded(session: Session, model: type[M], values: dict[str, Any]) -> M:
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
+
+
+def per_transaction(session: Session, key: str, make: Callable[[], T]) -> T:
+    """A value kept in ``session.info[key]`` for the session's current transaction: made
+    again (``make``) once that transaction has ended, committed or rolled back."""
+    transaction = session.get_transaction()
+    held = session.info.get(key)
+    if held is None or held[0] is not transaction:
+        held = session.info[key] = (transaction, make())
+    return held[1]  # type: ignore[no-any-return]
 
 
 def inserted(session: Session, model: type[M], values: dict[str, Any]) -> M:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import metrics
 from ..auth import Actor
-from ..database import utcnow
+from ..database import per_transaction, utcnow
 from ..errors import (
     Conflict,
     FabriqueError,
@@ -217,11 +217,22 @@ def _carry_out_together(jobs: list[Job]) -> None:
             size = done or 1  # those before the one that failed; or that one, alone
 
 
+# In Session.info: (transaction, the actors of the commands it carries out together).
+TOGETHER_KEY = "fabrique.together"
+
+
+def carried_out_together() -> list[Actor]:
+    """The actors of the commands the current transaction carries out together (none on
+    a command's own path): what each of them will need may be read for all at once."""
+    return per_transaction(db.session(), TOGETHER_KEY, list)
+
+
 def _together(jobs: list[Job]) -> int:
     """Carry out these commands in one transaction: commit and finish them all, or roll
     back at the first that fails and return how many went through before it."""
     asked = jobs[0].work
     eventlog.take_turn(asked.actor.workshop_id)
+    carried_out_together().extend(job.work.actor for job in jobs)
     acks: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     for job in jobs:

@@ -10,15 +10,15 @@ from sqlalchemy import bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..auth import Actor
-from ..database import utcnow
+from ..database import per_transaction, utcnow
 from ..extensions import db
 from . import publish
 from .models import Event, Stream
 from .protocol import RESHAPING, Audience, EventType, rooms_for
 
 Payload = dict[str, Any]
-# In Session.info: (transaction, {workshop whose turn it holds: its workshop_version},
-# {the same workshop: its Heads}).
+# In Session.info: (transaction, ({workshop whose turn it holds: its workshop_version},
+# {the same workshop: its Heads})).
 TURNS_KEY = "fabrique.turns"
 
 
@@ -118,23 +118,24 @@ def _held(session: Session) -> tuple[dict[int, int | None], dict[int, Heads]]:
     of their row read with the turn (None for a workshop made in this transaction); and
     their heads (none for a workshop made in this transaction: its stream is numbered
     by statements, ``number``)."""
-    transaction = session.get_transaction()
-    held = session.info.get(TURNS_KEY)
-    if held is None or held[0] is not transaction:
-        held = session.info[TURNS_KEY] = (transaction, {}, {})
-    return held[1], held[2]
+    return per_transaction(session, TURNS_KEY, lambda: ({}, {}))
 
 
 def _turns(session: Session) -> dict[int, int | None]:
     return _held(session)[0]
 
 
-def _moved_heads(session: Session, workshop_id: int) -> Heads | None:
-    """The workshop's heads as this transaction moved them, if it holds its turn."""
+def _held_now(session: Session) -> tuple[dict[int, int | None], dict[int, Heads]]:
+    """As ``_held``, without keeping anything for a transaction that took no turn."""
     held = session.info.get(TURNS_KEY)
     if held is None or held[0] is not session.get_transaction():
-        return None
-    return held[2].get(workshop_id)
+        return {}, {}
+    return held[1]  # type: ignore[no-any-return]
+
+
+def _moved_heads(session: Session, workshop_id: int) -> Heads | None:
+    """The workshop's heads as this transaction moved them, if it holds its turn."""
+    return _held_now(session)[1].get(workshop_id)
 
 
 def forget_versions(session: Session, workshop_ids: list[int]) -> None:
@@ -147,10 +148,7 @@ def forget_versions(session: Session, workshop_ids: list[int]) -> None:
 
 def turn_version(workshop_id: int) -> int | None:
     """The workshop's version as its turn found it, if this transaction holds its turn."""
-    held = db.session().info.get(TURNS_KEY)
-    if held is None or held[0] is not db.session().get_transaction():
-        return None
-    return held[1].get(workshop_id)
+    return _held_now(db.session())[0].get(workshop_id)
 
 
 def open_stream(workshop_id: int) -> None:
@@ -244,17 +242,15 @@ def write_events(session: Session) -> None:
 
 def write_heads(session: Session) -> None:
     """Write the heads this transaction moved to their streams' rows."""
-    held = session.info.get(TURNS_KEY)
-    if held is None or held[0] is not session.get_transaction():
-        return
+    held = _held_now(session)[1]
     moved = [
         {"stream_id": workshop_id, "head": heads.head, "public_head": heads.public_head}
-        for workshop_id, heads in held[2].items()
+        for workshop_id, heads in held.items()
         if heads.moved
     ]
     if moved:
         session.connection().execute(_WRITE_HEADS, moved)
-        for heads in held[2].values():
+        for heads in held.values():
             heads.moved = False
 
 

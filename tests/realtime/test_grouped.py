@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import event, select
 
 from facilitation.extensions import db
+from facilitation.notes import services as notes_services
 from facilitation.notes.models import Note
 from facilitation.realtime.busy import Job, Pace, Turn
 from facilitation.realtime.models import Event
@@ -371,3 +372,38 @@ class TestGathering:
             (sqlite, 4.0): 0.004,
             (postgresql, 4.0): 0.004,
         }
+
+
+def test_notes_waiting_together_count_their_authors_notes_in_one_statement(workshop, screens):
+    phones = [screens(workshop) for _ in range(3)]
+    with statements() as seen:
+        with turn_held(workshop.id) as waiting:
+            for n, phone in enumerate(phones):
+                waiting.send(phone, "note.post", note_post(f"Idée {n}"))
+        acks = waiting.acked()
+
+    assert [ack["ok"] for ack in acks] == [True] * 3
+    counts = [s for s in seen if "count(notes.id)" in s]
+    assert len(counts) == 1, counts
+
+
+def test_an_author_at_the_limit_is_refused_among_waiting_notes_and_counted_with_them(
+    workshop, screens, monkeypatch
+):
+    """Two notes of one author carried out together count each other: the one past the
+    limit is refused, alone, and the notes around it go through."""
+    monkeypatch.setattr(notes_services, "MAX_NOTES_PER_PARTICIPANT", 3)
+    author, other = screens(workshop), screens(workshop)
+    for n in range(2):
+        assert author.send("note.post", area="ideas", text=f"Avant {n}")["ok"]
+    with turn_held(workshop.id) as waiting:
+        waiting.send(author, "note.post", note_post("Troisième"))
+        waiting.send(other, "note.post", note_post("D'un autre"))
+        waiting.send(author, "note.post", note_post("Quatrième"))
+    third, others, fourth = waiting.acked()
+
+    assert (third["ok"], others["ok"]) == (True, True)
+    assert fourth["ok"] is False
+    assert fourth["error"]["code"] == "forbidden"
+    assert set(stored_notes()) == {"Avant 0", "Avant 1", "Troisième", "D'un autre"}
+    assert author.send("note.post", area="ideas", text="Encore")["error"]["code"] == "forbidden"
