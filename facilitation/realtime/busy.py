@@ -318,8 +318,8 @@ class Turn:
         A transaction and its commit cost about as much as the notes in it: where commands
         come more often than one every ``gather`` seconds and one finds the turn free and
         nobody waiting, it waits that long for the next ones, and leads them all in one
-        transaction (at 300 notes a second on SQLite, 1.1 -> 4.7 commands a transaction,
-        2.3 -> 1.5 ms of CPU a note; docs/performance.md, "Commands gathered for a
+        transaction (at 300 notes a second on SQLite, 1.3 -> 6 commands a transaction,
+        a quarter less CPU a note; docs/performance.md, "Commands gathered for a
         moment"). The commands arriving meanwhile wait for the end of that pause, so the
         one that gathers leads; a workshop where commands come further apart pays
         nothing, and neither does a busy one (the turn held, or commands waiting: they
