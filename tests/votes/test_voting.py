@@ -254,3 +254,31 @@ def test_a_dot_on_a_note_is_plain_statements_and_the_session_holds_its_count(
     db.session.expunge_all()
     assert db.session.get(Note, ideas[0]).dots == 1
     assert dots_of(participant_id) == 1
+
+
+def test_a_dot_reads_its_note_as_a_plain_row_and_refuses_one_gone_or_elsewhere(
+    workshop, screens, control, ideas, create_workshop
+):
+    """The dot's target is read by one plain statement, not loaded through the ORM (its
+    largest share of a dot's time); what the ORM's load refused is refused still."""
+    phone = screens(workshop)
+    loads: list[object] = []
+
+    def loaded(target, _context) -> None:
+        loads.append(target)
+
+    event.listen(Note, "load", loaded)
+    try:
+        assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]
+    finally:
+        event.remove(Note, "load", loaded)
+    assert loads == []
+
+    assert control.send("note.delete", id=ideas[1])["ok"]
+    assert control.send("note.merge", id=ideas[2], into=ideas[0])["ok"]
+    elsewhere = screens(create_workshop()).send("note.post", area="ideas", text="Ailleurs")
+    for gone in (ideas[1], ideas[2], elsewhere["data"]["note"]["id"], 10**9):
+        refused = phone.send("vote.cast", target=f"note:{gone}")
+        assert refused["error"]["code"] == "not_found", gone
+    db.session.rollback()
+    assert db.session.get(Note, ideas[0]).dots == 1
