@@ -210,6 +210,28 @@ def test_dots_waiting_together_write_their_events_in_one_statement(
     assert len(inserts) == 1, inserts
 
 
+def sent_from_threads(
+    turn: Turn, carry_out: Callable[[list[Job]], None], count: int
+) -> tuple[list[threading.Thread], list[Any]]:
+    """Jobs 0 to count - 1 given to the turn from threads, each queued before the next
+    starts; the threads, and the outcome each will get (its result, or its error)."""
+    outcomes: list[Any] = [None] * count
+
+    def send(index: int) -> None:
+        try:
+            outcomes[index] = turn.grouped(Job(index), carry_out)
+        except Exception as error:
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(count)]
+    for thread in threads:
+        queued = turn.queued
+        thread.start()
+        while turn.queued == queued:
+            time.sleep(0.001)
+    return threads, outcomes
+
+
 class TestTheTurnItself:
     """The turn's grouping alone, with threads as commands and a plain function as the
     work: whoever finds the turn free carries out every waiting job."""
@@ -219,21 +241,8 @@ class TestTheTurnItself:
         return Turn(1, 0, Pace())
 
     def waiting(self, turn: Turn, carry_out: Callable[[list[Job]], None], count: int) -> list[Any]:
-        outcomes: list[Any] = [None] * count
-
-        def send(index: int) -> None:
-            try:
-                outcomes[index] = turn.grouped(Job(index), carry_out)
-            except Exception as error:
-                outcomes[index] = error
-
-        threads = [threading.Thread(target=send, args=(index,)) for index in range(count)]
         with turn.taken(refusable=False):
-            for thread in threads:
-                queued = turn.queued
-                thread.start()
-                while turn.queued == queued:
-                    time.sleep(0.001)
+            threads, outcomes = sent_from_threads(turn, carry_out, count)
         for thread in threads:
             thread.join(timeout=10)
         return outcomes
@@ -295,17 +304,7 @@ class TestGathering:
             for job in jobs:
                 job.finish(result=job.work)
 
-        outcomes: list[Any] = [None] * 3
-
-        def send(index: int) -> None:
-            outcomes[index] = turn.grouped(Job(index), carry_out)
-
-        threads = [threading.Thread(target=send, args=(index,)) for index in range(3)]
-        for thread in threads:  # none holds the turn: each finds it free
-            queued = turn.queued
-            thread.start()
-            while turn.queued == queued:
-                time.sleep(0.001)
+        threads, outcomes = sent_from_threads(turn, carry_out, 3)  # each finds the turn free
         for thread in threads:
             thread.join(timeout=10)
         assert outcomes == [0, 1, 2]
