@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, distinct, func, insert, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import distinct, func, insert, select
 
 from ..auth import Actor
 from ..database import utcnow
@@ -30,6 +29,7 @@ from ..rules import (
 from ..targets import resolve
 from ..workshops.models import Workshop
 from ..workshops.services import announce
+from . import ledger
 from .models import Vote, VoteTotals
 
 Item = Note | Group
@@ -56,41 +56,6 @@ def set_rules(actor: Actor, workshop: Workshop, budget: int, max_per_item: int) 
     return workshop
 
 
-def _spent(actor: Actor) -> dict[str | None, int]:
-    """The dots a participant has out, per area (read once per command)."""
-    rows = db.session.connection().execute(_SPENT, {"participant_id": actor.participant_id})
-    return {area: int(dots or 0) for area, dots in rows}
-
-
-# A dot's statements, built once: plain Core on the session's connection (a vote row is
-# never read back as an object in the transaction that writes it), as a note's are
-# (docs/architecture.md, "What a hot command costs").
-_VOTES = Vote.__table__.c
-_SPENT = (
-    select(_VOTES.area, func.sum(_VOTES.dots))
-    .where(_VOTES.participant_id == bindparam("participant_id"))
-    .group_by(_VOTES.area)
-)
-_VOTE_OF = select(_VOTES.id, _VOTES.dots).where(
-    _VOTES.participant_id == bindparam("participant_id"), _VOTES.target == bindparam("target")
-)
-_INSERT_VOTE = insert(Vote.__table__)
-_MOVE_VOTE = (
-    update(Vote.__table__)
-    .where(_VOTES.id == bindparam("vote_id"))
-    .values(
-        dots=_VOTES.dots + bindparam("delta"), phase=bindparam("phase"), updated_at=bindparam("at")
-    )
-)
-_NOTES = Note.__table__.c
-_MOVE_NOTE = (
-    update(Note.__table__)
-    .where(_NOTES.id == bindparam("note_id"))
-    .values(dots=_NOTES.dots + bindparam("delta"))
-    .returning(_NOTES.dots)
-)
-
-
 def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str, Any]:
     """Put one dot on a note or group (delta 1) or take one back (delta -1)."""
     actor.require_participant()
@@ -101,32 +66,15 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     # In the workshop's turn (realtime/eventlog.py: take_turn): the item is still live and
     # the budget still unspent when the dot is put, whatever other processes do.
     item = resolve(workshop.id, target, (rules.target[:-1],))
-    connection = db.session.connection()
-    found = connection.execute(
-        _VOTE_OF, {"participant_id": actor.participant_id, "target": target}
-    ).first()
-    mine = found.dots if found is not None else 0
-    spent = _spent(actor)
+    assert actor.participant_id is not None
+    kept = ledger.of(db.session())
+    placed = kept.votes_of(actor.participant_id).get(target)
+    mine = placed.dots if placed is not None else 0
+    spent = kept.spent(actor.participant_id)
     _check(rules, mine, item, delta, spent)
     was_voting = sum(spent.values()) > 0
-    phase, now = phase_of(workshop).key, utcnow()
-    if found is None:
-        connection.execute(
-            _INSERT_VOTE,
-            {
-                "workshop_id": workshop.id,
-                "participant_id": actor.participant_id,
-                "target": target,
-                "area": item.area,
-                "phase": phase,
-                "dots": delta,
-                "updated_at": now,
-            },
-        )
-    else:
-        connection.execute(
-            _MOVE_VOTE, {"vote_id": found.id, "delta": delta, "phase": phase, "at": now}
-        )
+    phase = phase_of(workshop).key
+    kept.move_vote(workshop.id, actor.participant_id, target, item.area, delta, phase, utcnow())
     spent[item.area] = spent.get(item.area, 0) + delta
     voters = int(sum(spent.values()) > 0) - int(was_voting)
     if isinstance(item, Group):  # its dots rank it among the canvas's default groups
@@ -134,9 +82,8 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
             item.dots += delta  # read in the turn: the stored count, which nobody else moves now
             db.session.flush()
             record_tally(workshop, target, item.dots, _moved_totals(workshop, delta, voters))
-    else:  # a note's rank nothing else: one statement, and the session's copy set to it
-        dots = connection.execute(_MOVE_NOTE, {"note_id": item.id, "delta": delta}).scalar_one()
-        set_committed_value(item, "dots", dots)
+    else:  # a note's rank nothing else: its count moved in the ledger, written with the rest
+        dots = kept.move_note(item, delta)
         record_tally(workshop, target, dots, _moved_totals(workshop, delta, voters))
     return {"target": target, "mine": mine + delta, **budget_of(actor, workshop, spent)}
 
@@ -164,31 +111,14 @@ def totals(workshop: Workshop) -> dict[str, int]:
     return {"total": int(row[0]), "voters": int(row[1])}
 
 
-# Built once, and run on the session's connection as a dot's other statements are: built
-# for each dot it cost as much as running it, and through the session it wrote the
-# transaction's events so far before it (one insert a dot in a group of dots, where the
-# group's events go in one statement when it commits).
-_KEPT = VoteTotals.__table__.c
-_MOVE_TOTALS = (
-    update(VoteTotals.__table__)
-    .where(_KEPT.workshop_id == bindparam("room"))
-    .values(dots=_KEPT.dots + bindparam("moved"), voters=_KEPT.voters + bindparam("joined"))
-    .returning(_KEPT.dots, _KEPT.voters)
-)
-
-
 def _moved_totals(workshop: Workshop, dots: int, voters: int) -> dict[str, int]:
     """The room's totals once a dot moved (``dots``: +1 or -1; ``voters``: +1 for a
     participant's first dot out, -1 for their last taken back), in the workshop's turn:
     the kept row moved, or, none kept yet, read from every vote (this one flushed) and
     kept."""
-    row = (
-        db.session.connection()
-        .execute(_MOVE_TOTALS, {"room": workshop.id, "moved": dots, "joined": voters})
-        .one_or_none()
-    )
-    if row is not None:
-        return {"total": row.dots, "voters": row.voters}
+    moved = ledger.of(db.session()).move_totals(workshop.id, dots, voters)
+    if moved is not None:
+        return moved
     now = totals(workshop)
     db.session.execute(
         insert(VoteTotals.__table__).values(
@@ -238,12 +168,12 @@ def budget_of(
     actor: Actor, workshop: Workshop, spent: dict[str | None, int] | None = None
 ) -> dict[str, Any]:
     """What a participant has spent and has left, per area when the budget is per area
-    (``spent``: what ``_spent`` read, when the caller has it)."""
+    (``spent``: what the ledger read, when the caller has it)."""
     rules = active_rules(workshop) or results_rules(workshop)
     if rules is None or actor.participant_id is None:
         return {"budget": None}
     if spent is None:
-        spent = _spent(actor)
+        spent = ledger.of(db.session()).spent(actor.participant_id)
     used = {area or "": dots for area, dots in spent.items()}
     return {
         "budget": rules.budget,
@@ -256,7 +186,7 @@ def budget_of(
 def dots_of(
     participant_ids: list[int],
 ) -> dict[int, tuple[dict[str, int], dict[str | None, int]]]:
-    """Each participant's dots by item, and what they have out per area (as ``_spent``
+    """Each participant's dots by item, and what they have out per area (as the ledger
     reads it), in one query for many participants."""
     rows = db.session.execute(
         select(Vote.participant_id, Vote.target, Vote.area, Vote.dots).where(

@@ -20,6 +20,9 @@ from facilitation.notes.models import Note
 from facilitation.realtime.busy import Job, Pace, Turn
 from facilitation.realtime.models import Event
 from facilitation.realtime.runtime import gathering_pause, runtime
+from facilitation.votes import services as votes_services
+from facilitation.votes.models import Vote, VoteTotals
+from facilitation.workshops.services import get_workshop
 
 from ..sockets import Screen, command_id
 from ..statements import statements
@@ -208,6 +211,65 @@ def test_dots_waiting_together_write_their_events_in_one_statement(
     assert [ack["ok"] for ack in acks] == [True] * 3
     inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO EVENTS")]
     assert len(inserts) == 1, inserts
+
+
+def test_dots_waiting_together_read_their_voters_once_and_write_what_they_moved_once(
+    workshop, screens, control, facilitator, go_to
+):
+    """Six dots of three phones carried out together: their voters' votes are read in
+    one statement, and what they moved is written once as they commit, one statement per
+    kind of change; each is acked with its own count and budget, and the staff see each
+    tally in turn, as if carried out alone one after the other."""
+    author = screens(workshop)
+    notes = [author.send("note.post", note_post(f"À voter {n}"))["data"]["note"] for n in range(2)]
+    go_to("voting")
+    phones = [screens(workshop) for _ in range(3)]
+    assert phones[0].send("vote.cast", target=f"note:{notes[1]['id']}")["ok"]  # stored before
+    board = screens(workshop, "board", user=facilitator)
+    board.events()
+    sent = [(0, 0), (1, 0), (0, 0), (2, 1), (1, 1), (0, 1)]  # (phone, note)
+    with statements() as seen:
+        with turn_held(workshop.id) as waiting:
+            for phone, note in sent:
+                dot = {"command_id": command_id(), "target": f"note:{notes[note]['id']}"}
+                waiting.send(phones[phone], "vote.cast", dot)
+        acks = waiting.acked()
+
+    assert [ack["ok"] for ack in acks] == [True] * 6
+    assert [ack["data"]["mine"] for ack in acks] == [1, 1, 2, 1, 1, 2]
+    assert [ack["data"]["used"][""] for ack in acks] == [2, 1, 3, 1, 2, 4]
+    tallies = [e["data"] for e in board.events() if e["type"] == "votes.tallied"]
+    assert [(t["dots"], t["total"], t["voters"]) for t in tallies] == [
+        (1, 2, 1),
+        (2, 3, 2),
+        (3, 4, 2),
+        (2, 5, 3),
+        (3, 6, 3),
+        (4, 7, 3),
+    ]
+    reads = [s for s in seen if "FROM votes" in s]
+    assert len(reads) == 1, reads
+    writes = [s.split("(")[0].split(" SET")[0] for s in seen if s.startswith(("INSERT", "UPDATE"))]
+    assert writes.count("INSERT INTO votes ") == 1
+    assert writes.count("UPDATE votes") == 1
+    assert writes.count("UPDATE notes") == 1
+    assert writes.count("UPDATE vote_totals") == 2
+    db.session.rollback()
+    stored = db.session.execute(select(Vote.participant_id, Vote.target, Vote.dots)).all()
+    ids = [phone.participant.id for phone in phones]
+    assert sorted(stored) == sorted(
+        [
+            (ids[0], f"note:{notes[0]['id']}", 2),
+            (ids[0], f"note:{notes[1]['id']}", 2),
+            (ids[1], f"note:{notes[0]['id']}", 1),
+            (ids[1], f"note:{notes[1]['id']}", 1),
+            (ids[2], f"note:{notes[1]['id']}", 1),
+        ]
+    )
+    assert [db.session.get(Note, note["id"]).dots for note in notes] == [3, 4]
+    kept = db.session.get(VoteTotals, workshop.id)
+    assert (kept.dots, kept.voters) == (7, 3)
+    assert votes_services.totals(get_workshop(workshop.id)) == {"total": 7, "voters": 3}
 
 
 def sent_from_threads(

@@ -9,7 +9,7 @@ from sqlalchemy import delete, event, func, select
 
 from facilitation.auth import Actor, ActorKind
 from facilitation.database import unit_of_work
-from facilitation.errors import FabriqueError
+from facilitation.errors import Conflict, FabriqueError
 from facilitation.extensions import db
 from facilitation.notes.models import Note
 from facilitation.votes import services as votes
@@ -224,36 +224,60 @@ def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
     assert not [s for s in seen if "count(distinct" in s.lower()]  # no vote summed
 
 
-def test_a_dot_on_a_note_is_plain_statements_and_the_session_holds_its_count(
+def test_a_transactions_dots_are_written_once_by_plain_statements_and_read_back_at_once(
     workshop, screens, ideas
 ):
-    """The vote row and the note's count are written by plain statements, not by the
-    unit of work's flush; the note the session holds has the count the row has, for what
-    follows in the same transaction (a dot carried out with others reads it again)."""
-    participant_id, workshop_id = screens(workshop).participant.id, workshop.id
+    """The dots of one transaction are kept in its ledger and written by plain
+    statements (not the unit of work's flush) once, as it commits: a statement per kind
+    of change, whatever the number of dots. Until then the transaction reads its own
+    dots: each is checked against what the ones before it moved, the note the session
+    holds has its count, and an ORM query sees them written."""
+    phone = screens(workshop)
+    assert phone.send("vote.cast", target=f"note:{ideas[2]}")["ok"]  # the room's totals kept
+    participant_id, workshop_id = phone.participant.id, workshop.id
     actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=participant_id)
-    target = f"note:{ideas[0]}"
+    first, second = f"note:{ideas[0]}", f"note:{ideas[1]}"
 
     flushes: list[object] = []
     session = db.session()
     event.listen(session, "after_flush", lambda *_: flushes.append(_))
     with statements() as seen, unit_of_work(workshop_id):
-        first = votes.cast(actor, get_workshop(workshop_id), target, +1)
-        second = votes.cast(actor, get_workshop(workshop_id), target, +1)
-        taken_back = votes.cast(actor, get_workshop(workshop_id), target, -1)
+        acks = [
+            votes.cast(actor, get_workshop(workshop_id), target, delta)
+            for target, delta in ((first, +1), (first, +1), (second, +1), (first, -1))
+        ]
+        written_while_casting = [s for s in seen if s.startswith(("INSERT", "UPDATE"))]
         held = db.session.get(Note, ideas[0])
         assert not db.session.is_modified(held)
         assert held.dots == 1
-
+        for _ in range(2):  # the budget of 5 spent, the dots not written yet counted
+            votes.cast(actor, get_workshop(workshop_id), second, +1)
+        with pytest.raises(Conflict):  # one dot on it, under the cap: no dots left
+            votes.cast(actor, get_workshop(workshop_id), first, +1)
+        db.session.rollback()
     assert flushes == []
-    assert [first["mine"], second["mine"], taken_back["mine"]] == [1, 2, 1]
+    assert [ack["mine"] for ack in acks] == [1, 2, 1, 1]
+    assert [ack["used"] for ack in acks] == [{"": n} for n in (2, 3, 4, 3)]
+
+    with statements() as seen, unit_of_work(workshop_id):
+        for target, delta in ((first, +1), (first, +1), (second, +1), (first, -1)):
+            votes.cast(actor, get_workshop(workshop_id), target, delta)
+        while_casting = [s for s in seen if s.startswith(("INSERT", "UPDATE"))]
+        assert dots_of(participant_id) == 3  # an ORM query writes the ledger first
     writes = [s.split("(")[0].split(" SET")[0] for s in seen if s.startswith(("INSERT", "UPDATE"))]
+    assert [s.split(" SET")[0] for s in while_casting] == ["UPDATE vote_totals"]
+    assert written_while_casting == while_casting
     assert writes.count("INSERT INTO votes ") == 1
-    assert writes.count("UPDATE votes") == 2
-    assert writes.count("UPDATE notes") == 3
+    assert writes.count("UPDATE votes") == 0
+    assert writes.count("UPDATE notes") == 1
+    assert writes.count("UPDATE vote_totals") == 2
     db.session.expunge_all()
-    assert db.session.get(Note, ideas[0]).dots == 1
-    assert dots_of(participant_id) == 1
+    assert [db.session.get(Note, note).dots for note in ideas] == [1, 1, 1]
+    assert db.session.get(VoteTotals, workshop_id).dots == 3
+    stored = db.session.execute(
+        select(Vote.target, Vote.dots).where(Vote.participant_id == participant_id)
+    )
+    assert dict(stored.all()) == {first: 1, second: 1, f"note:{ideas[2]}": 1}
 
 
 def test_a_dot_reads_its_note_as_a_plain_row_and_refuses_one_gone_or_elsewhere(

@@ -1,0 +1,249 @@
+"""A transaction's dots, kept in one ledger and written once before it commits.
+
+A room's dots come in bursts carried out together in one transaction
+(realtime/commands.py): each dot read its voter's dots (two statements) and wrote its
+vote row, its note's count and the room's totals as it went (three more).
+The ledger reads the votes of every voter of the burst at once, keeps what the dots
+move in memory, and writes it all before anything could read it from the database: as
+the transaction commits, before the unit of work flushes, and before an ORM statement
+touches votes, notes or the room's totals (the transaction always reads its own dots).
+Every dot is still checked against its voter's budget as it comes, in the workshop's
+turn, so each ends as it would have alone (docs/architecture.md, "What a hot command
+costs")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..database import per_transaction
+from ..extensions import db
+from ..notes.models import Note
+from ..realtime.commands import carried_out_together
+from .models import Vote, VoteTotals
+
+LEDGER_KEY = "fabrique.votes.ledger"
+
+_VOTES = Vote.__table__.c
+_VOTES_OF = select(
+    _VOTES.participant_id, _VOTES.workshop_id, _VOTES.target, _VOTES.area, _VOTES.dots
+).where(_VOTES.participant_id.in_(bindparam("participant_ids", expanding=True)))
+_INSERT_VOTES = insert(Vote.__table__)
+_UPDATE_VOTES = (
+    update(Vote.__table__)
+    .where(_VOTES.participant_id == bindparam("voter"), _VOTES.target == bindparam("item"))
+    .values(dots=bindparam("placed"), phase=bindparam("in_phase"), updated_at=bindparam("at"))
+)
+_NOTES = Note.__table__.c
+_MOVE_NOTES = (
+    update(Note.__table__)
+    .where(_NOTES.id == bindparam("note_id"))
+    .values(dots=_NOTES.dots + bindparam("delta"))
+)
+_KEPT = VoteTotals.__table__.c
+_MOVE_TOTALS = (
+    update(VoteTotals.__table__)
+    .where(_KEPT.workshop_id == bindparam("room"))
+    .values(dots=_KEPT.dots + bindparam("moved"), voters=_KEPT.voters + bindparam("joined"))
+)
+_READ_TOTALS = _MOVE_TOTALS.returning(_KEPT.dots, _KEPT.voters)
+
+# What an ORM statement must not read before the ledger is written.
+_TOUCHED = frozenset(model.__mapper__ for model in (Vote, Note, VoteTotals))
+
+
+@dataclass(slots=True)
+class Placed:
+    """A participant's dots on one item: as stored, or as this transaction moved them."""
+
+    workshop_id: int
+    area: str | None
+    dots: int
+    stored: bool  # a row holds this vote (its dots as read, or as last written)
+    moved: bool = False  # changed since it was read or written
+    phase: str = ""
+    at: datetime | None = None
+
+
+@dataclass(slots=True)
+class _Totals:
+    dots: int
+    voters: int
+    moved: int = 0  # not written yet
+    joined: int = 0
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.votes: dict[int, dict[str, Placed]] = {}  # by participant, then target
+        # Each note's dots moved and not written yet, with the note: held, for the
+        # session's identity map is weak and would read the row, stale, again.
+        self.notes: dict[int, tuple[int, Note]] = {}
+        self.totals: dict[int, _Totals] = {}  # by workshop, once read in the transaction
+
+    def votes_of(self, participant_id: int) -> dict[str, Placed]:
+        """A participant's votes by target; read in one statement for every voter of
+        the commands carried out together, the first time one of them asks."""
+        if participant_id not in self.votes:
+            together = (actor.participant_id for actor in carried_out_together())
+            wanted = {participant_id, *(p for p in together if p is not None)}
+            wanted -= self.votes.keys()
+            for voter in wanted:
+                self.votes[voter] = {}
+            rows = db.session.connection().execute(_VOTES_OF, {"participant_ids": sorted(wanted)})
+            for voter, workshop_id, target, area, dots in rows:
+                self.votes[voter][target] = Placed(workshop_id, area, dots, stored=True)
+        return self.votes[participant_id]
+
+    def spent(self, participant_id: int) -> dict[str | None, int]:
+        """The dots a participant has out, per area (a new dict: the caller's to change)."""
+        spent: dict[str | None, int] = {}
+        for placed in self.votes_of(participant_id).values():
+            spent[placed.area] = spent.get(placed.area, 0) + placed.dots
+        return spent
+
+    def move_vote(
+        self,
+        workshop_id: int,
+        participant_id: int,
+        target: str,
+        area: str | None,
+        delta: int,
+        phase: str,
+        at: datetime,
+    ) -> Placed:
+        mine = self.votes_of(participant_id)
+        placed = mine.get(target)
+        if placed is None:
+            placed = mine[target] = Placed(workshop_id, area, 0, stored=False)
+        placed.dots += delta
+        placed.moved, placed.phase, placed.at = True, phase, at
+        return placed
+
+    def move_note(self, note: Note, delta: int) -> int:
+        """The note's dots moved by ``delta``: set on the session's copy, as if read from
+        the database, and written with the rest."""
+        waiting = self.notes.get(note.id, (0, note))[0]
+        self.notes[note.id] = (waiting + delta, note)
+        dots = note.dots + delta
+        set_committed_value(note, "dots", dots)
+        return dots
+
+    def move_totals(self, workshop_id: int, dots: int, voters: int) -> dict[str, int] | None:
+        """The room's totals once moved: the kept row moved and read by the
+        transaction's first dot, in memory after that; None while no row is kept."""
+        kept = self.totals.get(workshop_id)
+        if kept is None:
+            values = {"room": workshop_id, "moved": dots, "joined": voters}
+            row = db.session.connection().execute(_READ_TOTALS, values).one_or_none()
+            if row is None:
+                return None
+            kept = self.totals[workshop_id] = _Totals(row.dots, row.voters)
+        else:
+            kept.dots, kept.voters = kept.dots + dots, kept.voters + voters
+            kept.moved, kept.joined = kept.moved + dots, kept.joined + voters
+        return {"total": kept.dots, "voters": kept.voters}
+
+    def write(self, session: Session, *, forget: bool = False) -> None:
+        """Write what moved since the last write: a statement per kind of change.
+        ``forget``: the votes are read again when next asked for (the unit of work, or
+        an ORM statement, may change them next)."""
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for participant_id, placed in self.votes.items():
+            for target, vote in placed.items():
+                if not vote.moved:
+                    continue
+                if vote.stored:
+                    changed.append(
+                        {
+                            "voter": participant_id,
+                            "item": target,
+                            "placed": vote.dots,
+                            "in_phase": vote.phase,
+                            "at": vote.at,
+                        }
+                    )
+                else:
+                    new.append(
+                        {
+                            "workshop_id": vote.workshop_id,
+                            "participant_id": participant_id,
+                            "target": target,
+                            "area": vote.area,
+                            "phase": vote.phase,
+                            "dots": vote.dots,
+                            "updated_at": vote.at,
+                        }
+                    )
+                vote.stored, vote.moved = True, False
+        notes = [{"note_id": ident, "delta": delta} for ident, (delta, _) in self.notes.items()]
+        self.notes.clear()
+        totals = [
+            {"room": workshop_id, "moved": kept.moved, "joined": kept.joined}
+            for workshop_id, kept in self.totals.items()
+            if kept.moved or kept.joined
+        ]
+        for kept in self.totals.values():
+            kept.moved = kept.joined = 0
+        connection = session.connection()
+        for statement, rows in (
+            (_INSERT_VOTES, new),
+            (_UPDATE_VOTES, changed),
+            (_MOVE_NOTES, [row for row in notes if row["delta"]]),
+            (_MOVE_TOTALS, totals),
+        ):
+            if rows:
+                connection.execute(statement, rows)
+        if forget:
+            self.votes.clear()
+
+
+def of(session: Session) -> Ledger:
+    """The ledger of the session's transaction (begun now if it was not: a ledger made
+    outside any transaction would outlive the next)."""
+    session.connection()
+    return per_transaction(session, LEDGER_KEY, Ledger)
+
+
+def _held(session: Session) -> Ledger | None:
+    held = session.info.get(LEDGER_KEY)
+    if held is None or held[0] is not session.get_transaction():
+        return None
+    return held[1]  # type: ignore[no-any-return]
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    ledger = _held(session)
+    if ledger is not None:
+        ledger.write(session)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    ledger = _held(session)
+    if ledger is not None:
+        ledger.write(session, forget=True)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    ledger = _held(state.session)
+    if ledger is None:
+        return
+    if not state.is_select:
+        ledger.write(state.session, forget=True)
+    elif _TOUCHED.intersection(state.all_mappers):
+        ledger.write(state.session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous: Any) -> None:
+    if not previous.nested:  # a savepoint's rollback leaves the transaction's dots
+        session.info.pop(LEDGER_KEY, None)
