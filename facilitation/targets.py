@@ -55,3 +55,33 @@ def _loaded(model: type[Note | Group | Card], item_id: int) -> Note | Group | Ca
         return session.get(model, item_id)
     row = session.connection().execute(_ROW_OF[model], {"item_id": item_id}).mappings().first()
     return as_loaded(session, model, dict(row)) if row is not None else None
+
+
+def read_at_once(targets: list[str], kinds: tuple[str, ...]) -> list[Note | Group | Card]:
+    """The items these targets name, of these kinds, read in one statement per kind and
+    put in the session as loaded (those it holds already are left as they are), for the
+    ``resolve`` of each to find them there. The caller holds what is returned (the
+    session's identity map is weak). Malformed targets, and ids found nowhere, are
+    ``resolve``'s to refuse."""
+    session = db.session()
+    wanted: dict[str, set[int]] = {}
+    for target in targets:
+        match = PATTERN.match(target)
+        if match and match.group(1) in kinds and 0 < int(match.group(2)) <= MAX_ID:
+            model = MODELS[match.group(1)]
+            if identity_key(model, int(match.group(2))) not in session.identity_map:
+                wanted.setdefault(match.group(1), set()).add(int(match.group(2)))
+    found: list[Note | Group | Card] = []
+    for kind, ids in wanted.items():
+        model = MODELS[kind]
+        rows = session.connection().execute(_ROWS_OF[model], {"item_ids": sorted(ids)})
+        found.extend(as_loaded(session, model, dict(row)) for row in rows.mappings())
+    return found
+
+
+_ROWS_OF: dict[type[Any], Any] = {
+    model: select(model.__table__).where(  # type: ignore[attr-defined]
+        model.__table__.c.id.in_(bindparam("item_ids", expanding=True))  # type: ignore[attr-defined]
+    )
+    for model in MODELS.values()
+}

@@ -227,12 +227,22 @@ def carried_out_together() -> list[Actor]:
     return per_transaction(db.session(), TOGETHER_KEY, list)
 
 
+ASKED_KEY = "fabrique.together.asked"
+
+
+def asked_together() -> list[tuple[str, dict[str, Any]]]:
+    """The names and payloads of the commands the current transaction carries out
+    together, in their order (none on a command's own path)."""
+    return per_transaction(db.session(), ASKED_KEY, list)
+
+
 def _together(jobs: list[Job]) -> int:
     """Carry out these commands in one transaction: commit and finish them all, or roll
     back at the first that fails and return how many went through before it."""
     asked = jobs[0].work
     eventlog.take_turn(asked.actor.workshop_id)
     carried_out_together().extend(job.work.actor for job in jobs)
+    asked_together().extend((job.work.name, job.work.data) for job in jobs)
     acks: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     for job in jobs:

@@ -24,7 +24,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..database import per_transaction
 from ..extensions import db
 from ..notes.models import Note
-from ..realtime.commands import carried_out_together
+from ..realtime.commands import asked_together, carried_out_together
+from ..targets import read_at_once
 from .models import Vote, VoteTotals
 
 LEDGER_KEY = "fabrique.votes.ledger"
@@ -52,6 +53,8 @@ _MOVE_TOTALS = (
     .values(dots=_KEPT.dots + bindparam("moved"), voters=_KEPT.voters + bindparam("joined"))
 )
 _READ_TOTALS = _MOVE_TOTALS.returning(_KEPT.dots, _KEPT.voters)
+
+DOTS = frozenset({"vote.cast", "vote.retract"})  # the commands that move dots
 
 # What an ORM statement must not read before the ledger is written.
 _TOUCHED = frozenset(model.__mapper__ for model in (Vote, Note, VoteTotals))
@@ -85,6 +88,15 @@ class Ledger:
         # session's identity map is weak and would read the row, stale, again.
         self.notes: dict[int, tuple[int, Note]] = {}
         self.totals: dict[int, _Totals] = {}  # by workshop, once read in the transaction
+        self.targets: list[Any] | None = None  # the group's targets, held once read
+
+    def read_targets(self, kind: str) -> None:
+        """The items the dots carried out together put dots on, read in one statement
+        the first time one of them asks, and held for the transaction: each dot's
+        ``targets.resolve`` then finds its item in the session."""
+        if self.targets is None:
+            named = [data.get("target") for name, data in asked_together() if name in DOTS]
+            self.targets = read_at_once([t for t in named if isinstance(t, str)], (kind,))
 
     def votes_of(self, participant_id: int) -> dict[str, Placed]:
         """A participant's votes by target; read in one statement for every voter of

@@ -65,9 +65,10 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
         raise PhaseClosed()
     # In the workshop's turn (realtime/eventlog.py: take_turn): the item is still live and
     # the budget still unspent when the dot is put, whatever other processes do.
+    kept = ledger.of(db.session())
+    kept.read_targets(rules.target[:-1])
     item = resolve(workshop.id, target, (rules.target[:-1],))
     assert actor.participant_id is not None
-    kept = ledger.of(db.session())
     placed = kept.votes_of(actor.participant_id).get(target)
     mine = placed.dots if placed is not None else 0
     spent = kept.spent(actor.participant_id)

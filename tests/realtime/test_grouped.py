@@ -217,9 +217,10 @@ def test_dots_waiting_together_read_their_voters_once_and_write_what_they_moved_
     workshop, screens, control, facilitator, go_to
 ):
     """Six dots of three phones carried out together: their voters' votes are read in
-    one statement, and what they moved is written once as they commit, one statement per
-    kind of change; each is acked with its own count and budget, and the staff see each
-    tally in turn, as if carried out alone one after the other."""
+    one statement, their notes in one more, and what they moved is written once as they
+    commit, one statement per kind of change; each is acked with its own count and
+    budget, and the staff see each tally in turn, as if carried out alone one after the
+    other."""
     author = screens(workshop)
     notes = [author.send("note.post", note_post(f"À voter {n}"))["data"]["note"] for n in range(2)]
     go_to("voting")
@@ -249,6 +250,8 @@ def test_dots_waiting_together_read_their_voters_once_and_write_what_they_moved_
     ]
     reads = [s for s in seen if "FROM votes" in s]
     assert len(reads) == 1, reads
+    notes_read = [s for s in seen if "FROM notes" in s]
+    assert len(notes_read) == 1, notes_read  # the dots' two notes, at once
     writes = [s.split("(")[0].split(" SET")[0] for s in seen if s.startswith(("INSERT", "UPDATE"))]
     assert writes.count("INSERT INTO votes ") == 1
     assert writes.count("UPDATE votes") == 1
@@ -270,6 +273,29 @@ def test_dots_waiting_together_read_their_voters_once_and_write_what_they_moved_
     kept = db.session.get(VoteTotals, workshop.id)
     assert (kept.dots, kept.voters) == (7, 3)
     assert votes_services.totals(get_workshop(workshop.id)) == {"total": 7, "voters": 3}
+
+
+def test_dots_waiting_together_on_notes_gone_or_elsewhere_are_refused_alone(
+    workshop, screens, control, go_to, create_workshop
+):
+    """The group's notes are read at once, another workshop's and a merged one among
+    them: those dots are still refused as not found, and the others go through."""
+    author = screens(workshop)
+    notes = [author.send("note.post", note_post(f"Note {n}"))["data"]["note"] for n in range(3)]
+    elsewhere = screens(create_workshop()).send("note.post", note_post("Ailleurs"))
+    assert control.send("note.merge", id=notes[2]["id"], into=notes[0]["id"])["ok"]
+    go_to("voting")
+    phone = screens(workshop)
+    targets = [notes[0]["id"], elsewhere["data"]["note"]["id"], notes[2]["id"], notes[1]["id"]]
+    with turn_held(workshop.id) as waiting:
+        for note in targets:
+            waiting.send(phone, "vote.cast", {"command_id": command_id(), "target": f"note:{note}"})
+    acks = waiting.acked()
+
+    assert [ack["ok"] for ack in acks] == [True, False, False, True]
+    assert [ack["error"]["code"] for ack in acks[1:3]] == ["not_found", "not_found"]
+    assert [db.session.get(Note, note["id"]).dots for note in notes] == [1, 1, 0]
+    assert db.session.get(Note, elsewhere["data"]["note"]["id"]).dots == 0
 
 
 def sent_from_threads(
