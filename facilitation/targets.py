@@ -23,11 +23,10 @@ MODELS: dict[str, type[Note | Group | Card]] = {"note": Note, "group": Group, "c
 
 def resolve(workshop_id: int, target: str, kinds: tuple[str, ...]) -> Note | Group | Card:
     """The live item a target names in this workshop (hidden or merged notes are not live)."""
-    match = PATTERN.match(target)
-    # Ids run from 1 to 2³¹−1 (docs/protocol.md): "note:0" is malformed, not missing.
-    if not match or match.group(1) not in kinds or not 0 < int(match.group(2)) <= MAX_ID:
+    named = _parsed(target, kinds)
+    if named is None:
         raise InvalidInput(fields={"target": [str(_l("Unknown target: %(t)s", t=target))]})
-    item = _loaded(MODELS[match.group(1)], int(match.group(2)))
+    item = _loaded(MODELS[named[0]], named[1])
     if (
         item is None
         or item.workshop_id != workshop_id
@@ -37,6 +36,15 @@ def resolve(workshop_id: int, target: str, kinds: tuple[str, ...]) -> Note | Gro
     ):
         raise NotFound(_l("This item does not exist."))
     return item
+
+
+def _parsed(target: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
+    """The kind and id a target names, if well formed and of one of these kinds."""
+    match = PATTERN.match(target)
+    # Ids run from 1 to 2³¹−1 (docs/protocol.md): "note:0" is malformed, not missing.
+    if not match or match.group(1) not in kinds or not 0 < int(match.group(2)) <= MAX_ID:
+        return None
+    return match.group(1), int(match.group(2))
 
 
 # Each kind's row by its id, as a plain statement built once: loading the item through the
@@ -65,12 +73,12 @@ def read_at_once(targets: list[str], kinds: tuple[str, ...]) -> list[Note | Grou
     ``resolve``'s to refuse."""
     session = db.session()
     wanted: dict[str, set[int]] = {}
-    for target in targets:
-        match = PATTERN.match(target)
-        if match and match.group(1) in kinds and 0 < int(match.group(2)) <= MAX_ID:
-            model = MODELS[match.group(1)]
-            if identity_key(model, int(match.group(2))) not in session.identity_map:
-                wanted.setdefault(match.group(1), set()).add(int(match.group(2)))
+    for named in (_parsed(target, kinds) for target in targets):
+        if (
+            named is not None
+            and identity_key(MODELS[named[0]], named[1]) not in session.identity_map
+        ):
+            wanted.setdefault(named[0], set()).add(named[1])
     found: list[Note | Group | Card] = []
     for kind, ids in wanted.items():
         model = MODELS[kind]

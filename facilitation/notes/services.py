@@ -15,7 +15,7 @@ from ..extensions import db
 from ..groups.models import Group
 from ..participants import services as participants
 from ..realtime import eventlog
-from ..realtime.commands import carried_out_together
+from ..realtime.commands import participants_together
 from ..realtime.protocol import Audience, EventType
 from ..rules import (
     format_of,
@@ -140,10 +140,9 @@ def _counts(session: Any) -> dict[int, int]:
 def _count_of(participant_id: int) -> int:
     counts = _counts(db.session())
     if participant_id not in counts:
-        together = (actor.participant_id for actor in carried_out_together())
-        wanted = {participant_id, *(p for p in together if p is not None)} - counts.keys()
+        wanted = participants_together(participant_id, counts)
         counts.update(dict.fromkeys(wanted, 0))
-        values = {"participant_ids": sorted(wanted)}
+        values = {"participant_ids": wanted}
         rows = db.session.connection().execute(_COUNTS_OF_AUTHORS, values)
         counts.update({author: count for author, count in rows if author is not None})
     return counts[participant_id]

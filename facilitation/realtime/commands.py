@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any, NamedTuple, cast
 
 from flask import current_app, request
@@ -225,6 +225,14 @@ def carried_out_together() -> list[Actor]:
     """The actors of the commands the current transaction carries out together (none on
     a command's own path): what each of them will need may be read for all at once."""
     return per_transaction(db.session(), TOGETHER_KEY, list)
+
+
+def participants_together(participant_id: int, read: Container[int]) -> list[int]:
+    """This participant and those of the commands carried out together with it, but
+    those already ``read``, in order: what one of them needs is read for all at once."""
+    together = (actor.participant_id for actor in carried_out_together())
+    wanted = {participant_id, *(p for p in together if p is not None)}
+    return sorted(p for p in wanted if p not in read)
 
 
 ASKED_KEY = "fabrique.together.asked"

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..database import per_transaction
 from ..extensions import db
 from ..notes.models import Note
-from ..realtime.commands import asked_together, carried_out_together
+from ..realtime.commands import asked_together, participants_together
 from ..targets import read_at_once
 from .models import Vote, VoteTotals
 
@@ -102,12 +102,10 @@ class Ledger:
         """A participant's votes by target; read in one statement for every voter of
         the commands carried out together, the first time one of them asks."""
         if participant_id not in self.votes:
-            together = (actor.participant_id for actor in carried_out_together())
-            wanted = {participant_id, *(p for p in together if p is not None)}
-            wanted -= self.votes.keys()
+            wanted = participants_together(participant_id, self.votes)
             for voter in wanted:
                 self.votes[voter] = {}
-            rows = db.session.connection().execute(_VOTES_OF, {"participant_ids": sorted(wanted)})
+            rows = db.session.connection().execute(_VOTES_OF, {"participant_ids": wanted})
             for voter, workshop_id, target, area, dots in rows:
                 self.votes[voter][target] = Placed(workshop_id, area, dots, stored=True)
         return self.votes[participant_id]
@@ -194,7 +192,11 @@ class Ledger:
                         }
                     )
                 vote.stored, vote.moved = True, False
-        notes = [{"note_id": ident, "delta": delta} for ident, (delta, _) in self.notes.items()]
+        notes = [
+            {"note_id": ident, "delta": delta}
+            for ident, (delta, _) in self.notes.items()
+            if delta  # moved and moved back: nothing to write
+        ]
         self.notes.clear()
         totals = [
             {"room": workshop_id, "moved": kept.moved, "joined": kept.joined}
@@ -207,7 +209,7 @@ class Ledger:
         for statement, rows in (
             (_INSERT_VOTES, new),
             (_UPDATE_VOTES, changed),
-            (_MOVE_NOTES, [row for row in notes if row["delta"]]),
+            (_MOVE_NOTES, notes),
             (_MOVE_TOTALS, totals),
         ):
             if rows:
