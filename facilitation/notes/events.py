@@ -22,7 +22,7 @@ from .schemas import (
 )
 
 
-@command("note.post", PostNoteSchema(), grouped=True)
+@command(services.POST, PostNoteSchema(), grouped=True)
 def post_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.post_note(actor, workshop, data["area"], data["text"], data["color"])

@@ -9,13 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Row, bindparam, func, select, true
 
 from ..auth import Actor
-from ..database import inserted, per_transaction, utcnow
+from ..database import inserted_ahead, per_transaction, utcnow
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..groups.models import Group
 from ..participants import services as participants
 from ..realtime import eventlog
-from ..realtime.commands import participants_together
+from ..realtime.commands import asked_together, participants_together
 from ..realtime.protocol import Audience, EventType
 from ..rules import (
     format_of,
@@ -30,6 +30,7 @@ from .models import WRITTEN_KEY, Note
 from .schemas import wire
 
 MAX_NOTES_PER_PARTICIPANT = 200
+POST = "note.post"  # the command (events.py)
 REDACTED = ("text", "author", "color")
 
 
@@ -113,7 +114,10 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
         "created_at": now,
         "updated_at": now,
     }
-    note = inserted(db.session(), Note, values)
+    # The notes of the commands carried out together: their ids taken at once, their
+    # rows written in one statement (database.inserted_ahead).
+    expected = sum(name == POST for name, _ in asked_together())
+    note = inserted_ahead(db.session(), Note, values, expected)
     if author is not None:  # counted above, in this transaction
         _counts(db.session())[author] += 1
     db.session.info.setdefault(WRITTEN_KEY, set()).add(note.id)  # its text is to be checked

@@ -494,3 +494,24 @@ def test_an_author_at_the_limit_is_refused_among_waiting_notes_and_counted_with_
     assert fourth["error"]["code"] == "forbidden"
     assert set(stored_notes()) == {"Avant 0", "Avant 1", "Troisième", "D'un autre"}
     assert author.send("note.post", area="ideas", text="Encore")["error"]["code"] == "forbidden"
+
+
+def test_notes_waiting_together_are_written_in_one_insert_where_ids_come_from_a_sequence(
+    workshop, screens
+):
+    """On PostgreSQL a group's notes take their ids at once and are written in one
+    statement (each acked with its own id and text, as stored); on SQLite, where a
+    statement is no round trip, each note is its own insert."""
+    phones = [screens(workshop) for _ in range(4)]
+    with statements() as seen:
+        with turn_held(workshop.id) as waiting:
+            for n, phone in enumerate(phones):
+                waiting.send(phone, "note.post", note_post(f"Idée {n}"))
+        acks = waiting.acked()
+
+    notes = [ack["data"]["note"] for ack in acks]
+    stored = dict(db.session.execute(select(Note.id, Note.text)).all())
+    assert {note["id"]: note["text"] for note in notes} == stored
+    assert [note["id"] for note in notes] == sorted(stored)  # in the order they came
+    inserts = [s for s in seen if s.lstrip().startswith("INSERT INTO notes")]
+    assert len(inserts) == (1 if db.engine.dialect.supports_sequences else 4), inserts

@@ -1,0 +1,86 @@
+"""Rows inserted ahead of their statement (a burst of notes carried out together): the
+transaction reads and changes them as if they were written, they are written once, and
+nothing of them outlives a rollback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from facilitation.database import inserted_ahead
+from facilitation.extensions import db
+from facilitation.notes.models import Note
+
+from .statements import statements
+
+NOW = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+
+
+def values(workshop: Any, words: str) -> dict[str, Any]:
+    return {
+        "workshop_id": workshop.id,
+        "area": "ideas",
+        "text": words,
+        "seq": 0,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+def sequences() -> bool:
+    return bool(db.engine.dialect.supports_sequences)
+
+
+def test_a_burst_of_rows_takes_its_ids_at_once_and_is_written_in_one_statement(workshop):
+    with statements() as seen:
+        notes = [inserted_ahead(db.session(), Note, values(workshop, f"n{n}"), 4) for n in range(4)]
+        ids = [note.id for note in notes]
+        db.session.commit()
+
+    assert ids == sorted(set(ids))  # four ids, in the order the rows came
+    inserts = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO NOTES")]
+    if sequences():  # PostgreSQL: one read of the sequence, one statement for the rows
+        assert len(inserts) == 1, inserts
+        assert len([s for s in seen if "nextval" in s]) == 1
+    else:  # SQLite, in the process: each row inserted as it comes
+        assert len(inserts) == 4, inserts
+    stored = db.session.execute(select(Note.id, Note.text).order_by(Note.id)).all()
+    assert [tuple(row) for row in stored] == [(ids[n], f"n{n}") for n in range(4)]
+
+
+def test_rows_inserted_ahead_are_read_by_the_next_statement_plain_or_orm(workshop):
+    first = inserted_ahead(db.session(), Note, values(workshop, "first"), 3)
+    second = inserted_ahead(db.session(), Note, values(workshop, "second"), 3)
+    counted = db.session.connection().execute(select(func.count()).select_from(Note)).scalar()
+    assert counted == 2  # a plain statement on the connection
+    db.session.connection().execute(
+        text("UPDATE notes SET dots = dots + 2 WHERE id = :id"), {"id": second.id}
+    )
+    third = inserted_ahead(db.session(), Note, values(workshop, "third"), 3)
+    assert db.session.scalars(select(Note.text).order_by(Note.id)).all() == [
+        "first",
+        "second",
+        "third",
+    ]  # an ORM statement
+    first.text = "changed"  # the unit of work's UPDATE finds its row
+    db.session.flush()
+    db.session.commit()
+
+    rows = db.session.execute(select(Note.id, Note.text, Note.dots))
+    stored = {ident: (words, dots) for ident, words, dots in rows}
+    assert stored[first.id] == ("changed", 0)
+    assert stored[second.id] == ("second", 2)
+    assert stored[third.id] == ("third", 0)
+
+
+def test_rows_inserted_ahead_then_rolled_back_leave_nothing_for_the_next_transaction(workshop):
+    inserted_ahead(db.session(), Note, values(workshop, "gone"), 3)
+    inserted_ahead(db.session(), Note, values(workshop, "gone too"), 3)
+    db.session.rollback()
+    kept = inserted_ahead(db.session(), Note, values(workshop, "kept"), 1)
+    db.session.commit()
+
+    assert db.session.scalars(select(Note.text)).all() == ["kept"]
+    assert kept.id is not None
