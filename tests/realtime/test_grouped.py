@@ -461,13 +461,20 @@ class TestGathering:
         }
 
 
-def test_notes_waiting_together_count_their_authors_notes_in_one_statement(workshop, screens):
-    phones = [screens(workshop) for _ in range(3)]
+def posted_together(workshop, screens, count: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """``count`` phones' notes waiting together for the turn: their acks, and the
+    statements sent meanwhile."""
+    phones = [screens(workshop) for _ in range(count)]
     with statements() as seen:
         with turn_held(workshop.id) as waiting:
             for n, phone in enumerate(phones):
                 waiting.send(phone, "note.post", note_post(f"Idée {n}"))
         acks = waiting.acked()
+    return acks, seen
+
+
+def test_notes_waiting_together_count_their_authors_notes_in_one_statement(workshop, screens):
+    acks, seen = posted_together(workshop, screens, 3)
 
     assert [ack["ok"] for ack in acks] == [True] * 3
     counts = [s for s in seen if "count(notes.id)" in s]
@@ -502,12 +509,7 @@ def test_notes_waiting_together_are_written_in_one_insert_where_ids_come_from_a_
     """On PostgreSQL a group's notes take their ids at once and are written in one
     statement (each acked with its own id and text, as stored); on SQLite, where a
     statement is no round trip, each note is its own insert."""
-    phones = [screens(workshop) for _ in range(4)]
-    with statements() as seen:
-        with turn_held(workshop.id) as waiting:
-            for n, phone in enumerate(phones):
-                waiting.send(phone, "note.post", note_post(f"Idée {n}"))
-        acks = waiting.acked()
+    acks, seen = posted_together(workshop, screens, 4)
 
     notes = [ack["data"]["note"] for ack in acks]
     stored = dict(db.session.execute(select(Note.id, Note.text)).all())
