@@ -49,7 +49,7 @@ class Moments:
         now = time.perf_counter()
         if "FROM event_streams" in statement and "FOR UPDATE" in statement:
             self.turn = now
-        elif statement.startswith("UPDATE event_streams") and self.append is None:
+        elif "UPDATE event_streams" in statement and self.append is None:  # maybe carried
             self.append = now
         elif statement.startswith("SELECT event_streams.workshop_id") and self.turn is None:
             self.turn = now  # SQLite: the same SELECT, without FOR UPDATE

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -160,9 +161,13 @@ class _Ahead:
         self.held: list[Any] = []
 
     def write(self, connection: Connection) -> None:
-        rows, self.rows, self.held = self.rows, {}, []
-        for table, values in rows.items():
+        for table, values in self.take().items():
             connection.execute(_plain_insert(table), values)
+
+    def take(self) -> dict[Table, list[dict[str, Any]]]:
+        """The rows not written yet, which the caller writes now."""
+        rows, self.rows, self.held = self.rows, {}, []
+        return rows
 
 
 def _ahead_of(connection: Connection) -> _Ahead:
@@ -213,6 +218,15 @@ def _write_ahead_before_commit(session: Session) -> None:
             ahead.write(connection)
 
 
+def _rows_ahead(session: Session) -> list[Carried]:
+    """The rows this transaction inserted ahead and has not written yet."""
+    connection = session.info.pop(AHEAD_KEY, None)
+    ahead = None if connection is None else connection.info.get(AHEAD_KEY)
+    if ahead is None or ahead.transaction is not connection.get_transaction():
+        return []
+    return [Inserted(table, rows) for table, rows in ahead.take().items()]
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_ahead_of_session(session: Session, _previous: Any) -> None:
     session.info.pop(AHEAD_KEY, None)
@@ -239,3 +253,105 @@ def unit_of_work(*workshop_ids: int) -> Iterator[None]:
         raise
     finally:
         WRITE_INTENT.reset(token)
+
+
+# A transaction's last writes carried by its last statement. On PostgreSQL a statement
+# may carry others (data-modifying WITH: each runs once, to completion, whether or not
+# the statement reads it): a command's own row, its events, its workshop's heads and the
+# notes inserted ahead cost one round trip, not one a table. The statement for each
+# shape (which writes, how many rows) is built once.
+
+
+class Carried(Protocol):
+    """Writes a statement can carry: ``statement`` names its parameters from ``prefix``,
+    ``parameters`` gives their values; ``shape`` tells which statement it is."""
+
+    @property
+    def shape(self) -> Hashable: ...
+
+    def statement(self, prefix: str) -> Any: ...
+
+    def parameters(self, prefix: str) -> dict[str, Any]: ...
+
+
+class Changed:
+    """One row changed by the statement ``build(prefix)`` makes, its parameters named
+    from ``prefix`` and the row's keys; ``name`` tells which statement it is."""
+
+    def __init__(self, name: str, build: Callable[[str], Any], row: dict[str, Any]) -> None:
+        self.shape: Hashable = name
+        self.build, self.row = build, row
+
+    def statement(self, prefix: str) -> Any:
+        return self.build(prefix)
+
+    def parameters(self, prefix: str) -> dict[str, Any]:
+        return {f"{prefix}{name}": value for name, value in self.row.items()}
+
+
+class Inserted:
+    """Rows inserted into one table, each naming the same columns."""
+
+    def __init__(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        self.table, self.rows = table, rows
+        self.shape: Hashable = (table.name, len(rows), tuple(rows[0]))
+
+    def statement(self, prefix: str) -> Any:
+        return insert(self.table).from_select(list(self.rows[0]), self.source(prefix))
+
+    def source(self, prefix: str) -> Any:
+        """The rows as a query of the statement's parameters: INSERT … SELECT, whose
+        compiled form SQLAlchemy caches (not that of a multi-row VALUES)."""
+        columns = self.table.c
+        rows = [
+            select(*(bindparam(f"{prefix}{n}_{name}", type_=columns[name].type) for name in row))
+            for n, row in enumerate(self.rows)
+        ]
+        return rows[0] if len(rows) == 1 else union_all(*rows)
+
+    def parameters(self, prefix: str) -> dict[str, Any]:
+        return {
+            f"{prefix}{n}_{name}": value
+            for n, row in enumerate(self.rows)
+            for name, value in row.items()
+        }
+
+
+# What writes a transaction keeps for later (each feature's, registered with
+# ``unwritten_by``): each gives them up for a statement to carry, and counts them as
+# written from then on.
+_UNWRITTEN: list[Callable[[Session], list[Carried]]] = [_rows_ahead]
+
+
+def unwritten_by(source: Callable[[Session], list[Carried]]) -> Callable[[Session], list[Carried]]:
+    """Register a source of writes a transaction keeps for later (a decorator)."""
+    _UNWRITTEN.append(source)
+    return source
+
+
+def unwritten(session: Session) -> list[Carried]:
+    """Every write this transaction kept for later, for its last statement to carry
+    (``carrying``): none of them is written again as it commits."""
+    return [carried for source in _UNWRITTEN for carried in source(session)]
+
+
+_CARRYING: dict[Hashable, Any] = {}
+CARRYING_SHAPES = 256  # statements kept; past that, the oldest built is forgotten
+
+
+def carrying(main: Carried, carried: list[Carried]) -> tuple[Any, dict[str, Any]]:
+    """``main``'s statement carrying the others (PostgreSQL only), and its parameters:
+    what ``main`` returns is what the statement returns."""
+    shape = (main.shape, *(part.shape for part in carried))
+    statement = _CARRYING.get(shape)
+    if statement is None:
+        statement = main.statement("m")
+        for n, part in enumerate(carried):
+            statement = statement.add_cte(part.statement(f"c{n}_").cte(f"carried_{n}"))
+        if len(_CARRYING) >= CARRYING_SHAPES:
+            del _CARRYING[next(iter(_CARRYING))]
+        _CARRYING[shape] = statement
+    parameters = main.parameters("m")
+    for n, part in enumerate(carried):
+        parameters.update(part.parameters(f"c{n}_"))
+    return statement, parameters

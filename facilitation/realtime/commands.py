@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import metrics
 from ..auth import Actor
-from ..database import per_transaction, utcnow
+from ..database import Inserted, carrying, per_transaction, unwritten, utcnow
 from ..errors import (
     Conflict,
     FabriqueError,
@@ -305,8 +305,7 @@ def _stored_together(rows: list[dict[str, Any]]) -> int:
     """Store the commands carried out together, in one statement; how many, from the
     first, were stored before one whose id was taken already (a resend, maybe of one
     earlier in the same burst: the first sending is stored, the next is not)."""
-    connection = db.session.connection()
-    taken = {(r.actor, r.command_id) for r in connection.execute(_statement(connection), rows)}
+    taken = {(r.actor, r.command_id) for r in _stored(rows)}
     for count, row in enumerate(rows):
         key = (row["actor"], row["command_id"])
         if key not in taken:
@@ -373,26 +372,44 @@ def _row(
 
 def _store(actor: Actor, command_id: str, name: str, digest: str, ack: dict[str, Any]) -> bool:
     """Record the command with its ack; False when its id is already taken."""
-    row = _row(actor, command_id, name, digest, ack)
-    connection = db.session.connection()
-    return connection.execute(_statement(connection), row).first() is not None
+    return _stored([_row(actor, command_id, name, digest, ack)]).first() is not None
 
 
-def _statement(connection: Any) -> Any:
-    """Insert a command unless its actor's id is taken, returning what it stored."""
-    statement = _STORE.get(connection.dialect.name)
-    if statement is None:
-        table = Command.__table__
-        insert_ = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-        statement = _STORE[connection.dialect.name] = (
-            insert_(table)
+def _stored(rows: list[dict[str, Any]]) -> Any:
+    """Insert the commands whose actor's id is not taken yet, returning those it stored.
+    It is the transaction's last statement: on PostgreSQL it carries every write the
+    transaction kept for later (its events, its workshop's heads, the notes inserted
+    ahead, the dots' ledger), one round trip for all (database.carrying); the commit
+    finds nothing left to write."""
+    session = db.session()
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return connection.execute(_STORE_SQLITE, rows)
+    statement, parameters = carrying(_CommandsStored(rows), unwritten(session))
+    return connection.execute(statement, parameters)
+
+
+class _CommandsStored(Inserted):
+    """Commands' rows, each inserted unless its actor's id is taken (PostgreSQL)."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__(Command.__table__, rows)
+        self.shape = ("unless taken", self.shape)
+
+    def statement(self, prefix: str) -> Any:
+        return (
+            postgresql.insert(self.table)
+            .from_select(list(self.rows[0]), self.source(prefix))
             .on_conflict_do_nothing(index_elements=["actor", "command_id"])
-            .returning(table.c.actor, table.c.command_id)
+            .returning(self.table.c.actor, self.table.c.command_id)
         )
-    return statement
 
 
-_STORE: dict[str, Any] = {}  # the statement per dialect, built once
+_STORE_SQLITE = (
+    sqlite.insert(Command.__table__)
+    .on_conflict_do_nothing(index_elements=["actor", "command_id"])
+    .returning(Command.__table__.c.actor, Command.__table__.c.command_id)
+)
 
 
 def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:

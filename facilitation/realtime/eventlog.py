@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..auth import Actor
-from ..database import per_transaction, utcnow
+from ..database import Carried, Changed, Inserted, per_transaction, unwritten_by, utcnow
 from ..extensions import db
 from . import publish
 from .models import Event, Stream
@@ -87,13 +87,6 @@ class Heads:
             self.public_head = self.head
         self.moved = True
         return self.head
-
-
-_WRITE_HEADS = (
-    update(_STREAMS)
-    .where(_STREAMS.c.workshop_id == bindparam("stream_id"))
-    .values(head=bindparam("head"), public_head=bindparam("public_head"))
-)
 
 
 def _numbering(public: bool) -> Any:
@@ -242,16 +235,44 @@ def write_events(session: Session) -> None:
 
 def write_heads(session: Session) -> None:
     """Write the heads this transaction moved to their streams' rows."""
-    held = _held_now(session)[1]
-    moved = [
-        {"stream_id": workshop_id, "head": heads.head, "public_head": heads.public_head}
-        for workshop_id, heads in held.items()
-        if heads.moved
-    ]
+    moved = _heads_moved(session)
     if moved:
         session.connection().execute(_WRITE_HEADS, moved)
-        for heads in held.values():
+
+
+def _heads_moved(session: Session) -> list[dict[str, Any]]:
+    """The heads this transaction moved and has not written yet, as rows to write (they
+    count as written from now on)."""
+    moved = []
+    for workshop_id, heads in _held_now(session)[1].items():
+        if heads.moved:
+            moved.append(
+                {"stream_id": workshop_id, "head": heads.head, "public_head": heads.public_head}
+            )
             heads.moved = False
+    return moved
+
+
+def _write_heads(prefix: str) -> Any:
+    """The statement writing a stream's heads, its parameters named from ``prefix``."""
+    return (
+        update(_STREAMS)
+        .where(_STREAMS.c.workshop_id == bindparam(f"{prefix}stream_id"))
+        .values(head=bindparam(f"{prefix}head"), public_head=bindparam(f"{prefix}public_head"))
+    )
+
+
+_WRITE_HEADS = _write_heads("")
+
+
+@unwritten_by
+def _unwritten(session: Session) -> list[Carried]:
+    """The events and heads this transaction has not written yet, for its last statement
+    to carry (database.carrying)."""
+    rows = session.info.pop(UNWRITTEN_KEY, None)
+    carried: list[Carried] = [Inserted(Event.__table__, rows)] if rows else []
+    heads = _heads_moved(session)
+    return carried + [Changed("event_streams.heads", _write_heads, row) for row in heads]
 
 
 @event.listens_for(Session, "before_commit")

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import per_transaction
+from ..database import Carried, Changed, Inserted, per_transaction, unwritten_by
 from ..extensions import db
 from ..notes.models import Note
 from ..realtime.commands import asked_together, participants_together
@@ -35,23 +35,47 @@ _VOTES_OF = select(
     _VOTES.participant_id, _VOTES.workshop_id, _VOTES.target, _VOTES.area, _VOTES.dots
 ).where(_VOTES.participant_id.in_(bindparam("participant_ids", expanding=True)))
 _INSERT_VOTES = insert(Vote.__table__)
-_UPDATE_VOTES = (
-    update(Vote.__table__)
-    .where(_VOTES.participant_id == bindparam("voter"), _VOTES.target == bindparam("item"))
-    .values(dots=bindparam("placed"), phase=bindparam("in_phase"), updated_at=bindparam("at"))
-)
 _NOTES = Note.__table__.c
-_MOVE_NOTES = (
-    update(Note.__table__)
-    .where(_NOTES.id == bindparam("note_id"))
-    .values(dots=_NOTES.dots + bindparam("delta"))
-)
 _KEPT = VoteTotals.__table__.c
-_MOVE_TOTALS = (
-    update(VoteTotals.__table__)
-    .where(_KEPT.workshop_id == bindparam("room"))
-    .values(dots=_KEPT.dots + bindparam("moved"), voters=_KEPT.voters + bindparam("joined"))
-)
+
+
+# The statements changing a row each, their parameters named from a prefix: with none
+# for the ledger's own writes, with one when another statement carries them.
+def _update_votes(prefix: str) -> Any:
+    return (
+        update(Vote.__table__)
+        .where(
+            _VOTES.participant_id == bindparam(f"{prefix}voter"),
+            _VOTES.target == bindparam(f"{prefix}item"),
+        )
+        .values(
+            dots=bindparam(f"{prefix}placed"),
+            phase=bindparam(f"{prefix}in_phase"),
+            updated_at=bindparam(f"{prefix}at"),
+        )
+    )
+
+
+def _move_notes(prefix: str) -> Any:
+    return (
+        update(Note.__table__)
+        .where(_NOTES.id == bindparam(f"{prefix}note_id"))
+        .values(dots=_NOTES.dots + bindparam(f"{prefix}delta"))
+    )
+
+
+def _move_totals(prefix: str) -> Any:
+    return (
+        update(VoteTotals.__table__)
+        .where(_KEPT.workshop_id == bindparam(f"{prefix}room"))
+        .values(
+            dots=_KEPT.dots + bindparam(f"{prefix}moved"),
+            voters=_KEPT.voters + bindparam(f"{prefix}joined"),
+        )
+    )
+
+
+_UPDATE_VOTES, _MOVE_NOTES, _MOVE_TOTALS = _update_votes(""), _move_notes(""), _move_totals("")
 _READ_TOTALS = _MOVE_TOTALS.returning(_KEPT.dots, _KEPT.voters)
 
 DOTS = frozenset({"vote.cast", "vote.retract"})  # the commands that move dots
@@ -163,6 +187,35 @@ class Ledger:
         """Write what moved since the last write: a statement per kind of change.
         ``forget``: the votes are read again when next asked for (the unit of work, or
         an ORM statement, may change them next)."""
+        new, changed, notes, totals = self._moved()
+        connection = session.connection()
+        for statement, rows in (
+            (_INSERT_VOTES, new),
+            (_UPDATE_VOTES, changed),
+            (_MOVE_NOTES, notes),
+            (_MOVE_TOTALS, totals),
+        ):
+            if rows:
+                connection.execute(statement, rows)
+        if forget:
+            self.votes.clear()
+
+    def carried(self) -> list[Carried]:
+        """What moved since the last write, for the transaction's last statement to carry
+        (database.carrying): a row changed by one statement each."""
+        new, changed, notes, totals = self._moved()
+        carried: list[Carried] = [Inserted(Vote.__table__, new)] if new else []
+        for name, build, rows in (
+            ("votes.placed", _update_votes, changed),
+            ("notes.dots", _move_notes, notes),
+            ("vote_totals.moved", _move_totals, totals),
+        ):
+            carried.extend(Changed(name, build, row) for row in rows)
+        return carried
+
+    def _moved(self) -> tuple[list[dict[str, Any]], ...]:
+        """The rows to write: votes new and changed, notes' and rooms' counts moved (they
+        count as written from now on)."""
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         for participant_id, placed in self.votes.items():
@@ -205,17 +258,7 @@ class Ledger:
         ]
         for kept in self.totals.values():
             kept.moved = kept.joined = 0
-        connection = session.connection()
-        for statement, rows in (
-            (_INSERT_VOTES, new),
-            (_UPDATE_VOTES, changed),
-            (_MOVE_NOTES, notes),
-            (_MOVE_TOTALS, totals),
-        ):
-            if rows:
-                connection.execute(statement, rows)
-        if forget:
-            self.votes.clear()
+        return new, changed, notes, totals
 
 
 def of(session: Session) -> Ledger:
@@ -230,6 +273,12 @@ def _held(session: Session) -> Ledger | None:
     if held is None or held[0] is not session.get_transaction():
         return None
     return held[1]  # type: ignore[no-any-return]
+
+
+@unwritten_by
+def _unwritten(session: Session) -> list[Carried]:
+    ledger = _held(session)
+    return [] if ledger is None else ledger.carried()
 
 
 @event.listens_for(Session, "before_commit")
