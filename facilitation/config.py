@@ -145,9 +145,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Where a workshop's notes and dots come closer together than this, the first of
         # them to find its turn free waits this long for the next ones and carries them
         # out in one transaction (realtime/busy.py, Turn._pause): a few milliseconds more
-        # before an ack, a quarter less CPU a note at 300 a second on SQLite. 0: never
-        # waits. Unset: 10 on SQLite, 0 on PostgreSQL, where the turn's round trips
-        # already let the next commands queue and the pause saved nothing.
+        # before an ack, a quarter less CPU a note at 300 a second. 0: never waits.
+        # Unset: 10.
         "COMMAND_GATHER_MS": _optional_float(os.environ.get("COMMAND_GATHER_MS")),
         "SOCKET_COMMAND_LIMITS": os.environ.get("SOCKET_COMMAND_LIMITS", "20/second;600/minute"),
         "SOCKET_QUERY_LIMITS": os.environ.get("SOCKET_QUERY_LIMITS", "10/second;120/minute"),

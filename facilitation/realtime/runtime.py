@@ -206,12 +206,10 @@ class Runtime:
 
 def gathering_pause(config: Any) -> float:
     """Seconds the first of a workshop's close commands waits for the next ones
-    (``COMMAND_GATHER_MS``; unset: 10 ms on SQLite, none on PostgreSQL, where the turn's
-    round trips already let commands queue together: realtime/busy.py, Turn._pause)."""
+    (``COMMAND_GATHER_MS``; unset: 10 ms, on SQLite as on PostgreSQL: realtime/busy.py,
+    Turn._pause)."""
     gather = config["COMMAND_GATHER_MS"]
-    if gather is None:
-        gather = 10.0 if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else 0.0
-    return float(gather) / 1000
+    return (10.0 if gather is None else float(gather)) / 1000
 
 
 def init_app(app: Flask, socketio: Any) -> None:

@@ -459,7 +459,7 @@ class TestGathering:
         with turn.taken(refusable=False):
             assert turn._pause() == 0.0
 
-    def test_the_pause_is_ten_milliseconds_on_sqlite_none_on_postgresql_unless_set(self):
+    def test_the_pause_is_ten_milliseconds_on_sqlite_and_postgresql_unless_set(self):
         sqlite, postgresql = "sqlite:///fabrique.sqlite3", "postgresql+psycopg://fabrique@/fabrique"
         pause = {
             (url, set_to): gathering_pause(
@@ -470,7 +470,7 @@ class TestGathering:
         }
         assert pause == {
             (sqlite, None): 0.01,
-            (postgresql, None): 0.0,
+            (postgresql, None): 0.01,
             (sqlite, 4.0): 0.004,
             (postgresql, 4.0): 0.004,
         }
