@@ -76,10 +76,11 @@ class Heads:
     takes, and written back to the stream's row once, before the transaction commits
     (``write_heads``): the row is locked since the turn began, so nobody else moves it."""
 
-    __slots__ = ("head", "moved", "public_head")
+    __slots__ = ("head", "moved", "public_head", "read")
 
     def __init__(self, head: int, public_head: int) -> None:
         self.head, self.public_head, self.moved = head, public_head, False
+        self.read = head  # as the turn read it
 
     def next(self, public: bool) -> int:
         self.head += 1
@@ -129,6 +130,20 @@ def _held_now(session: Session) -> tuple[dict[int, int | None], dict[int, Heads]
 def _moved_heads(session: Session, workshop_id: int) -> Heads | None:
     """The workshop's heads as this transaction moved them, if it holds its turn."""
     return _held_now(session)[1].get(workshop_id)
+
+
+def turn_heads(session: Session, workshop_id: int) -> tuple[tuple[int, int], int] | None:
+    """The workshop's version and head as this transaction's turn read them, and its
+    head as the transaction moved it since; None if it does not hold the workshop's
+    turn, made the workshop, or changed its row. Nothing changed the workshop in
+    between, in any process, when the version and head a transaction read are those an
+    earlier transaction left: what that one knew still holds. (A new workshop's version
+    starts at random: a reused id never meets what an older one left.)"""
+    versions, heads = _held_now(session)
+    version, moved = versions.get(workshop_id), heads.get(workshop_id)
+    if version is None or moved is None:
+        return None
+    return (version, moved.read), moved.head
 
 
 def forget_versions(session: Session, workshop_ids: list[int]) -> None:

@@ -17,6 +17,7 @@ import functools
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -68,6 +69,11 @@ def pending(session: Session | scoped_session[Any], room: str) -> list[dict[str,
 def pending_count(session: Session | scoped_session[Any]) -> int:
     """How many events the current transaction has queued so far."""
     return len(session.info.get(PENDING_KEY) or ())
+
+
+def pending_types(session: Session | scoped_session[Any]) -> Counter[str]:
+    """How many events of each type the current transaction has queued so far."""
+    return Counter(wire["type"] for _, wire in session.info.get(PENDING_KEY) or ())
 
 
 def pending_head(session: Session | scoped_session[Any], since: int = 0) -> int | None:

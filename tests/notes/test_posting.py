@@ -11,6 +11,7 @@ from facilitation.notes import services as notes
 from facilitation.notes.models import Note
 from facilitation.realtime import eventlog
 from facilitation.realtime.models import Event
+from facilitation.realtime.protocol import Audience, EventType
 from facilitation.workshops.services import get_workshop
 
 from ..statements import statements
@@ -146,3 +147,69 @@ def test_a_posted_note_is_one_insert_and_held_as_the_database_holds_it(workshop,
     assert {column: getattr(stored, column) for column in COLUMNS} == held
     assert held["seq"] == eventlog.heads(workshop_id)[0]
     assert held["text"] == "Des haies"
+
+
+def author_counts(seen: list[str]) -> list[str]:
+    return [statement for statement in seen if "count(notes.id)" in statement]
+
+
+def test_an_authors_notes_are_counted_once_while_nothing_else_changes_the_workshop(
+    workshop, screens, control
+):
+    """The process keeps the counts a transaction ends with, for as long as the
+    workshop's head and version are the ones it left: a note alone after it needs no
+    count of its own. A change made since (here the facilitator's) counts again."""
+    phone, other = screens(workshop), screens(workshop)
+    first = phone.send("note.post", area="ideas", text="Une")
+    assert first["ok"]
+
+    with statements() as seen:
+        assert phone.send("note.post", area="ideas", text="Deux")["ok"]
+        assert other.send("note.post", area="ideas", text="D'une autre")["ok"]  # counted
+        assert other.send("note.post", area="ideas", text="Encore d'elle")["ok"]
+    assert len(author_counts(seen)) == 1, author_counts(seen)
+
+    assert control.send("note.moderate", id=first["data"]["note"]["id"], hidden=True)["ok"]
+    with statements() as seen:
+        assert phone.send("note.post", area="ideas", text="Trois")["ok"]
+    assert len(author_counts(seen)) == 1
+
+
+def test_an_author_at_the_limit_through_another_process_is_refused_here(
+    workshop, screens, app, monkeypatch
+):
+    """Counts kept by one process are worth nothing once another changed the workshop:
+    the third note, posted through another process, is counted here."""
+    monkeypatch.setattr(notes, "MAX_NOTES_PER_PARTICIPANT", 3)
+    phone = screens(workshop)
+    for n in range(2):
+        assert phone.send("note.post", area="ideas", text=f"Ici {n}")["ok"]  # kept: 2
+    author, workshop_id = phone.participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=author)
+    kept_here = app.extensions.pop(notes.KNOWN_KEY)
+    with app.app_context(), unit_of_work(workshop_id):  # another process: its own counts
+        notes.post_note(actor, get_workshop(workshop_id), "ideas", "Ailleurs", None)
+    app.extensions[notes.KNOWN_KEY] = kept_here
+
+    with statements() as seen:
+        ack = phone.send("note.post", area="ideas", text="De trop")
+
+    assert ack["error"]["code"] == "forbidden", ack
+    assert len(author_counts(seen)) == 1
+    db.session.rollback()
+    assert note_count() == 3
+
+
+def test_counts_are_not_kept_from_a_transaction_that_logged_other_changes(workshop, screens):
+    """A transaction that posted a note and logged a change that is not a note's (one
+    that might add or remove notes) leaves nothing for the next: it counts again."""
+    phone = screens(workshop)
+    author, workshop_id = phone.participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=author)
+    with unit_of_work(workshop_id):
+        notes.post_note(actor, get_workshop(workshop_id), "ideas", "Avec autre chose", None)
+        eventlog.append(workshop_id, EventType.GROUP_DELETED, Audience.STAFF, {"id": 0})
+
+    with statements() as seen:
+        assert phone.send("note.post", area="ideas", text="Ensuite")["ok"]
+    assert len(author_counts(seen)) == 1
