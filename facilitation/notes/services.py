@@ -3,12 +3,11 @@ restore, merge duplicates, sort into groups). Who sees a note is decided here.""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, bindparam, event, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Row, bindparam, func, select, true
 
 from ..auth import Actor
 from ..database import inserted_ahead, per_transaction, utcnow
@@ -16,8 +15,9 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from ..groups.models import Group
 from ..participants import services as participants
-from ..realtime import eventlog, publish
+from ..realtime import eventlog
 from ..realtime.commands import asked_together, participants_together
+from ..realtime.kept import HOT_EVENTS, Kept
 from ..realtime.protocol import Audience, EventType
 from ..rules import (
     format_of,
@@ -120,7 +120,8 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
     # rows written in one statement (database.inserted_ahead).
     expected = sum(name == POST for name, _ in asked_together())
     note = inserted_ahead(db.session(), Note, values, expected)
-    _counted(db.session()).posted(workshop.id, author)  # counted above, in this transaction
+    session = db.session()
+    _counted(session).posted(session, workshop.id, author)  # counted above, in this transaction
     db.session.info.setdefault(WRITTEN_KEY, set()).add(note.id)  # its text is to be checked
     _logged(workshop, note, EventType.NOTE_POSTED, audience, seq)
     return note
@@ -137,28 +138,12 @@ _COUNTS_OF_AUTHORS = (
 )
 COUNTS_KEY = "fabrique.notes.counts"
 
-# The counts a transaction ends with are kept by the process, with the workshop's version
-# and head as that transaction left them (in the app's extensions: {workshop: ((version,
-# head), counts)}): the next transaction whose turn reads those knows that nothing
-# changed the workshop since, in any process (eventlog.turn_heads), and takes its
-# authors' counts from there instead of a statement (a note alone, or a group whose
-# authors all posted before). They are kept
-# only from a transaction whose every posted note was counted, and which logged nothing
-# that could change how many notes anyone has (``KEEPS_COUNTS``).
-KNOWN_KEY = "fabrique.notes.known_counts"
-KEPT_KEY = "fabrique.notes.kept_counts"  # in Session.info, until the commit is done
-KNOWN_WORKSHOPS = 2048  # kept per process; the oldest entry goes first
-KEEPS_COUNTS = frozenset(
-    {
-        EventType.NOTE_POSTED,
-        EventType.NOTE_UPDATED,
-        EventType.VOTES_TALLIED,
-        EventType.REACTIONS_COUNTED,
-        EventType.RATINGS_COUNTED,
-        EventType.POLL_CHANGED,
-        EventType.POLL_COUNTED,
-    }
-)
+# The counts a transaction ends with are kept by the process for the next transaction
+# that finds the workshop as it left it (realtime/kept.py): a note alone, or a group
+# whose authors all posted before, counts nobody with a statement. Kept only from a
+# transaction whose every posted note was counted, and which logged nothing but the
+# participants' hot commands (nothing that could add or remove notes).
+COUNTS = Kept[dict[int, int]]("fabrique.notes.known_counts", HOT_EVENTS)
 
 
 class _Counted:
@@ -171,18 +156,28 @@ class _Counted:
         self.notes = 0  # posted in this transaction, by participants or staff
         self.workshop_id: int | None = None  # 0: in several workshops (nothing is kept)
 
-    def of(self, workshop_id: int) -> dict[int, int]:
-        if self.workshop_id not in (None, workshop_id):
-            self.workshop_id = 0
-        elif self.workshop_id is None:
+    def of(self, session: Any, workshop_id: int) -> dict[int, int]:
+        if self.workshop_id is None:
             self.workshop_id = workshop_id
+            COUNTS.keep(session, workshop_id, self._known_after, self._every_note_counted)
+        elif self.workshop_id != workshop_id:
+            self.workshop_id = 0
         return self.counts
 
-    def posted(self, workshop_id: int, author: int | None) -> None:
-        counts = self.of(workshop_id)
+    def posted(self, session: Any, workshop_id: int, author: int | None) -> None:
+        counts = self.of(session, workshop_id)
         self.notes += 1
         if author is not None:
             counts[author] += 1
+
+    def _every_note_counted(self, logged: Counter[str]) -> bool:
+        return bool(self.workshop_id) and logged[EventType.NOTE_POSTED] == self.notes
+
+    def _known_after(self, known: dict[int, int] | None) -> dict[int, int]:
+        if known is None:
+            return dict(self.counts)
+        known.update(self.counts)  # the process's own: nothing else reads it meanwhile
+        return known
 
 
 def _counted(session: Any) -> _Counted:
@@ -191,9 +186,9 @@ def _counted(session: Any) -> _Counted:
 
 def _count_of(workshop_id: int, participant_id: int) -> int:
     session = db.session()
-    counts = _counted(session).of(workshop_id)
+    counts = _counted(session).of(session, workshop_id)
     if participant_id not in counts:
-        known = _known(session, workshop_id)
+        known = COUNTS.known(session, workshop_id) or {}
         wanted = participants_together(participant_id, counts)
         counts.update({author: known[author] for author in wanted if author in known})
         unknown = [author for author in wanted if author not in known]
@@ -202,53 +197,6 @@ def _count_of(workshop_id: int, participant_id: int) -> int:
             rows = session.connection().execute(_COUNTS_OF_AUTHORS, {"participant_ids": unknown})
             counts.update({author: count for author, count in rows if author is not None})
     return counts[participant_id]
-
-
-def _known(session: Any, workshop_id: int) -> dict[int, int]:
-    """The authors' counts this process knows for the workshop, if nothing changed it
-    since they were kept (the head this transaction's turn read is theirs)."""
-    kept = current_app.extensions.get(KNOWN_KEY, {}).get(workshop_id)
-    turned = eventlog.turn_heads(session, workshop_id)
-    if kept is None or turned is None or kept[0] != turned[0]:
-        return {}
-    return kept[1]  # type: ignore[no-any-return]
-
-
-@event.listens_for(Session, "before_commit")
-def _keep_counts(session: Session) -> None:
-    held = session.info.get(COUNTS_KEY)
-    if held is None or held[0] is not session.get_transaction():
-        return
-    counted: _Counted = held[1]
-    workshop_id = counted.workshop_id
-    turned = eventlog.turn_heads(session, workshop_id) if workshop_id else None
-    logged = publish.pending_types(session)
-    if not workshop_id or turned is None or logged[EventType.NOTE_POSTED] != counted.notes:
-        return
-    if not set(logged) <= KEEPS_COUNTS:
-        return
-    (version, _), head = turned
-    known = _known(session, workshop_id)  # still true: this turn read its head
-    session.info[KEPT_KEY] = (workshop_id, (version, head), known, counted.counts)
-
-
-@event.listens_for(Session, "after_commit")
-def _counts_known(session: Session) -> None:
-    kept = session.info.pop(KEPT_KEY, None)
-    if kept is None:
-        return
-    workshop_id, left, known, counts = kept
-    entries = current_app.extensions.setdefault(KNOWN_KEY, {})
-    entries.pop(workshop_id, None)  # the newest goes last
-    if len(entries) >= KNOWN_WORKSHOPS:
-        del entries[next(iter(entries))]
-    known.update(counts)  # this process's own, or a new one: nothing else reads it now
-    entries[workshop_id] = (left, known)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _counts_forgotten(session: Session, _previous: Any) -> None:
-    session.info.pop(KEPT_KEY, None)
 
 
 def get_note(actor: Actor, note_id: int) -> Note:

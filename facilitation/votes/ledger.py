@@ -25,6 +25,7 @@ from ..database import Carried, Changed, Inserted, per_transaction, unwritten_by
 from ..extensions import db
 from ..notes.models import Note
 from ..realtime.commands import asked_together, participants_together
+from ..realtime.kept import HOT_EVENTS, Kept
 from ..targets import read_at_once
 from .models import Vote, VoteTotals
 
@@ -105,6 +106,16 @@ class _Totals:
     joined: int = 0
 
 
+# A voter's votes (target: (workshop, area, dots)) and a room's totals (dots, voters), as
+# a transaction of this process left them, for the next that finds the workshop as it
+# was (realtime/kept.py): a dot alone then reads neither. Kept only from a transaction
+# that logged nothing but the participants' hot commands, and, for the votes, that never
+# handed its ledger to the unit of work (the votes are read again after).
+KnownVotes = dict[int, dict[str, tuple[int, str | None, int]]]
+VOTES = Kept[KnownVotes]("fabrique.votes.known_votes", HOT_EVENTS)
+TOTALS = Kept[tuple[int, int]]("fabrique.votes.known_totals", HOT_EVENTS)
+
+
 class Ledger:
     def __init__(self) -> None:
         self.votes: dict[int, dict[str, Placed]] = {}  # by participant, then target
@@ -113,6 +124,37 @@ class Ledger:
         self.notes: dict[int, tuple[int, Note]] = {}
         self.totals: dict[int, _Totals] = {}  # by workshop, once read in the transaction
         self.targets: list[Any] | None = None  # the group's targets, held once read
+        self.workshop_id: int | None = None  # the workshop whose turn its dots take
+        self.forgot = False  # its votes handed to the unit of work, and read again
+
+    def in_turn(self, session: Session, workshop_id: int) -> None:
+        """The dots come in this workshop's turn: what the process knows of it may be
+        taken, and what the transaction ends with kept (``VOTES``, ``TOTALS``)."""
+        if self.workshop_id is None:
+            self.workshop_id = workshop_id
+            VOTES.keep(session, workshop_id, self._votes_after, self._votes_hold)
+            TOTALS.keep(session, workshop_id, self._totals_after, self._totals_hold)
+        elif self.workshop_id != workshop_id:
+            self.workshop_id = 0  # several workshops: nothing is kept
+
+    def _votes_hold(self, _logged: Any) -> bool:
+        return bool(self.workshop_id) and not self.forgot
+
+    def _votes_after(self, known: KnownVotes | None) -> KnownVotes:
+        known = {} if known is None else known  # the process's own: nobody reads it now
+        for voter, placed in self.votes.items():
+            known[voter] = {
+                target: (vote.workshop_id, vote.area, vote.dots) for target, vote in placed.items()
+            }
+        return known
+
+    def _totals_hold(self, _logged: Any) -> bool:
+        return bool(self.workshop_id) and self.workshop_id in self.totals
+
+    def _totals_after(self, _known: tuple[int, int] | None) -> tuple[int, int]:
+        assert self.workshop_id  # checked by _totals_hold
+        kept = self.totals[self.workshop_id]
+        return kept.dots, kept.voters
 
     def read_targets(self, kind: str) -> None:
         """The items the dots carried out together put dots on, read in one statement
@@ -126,12 +168,23 @@ class Ledger:
         """A participant's votes by target; read in one statement for every voter of
         the commands carried out together, the first time one of them asks."""
         if participant_id not in self.votes:
-            wanted = participants_together(participant_id, self.votes)
-            for voter in wanted:
-                self.votes[voter] = {}
-            rows = db.session.connection().execute(_VOTES_OF, {"participant_ids": wanted})
-            for voter, workshop_id, target, area, dots in rows:
-                self.votes[voter][target] = Placed(workshop_id, area, dots, stored=True)
+            session = db.session()
+            known = VOTES.known(session, self.workshop_id) if self.workshop_id else None
+            known = known or {}
+            unknown = []
+            for voter in participants_together(participant_id, self.votes):
+                if voter in known:
+                    self.votes[voter] = {
+                        target: Placed(workshop_id, area, dots, stored=True)
+                        for target, (workshop_id, area, dots) in known[voter].items()
+                    }
+                else:
+                    self.votes[voter] = {}
+                    unknown.append(voter)
+            if unknown:
+                rows = session.connection().execute(_VOTES_OF, {"participant_ids": unknown})
+                for voter, workshop_id, target, area, dots in rows:
+                    self.votes[voter][target] = Placed(workshop_id, area, dots, stored=True)
         return self.votes[participant_id]
 
     def spent(self, participant_id: int) -> dict[str | None, int]:
@@ -172,6 +225,9 @@ class Ledger:
         """The room's totals once moved: the kept row moved and read by the
         transaction's first dot, in memory after that; None while no row is kept."""
         kept = self.totals.get(workshop_id)
+        known = TOTALS.known(db.session(), workshop_id) if kept is None else None
+        if known is not None:  # as the last transaction left them: moved, written later
+            kept = self.totals[workshop_id] = _Totals(*known)
         if kept is None:
             values = {"room": workshop_id, "moved": dots, "joined": voters}
             row = db.session.connection().execute(_READ_TOTALS, values).one_or_none()
@@ -199,6 +255,7 @@ class Ledger:
                 connection.execute(statement, rows)
         if forget:
             self.votes.clear()
+            self.forgot = True
 
     def carried(self) -> list[Carried]:
         """What moved since the last write, for the transaction's last statement to carry

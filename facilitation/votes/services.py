@@ -66,6 +66,7 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     # In the workshop's turn (realtime/eventlog.py: take_turn): the item is still live and
     # the budget still unspent when the dot is put, whatever other processes do.
     kept = ledger.of(db.session())
+    kept.in_turn(db.session(), workshop.id)
     kept.read_targets(rules.target[:-1])
     item = resolve(workshop.id, target, (rules.target[:-1],))
     assert actor.participant_id is not None

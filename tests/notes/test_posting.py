@@ -186,10 +186,10 @@ def test_an_author_at_the_limit_through_another_process_is_refused_here(
         assert phone.send("note.post", area="ideas", text=f"Ici {n}")["ok"]  # kept: 2
     author, workshop_id = phone.participant.id, workshop.id
     actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=author)
-    kept_here = app.extensions.pop(notes.KNOWN_KEY)
+    kept_here = app.extensions.pop(notes.COUNTS.name)
     with app.app_context(), unit_of_work(workshop_id):  # another process: its own counts
         notes.post_note(actor, get_workshop(workshop_id), "ideas", "Ailleurs", None)
-    app.extensions[notes.KNOWN_KEY] = kept_here
+    app.extensions[notes.COUNTS.name] = kept_here
 
     with statements() as seen:
         ack = phone.send("note.post", area="ideas", text="De trop")

@@ -10,6 +10,8 @@ from facilitation.extensions import db
 from facilitation.groups.models import Group
 from facilitation.pledges.models import Pledge
 
+from ..statements import statements
+
 
 @pytest.fixture
 def coalitions(create_workshop, screens, facilitator):
@@ -84,3 +86,17 @@ def test_a_participant_who_pledged_on_a_group_then_on_its_proposal_is_one_member
     assert coalitions_services.member_counts([coalition.id]) == {coalition.id: 1}
     assert phone.send("proposal.pledge", proposal_id=proposal["id"], name="Léa")["ok"]
     assert len(coalitions_services.members(coalition)) == 1
+
+
+def test_a_dot_on_a_group_leaves_no_votes_known_to_the_next(screens, coalitions):
+    """A dot on a group hands the dots' ledger to the unit of work (the canvas's ranks),
+    which may change votes behind it: its transaction keeps no votes for the next dot,
+    which reads its voter's again."""
+    workshop, _control, ids = coalitions
+    phone = screens(workshop)
+    assert phone.send("vote.cast", target=f"group:{ids[0]}")["ok"]
+    with statements() as seen:
+        ack = phone.send("vote.cast", target=f"group:{ids[1]}")
+    assert ack["ok"], ack
+    assert [s for s in seen if "FROM votes" in s]
+    assert [db.session.get(Group, ident).dots for ident in ids] == [1, 1]

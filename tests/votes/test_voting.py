@@ -12,6 +12,7 @@ from facilitation.database import unit_of_work
 from facilitation.errors import Conflict, FabriqueError
 from facilitation.extensions import db
 from facilitation.notes.models import Note
+from facilitation.votes import ledger
 from facilitation.votes import services as votes
 from facilitation.votes.models import Vote, VoteTotals
 from facilitation.workshops.services import get_workshop
@@ -205,7 +206,7 @@ def test_each_tally_carries_the_rooms_totals_as_every_vote_sums_them(
 
 
 def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
-    workshop, screens, facilitator, ideas
+    app, workshop, screens, facilitator, ideas
 ):
     """A workshop voted on before the totals were kept (or imported) has no row: its next
     dot reads them from its votes; the dots after move the row without reading them."""
@@ -215,6 +216,7 @@ def test_totals_not_kept_yet_are_read_from_every_vote_then_kept(
     assert second.send("vote.cast", target=f"note:{ideas[1]}")["ok"]
     db.session.execute(delete(VoteTotals).where(VoteTotals.workshop_id == workshop.id))
     db.session.commit()
+    app.extensions.pop(ledger.TOTALS.name)  # as after the upgrade: processes start afresh
     board.events()
     assert first.send("vote.cast", target=f"note:{ideas[2]}")["ok"]
     assert last_tally(board) == (3, 2)
@@ -306,3 +308,67 @@ def test_a_dot_reads_its_note_as_a_plain_row_and_refuses_one_gone_or_elsewhere(
         assert refused["error"]["code"] == "not_found", gone
     db.session.rollback()
     assert db.session.get(Note, ideas[0]).dots == 1
+
+
+def reads_of_votes(seen: list[str]) -> list[str]:
+    def totals_read(statement: str) -> bool:  # moved and read at once, by its own statement
+        return statement.startswith("UPDATE vote_totals") and "RETURNING" in statement
+
+    return [s for s in seen if "FROM votes" in s or totals_read(s)]
+
+
+def test_a_voters_dots_and_the_rooms_totals_are_read_once_while_nothing_else_changes(
+    workshop, screens, control, facilitator, ideas
+):
+    """The process keeps each voter's votes and the room's totals as a dot's transaction
+    left them: the next dots read neither while the workshop is as that one left it, and
+    every tally still equals what summing every vote gives. Any other change since (here
+    the facilitator's) reads them again."""
+    board = screens(workshop, "board", user=facilitator)
+    phone, other = screens(workshop), screens(workshop)
+    assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]  # the totals' row made
+    assert other.send("vote.cast", target=f"note:{ideas[1]}")["ok"]
+    assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]
+
+    with statements() as seen:
+        acks = [
+            other.send("vote.retract", target=f"note:{ideas[1]}"),
+            phone.send("vote.cast", target=f"note:{ideas[2]}"),
+            phone.send("vote.cast", target=f"note:{ideas[0]}"),
+        ]
+    assert [ack["data"]["mine"] for ack in acks] == [0, 1, 3]
+    assert reads_of_votes(seen) == []
+    db.session.rollback()
+    summed = votes.totals(get_workshop(workshop.id))
+    tallies = [event["data"] for event in board.events() if event["type"] == "votes.tallied"]
+    assert (tallies[-1]["total"], tallies[-1]["voters"]) == (summed["total"], summed["voters"])
+    assert (summed["total"], summed["voters"]) == (4, 1)
+
+    assert control.send("note.moderate", id=ideas[1], hidden=True)["ok"]
+    with statements() as seen:
+        assert phone.send("vote.retract", target=f"note:{ideas[2]}")["ok"]
+    assert len(reads_of_votes(seen)) == 2  # the voter's votes, the room's totals
+
+
+def test_a_voters_dots_put_through_another_process_count_here(
+    app, workshop, screens, ideas, monkeypatch
+):
+    """What one process keeps is worth nothing once another changed the workshop: the
+    dots a voter put through another process count against the budget here."""
+    phone = screens(workshop)
+    for target in (ideas[0], ideas[0], ideas[1]):
+        assert phone.send("vote.cast", target=f"note:{target}")["ok"]  # kept here: 3 of 5
+    voter, workshop_id = phone.participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=voter)
+    kept_here = {kind.name: app.extensions.pop(kind.name) for kind in (ledger.VOTES, ledger.TOTALS)}
+    with app.app_context(), unit_of_work(workshop_id):  # another process: its own knowledge
+        for _ in range(2):
+            votes.cast(actor, get_workshop(workshop_id), f"note:{ideas[2]}", +1)
+    app.extensions.update(kept_here)
+
+    ack = phone.send("vote.cast", target=f"note:{ideas[1]}")
+
+    assert ack["error"]["code"] == "conflict", ack  # no dots left
+    db.session.rollback()
+    assert dots_of(voter) == 5
+    assert votes.totals(get_workshop(workshop_id)) == {"total": 5, "voters": 1}
