@@ -146,6 +146,22 @@ def inserted_ahead(session: Session, model: type[M], values: dict[str, Any], exp
     return instance
 
 
+def next_ids(table: Table, count: str) -> Any:
+    """A column of ids the table's sequence hands out, as many as the parameter ``count``
+    says, in one array: a statement that has to run anyway (a workshop's turn) takes the
+    ids of the rows its transaction will insert (``ids_taken``)."""
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    series = func.generate_series(1, bindparam(count))
+    return select(func.array_agg(func.nextval(sequence))).select_from(series).scalar_subquery()
+
+
+def ids_taken(session: Session, table: Table, ids: list[int]) -> None:
+    """Ids of ``table``'s sequence taken for this transaction: the rows it inserts ahead
+    (``inserted_ahead``) take them, the lowest first, before asking for more."""
+    ahead = _ahead_of(session.connection())
+    ahead.ids.setdefault(table.name, []).extend(sorted(ids, reverse=True))
+
+
 AHEAD_KEY = "fabrique.rows_ahead"
 
 

@@ -9,6 +9,7 @@ from ..auth import Actor
 from ..realtime.commands import command
 from ..workshops.services import get_workshop
 from . import selection, services
+from .models import Note
 from .schemas import (
     EditNoteSchema,
     MergeNoteSchema,
@@ -22,7 +23,7 @@ from .schemas import (
 )
 
 
-@command(services.POST, PostNoteSchema(), grouped=True)
+@command(services.POST, PostNoteSchema(), grouped=True, new_row=Note)
 def post_note(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     workshop = get_workshop(actor.workshop_id)
     note = services.post_note(actor, workshop, data["area"], data["text"], data["color"])

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Container
 from typing import Any, NamedTuple, cast
 
@@ -51,6 +52,8 @@ HANDLERS: dict[str, Callable[..., Any]] = {}
 # The commands a participant's screen sends that are carried out with others waiting for
 # the same workshop's turn (``command(…, grouped=True)``).
 GROUPED: set[str] = set()
+# The table of which each command of a name inserts a row (``command(…, new_row=…)``).
+NEW_ROWS: dict[str, Any] = {}
 
 
 def register_handlers(server: Any) -> None:
@@ -244,11 +247,17 @@ def asked_together() -> list[tuple[str, dict[str, Any]]]:
     return per_transaction(db.session(), ASKED_KEY, list)
 
 
+def _new_rows(names: list[str]) -> Counter[Any]:
+    """The rows of each table the commands of these names will insert."""
+    return Counter(NEW_ROWS[name] for name in names if name in NEW_ROWS)
+
+
 def _together(jobs: list[Job]) -> int:
     """Carry out these commands in one transaction: commit and finish them all, or roll
     back at the first that fails and return how many went through before it."""
     asked = jobs[0].work
-    eventlog.take_turn(asked.actor.workshop_id)
+    new_rows = _new_rows([job.work.name for job in jobs])
+    eventlog.take_turn(asked.actor.workshop_id, new_rows=new_rows)
     carried_out_together().extend(job.work.actor for job in jobs)
     asked_together().extend((job.work.name, job.work.data) for job in jobs)
     acks: list[dict[str, Any]] = []
@@ -319,7 +328,7 @@ def _carry_out_in_turn(
 ) -> dict[str, Any]:
     # The turn comes first: the actor and everything the handler checks are read after
     # it, and stay true until the commit (eventlog.take_turn).
-    eventlog.take_turn(actor.workshop_id)
+    eventlog.take_turn(actor.workshop_id, new_rows=_new_rows([name]))
     _still_allowed(actor)
     command_id, digest = data["command_id"], _digest(data)
     try:
@@ -478,12 +487,16 @@ def _throttle(kind: str, actor: Actor | None) -> None:
         raise RateLimited()
 
 
-def command(name: str, schema: Schema, *, grouped: bool = False) -> Callable[[Handler], Handler]:
+def command(
+    name: str, schema: Schema, *, grouped: bool = False, new_row: Any = None
+) -> Callable[[Handler], Handler]:
     """Register a socket command: idempotent by ``command_id``, acked, committed once.
 
     ``grouped``: a participant's command of this name may be carried out in one
     transaction with others waiting for the same workshop's turn (a hot command whose
-    handler uses nothing of its socket's request but the actor and the payload)."""
+    handler uses nothing of its socket's request but the actor and the payload).
+    ``new_row``: the model of which a command of this name inserts one row, ahead
+    (``database.inserted_ahead``): its id is taken with the workshop's turn."""
 
     def decorate(handler: Handler) -> Handler:
         def body(payload: Any) -> dict[str, Any]:
@@ -496,6 +509,8 @@ def command(name: str, schema: Schema, *, grouped: bool = False) -> Callable[[Ha
         HANDLERS[name] = _guarded(name, body)
         if grouped:
             GROUPED.add(name)
+        if new_row is not None:
+            NEW_ROWS[name] = new_row.__table__
         return handler
 
     return decorate

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, event, insert, or_, select, update
+from sqlalchemy import Table, bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..auth import Actor
-from ..database import Carried, Changed, Inserted, per_transaction, unwritten_by, utcnow
+from ..database import (
+    Carried,
+    Changed,
+    Inserted,
+    ids_taken,
+    next_ids,
+    per_transaction,
+    unwritten_by,
+    utcnow,
+)
 from ..extensions import db
 from . import publish
 from .models import Event, Stream
@@ -26,7 +35,7 @@ class OutOfTurn(RuntimeError):
     """A change recorded without its workshop's turn: a bug in an edge, never the user's."""
 
 
-def take_turn(*workshop_ids: int) -> None:
+def take_turn(*workshop_ids: int, new_rows: Mapping[Table, int] | None = None) -> None:
     """Wait for these workshops' turn to change, first thing in a fresh transaction.
 
     The one rule of every change (docs/architecture.md, "How a change flows"): the
@@ -38,14 +47,28 @@ def take_turn(*workshop_ids: int) -> None:
     was granted); SQLite has no row locks, and the transaction begins with the
     database's write lock instead (extensions.py, WRITE_INTENT). Several workshops are
     locked in the order of their ids, so two such transactions cannot deadlock.
+
+    ``new_rows``: how many rows of each table the transaction will insert (the notes of
+    the commands it carries out). Where the database hands ids out from sequences, the
+    turn's statement takes theirs too (``database.ids_taken``), and the rows are written
+    with the transaction's last statement: a note alone costs no statement of its own.
     """
     session = db.session()
     if session.new or session.dirty or session.deleted:
         raise OutOfTurn("A workshop's turn is taken before anything changes.")
     session.rollback()  # ends a transaction that read: its objects are read again
     ids = sorted(set(workshop_ids))
-    if len(ids) == 1:  # every command: the statement built once
-        rows = session.connection().execute(_TURN_OF_ONE, {"stream_id": ids[0]})
+    connection = session.connection()
+    wanted = {table: n for table, n in (new_rows or {}).items() if n > 0}
+    if len(ids) == 1 and wanted and connection.dialect.supports_sequences:
+        tables = tuple(sorted(wanted, key=lambda table: table.name))
+        counts = {f"new_{table.name}": wanted[table] for table in tables}
+        row = connection.execute(_turn_taking(tables), {"stream_id": ids[0], **counts}).one()
+        for table, taken in zip(tables, row[4:], strict=True):
+            ids_taken(session, table, list(taken))
+        rows: Any = [row[:4]]
+    elif len(ids) == 1:  # every command: the statement built once
+        rows = connection.execute(_TURN_OF_ONE, {"stream_id": ids[0]})
     else:
         rows = session.connection().execute(
             _turn_of(_STREAMS.c.workshop_id.in_(ids)).order_by(_STREAMS.c.workshop_id)
@@ -69,6 +92,17 @@ def _turn_of(where: Any) -> Any:
 
 
 _TURN_OF_ONE = _turn_of(_STREAMS.c.workshop_id == bindparam("stream_id"))
+_TURNS_TAKING: dict[tuple[str, ...], Any] = {}
+
+
+def _turn_taking(tables: tuple[Table, ...]) -> Any:
+    """The turn of one workshop, taking ids for new rows of ``tables`` (PostgreSQL)."""
+    key = tuple(table.name for table in tables)
+    statement = _TURNS_TAKING.get(key)
+    if statement is None:
+        taking = [next_ids(table, f"new_{table.name}") for table in tables]
+        statement = _TURNS_TAKING[key] = _TURN_OF_ONE.add_columns(*taking)
+    return statement
 
 
 class Heads:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine.interfaces import CacheStats
 
 from facilitation.extensions import db
@@ -569,10 +569,11 @@ def test_a_groups_last_writes_travel_in_one_statement_on_postgresql(workshop, sc
     assert received == [ack["data"]["note"]["text"] for ack in acks]
 
 
-def test_a_lone_notes_command_row_carries_its_event_and_heads_on_postgresql(workshop, screens):
-    """A note alone: its insert, then the commands' row carrying its event and its
-    workshop's heads (on SQLite, each its own statement). Every statement of the second
-    note is compiled once and found in SQLAlchemy's cache: compiling the carrying
+def test_a_lone_note_is_written_by_its_command_row_with_its_id_taken_by_the_turn(workshop, screens):
+    """On PostgreSQL a note alone is two statements and the commit: the turn, which takes
+    the note's id from the sequence, and the commands' row carrying the note, its event
+    and its workshop's heads (on SQLite, each its own statement). Every statement of the
+    second note is compiled once and found in SQLAlchemy's cache: compiling the carrying
     statement again for each note cost more than the round trips it saves."""
     phone = screens(workshop)
     assert phone.send("note.post", note_post("Première"))["ok"]
@@ -590,7 +591,11 @@ def test_a_lone_notes_command_row_carries_its_event_and_heads_on_postgresql(work
 
     assert ack["ok"]
     if db.engine.dialect.name == "postgresql":
-        assert writes(seen) == ["notes", "events + event_streams + commands"], writes(seen)
+        assert len(seen) == 2, seen  # its author's count known from the first note
+        assert "FOR UPDATE" in seen[0]
+        assert "nextval" in seen[0]
+        assert writes(seen) == ["notes + events + event_streams + commands"], writes(seen)
+        assert ack["data"]["note"]["id"] == db.session.scalar(select(func.max(Note.id)))
     else:
         assert sorted(writes(seen)) == ["commands", "event_streams", "events", "notes"]
     compiled = [(verb, hit) for verb, hit in compiled if verb != "BEGIN"]  # SQLite's, as text
