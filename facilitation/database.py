@@ -306,30 +306,33 @@ class Changed:
 
 
 class Inserted:
-    """Rows inserted into one table, each naming the same columns."""
+    """Rows inserted into one table, each naming the same columns (the first row's):
+    every column but those the database fills (the id)."""
 
     def __init__(self, table: Table, rows: list[dict[str, Any]]) -> None:
-        self.table, self.rows = table, rows
-        self.shape: Hashable = (table.name, len(rows), tuple(rows[0]))
+        self.table, self.rows, self.names = table, rows, tuple(rows[0])
+        self.shape: Hashable = (table.name, len(rows), self.names)
 
     def statement(self, prefix: str) -> Any:
-        return insert(self.table).from_select(list(self.rows[0]), self.source(prefix))
+        return insert(self.table).from_select(list(self.names), self.source(prefix))
 
     def source(self, prefix: str) -> Any:
         """The rows as a query of the statement's parameters: INSERT … SELECT, whose
         compiled form SQLAlchemy caches (not that of a multi-row VALUES)."""
         columns = self.table.c
         rows = [
-            select(*(bindparam(f"{prefix}{n}_{name}", type_=columns[name].type) for name in row))
-            for n, row in enumerate(self.rows)
+            select(
+                *(bindparam(f"{prefix}{n}_{name}", type_=columns[name].type) for name in self.names)
+            )
+            for n in range(len(self.rows))
         ]
         return rows[0] if len(rows) == 1 else union_all(*rows)
 
     def parameters(self, prefix: str) -> dict[str, Any]:
         return {
-            f"{prefix}{n}_{name}": value
+            f"{prefix}{n}_{name}": row[name]
             for n, row in enumerate(self.rows)
-            for name, value in row.items()
+            for name in self.names
         }
 
 

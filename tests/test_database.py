@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from facilitation.database import inserted_ahead
+from facilitation.database import Inserted, _column_defaults, inserted_ahead
 from facilitation.extensions import db
 from facilitation.notes.models import Note
 
@@ -84,3 +84,23 @@ def test_rows_inserted_ahead_then_rolled_back_leave_nothing_for_the_next_transac
 
     assert db.session.scalars(select(Note.text)).all() == ["kept"]
     assert kept.id is not None
+
+
+def test_rows_inserted_by_one_statement_land_in_their_columns_whatever_the_order_of_their_keys(
+    workshop,
+):
+    """The rows a statement carries (database.Inserted: INSERT … SELECT of parameters,
+    what PostgreSQL's carrying statement is made of) each name their columns; a row that
+    names them in another order still puts each value in its column."""
+    full = _column_defaults(Note.__table__)  # every column but the id, as rows ahead are
+    first = full | values(workshop, "first") | {"color": "yellow"}
+    second = dict(reversed(list((full | values(workshop, "second")).items())))
+    rows = Inserted(Note.__table__, [first, second])
+    db.session.connection().execute(rows.statement("p"), rows.parameters("p"))
+    db.session.commit()
+
+    stored = db.session.execute(select(Note.text, Note.color, Note.area).order_by(Note.id))
+    assert [tuple(row) for row in stored] == [
+        ("first", "yellow", "ideas"),
+        ("second", None, "ideas"),
+    ]

@@ -408,7 +408,7 @@ class _CommandsStored(Inserted):
     def statement(self, prefix: str) -> Any:
         return (
             postgresql.insert(self.table)
-            .from_select(list(self.rows[0]), self.source(prefix))
+            .from_select(list(self.names), self.source(prefix))
             .on_conflict_do_nothing(index_elements=["actor", "command_id"])
             .returning(self.table.c.actor, self.table.c.command_id)
         )

@@ -63,10 +63,12 @@ def take_turn(*workshop_ids: int, new_rows: Mapping[Table, int] | None = None) -
     if len(ids) == 1 and wanted and connection.dialect.supports_sequences:
         tables = tuple(sorted(wanted, key=lambda table: table.name))
         counts = {f"new_{table.name}": wanted[table] for table in tables}
-        row = connection.execute(_turn_taking(tables), {"stream_id": ids[0], **counts}).one()
-        for table, taken in zip(tables, row[4:], strict=True):
-            ids_taken(session, table, list(taken))
-        rows: Any = [row[:4]]
+        found = connection.execute(_turn_taking(tables), {"stream_id": ids[0], **counts}).first()
+        rows: Any = []
+        if found is not None:  # none: the workshop is gone, and its command refused after
+            for table, taken in zip(tables, found[4:], strict=True):
+                ids_taken(session, table, list(taken))
+            rows = [found[:4]]
     elif len(ids) == 1:  # every command: the statement built once
         rows = connection.execute(_TURN_OF_ONE, {"stream_id": ids[0]})
     else:

@@ -12,6 +12,7 @@ from facilitation.notes.models import Note
 from facilitation.realtime import eventlog
 from facilitation.realtime.models import Event
 from facilitation.realtime.protocol import Audience, EventType
+from facilitation.workshops.models import Workshop
 from facilitation.workshops.services import get_workshop
 
 from ..statements import statements
@@ -213,3 +214,17 @@ def test_counts_are_not_kept_from_a_transaction_that_logged_other_changes(worksh
     with statements() as seen:
         assert phone.send("note.post", area="ideas", text="Ensuite")["ok"]
     assert len(author_counts(seen)) == 1
+
+
+def test_a_note_sent_once_its_workshop_was_deleted_is_refused_and_stores_nothing(workshop, screens):
+    phone = screens(workshop)
+    assert phone.send("note.post", area="ideas", text="Avant")["ok"]
+    db.session.delete(db.session.get(Workshop, workshop.id))
+    db.session.commit()
+
+    ack = phone.send("note.post", area="ideas", text="Après")
+
+    assert ack["ok"] is False
+    assert ack["error"]["code"] != "internal", ack
+    db.session.rollback()
+    assert note_count() == 0
