@@ -150,9 +150,14 @@ def next_ids(table: Table, count: str) -> Any:
     """A column of ids the table's sequence hands out, as many as the parameter ``count``
     says, in one array: a statement that has to run anyway (a workshop's turn) takes the
     ids of the rows its transaction will insert (``ids_taken``)."""
+    nextval, series = _numbering(table, count)
+    return select(func.array_agg(nextval)).select_from(series).scalar_subquery()
+
+
+def _numbering(table: Table, count: str) -> tuple[Any, Any]:
+    """The table's next id, and a series as long as the parameter ``count``."""
     sequence = func.pg_get_serial_sequence(table.name, "id")
-    series = func.generate_series(1, bindparam(count))
-    return select(func.array_agg(func.nextval(sequence))).select_from(series).scalar_subquery()
+    return func.nextval(sequence), func.generate_series(1, bindparam(count))
 
 
 def ids_taken(session: Session, table: Table, ids: list[int]) -> None:
@@ -208,9 +213,8 @@ def _plain_insert(table: Table) -> Any:
 def _next_ids(table: Table) -> Any:
     statement = _NEXT_IDS.get(table.name)
     if statement is None:
-        sequence = func.pg_get_serial_sequence(table.name, "id")
-        series = func.generate_series(1, bindparam("count"))
-        statement = _NEXT_IDS[table.name] = select(func.nextval(sequence)).select_from(series)
+        nextval, series = _numbering(table, "count")
+        statement = _NEXT_IDS[table.name] = select(nextval).select_from(series)
     return statement
 
 

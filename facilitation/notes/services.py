@@ -116,13 +116,13 @@ def post_note(actor: Actor, workshop: Workshop, area: str, text: str, color: str
         "created_at": now,
         "updated_at": now,
     }
-    # The notes of the commands carried out together: their ids taken at once, their
-    # rows written in one statement (database.inserted_ahead).
+    # Inserted ahead: its id taken with the workshop's turn (or with the other notes of
+    # its group), its row written with the transaction's others (database.inserted_ahead).
     expected = sum(name == POST for name, _ in asked_together())
-    note = inserted_ahead(db.session(), Note, values, expected)
     session = db.session()
+    note = inserted_ahead(session, Note, values, expected)
     _counted(session).posted(session, workshop.id, author)  # counted above, in this transaction
-    db.session.info.setdefault(WRITTEN_KEY, set()).add(note.id)  # its text is to be checked
+    session.info.setdefault(WRITTEN_KEY, set()).add(note.id)  # its text is to be checked
     _logged(workshop, note, EventType.NOTE_POSTED, audience, seq)
     return note
 
