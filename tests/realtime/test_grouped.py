@@ -314,15 +314,16 @@ def test_dots_waiting_together_on_notes_gone_or_elsewhere_are_refused_alone(
 
 
 def sent_from_threads(
-    turn: Turn, carry_out: Callable[[list[Job]], None], count: int
+    turn: Turn, carry_out: Callable[[list[Job]], None], count: int, first: int = 0
 ) -> tuple[list[threading.Thread], list[Any]]:
-    """Jobs 0 to count - 1 given to the turn from threads, each queued before the next
-    starts; the threads, and the outcome each will get (its result, or its error)."""
+    """Jobs ``first`` to ``first + count - 1`` given to the turn from threads, each queued
+    before the next starts; the threads, and the outcome each will get (its result, or
+    its error)."""
     outcomes: list[Any] = [None] * count
 
     def send(index: int) -> None:
         try:
-            outcomes[index] = turn.grouped(Job(index), carry_out)
+            outcomes[index] = turn.grouped(Job(first + index), carry_out)
         except Exception as error:
             outcomes[index] = error
 
@@ -451,13 +452,35 @@ class TestGathering:
         turn = Turn(1, 0, Pace(), gather=0.0)
         assert set(self.pauses(turn, [10 + i * 0.001 for i in range(30)])) == {0.0}
 
-    def test_no_pause_while_the_turn_is_held_commands_group_behind_it(self):
+    def test_behind_a_held_turn_the_next_group_gathers_for_the_pause_too(self):
+        # The turn is held a moment (a transaction waiting on its round trips); one
+        # command arrives meanwhile, the next two after the turn came free but within the
+        # pause of the first: they go as one group, not the first alone.
+        turn = Turn(1, 0, Pace(), gather=0.5)
+        turn.gap = 0.001  # a room already sending a thousand a second
+        groups: list[list[int]] = []
+
+        def carry_out(jobs: list[Job]) -> None:
+            groups.append([job.work for job in jobs])
+            for job in jobs:
+                job.finish(result=job.work)
+
+        with turn.taken(refusable=False):
+            threads, outcomes = sent_from_threads(turn, carry_out, 1)
+            time.sleep(0.05)
+        time.sleep(0.1)  # the turn is free: the first waits out its pause
+        later, later_outcomes = sent_from_threads(turn, carry_out, 2, first=1)
+        for thread in threads + later:
+            thread.join(timeout=10)
+        assert outcomes + later_outcomes == [0, 1, 2]
+        assert groups == [[0, 1, 2]]
+        assert turn.queued == 0
+
+    def test_commands_already_waiting_do_not_pause_again(self):
         turn = Turn(1, 0, Pace(), gather=0.01)
         turn.gap = 0.001
-        slept: list[float] = []
-        turn.sleep = slept.append
-        with turn.taken(refusable=False):
-            assert turn._pause() == 0.0
+        turn._waiting.extend([Job(0), Job(1)])  # a crowd behind the turn: no gathering
+        assert turn._pause() == 0.0
 
     def test_the_pause_is_ten_milliseconds_on_sqlite_and_postgresql_unless_set(self):
         sqlite, postgresql = "sqlite:///fabrique.sqlite3", "postgresql+psycopg://fabrique@/fabrique"
