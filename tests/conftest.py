@@ -53,8 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On PostgreSQL, only the tests that reach the run's database: the others (formats,
     maths, text, the JS and files checks) ran on the SQLite run and would only repeat
-    themselves. pytest counts them as deselected in its summary."""
+    themselves. On SQLite, not those about PostgreSQL alone (marked ``postgresql``: they
+    run on the PostgreSQL run). pytest counts them as deselected in its summary."""
     if config.getoption("--database") != "postgresql":
+        elsewhere = [item for item in items if item.get_closest_marker("postgresql")]
+        if elsewhere:
+            config.hook.pytest_deselected(items=elsewhere)
+            items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
         return
     dialect_free = [item for item in items if "database_url" not in _fixtures(item)]
     if dialect_free:

@@ -4,9 +4,10 @@ nothing of them outlives a rollback."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select, text
 
 from facilitation.database import Inserted, _column_defaults, inserted_ahead
@@ -86,12 +87,14 @@ def test_rows_inserted_ahead_then_rolled_back_leave_nothing_for_the_next_transac
     assert kept.id is not None
 
 
+@pytest.mark.postgresql
 def test_rows_inserted_by_one_statement_land_in_their_columns_whatever_the_order_of_their_keys(
     workshop,
 ):
-    """The rows a statement carries (database.Inserted: INSERT … SELECT of parameters,
-    what PostgreSQL's carrying statement is made of) each name their columns; a row that
-    names them in another order still puts each value in its column."""
+    """The rows a statement carries (database.Inserted: INSERT … SELECT … FROM
+    json_to_recordset of one JSON parameter, what PostgreSQL's carrying statement is made
+    of) each name their columns; a row that names them in another order still puts each
+    value in its column."""
     full = _column_defaults(Note.__table__)  # every column but the id, as rows ahead are
     first = full | values(workshop, "first") | {"color": "yellow"}
     second = dict(reversed(list((full | values(workshop, "second")).items())))
@@ -104,3 +107,23 @@ def test_rows_inserted_by_one_statement_land_in_their_columns_whatever_the_order
         ("first", "yellow", "ideas"),
         ("second", None, "ideas"),
     ]
+
+
+@pytest.mark.postgresql
+def test_carried_rows_keep_every_character_and_instant_and_refuse_a_naive_time(workshop):
+    """A carried row's values travel as JSON: text JSON has to escape lands as typed, a
+    time given in another zone lands as the same instant, and a time with no zone is
+    refused as UTCDateTime refuses it, before anything is written."""
+    typed = 'a "quote", a \\ back\\slash,\na new line, \u2028, \t, an emoji 🙂 and عربي'
+    elsewhere = datetime(2026, 12, 4, 10, 30, 0, 123456, tzinfo=timezone(timedelta(hours=1)))
+    row = _column_defaults(Note.__table__) | values(workshop, typed) | {"created_at": elsewhere}
+    rows = Inserted(Note.__table__, [row])
+    db.session.connection().execute(rows.statement("p"), rows.parameters("p"))
+    db.session.commit()
+    stored = db.session.execute(select(Note.text, Note.created_at, Note.hidden)).one()
+    assert tuple(stored) == (typed, elsewhere, False)
+    assert stored.created_at.utcoffset() == timedelta(0)
+
+    naive = Inserted(Note.__table__, [row | {"created_at": datetime(2026, 12, 4, 10, 30)}])
+    with pytest.raises(ValueError, match="Naive datetimes"):
+        naive.parameters("p")

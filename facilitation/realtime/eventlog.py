@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, event, insert, or_, select, update
+from sqlalchemy import Integer, Table, bindparam, event, insert, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from ..auth import Actor
@@ -15,6 +15,7 @@ from ..database import (
     Changed,
     Inserted,
     ids_taken,
+    named,
     next_ids,
     per_transaction,
     unwritten_by,
@@ -304,16 +305,21 @@ def _heads_moved(session: Session) -> list[dict[str, Any]]:
     return moved
 
 
-def _write_heads(prefix: str) -> Any:
-    """The statement writing a stream's heads, its parameters named from ``prefix``."""
+def _write_heads(row: Any) -> Any:
+    """The statement writing a stream's heads (database.Changed)."""
     return (
         update(_STREAMS)
-        .where(_STREAMS.c.workshop_id == bindparam(f"{prefix}stream_id"))
-        .values(head=bindparam(f"{prefix}head"), public_head=bindparam(f"{prefix}public_head"))
+        .where(_STREAMS.c.workshop_id == row["stream_id"])
+        .values(head=row["head"], public_head=row["public_head"])
     )
 
 
-_WRITE_HEADS = _write_heads("")
+_MOVED_HEADS = {
+    "stream_id": Integer(),
+    "head": _STREAMS.c.head.type,
+    "public_head": _STREAMS.c.public_head.type,
+}
+_WRITE_HEADS = _write_heads(named(*_MOVED_HEADS))
 
 
 @unwritten_by
@@ -323,7 +329,9 @@ def _unwritten(session: Session) -> list[Carried]:
     rows = session.info.pop(UNWRITTEN_KEY, None)
     carried: list[Carried] = [Inserted(Event.__table__, rows)] if rows else []
     heads = _heads_moved(session)
-    return carried + [Changed("event_streams.heads", _write_heads, row) for row in heads]
+    if heads:
+        carried.append(Changed("event_streams.heads", _write_heads, _MOVED_HEADS, heads))
+    return carried
 
 
 @event.listens_for(Session, "before_commit")

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import Integer, bindparam, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import Carried, Changed, Inserted, per_transaction, unwritten_by
+from ..database import Carried, Changed, Inserted, named, per_transaction, unwritten_by
 from ..extensions import db
 from ..notes.models import Note
 from ..realtime.commands import asked_together, participants_together
@@ -40,43 +40,51 @@ _NOTES = Note.__table__.c
 _KEPT = VoteTotals.__table__.c
 
 
-# The statements changing a row each, their parameters named from a prefix: with none
-# for the ledger's own writes, with one when another statement carries them.
-def _update_votes(prefix: str) -> Any:
+# The statements changing rows (database.Changed): ``row`` their values by name, the
+# parameters of a statement run once a row for the ledger's own writes, the columns of
+# a query of them all when another statement carries them.
+def _update_votes(row: Any) -> Any:
     return (
         update(Vote.__table__)
-        .where(
-            _VOTES.participant_id == bindparam(f"{prefix}voter"),
-            _VOTES.target == bindparam(f"{prefix}item"),
-        )
-        .values(
-            dots=bindparam(f"{prefix}placed"),
-            phase=bindparam(f"{prefix}in_phase"),
-            updated_at=bindparam(f"{prefix}at"),
-        )
+        .where(_VOTES.participant_id == row["voter"], _VOTES.target == row["item"])
+        .values(dots=row["placed"], phase=row["in_phase"], updated_at=row["at"])
     )
 
 
-def _move_notes(prefix: str) -> Any:
+def _move_notes(row: Any) -> Any:
     return (
         update(Note.__table__)
-        .where(_NOTES.id == bindparam(f"{prefix}note_id"))
-        .values(dots=_NOTES.dots + bindparam(f"{prefix}delta"))
+        .where(_NOTES.id == row["note_id"])
+        .values(dots=_NOTES.dots + row["delta"])
     )
 
 
-def _move_totals(prefix: str) -> Any:
+def _move_totals(row: Any) -> Any:
     return (
         update(VoteTotals.__table__)
-        .where(_KEPT.workshop_id == bindparam(f"{prefix}room"))
-        .values(
-            dots=_KEPT.dots + bindparam(f"{prefix}moved"),
-            voters=_KEPT.voters + bindparam(f"{prefix}joined"),
-        )
+        .where(_KEPT.workshop_id == row["room"])
+        .values(dots=_KEPT.dots + row["moved"], voters=_KEPT.voters + row["joined"])
     )
 
 
-_UPDATE_VOTES, _MOVE_NOTES, _MOVE_TOTALS = _update_votes(""), _move_notes(""), _move_totals("")
+# Each statement's values and their types (an id's given: a foreign key's column takes
+# its type from the column it refers to only once that table is known).
+_PLACED = {
+    "voter": Integer(),
+    "item": _VOTES.target.type,
+    "placed": _VOTES.dots.type,
+    "in_phase": _VOTES.phase.type,
+    "at": _VOTES.updated_at.type,
+}
+_MOVED_DOTS = {"note_id": _NOTES.id.type, "delta": _NOTES.dots.type}
+_MOVED_TOTALS = {
+    "room": Integer(),
+    "moved": _KEPT.dots.type,
+    "joined": _KEPT.voters.type,
+}
+_UPDATE_VOTES = _update_votes(named(*_PLACED))
+_MOVE_NOTES = _move_notes(named(*_MOVED_DOTS))
+_MOVE_TOTALS = _move_totals(named(*_MOVED_TOTALS))
 _READ_TOTALS = _MOVE_TOTALS.returning(_KEPT.dots, _KEPT.voters)
 
 DOTS = frozenset({"vote.cast", "vote.retract"})  # the commands that move dots
@@ -259,15 +267,16 @@ class Ledger:
 
     def carried(self) -> list[Carried]:
         """What moved since the last write, for the transaction's last statement to carry
-        (database.carrying): a row changed by one statement each."""
+        (database.carrying): a write for each kind of change."""
         new, changed, notes, totals = self._moved()
         carried: list[Carried] = [Inserted(Vote.__table__, new)] if new else []
-        for name, build, rows in (
-            ("votes.placed", _update_votes, changed),
-            ("notes.dots", _move_notes, notes),
-            ("vote_totals.moved", _move_totals, totals),
+        for name, build, types, rows in (
+            ("votes.placed", _update_votes, _PLACED, changed),
+            ("notes.dots", _move_notes, _MOVED_DOTS, notes),
+            ("vote_totals.moved", _move_totals, _MOVED_TOTALS, totals),
         ):
-            carried.extend(Changed(name, build, row) for row in rows)
+            if rows:
+                carried.append(Changed(name, build, types, rows))
         return carried
 
     def _moved(self) -> tuple[list[dict[str, Any]], ...]:
