@@ -289,8 +289,9 @@ def unit_of_work(*workshop_ids: int) -> Iterator[None]:
 # as one JSON parameter (``json_to_recordset``), so the statement for a set of writes is
 # the same whatever the number of rows (SQLAlchemy compiles it once, psycopg parses it
 # once, PostgreSQL prepares it once), and its values cost one ``json.dumps``, not a
-# parameter each (a statement of 60 or 140 parameters, parsed again by psycopg at each
-# execution, cost a dot's transaction a quarter of its processor).
+# parameter each (with a parameter a value: a statement for each size of group, of 60
+# to 140 parameters, parsed again by psycopg at each execution; at 300 dots a second
+# a quarter of the worker's processor went to it).
 
 
 class Carried(Protocol):
