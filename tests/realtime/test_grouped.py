@@ -336,6 +336,18 @@ def sent_from_threads(
     return threads, outcomes
 
 
+def recorded(groups: list[list[int]]) -> Callable[[list[Job]], None]:
+    """Work that records each group it is given and finishes each job with its own
+    number as its result."""
+
+    def carry_out(jobs: list[Job]) -> None:
+        groups.append([job.work for job in jobs])
+        for job in jobs:
+            job.finish(result=job.work)
+
+    return carry_out
+
+
 class TestTheTurnItself:
     """The turn's grouping alone, with threads as commands and a plain function as the
     work: whoever finds the turn free carries out every waiting job."""
@@ -366,11 +378,7 @@ class TestTheTurnItself:
     def test_no_more_than_a_group_at_a_time(self, turn):
         turn.GROUP = 2
         groups: list[list[int]] = []
-
-        def carry_out(jobs: list[Job]) -> None:
-            groups.append([job.work for job in jobs])
-            for job in jobs:
-                job.finish(result=job.work)
+        carry_out = recorded(groups)
 
         assert self.waiting(turn, carry_out, 5) == [0, 1, 2, 3, 4]
         assert groups == [[0, 1], [2, 3], [4]]
@@ -395,18 +403,14 @@ class TestTheTurnItself:
 
 class TestGathering:
     """Where a workshop's commands come closer together than the gathering pause, the
-    first to find the turn free waits that long for the next ones and leads them all; a
-    lone command, or one behind a held turn, does not wait."""
+    first of a group (behind a held turn too) waits that long for the next ones and leads
+    them all; a lone command, or one behind commands already waiting, does not wait."""
 
     def test_commands_coming_close_together_wait_for_each_other_and_go_as_one_group(self):
         turn = Turn(1, 0, Pace(), gather=0.5)
         turn.gap = 0.001  # a room already sending a thousand a second
         groups: list[list[int]] = []
-
-        def carry_out(jobs: list[Job]) -> None:
-            groups.append([job.work for job in jobs])
-            for job in jobs:
-                job.finish(result=job.work)
+        carry_out = recorded(groups)
 
         threads, outcomes = sent_from_threads(turn, carry_out, 3)  # each finds the turn free
         for thread in threads:
@@ -459,11 +463,7 @@ class TestGathering:
         turn = Turn(1, 0, Pace(), gather=0.5)
         turn.gap = 0.001  # a room already sending a thousand a second
         groups: list[list[int]] = []
-
-        def carry_out(jobs: list[Job]) -> None:
-            groups.append([job.work for job in jobs])
-            for job in jobs:
-                job.finish(result=job.work)
+        carry_out = recorded(groups)
 
         with turn.taken(refusable=False):
             threads, outcomes = sent_from_threads(turn, carry_out, 1)
