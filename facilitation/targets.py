@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -65,12 +66,18 @@ def _loaded(model: type[Note | Group | Card], item_id: int) -> Note | Group | Ca
     return as_loaded(session, model, dict(row)) if row is not None else None
 
 
-def read_at_once(targets: list[str], kinds: tuple[str, ...]) -> list[Note | Group | Card]:
+def read_at_once(
+    targets: list[str],
+    kinds: tuple[str, ...],
+    known: Mapping[int, dict[str, Any]] | None = None,
+) -> list[tuple[Note | Group | Card, dict[str, Any]]]:
     """The items these targets name, of these kinds, read in one statement per kind and
     put in the session as loaded (those it holds already are left as they are), for the
-    ``resolve`` of each to find them there. The caller holds what is returned (the
-    session's identity map is weak). Malformed targets, and ids found nowhere, are
-    ``resolve``'s to refuse."""
+    ``resolve`` of each to find them there; each with the row it was made from (a copy,
+    the caller's). The caller holds what is returned (the session's identity map is
+    weak). ``known``: rows of the first kind by id, as the database holds them now
+    (realtime/kept.py), put in the session without a statement. Malformed targets, and
+    ids found nowhere, are ``resolve``'s to refuse."""
     session = db.session()
     wanted: dict[str, set[int]] = {}
     for named in (_parsed(target, kinds) for target in targets):
@@ -79,11 +86,17 @@ def read_at_once(targets: list[str], kinds: tuple[str, ...]) -> list[Note | Grou
             and identity_key(MODELS[named[0]], named[1]) not in session.identity_map
         ):
             wanted.setdefault(named[0], set()).add(named[1])
-    found: list[Note | Group | Card] = []
+    found: list[tuple[Note | Group | Card, dict[str, Any]]] = []
     for kind, ids in wanted.items():
         model = MODELS[kind]
-        rows = session.connection().execute(_ROWS_OF[model], {"item_ids": sorted(ids)})
-        found.extend(as_loaded(session, model, dict(row)) for row in rows.mappings())
+        rows: list[dict[str, Any]] = []
+        if known and kind == kinds[0]:
+            rows = [dict(known[item_id]) for item_id in ids if item_id in known]
+            ids = ids.difference(known)
+        if ids:
+            read = session.connection().execute(_ROWS_OF[model], {"item_ids": sorted(ids)})
+            rows.extend(dict(row) for row in read.mappings())
+        found.extend((as_loaded(session, model, dict(row)), row) for row in rows)
     return found
 
 

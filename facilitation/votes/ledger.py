@@ -26,6 +26,7 @@ from ..extensions import db
 from ..notes.models import Note
 from ..realtime.commands import asked_together, participants_together
 from ..realtime.kept import HOT_EVENTS, Kept
+from ..realtime.protocol import EventType
 from ..targets import read_at_once
 from .models import Vote, VoteTotals
 
@@ -122,6 +123,12 @@ class _Totals:
 KnownVotes = dict[int, dict[str, tuple[int, str | None, int]]]
 VOTES = Kept[KnownVotes]("fabrique.votes.known_votes", HOT_EVENTS)
 TOTALS = Kept[tuple[int, int]]("fabrique.votes.known_totals", HOT_EVENTS)
+# The notes dots were put on, as rows (by id, every column), as a transaction of this
+# process left them: the next group's dots on them read none. Kept only from a
+# transaction that logged dots alone (an edit, a move, a merge change a note's row).
+KnownNotes = dict[int, dict[str, Any]]
+NOTES = Kept[KnownNotes]("fabrique.votes.known_notes", frozenset({EventType.VOTES_TALLIED}))
+KNOWN_NOTES = 4096  # rows kept per workshop; past that, only the last transaction's
 
 
 class Ledger:
@@ -132,6 +139,8 @@ class Ledger:
         self.notes: dict[int, tuple[int, Note]] = {}
         self.totals: dict[int, _Totals] = {}  # by workshop, once read in the transaction
         self.targets: list[Any] | None = None  # the group's targets, held once read
+        self.rows: KnownNotes = {}  # the rows of the notes among them, their dots as moved
+        self.moved_notes: set[int] = set()  # every note whose dots the transaction moved
         self.workshop_id: int | None = None  # the workshop whose turn its dots take
         self.forgot = False  # its votes handed to the unit of work, and read again
 
@@ -142,6 +151,7 @@ class Ledger:
             self.workshop_id = workshop_id
             VOTES.keep(session, workshop_id, self._votes_after, self._votes_hold)
             TOTALS.keep(session, workshop_id, self._totals_after, self._totals_hold)
+            NOTES.keep(session, workshop_id, self._notes_after, self._votes_hold)
         elif self.workshop_id != workshop_id:
             self.workshop_id = 0  # several workshops: nothing is kept
 
@@ -164,13 +174,31 @@ class Ledger:
         kept = self.totals[self.workshop_id]
         return kept.dots, kept.voters
 
-    def read_targets(self, kind: str) -> None:
-        """The items the dots carried out together put dots on, read in one statement
-        the first time one of them asks, and held for the transaction: each dot's
-        ``targets.resolve`` then finds its item in the session."""
+    def _notes_after(self, known: KnownNotes | None) -> KnownNotes:
+        known = {} if known is None or len(known) + len(self.rows) > KNOWN_NOTES else known
+        for note_id in self.moved_notes.difference(self.rows):  # moved, but never read here
+            known.pop(note_id, None)
+        known.update(self.rows)
+        return known
+
+    def read_targets(self, kind: str, target: str) -> None:
+        """The items the dots carried out together put dots on (``target``'s, for a dot
+        carried out alone), read in one statement the first time one of them asks
+        (notes the process knows as they are: none), and held for the transaction: each
+        dot's ``targets.resolve`` then finds its item in the session."""
         if self.targets is None:
             named = [data.get("target") for name, data in asked_together() if name in DOTS]
-            self.targets = read_at_once([t for t in named if isinstance(t, str)], (kind,))
+            named = named or [target]
+            session = db.session()
+            known = None
+            if kind == "note" and self.workshop_id:
+                known = NOTES.known(session, self.workshop_id)
+            found = read_at_once([t for t in named if isinstance(t, str)], (kind,), known)
+            self.targets = [item for item, _ in found]
+            if kind == "note":
+                self.rows = {
+                    row["id"]: row for _, row in found if row["workshop_id"] == self.workshop_id
+                }
 
     def votes_of(self, participant_id: int) -> dict[str, Placed]:
         """A participant's votes by target; read in one statement for every voter of
@@ -227,6 +255,10 @@ class Ledger:
         self.notes[note.id] = (waiting + delta, note)
         dots = note.dots + delta
         set_committed_value(note, "dots", dots)
+        self.moved_notes.add(note.id)
+        row = self.rows.get(note.id)
+        if row is not None:
+            row["dots"] = dots
         return dots
 
     def move_totals(self, workshop_id: int, dots: int, voters: int) -> dict[str, int] | None:

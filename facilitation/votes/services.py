@@ -67,7 +67,7 @@ def cast(actor: Actor, workshop: Workshop, target: str, delta: int) -> dict[str,
     # the budget still unspent when the dot is put, whatever other processes do.
     kept = ledger.of(db.session())
     kept.in_turn(db.session(), workshop.id)
-    kept.read_targets(rules.target[:-1])
+    kept.read_targets(rules.target[:-1], target)
     item = resolve(workshop.id, target, (rules.target[:-1],))
     assert actor.participant_id is not None
     placed = kept.votes_of(actor.participant_id).get(target)

@@ -350,6 +350,71 @@ def test_a_voters_dots_and_the_rooms_totals_are_read_once_while_nothing_else_cha
     assert len(reads_of_votes(seen)) == 2  # the voter's votes, the room's totals
 
 
+def notes_read(seen: list[str]) -> list[str]:
+    return [s for s in seen if "FROM notes" in s]
+
+
+def test_the_notes_dots_went_on_are_read_once_while_nothing_else_changes(
+    workshop, screens, control, facilitator, ideas
+):
+    """The process keeps the notes a dot's transaction put dots on, as it left them: the
+    next dots on them read no note while the workshop is as that one left it, and each
+    tally still counts every dot. A note hidden since is read again, and refused."""
+    board = screens(workshop, "board", user=facilitator)
+    phone, other = screens(workshop), screens(workshop)
+    assert phone.send("vote.cast", target=f"note:{ideas[2]}")["ok"]  # the totals' row made
+    assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]
+    assert other.send("vote.cast", target=f"note:{ideas[1]}")["ok"]
+
+    with statements() as seen:
+        acks = [
+            other.send("vote.cast", target=f"note:{ideas[0]}"),
+            phone.send("vote.cast", target=f"note:{ideas[0]}"),
+            other.send("vote.retract", target=f"note:{ideas[1]}"),
+        ]
+    assert [ack["data"]["mine"] for ack in acks] == [1, 2, 0]
+    assert notes_read(seen) == []
+    tallies = [e["data"] for e in board.events() if e["type"] == "votes.tallied"]
+    assert [(t["target"], t["dots"]) for t in tallies[-3:]] == [
+        (f"note:{ideas[0]}", 2),
+        (f"note:{ideas[0]}", 3),
+        (f"note:{ideas[1]}", 0),
+    ]
+    db.session.rollback()
+    assert [db.session.get(Note, i).dots for i in ideas[:2]] == [3, 0]
+
+    assert control.send("note.moderate", id=ideas[1], hidden=True)["ok"]
+    with statements() as seen:
+        refused = other.send("vote.cast", target=f"note:{ideas[1]}")
+    assert refused["error"]["code"] == "not_found"
+    assert len(notes_read(seen)) == 1
+
+
+def test_a_note_voted_on_through_another_process_is_read_again_here(
+    app, workshop, screens, facilitator, ideas
+):
+    """A note's dots moved by another process are counted here: what this process kept
+    of the note is worth nothing once another changed the workshop."""
+    board = screens(workshop, "board", user=facilitator)
+    phone = screens(workshop)
+    assert phone.send("vote.cast", target=f"note:{ideas[1]}")["ok"]  # the totals' row made
+    assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]  # kept here: 1 dot
+    other = screens(workshop)
+    voter, workshop_id = other.participant.id, workshop.id
+    actor = Actor(ActorKind.PARTICIPANT, workshop_id, participant_id=voter)
+    kept_here = app.extensions.pop(ledger.NOTES.name)
+    with app.app_context(), unit_of_work(workshop_id):  # another process: its own knowledge
+        votes.cast(actor, get_workshop(workshop_id), f"note:{ideas[0]}", +1)
+    app.extensions[ledger.NOTES.name] = kept_here
+
+    assert phone.send("vote.cast", target=f"note:{ideas[0]}")["ok"]
+
+    tallies = [e["data"] for e in board.events() if e["type"] == "votes.tallied"]
+    assert tallies[-1]["dots"] == 3
+    db.session.rollback()
+    assert db.session.get(Note, ideas[0]).dots == 3
+
+
 def test_a_voters_dots_put_through_another_process_count_here(
     app, workshop, screens, ideas, monkeypatch
 ):
