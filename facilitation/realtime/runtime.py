@@ -205,11 +205,11 @@ class Runtime:
 
 
 def gathering_pause(config: Any) -> float:
-    """Seconds the first of a workshop's close commands waits for the next ones
-    (``COMMAND_GATHER_MS``; unset: 10 ms, on SQLite as on PostgreSQL: realtime/busy.py,
-    Turn._pause)."""
+    """The longest the first of a workshop's close commands waits for the next ones
+    (``COMMAND_GATHER_MS``; unset: 25 ms, on SQLite as on PostgreSQL: realtime/busy.py,
+    Turn._pause), in seconds."""
     gather = config["COMMAND_GATHER_MS"]
-    return (10.0 if gather is None else float(gather)) / 1000
+    return (25.0 if gather is None else float(gather)) / 1000
 
 
 def init_app(app: Flask, socketio: Any) -> None:

@@ -403,12 +403,13 @@ class TestTheTurnItself:
 
 class TestGathering:
     """Where a workshop's commands come closer together than the gathering pause, the
-    first of a group (behind a held turn too) waits that long for the next ones and leads
-    them all; a lone command, or one behind commands already waiting, does not wait."""
+    first of a group (behind a held turn too) waits for the next ones, as long as a group
+    of eight takes at the room's pace but no longer than that pause, and leads them all;
+    a lone command, or one behind commands already waiting, does not wait."""
 
     def test_commands_coming_close_together_wait_for_each_other_and_go_as_one_group(self):
         turn = Turn(1, 0, Pace(), gather=0.5)
-        turn.gap = 0.001  # a room already sending a thousand a second
+        turn.gap = 0.1  # a room already sending ten a second: a pause of 0.5 s
         groups: list[list[int]] = []
         carry_out = recorded(groups)
 
@@ -452,6 +453,15 @@ class TestGathering:
         assert all(pause > 0 for pause in slept[started:30])
         assert slept[-5:] == [0.0] * 5  # the room calmed
 
+    def test_the_pause_lasts_as_long_as_a_group_of_eight_takes_at_the_rooms_pace(self):
+        turn = Turn(1, 0, Pace(), gather=0.025)
+        slept = self.pauses(turn, [10 + i * 0.001 for i in range(100)])  # 1,000 a second
+        # once the pace is known: seven more, a millisecond apart
+        assert max(slept[-20:]) == pytest.approx(0.007, abs=0.0002)
+        turn = Turn(1, 0, Pace(), gather=0.025)
+        slept = self.pauses(turn, [10 + i * 0.005 for i in range(60)])  # 200 a second
+        assert max(slept[-20:]) == 0.025  # seven more would take 35 ms: the longest pause
+
     def test_no_pause_without_a_gathering_pause_configured(self):
         turn = Turn(1, 0, Pace(), gather=0.0)
         assert set(self.pauses(turn, [10 + i * 0.001 for i in range(30)])) == {0.0}
@@ -461,7 +471,7 @@ class TestGathering:
         # command arrives meanwhile, the next two after the turn came free but within the
         # pause of the first: they go as one group, not the first alone.
         turn = Turn(1, 0, Pace(), gather=0.5)
-        turn.gap = 0.001  # a room already sending a thousand a second
+        turn.gap = 0.1  # a room already sending ten a second: a pause of 0.5 s
         groups: list[list[int]] = []
         carry_out = recorded(groups)
 
@@ -482,7 +492,7 @@ class TestGathering:
         turn._waiting.extend([Job(0), Job(1)])  # a crowd behind the turn: no gathering
         assert turn._pause() == 0.0
 
-    def test_the_pause_is_ten_milliseconds_on_sqlite_and_postgresql_unless_set(self):
+    def test_the_longest_pause_is_25_milliseconds_on_sqlite_and_postgresql_unless_set(self):
         sqlite, postgresql = "sqlite:///fabrique.sqlite3", "postgresql+psycopg://fabrique@/fabrique"
         pause = {
             (url, set_to): gathering_pause(
@@ -492,8 +502,8 @@ class TestGathering:
             for set_to in (None, 4.0)
         }
         assert pause == {
-            (sqlite, None): 0.01,
-            (postgresql, None): 0.01,
+            (sqlite, None): 0.025,
+            (postgresql, None): 0.025,
             (sqlite, 4.0): 0.004,
             (postgresql, 4.0): 0.004,
         }
