@@ -107,6 +107,43 @@ class Placed:
     at: datetime | None = None
 
 
+StoredVotes = dict[str, tuple[int, str | None, int]]  # target: (workshop, area, dots)
+
+
+class VoterVotes:
+    """A voter's votes by target: as stored (never changed here: the process's kept copy
+    may be that very dict), and those the transaction looked at or moved, as ``Placed``,
+    made only then: a voter with many votes kept costs a dot nothing for each of them."""
+
+    __slots__ = ("stored", "touched")
+
+    def __init__(self, stored: StoredVotes) -> None:
+        self.stored = stored
+        self.touched: dict[str, Placed] = {}
+
+    def get(self, target: str) -> Placed | None:
+        placed = self.touched.get(target)
+        if placed is None and target in self.stored:
+            workshop_id, area, dots = self.stored[target]
+            placed = self.touched[target] = Placed(workshop_id, area, dots, stored=True)
+        return placed
+
+    def spent(self) -> dict[str | None, int]:
+        """The dots out per area (a new dict: the caller's to change)."""
+        spent: dict[str | None, int] = {}
+        for target, (_, area, dots) in self.stored.items():
+            if target not in self.touched:
+                spent[area] = spent.get(area, 0) + dots
+        for placed in self.touched.values():
+            spent[placed.area] = spent.get(placed.area, 0) + placed.dots
+        return spent
+
+    def kept(self) -> StoredVotes:
+        """The votes as the transaction leaves them, for the next one."""
+        touched = {t: (v.workshop_id, v.area, v.dots) for t, v in self.touched.items()}
+        return {**self.stored, **touched}
+
+
 @dataclass(slots=True)
 class _Totals:
     dots: int
@@ -120,7 +157,7 @@ class _Totals:
 # was (realtime/kept.py): a dot alone then reads neither. Kept only from a transaction
 # that logged nothing but the participants' hot commands, and, for the votes, that never
 # handed its ledger to the unit of work (the votes are read again after).
-KnownVotes = dict[int, dict[str, tuple[int, str | None, int]]]
+KnownVotes = dict[int, StoredVotes]
 VOTES = Kept[KnownVotes]("fabrique.votes.known_votes", HOT_EVENTS)
 TOTALS = Kept[tuple[int, int]]("fabrique.votes.known_totals", HOT_EVENTS)
 # The notes dots were put on, as rows (by id, every column), as a transaction of this
@@ -133,7 +170,7 @@ KNOWN_NOTES = 4096  # rows kept per workshop; past that, only the last transacti
 
 class Ledger:
     def __init__(self) -> None:
-        self.votes: dict[int, dict[str, Placed]] = {}  # by participant, then target
+        self.votes: dict[int, VoterVotes] = {}  # by participant
         # Each note's dots moved and not written yet, with the note: held, for the
         # session's identity map is weak and would read the row, stale, again.
         self.notes: dict[int, tuple[int, Note]] = {}
@@ -160,10 +197,8 @@ class Ledger:
 
     def _votes_after(self, known: KnownVotes | None) -> KnownVotes:
         known = {} if known is None else known  # the process's own: nobody reads it now
-        for voter, placed in self.votes.items():
-            known[voter] = {
-                target: (vote.workshop_id, vote.area, vote.dots) for target, vote in placed.items()
-            }
+        for voter, votes in self.votes.items():
+            known[voter] = votes.kept()
         return known
 
     def _totals_hold(self, _logged: Any) -> bool:
@@ -200,35 +235,31 @@ class Ledger:
                     row["id"]: row for _, row in found if row["workshop_id"] == self.workshop_id
                 }
 
-    def votes_of(self, participant_id: int) -> dict[str, Placed]:
+    def votes_of(self, participant_id: int) -> VoterVotes:
         """A participant's votes by target; read in one statement for every voter of
         the commands carried out together, the first time one of them asks."""
         if participant_id not in self.votes:
             session = db.session()
             known = VOTES.known(session, self.workshop_id) if self.workshop_id else None
             known = known or {}
-            unknown = []
+            unknown: dict[int, StoredVotes] = {}
             for voter in participants_together(participant_id, self.votes):
                 if voter in known:
-                    self.votes[voter] = {
-                        target: Placed(workshop_id, area, dots, stored=True)
-                        for target, (workshop_id, area, dots) in known[voter].items()
-                    }
+                    self.votes[voter] = VoterVotes(known[voter])
                 else:
-                    self.votes[voter] = {}
-                    unknown.append(voter)
+                    unknown[voter] = {}
+                    self.votes[voter] = VoterVotes(unknown[voter])
             if unknown:
-                rows = session.connection().execute(_VOTES_OF, {"participant_ids": unknown})
-                for voter, workshop_id, target, area, dots in rows:
-                    self.votes[voter][target] = Placed(workshop_id, area, dots, stored=True)
+                ids = {"participant_ids": list(unknown)}
+                for voter, workshop_id, target, area, dots in session.connection().execute(
+                    _VOTES_OF, ids
+                ):
+                    unknown[voter][target] = (workshop_id, area, dots)
         return self.votes[participant_id]
 
     def spent(self, participant_id: int) -> dict[str | None, int]:
         """The dots a participant has out, per area (a new dict: the caller's to change)."""
-        spent: dict[str | None, int] = {}
-        for placed in self.votes_of(participant_id).values():
-            spent[placed.area] = spent.get(placed.area, 0) + placed.dots
-        return spent
+        return self.votes_of(participant_id).spent()
 
     def move_vote(
         self,
@@ -243,7 +274,7 @@ class Ledger:
         mine = self.votes_of(participant_id)
         placed = mine.get(target)
         if placed is None:
-            placed = mine[target] = Placed(workshop_id, area, 0, stored=False)
+            placed = mine.touched[target] = Placed(workshop_id, area, 0, stored=False)
         placed.dots += delta
         placed.moved, placed.phase, placed.at = True, phase, at
         return placed
@@ -316,8 +347,8 @@ class Ledger:
         count as written from now on)."""
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
-        for participant_id, placed in self.votes.items():
-            for target, vote in placed.items():
+        for participant_id, votes in self.votes.items():
+            for target, vote in votes.touched.items():
                 if not vote.moved:
                     continue
                 if vote.stored:
