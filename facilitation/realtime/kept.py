@@ -29,7 +29,7 @@ from . import eventlog, publish
 from .protocol import EventType
 
 T = TypeVar("T")
-WORKSHOPS = 2048  # kept per kind and process; the oldest entry goes first
+WORKSHOPS = 2048  # kept per kind and process unless it says fewer; the oldest goes first
 
 # The events of the participants' hot commands, carried out together (notes posted and
 # edited, dots, reactions, ratings, answers): a transaction that logged only these
@@ -53,8 +53,8 @@ _KINDS: list[Kept[Any]] = []
 class Kept(Generic[T]):
     """One kind of knowledge, kept per workshop: ((version, head) it holds at, value)."""
 
-    def __init__(self, name: str, keeps: frozenset[str]) -> None:
-        self.name, self.keeps = name, keeps
+    def __init__(self, name: str, keeps: frozenset[str], workshops: int = WORKSHOPS) -> None:
+        self.name, self.keeps, self.workshops = name, keeps, workshops
         self._pending = f"{name}.pending"  # in Session.info, until the commit is done
         _KINDS.append(self)
 
@@ -97,7 +97,7 @@ class Kept(Generic[T]):
         workshop_id, left, known, value = pending
         entries = current_app.extensions.setdefault(self.name, {})
         entries.pop(workshop_id, None)  # the newest goes last
-        if len(entries) >= WORKSHOPS:
+        if len(entries) >= self.workshops:
             del entries[next(iter(entries))]
         entries[workshop_id] = (left, value(known))
 

@@ -163,9 +163,13 @@ TOTALS = Kept[tuple[int, int]]("fabrique.votes.known_totals", HOT_EVENTS)
 # The notes dots were put on, as rows (by id, every column), as a transaction of this
 # process left them: the next group's dots on them read none. Kept only from a
 # transaction that logged dots alone (an edit, a move, a merge change a note's row).
+# Bounded, for rows are large: at most KNOWN_NOTES a workshop (the oldest kept go first),
+# for the KNOWN_WORKSHOPS where dots went last (under 100 MB in all).
 KnownNotes = dict[int, dict[str, Any]]
-NOTES = Kept[KnownNotes]("fabrique.votes.known_notes", frozenset({EventType.VOTES_TALLIED}))
-KNOWN_NOTES = 4096  # rows kept per workshop; past that, only the last transaction's
+KNOWN_NOTES, KNOWN_WORKSHOPS = 2048, 32
+NOTES = Kept[KnownNotes](
+    "fabrique.votes.known_notes", frozenset({EventType.VOTES_TALLIED}), KNOWN_WORKSHOPS
+)
 
 
 class Ledger:
@@ -210,10 +214,12 @@ class Ledger:
         return kept.dots, kept.voters
 
     def _notes_after(self, known: KnownNotes | None) -> KnownNotes:
-        known = {} if known is None or len(known) + len(self.rows) > KNOWN_NOTES else known
-        for note_id in self.moved_notes.difference(self.rows):  # moved, but never read here
+        known = {} if known is None else known
+        for note_id in self.moved_notes.union(self.rows):  # moved but never read here: gone
             known.pop(note_id, None)
-        known.update(self.rows)
+        known.update(self.rows)  # last, as the latest kept
+        while len(known) > KNOWN_NOTES:
+            del known[next(iter(known))]
         return known
 
     def read_targets(self, kind: str, target: str) -> None:

@@ -415,6 +415,32 @@ def test_a_note_voted_on_through_another_process_is_read_again_here(
     assert db.session.get(Note, ideas[0]).dots == 3
 
 
+def test_the_notes_kept_are_the_latest_of_the_workshops_voted_in_last(
+    app, workshop, screens, facilitator, create_workshop, ideas, monkeypatch
+):
+    """The rows a process keeps are bounded: the latest notes dots went on in a workshop
+    (``KNOWN_NOTES``), for the workshops voted in last (``KNOWN_WORKSHOPS``)."""
+    monkeypatch.setattr(ledger, "KNOWN_NOTES", 2)
+    monkeypatch.setattr(ledger.NOTES, "workshops", 1)
+    phone = screens(workshop)
+    for note_id in (ideas[2], ideas[0], ideas[1], ideas[2]):  # the first makes the totals
+        assert phone.send("vote.cast", target=f"note:{note_id}")["ok"]
+    kept = app.extensions[ledger.NOTES.name]
+    assert list(kept) == [workshop.id]
+    assert list(kept[workshop.id][1]) == [ideas[1], ideas[2]]  # the latest two
+
+    other = create_workshop()
+    control = screens(other, "control", user=facilitator)
+    author, voter = screens(other), screens(other)
+    note = author.send("note.post", area="ideas", text="Ailleurs")["data"]["note"]["id"]
+    phases = [phase["key"] for phase in control.join_ack["snapshot"]["format"]["phases"]]
+    assert control.send("phase.move", index=phases.index("voting"))["ok"]
+    for _ in range(2):  # the first makes the totals
+        assert voter.send("vote.cast", target=f"note:{note}")["ok"]
+    assert list(kept) == [other.id]
+    assert list(kept[other.id][1]) == [note]
+
+
 def test_a_voters_dots_put_through_another_process_count_here(
     app, workshop, screens, ideas, monkeypatch
 ):
