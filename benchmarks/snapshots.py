@@ -27,7 +27,7 @@ from facilitation import create_app
 from facilitation.auth import Actor, ActorKind
 from facilitation.extensions import db
 from facilitation.realtime.paging import PAGE_BYTES
-from facilitation.realtime.wire import dumps, spliced
+from facilitation.realtime.wire import dumps
 from facilitation.workshops import services as workshops
 from facilitation.workshops.snapshots import snapshot
 
@@ -37,7 +37,7 @@ REPEATS = 10  # snapshots per round
 def answered(actor: Actor) -> int:
     """One join's snapshot, read from a fresh session and encoded; the ack's length."""
     workshop = workshops.get_workshop(actor.workshop_id)
-    text = dumps(spliced({"ok": True, "snapshot": snapshot(actor, workshop, 0, budget=PAGE_BYTES)}))
+    text = dumps({"ok": True, "snapshot": snapshot(actor, workshop, 0, budget=PAGE_BYTES)})
     db.session.commit()
     db.session.remove()
     return len(text)

@@ -11,10 +11,11 @@ screen then converges).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from . import wire
 
 PAGE_BYTES = 256 * 1024
 BATCH = 200  # rows read at a time while a page fills
@@ -36,13 +37,12 @@ class Section:
 
 def known_size(item: Item) -> int | None:
     """The size of an item encoded already (realtime/wire.py: ``encoded``), or None."""
-    text = getattr(item, "text", None)
-    return None if text is None else len(text) + 1
+    return size_of(item) if isinstance(item, wire.Encoded) else None
 
 
 def size_of(item: Any) -> int:
-    """Bytes of JSON as Socket.IO encodes it (standard json, compact), and a comma."""
-    return len(json.dumps(item, separators=(",", ":"))) + 1
+    """Bytes of JSON as Socket.IO encodes it (``wire.dumps``), and a comma."""
+    return wire.size_of(item) + 1
 
 
 class Page:

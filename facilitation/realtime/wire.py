@@ -1,6 +1,7 @@
-"""JSON as the live channel reads it: the standard library's, with integers bounded;
-packets that never look for bytes in what Fabrique sends; and items shared by many
-screens' answers encoded once, their text spliced into each answer.
+"""JSON on the live channel: read by the standard library's decoder, with integers
+bounded; written by orjson, items shared by many screens' answers encoded once and their
+JSON put into each answer as it is; packets that never look for bytes in what Fabrique
+sends.
 
 engineio's own reader raises on an integer of more than 100 digits, so such a message was
 dropped without an ack. This one reads it as ±10¹⁰⁰ instead — beyond every field's bound —
@@ -10,99 +11,83 @@ so that its schema refuses it as ``invalid``, like any other number out of range
 from __future__ import annotations
 
 import json
-import re
-import secrets
+from enum import Enum
 from typing import Any
 
+import orjson
 from socketio.packet import Packet
 
 MAX_DIGITS = 100  # engineio's bound: longer digit strings are never turned into an int
 BEYOND = 10**MAX_DIGITS
 
+# A subclass of a built-in type (an encoded item among them) goes to ``_plain``; keys may
+# be ints, as the standard library allows.
+_OPTIONS = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_NON_STR_KEYS
+
 
 class Encoded(dict[str, Any]):
     """An item many screens receive alike (the common part of the phones' snapshots),
-    with its JSON text made once. Everywhere it is the dict it holds; an answer that
-    carries it (``spliced``) gets that text as is, instead of encoding it once per
+    with its JSON made once. Everywhere it is the dict it holds; an answer that carries
+    it, anywhere, gets that JSON as is (``dumps``), instead of encoding it once per
     screen: after a phase change, encoding the same notes for each of 2,000 phones was
     two fifths of the server's time."""
 
-    __slots__ = ("text",)
-    text: str
-
-
-# One encoder for every item: ``json.dumps`` with separators builds a new one per call.
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+    __slots__ = ("fragment", "size")
+    fragment: orjson.Fragment
+    size: int  # bytes of its JSON
 
 
 def encoded(item: dict[str, Any]) -> Encoded:
     if isinstance(item, Encoded):
         return item
     shared = Encoded(item)
-    shared.text = _ENCODE(item)
+    text = _encode(item)
+    shared.fragment, shared.size = orjson.Fragment(text), len(text)
     return shared
 
 
-class _Spliced:
-    """A run of encoded items, side by side in a list: their texts, comma-joined."""
-
-    __slots__ = ("count", "text")
-
-    def __init__(self, text: str, count: int) -> None:
-        self.text, self.count = text, count
-
-
-def _runs(items: list[Any]) -> list[Any]:
-    """The list with each run of encoded items made one piece of text: the encoder then
-    calls back once per run (a page of common notes, between a phone's own), not per item."""
-    out: list[Any] = []
-    run: list[str] = []
-    for item in items:
-        if isinstance(item, Encoded):
-            run.append(item.text)
-            continue
-        if run:
-            out.append(_Spliced(",".join(run), len(run)))
-            run = []
-        out.append(item)
-    if run:
-        out.append(_Spliced(",".join(run), len(run)))
-    return out
+def _plain(value: Any) -> Any:
+    """What orjson is given for a subclass of a built-in type: an encoded item's JSON; an
+    enum's value; for any other, the built-in value it holds."""
+    if isinstance(value, Encoded):
+        return value.fragment
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list | tuple):  # a named tuple among them
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def spliced(answer: dict[str, Any], depth: int = 3) -> dict[str, Any]:
-    """The answer with its encoded items marked to be spliced in by ``dumps``: the lists
-    directly in it, or in the objects it holds (a snapshot's sections), ``depth`` deep."""
-    out: dict[str, Any] = {}
-    for key, value in answer.items():
-        if isinstance(value, list):
-            value = _runs(value)
-        elif isinstance(value, dict) and depth > 1 and not isinstance(value, Encoded):
-            value = spliced(value, depth - 1)
-        out[key] = value
-    return out
+def _encode(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value, default=_plain, option=_OPTIONS)
+    except orjson.JSONEncodeError as error:
+        if "64-bit" not in str(error):
+            raise
+        # An integer orjson refuses (past 64 bits): the standard library's encoder, which
+        # encodes the items encoded already again, as the dicts they are.
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def dumps(value: Any, **kwargs: Any) -> str:
-    """``json.dumps``, with the text of spliced items put in as it was made. Each is first
-    written as a placeholder string no user text can hold (a NUL, which text fields never
-    keep, and a random token drawn for this message), then replaced."""
-    texts: list[str] = []
-    token = ""
+def dumps(value: Any, separators: tuple[str, str] = (",", ":")) -> str:
+    """JSON as Socket.IO sends it: compact, in UTF-8 (not escaped to ASCII), with the JSON
+    of encoded items put in as it was made."""
+    if separators != (",", ":"):
+        raise ValueError("The live channel sends compact JSON only.")
+    return _encode(value).decode()
 
-    def splice(item: Any) -> str:
-        nonlocal token
-        if not isinstance(item, _Spliced):
-            raise TypeError(f"Object of type {type(item).__name__} is not JSON serializable")
-        token = token or secrets.token_hex(8)
-        texts.append(item.text)
-        return f"\x00{token}:{len(texts) - 1}"
 
-    text = json.dumps(value, default=splice, **kwargs)
-    if not texts:
-        return text
-    placeholder = re.compile(rf'"(?:\\u0000|\x00){token}:(\d+)"')
-    return placeholder.sub(lambda found: texts[int(found.group(1))], text)
+def size_of(item: Any) -> int:
+    """Bytes of an item's JSON as ``dumps`` sends it."""
+    return item.size if isinstance(item, Encoded) else len(_encode(item))
 
 
 def _integer(text: str) -> int:

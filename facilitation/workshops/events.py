@@ -22,7 +22,6 @@ from ..realtime.commands import actor_check, command, current_actor, on, query
 from ..realtime.protocol import participant_room, staff_room, workshop_room
 from ..realtime.runtime import Runtime, runtime, sweep
 from ..realtime.schemas import CommandSchema, Seq, StrictBoolean, SyncSchema
-from ..realtime.wire import spliced
 from ..syntheses import publication
 from ..targets import resolve
 from . import controls, services
@@ -184,8 +183,8 @@ def join(data: dict[str, Any]) -> dict[str, Any]:
         live.admission.admit(eio_sid)
     count = live.participant_count(workshop.id)
     if data["since"] is None:
-        return spliced({"snapshot": snapshot(actor, workshop, count, fetch=data["fetch"])})
-    return spliced(catch_up(actor, workshop, data["since"], count, fetch=data["fetch"]))
+        return {"snapshot": snapshot(actor, workshop, count, fetch=data["fetch"])}
+    return catch_up(actor, workshop, data["since"], count, fetch=data["fetch"])
 
 
 @query("sync", SyncSchema())
@@ -196,16 +195,14 @@ def sync(data: dict[str, Any]) -> dict[str, Any]:
     position = eventlog.position(actor.workshop_id)
     workshop = services.workshop_at(actor.workshop_id, position.workshop_version)
     count = runtime().participant_count(workshop.id)
-    return spliced(
-        catch_up(actor, workshop, data["since"], count, fetch=data["fetch"], position=position)
-    )
+    return catch_up(actor, workshop, data["since"], count, fetch=data["fetch"], position=position)
 
 
 @query("snapshot.page", SnapshotPageSchema(), limit="page")
 def snapshot_page(data: dict[str, Any]) -> dict[str, Any]:
     """The next page of the snapshot this screen is assembling."""
     actor = current_actor()
-    return spliced(page(actor, services.get_workshop(actor.workshop_id), data))
+    return page(actor, services.get_workshop(actor.workshop_id), data)
 
 
 @command("phase.move", MovePhaseSchema())

@@ -50,7 +50,7 @@ from werkzeug.http import parse_accept_header
 
 from ..auth import Actor, ActorKind
 from ..realtime.paging import BATCH, Item
-from ..realtime.wire import dumps, encoded, spliced
+from ..realtime.wire import dumps, encoded
 from .models import Workshop
 
 EXTENSION_KEY = "fabrique.shared_views"
@@ -111,7 +111,7 @@ class CommonPart:
             **self.rest,
             **{name: collection.items for name, collection in self.collections.items()},
         }
-        text = dumps(spliced(document), separators=(",", ":"))
+        text = dumps(document)
         return gzip.compress(text.encode(), compresslevel=6, mtime=0)
 
     def rows(self, workshop: Workshop, name: str, after: int, limit: int) -> Sequence[Item]:
@@ -127,7 +127,7 @@ class CommonPart:
                     encoded(item) for item in collection.read(workshop, collection.end(), BATCH)
                 ]
                 for item in batch:
-                    self.sizes[id(item)] = len(item.text) + 1  # paging.size_of, known
+                    self.sizes[id(item)] = item.size + 1  # paging.size_of, known
                 collection.items.extend(batch)
                 collection.complete = len(batch) < BATCH
             start = _first_after(collection.items, after)

@@ -3,6 +3,8 @@ looking for bytes, and bytes a client sends are refused like any wrong type."""
 
 from __future__ import annotations
 
+import collections
+import enum
 import json
 from typing import Any
 
@@ -58,47 +60,73 @@ def test_acks_and_events_leave_without_being_walked_for_bytes(
     assert walked == []
 
 
-def test_an_answer_with_spliced_items_reads_as_its_plain_encoding():
-    tricky = '« guillemets » "quotes" \\ back, é, 👍, a NUL-like \\u0000beef:0 and </script>'
+def test_an_answer_with_encoded_items_reads_as_its_plain_encoding():
+    tricky = '« guillemets » "quotes" \\ back, é, 👍, a NUL \x00, \\u0000 and </script>'
     common = [wire.encoded({"id": i, "text": f"{tricky} {i}", "mine": None}) for i in (1, 2, 4)]
     own = {"id": 3, "text": "à moi", "mine": True}
-    notes = [*common[:2], own, common[2]]  # two runs of common notes around a phone's own
-    answer = {"ok": True, "snapshot": {"head": 3, "notes": notes, "groups": []}}
+    notes = [*common[:2], own, common[2]]  # common notes around a phone's own
+    answer = {"ok": True, "snapshot": {"head": 3, "notes": notes, "groups": [common[0]]}}
+    plain = json.loads(json.dumps(answer))  # the same values, no item encoded already
 
-    sent = wire.dumps(wire.spliced(answer), separators=(",", ":"))
+    sent = wire.dumps(answer)
 
-    assert json.loads(sent) == answer
-    assert sent == json.dumps(answer, separators=(",", ":"))
+    assert json.loads(sent) == plain
+    assert sent == wire.dumps(plain)
+    assert "«" in sent  # sent in UTF-8, not escaped to ASCII
+
+
+def test_values_orjson_leaves_to_others_are_sent_as_the_standard_library_sends_them():
+    class Kind(enum.StrEnum):
+        NOTE = "note"
+
+    class Rank(enum.IntEnum):
+        FIRST = 1
+
+    value = {
+        "huge": 10**30,  # past 64 bits: orjson refuses it
+        "kind": Kind.NOTE,
+        "rank": Rank.FIRST,
+        "counts": collections.Counter({7: 2}),  # a dict subclass, with an int key
+        "pair": collections.namedtuple("Pair", "a b")(1, "b"),
+    }
+    without_huge = {key: item for key, item in value.items() if key != "huge"}
+
+    assert json.loads(wire.dumps(value)) == json.loads(json.dumps(value))
+    assert json.loads(wire.dumps(without_huge)) == json.loads(json.dumps(without_huge))
+    assert wire.size_of(value) == len(wire.dumps(value).encode())
+    with pytest.raises(ValueError, match="compact"):
+        wire.dumps(value, separators=(", ", ": "))
 
 
 def test_forty_phones_joining_after_the_reveal_encode_each_common_note_once(
     workshop, screens, control, monkeypatch: pytest.MonkeyPatch
 ):
     """Each common note is encoded when the common part first reads it; every phone's
-    answer splices that text in rather than encoding the note again."""
+    answer puts that JSON in rather than encoding the note again."""
     control.send("phase.move", index=1)  # the reveal: every phone reads every note
     insert_notes(workshop.id, 300)
     made: list[int] = []
-    spliced_in: list[str] = []
-    encode, splice = shared.encoded, wire._Spliced.__init__
+    put_in: list[int] = []
+    encode, plain = shared.encoded, wire._plain
 
     def counted_encode(item: dict[str, Any]) -> wire.Encoded:
         made.append(item["id"])
         return encode(item)
 
-    def counted_splice(marker: Any, text: str, count: int) -> None:
-        spliced_in.extend([text] * count)  # one run of common notes, ``count`` long
-        splice(marker, text, count)
+    def counted_plain(value: Any) -> Any:
+        if isinstance(value, wire.Encoded):
+            put_in.append(value["id"])
+        return plain(value)
 
     monkeypatch.setattr(shared, "encoded", counted_encode)
-    monkeypatch.setattr(wire._Spliced, "__init__", counted_splice)
+    monkeypatch.setattr(wire, "_plain", counted_plain)
 
     phones = [screens(workshop) for _ in range(40)]
 
     assert all(len(phone.state.notes) == 300 for phone in phones)
     assert sorted(made) == sorted(set(made))
     assert len(made) == 300
-    assert len(spliced_in) == 40 * 300
+    assert len(put_in) == 40 * 300
 
 
 @pytest.mark.parametrize(
