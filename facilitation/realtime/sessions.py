@@ -12,6 +12,8 @@ Flask also matches each context's address against the app's routes as it pushes 
 socket's events all carry the Socket.IO address, which no route serves: each event paid
 for a miss (3.4 % of a dot's time in the worker, py-spy) and an exception. An event whose
 socket has its copy of the session is given the miss at once (``SocketEventContext``).
+And it binds the app's routes to each context's address, for ``url_for``: a socket's
+events share one environ, so they share the first one's binding (2 % of a note's time).
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from flask import Flask, Request
 from flask.ctx import RequestContext
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import NotFound
+from werkzeug.routing import MapAdapter
 
 # Where Flask-SocketIO keeps a socket's copy of the session, in the socket's WSGI environ.
 SOCKET_SESSION = "saved_session"
+# Where a request keeps the app's routes bound to its address, in its WSGI environ (a
+# socket's: for all its events).
+URL_ADAPTER = "fabrique.url_adapter"
 
 
 class SocketSessions(SecureCookieSessionInterface):
@@ -50,6 +56,18 @@ class SocketEventContext(RequestContext):
 
 def install(app: Flask) -> None:
     """Give the app these sessions, and these contexts to every request of it (the pages'
-    as the sockets': only a socket's events skip the matching)."""
+    as the sockets': only a socket's later events skip the matching; the routes are bound
+    once per environ, a page's or a socket's)."""
     app.session_interface = SocketSessions()
     app.request_context = lambda environ: SocketEventContext(app, environ)  # type: ignore[method-assign]
+    bind = app.create_url_adapter
+
+    def bound(request: Request | None) -> MapAdapter | None:
+        if request is None:
+            return bind(request)
+        adapter: MapAdapter | None = request.environ.get(URL_ADAPTER)
+        if adapter is None:
+            adapter = request.environ[URL_ADAPTER] = bind(request)
+        return adapter
+
+    app.create_url_adapter = bound  # type: ignore[method-assign]

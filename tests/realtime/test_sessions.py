@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.routing import MapAdapter
+from werkzeug.routing import Map, MapAdapter
 
 
 @pytest.fixture
@@ -66,3 +66,30 @@ def test_a_socket_s_events_are_not_matched_against_the_routes(workshop, control,
 def test_a_page_is_still_matched_to_its_route(client, matched):
     assert client.get("/").status_code == 200
     assert "/" in matched
+
+
+@pytest.fixture
+def bound(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the app's routes are bound to from now on."""
+    paths: list[str] = []
+    bind = Map.bind_to_environ
+
+    def counted(self, environ, *args, **kwargs):
+        paths.append(environ["PATH_INFO"])
+        return bind(self, environ, *args, **kwargs)
+
+    monkeypatch.setattr(Map, "bind_to_environ", counted)
+    return paths
+
+
+def test_a_socket_s_events_share_one_binding_of_the_routes(workshop, control, client, bound):
+    """A socket's events share one environ, so the routes bound to it once serve them
+    all; each page is still bound to its own address."""
+    moves = [control.send("phase.move", index=index) for index in (1, 2, 1, 2, 3)]
+
+    assert [move["ok"] for move in moves] == [True] * 5
+    assert bound == []  # the socket's first event bound them; none of the five did
+    changed = [event for event in control.events() if event["type"] == "phase.changed"]
+    assert all(event["view"]["body"].startswith("/live/") for event in changed)
+    assert client.get("/").status_code == 200
+    assert bound == ["/"]
