@@ -69,12 +69,12 @@ def _plain(value: Any) -> Any:
 def _encode(value: Any) -> bytes:
     try:
         return orjson.dumps(value, default=_plain, option=_OPTIONS)
-    except orjson.JSONEncodeError as error:
-        if "64-bit" not in str(error):
-            raise
-        # An integer orjson refuses (past 64 bits): the standard library's encoder, which
-        # encodes the items encoded already again, as the dicts they are.
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    except orjson.JSONEncodeError:
+        # What orjson refuses and the standard library writes: an integer past 64 bits, a
+        # lone surrogate (a malformed payload's text, echoed in its error ack), nesting
+        # past 254 levels. Written as before, escaped to ASCII; items encoded already are
+        # encoded again, as the dicts they are.
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def dumps(value: Any, separators: tuple[str, str] = (",", ":")) -> str:
