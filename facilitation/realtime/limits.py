@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from limits import RateLimitItem, parse_many
@@ -81,33 +81,44 @@ class LocalWindows:
         self.next_purge = now + self.PURGE_SECONDS
 
 
-# Every moving window of one budget, checked and then counted only if each has room, in
-# one round trip. The lists are those the limits library keeps (newest first, one
-# timestamp a hit, trimmed to the window's amount), under the same keys.
-# KEYS: the windows' lists; ARGV: now, then each window's amount and length in seconds.
+# Every moving window of one budget, checked and then counted only if each has room, for
+# each of several checks in turn, in one round trip. The lists are those the limits
+# library keeps (newest first, one timestamp a hit, trimmed to the window's amount),
+# under the same keys. KEYS: each check's windows' lists, check after check; ARGV: now,
+# then each window's amount and length in seconds, then 'count' or 'test'. Returns 1 or
+# 0 for each check, in order (a check sees the hits the ones before it counted).
 _WINDOWS_LUA = """
 local now = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  local oldest = redis.call('lindex', KEYS[i], tonumber(ARGV[2 * i]) - 1)
-  if oldest and tonumber(oldest) > now - tonumber(ARGV[2 * i + 1]) then
-    return 0
+local rules = (#ARGV - 2) / 2
+local answers = {}
+for check = 0, #KEYS / rules - 1 do
+  local room = 1
+  for i = 1, rules do
+    local oldest = redis.call('lindex', KEYS[check * rules + i], tonumber(ARGV[2 * i]) - 1)
+    if oldest and tonumber(oldest) > now - tonumber(ARGV[2 * i + 1]) then
+      room = 0
+      break
+    end
   end
-end
-if ARGV[#ARGV] == 'count' then
-  for i = 1, #KEYS do
-    redis.call('lpush', KEYS[i], now)
-    redis.call('ltrim', KEYS[i], 0, tonumber(ARGV[2 * i]) - 1)
-    redis.call('expire', KEYS[i], math.ceil(tonumber(ARGV[2 * i + 1])))
+  if room == 1 and ARGV[#ARGV] == 'count' then
+    for i = 1, rules do
+      local key = KEYS[check * rules + i]
+      redis.call('lpush', key, now)
+      redis.call('ltrim', key, 0, tonumber(ARGV[2 * i]) - 1)
+      redis.call('expire', key, math.ceil(tonumber(ARGV[2 * i + 1])))
+    end
   end
+  answers[check + 1] = room
 end
-return 1
+return answers
 """
 
 
 class RedisWindows:
     """A budget's moving windows in Redis, all of them in one script call: a command paid
     one round trip per window (two for "20/second;600/minute"), and a hit counted in
-    the first window stayed counted when the second refused it."""
+    the first window stayed counted when the second refused it. Several checks of one
+    budget go in one call too (``check_each``: the commands carried out together)."""
 
     KEY_PREFIX = "LIMITS"  # the limits library's: the same lists under the same keys
 
@@ -115,11 +126,15 @@ class RedisWindows:
         self.script = client.register_script(_WINDOWS_LUA)
 
     def check(self, rules: list[RateLimitItem], identifiers: tuple[str, ...], count: bool) -> bool:
-        keys = [f"{self.KEY_PREFIX}:{rule.key_for(*identifiers)}" for rule in rules]
+        return self.check_each(rules, [identifiers], count)[0]
+
+    def check_each(
+        self, rules: list[RateLimitItem], checks: Sequence[tuple[str, ...]], count: bool
+    ) -> list[bool]:
+        keys = [f"{self.KEY_PREFIX}:{rule.key_for(*ids)}" for ids in checks for rule in rules]
         lengths = [value for rule in rules for value in (rule.amount, rule.get_expiry())]
-        return bool(
-            self.script(keys=keys, args=[time.time(), *lengths, "count" if count else "test"])
-        )
+        answers = self.script(keys=keys, args=[time.time(), *lengths, "count" if count else "test"])
+        return [bool(answer) for answer in answers]
 
 
 class Windows:
@@ -151,6 +166,20 @@ class Windows:
         """Count one hit; False once any of its kind's limits is exceeded (and then
         nothing is counted, in Redis)."""
         return self._each(kind, key, "hit")
+
+    def allow_each(self, kind: str, keys: list[str]) -> list[bool]:
+        """``allow`` for each key in turn (a key may come more than once), in one round
+        trip to Redis for all."""
+        if not keys:
+            return []
+        try:
+            if self.redis is not None:
+                checks = [(self.prefix, kind, key) for key in keys]
+                return self.redis.check_each(self.rules[kind], checks, True)
+            return [self._apply(self.shared, kind, key, "hit") for key in keys]
+        except Exception as error:  # the storage's own errors (Redis away), whatever they are
+            log.warning("rate limits counted locally, storage unavailable: %s", error)
+            return [self._apply(self.local, kind, key, "hit") for key in keys]
 
     def room(self, kind: str, key: str) -> bool:
         """Whether one more hit would be allowed; nothing is counted."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,15 +22,18 @@ from facilitation.notes import services as notes_services
 from facilitation.notes.models import Note
 from facilitation.realtime import eventlog
 from facilitation.realtime.busy import Job, Pace, Turn
+from facilitation.realtime.limits import SocketLimits
 from facilitation.realtime.models import Command, Event
 from facilitation.realtime.runtime import gathering_pause, runtime
 from facilitation.votes import services as votes_services
 from facilitation.votes.models import Vote, VoteTotals
 from facilitation.workshops.services import get_workshop
 
+from ..services import redis_url
 from ..sockets import Screen, command_id
 from ..statements import statements
 from . import test_busy as busy
+from .test_limits import CountingRedis
 
 
 def note_post(text: str) -> dict[str, Any]:
@@ -677,3 +681,33 @@ def test_a_lone_note_is_written_by_its_command_row_with_its_id_taken_by_the_turn
     db.session.rollback()
     assert eventlog.heads(workshop.id)[0] == ack["seq"]
     assert db.session.scalars(select(Event.seq).order_by(Event.seq.desc())).first() == ack["seq"]
+
+
+@pytest.mark.redis
+def test_commands_waiting_together_are_counted_against_their_budgets_in_one_round_trip(
+    workshop, screens, monkeypatch: pytest.MonkeyPatch
+):
+    """Counted in Redis (processes scaled out), the budgets of a group's participants
+    are checked together by the turn's holder: one script call for the group; past a
+    participant's budget its commands are refused, its neighbours' go through."""
+    client = CountingRedis.from_url(redis_url())
+    limits = SocketLimits(client, f"grouped-{uuid.uuid4().hex[:8]}", "3/minute", "60/minute")
+    limits.room("command", "nobody")  # the script loaded into Redis
+    monkeypatch.setattr(runtime(), "limits", limits)
+    eager, calm = screens(workshop), screens(workshop)
+    client.sent = 0
+    with turn_held(workshop.id) as waiting:
+        for n in range(5):
+            waiting.send(eager, "note.post", note_post(f"Pressée {n}"))
+            if n % 2 == 0:
+                waiting.send(calm, "note.post", note_post(f"Calme {n}"))
+        assert client.sent == 0  # nothing counted while they wait
+    acks = waiting.acked()
+
+    assert [ack["error"]["code"] for ack in acks if not ack["ok"]] == ["rate_limited"] * 2
+    # sent: Pressée 0, Calme 0, Pressée 1, Pressée 2, Calme 2, Pressée 3, Pressée 4, Calme 4
+    assert [ack["ok"] for ack in acks] == [True] * 5 + [False, False, True]
+    assert set(stored_notes()) == {f"Pressée {n}" for n in range(3)} | {
+        f"Calme {n}" for n in (0, 2, 4)
+    }
+    assert client.sent == 1

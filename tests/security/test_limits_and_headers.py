@@ -115,6 +115,16 @@ def test_a_participants_second_socket_shares_its_budget(limited):
         assert post_many(second, 1) == ["rate_limited"]
 
 
+def test_a_participants_malformed_commands_count_against_its_budget(limited):
+    """A participant's notes are counted with the others carried out beside them, in
+    their turn; those refused before it (malformed) are counted as they are refused."""
+    phone = limited()
+    malformed = [error_of(phone.send("note.post", area="ideas", text="")) for _ in range(5)]
+    assert malformed == ["invalid"] * 5
+    with unchanged():
+        assert post_many(phone, 1) == ["rate_limited"]
+
+
 def test_joins_without_an_identity_are_limited_per_socket(limited):
     stranger = limited(identity=False)  # no cookie: every join is refused, and counted
     answers = [error_of(stranger.join()) for _ in range(4)]
