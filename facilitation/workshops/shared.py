@@ -49,7 +49,7 @@ from flask import Flask, current_app, url_for
 from werkzeug.http import parse_accept_header
 
 from ..auth import Actor, ActorKind
-from ..realtime.paging import BATCH, Item
+from ..realtime.paging import BATCH, Item, size_of
 from ..realtime.wire import dumps, encoded
 from .models import Workshop
 
@@ -127,7 +127,7 @@ class CommonPart:
                     encoded(item) for item in collection.read(workshop, collection.end(), BATCH)
                 ]
                 for item in batch:
-                    self.sizes[id(item)] = item.size + 1  # paging.size_of, known
+                    self.sizes[id(item)] = size_of(item)  # known: encoded once
                 collection.items.extend(batch)
                 collection.complete = len(batch) < BATCH
             start = _first_after(collection.items, after)
