@@ -1,7 +1,8 @@
 """The facilitator's assistance queries: they answer, and change nothing anyone sees.
 
 Each reads what it needs and commits before the similarity process works, so that no
-transaction waits on it (services.py)."""
+transaction waits on it (services.py). Each is answered beside the socket's reader
+(``aside``): the facilitator's next commands do not wait for the similarity process."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def prepared(items: list[services.Item]) -> dict[str, np.ndarray]:
     return sent
 
 
-@query("assist.suggest", SuggestSchema())
+@query("assist.suggest", SuggestSchema(), aside=True)
 def suggest(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = get_workshop(actor.workshop_id)
@@ -38,7 +39,7 @@ def suggest(data: dict[str, Any]) -> dict[str, Any]:
     return {"groups": services.suggest(items, prepared(items))}
 
 
-@query("assist.similar", SimilarSchema())
+@query("assist.similar", SimilarSchema(), aside=True)
 def similar(data: dict[str, Any]) -> dict[str, Any]:
     actor = current_actor()
     workshop = get_workshop(actor.workshop_id)

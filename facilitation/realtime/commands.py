@@ -54,12 +54,47 @@ HANDLERS: dict[str, Callable[..., Any]] = {}
 GROUPED: set[str] = set()
 # The table of which each command of a name inserts a row (``command(…, new_row=…)``).
 NEW_ROWS: dict[str, Any] = {}
+# The queries answered beside their socket's reader (``query(…, aside=True)``).
+ASIDE: set[str] = set()
+# A socket's queries answered aside at once; one more is refused (``rate_limited``).
+ASIDE_AT_ONCE = 3
+ASIDE_KEY = "fabrique.aside"
 
 
-def register_handlers(server: Any) -> None:
+def register_handlers(socketio: Any) -> None:
     for name, handler in HANDLERS.items():
-        server.on_event(name, handler)
-    server.on_event("*", unknown_event)  # any other name (python-socketio would drop it)
+        socketio.on_event(name, handler)
+    socketio.on_event("*", unknown_event)  # any other name (python-socketio would drop it)
+    _answer_aside(socketio.server, ASIDE)
+
+
+def _answer_aside(server: Any, names: Container[str]) -> None:
+    """The queries named in ``names`` are answered each in a greenlet of its own, so that
+    the socket's reader goes on to its next messages meanwhile (docs/architecture.md, "A
+    socket's events, in order"): a facilitator's phase change is not held up by a
+    grouping suggestion waiting seconds for the similarity process. Every other event is
+    handled in the reader, in order, as python-socketio does with ``async_handlers=False``.
+
+    python-socketio chooses per server, not per event: its ``_handle_event`` is wrapped
+    here (python-socketio 5.x; tests/processes/test_one_socket.py fails if that changes).
+    Under the threading server (the tests' in-process clients) every event stays in the
+    reader: its test client reads each ack as the event returns."""
+    if server.async_mode != "gevent":
+        return
+    in_order = server._handle_event
+
+    def handle_event(eio_sid: str, namespace: str | None, id: int | None, data: Any) -> None:
+        if not (isinstance(data, list) and data and data[0] in names):
+            in_order(eio_sid, namespace, id, data)
+            return
+        namespace = namespace or "/"
+        sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
+        if server.manager.is_connected(sid, namespace):
+            server.start_background_task(
+                server._handle_event_internal, server, sid, eio_sid, data, namespace, id
+            )
+
+    server._handle_event = handle_event
 
 
 def on(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -442,6 +477,8 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
 
     @functools.wraps(body)
     def handler(payload: Any = None) -> dict[str, Any]:
+        if name in ASIDE:
+            return _aside(name, body, payload)
         unread = _unread()  # the socket's messages, one at a time: when each is read, answered
         unread.read(clock())
         try:
@@ -451,6 +488,23 @@ def _guarded(name: str, body: Callable[[Any], dict[str, Any]]) -> Callable[[Any]
             unread.answered(clock())
 
     return handler
+
+
+def _aside(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
+    """A query answered beside its socket's reader (``_answer_aside``): it waits behind
+    nothing and holds nothing up, so it does not count in the socket's unread time; a
+    socket has at most ``ASIDE_AT_ONCE`` of them in hand, and is refused more."""
+    environ = request.environ
+    if environ.get(ASIDE_KEY, 0) >= ASIDE_AT_ONCE:
+        refused = error_ack(RateLimited())
+        metrics.handled(name, refused, 0.0)
+        return refused
+    environ[ASIDE_KEY] = environ.get(ASIDE_KEY, 0) + 1
+    try:
+        with current_app.app_context():
+            return _unit_of_work(name, body, payload)
+    finally:
+        environ[ASIDE_KEY] -= 1
 
 
 def _unit_of_work(name: str, body: Callable[[Any], dict[str, Any]], payload: Any) -> dict[str, Any]:
@@ -542,13 +596,19 @@ def command(
 
 
 def query(
-    name: str, schema: Schema, prepare: Callable[[], None] | None = None, limit: str = "query"
+    name: str,
+    schema: Schema,
+    prepare: Callable[[], None] | None = None,
+    limit: str = "query",
+    aside: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a socket request that changes nothing durable (join, sync): no command id.
 
     ``prepare`` runs before the payload is read: what must happen even when the request
     is then refused (a ``join`` first leaves the socket's workshop). ``limit`` names the
-    rate limit it counts against (realtime/limits.py).
+    rate limit it counts against (realtime/limits.py). ``aside``: answered beside the
+    socket's reader (``_answer_aside``), for a query that may take seconds and that
+    nothing the socket sends next depends on; its ack may come after later messages'.
     """
 
     def decorate(handler: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., Any]:
@@ -561,6 +621,8 @@ def query(
             return {"ok": True, **result}
 
         HANDLERS[name] = _guarded(name, body)
+        if aside:
+            ASIDE.add(name)
         return handler
 
     return decorate
