@@ -15,9 +15,31 @@ from typing import Protocol
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from redis import Redis
+from redis import BlockingConnectionPool, Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
+
+# A check in Redis is one short script: a Redis that has not answered within this long is
+# taken as away (Windows.AWAY_SECONDS), rather than waited for like a page's reads.
+TIMEOUT_SECONDS = 1.0
+
+
+def redis_client(url: str, max_connections: int = 64) -> Redis:
+    """A client for the limits' checks: a connection waited for at most
+    ``TIMEOUT_SECONDS``, an answer as long, and no retry (redis-py retries a timeout
+    three times by default, with backoff: a Redis that hangs held one check 6 s)."""
+    return Redis(
+        connection_pool=BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=TIMEOUT_SECONDS,
+            socket_timeout=TIMEOUT_SECONDS,
+            socket_connect_timeout=TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+        )
+    )
 
 
 class Limiter(Protocol):
@@ -144,19 +166,30 @@ class Windows:
     Counts live in Redis when processes are scaled out (a client, or a storage URL:
     ``redis://`` in one script call per check, any other through the limits library);
     while Redis is away they are kept by each process, so a Redis outage never turns
-    into refusals for everyone.
+    into refusals for everyone. Once the storage fails, the process counts on its own for
+    ``AWAY_SECONDS`` before it tries again: a Redis that hangs rather than refuses costs
+    one wait for its timeout, not one a check (a group's check is made while its
+    workshop's turn is held, realtime/commands.py).
     """
 
-    def __init__(self, storage: str | Redis | None, prefix: str, rules: dict[str, str]) -> None:
+    AWAY_SECONDS = 10.0
+
+    def __init__(
+        self,
+        storage: str | Redis | None,
+        prefix: str,
+        rules: dict[str, str],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.local = LocalWindows()
+        self.clock = clock
+        self.away_until = 0.0  # the storage failed: counted here until then
         self.redis: RedisWindows | None = None
         self.shared: Limiter = self.local
         if isinstance(storage, Redis):
             self.redis = RedisWindows(storage)
         elif storage and storage.startswith(("redis://", "rediss://")):
-            self.redis = RedisWindows(
-                Redis.from_url(storage, socket_timeout=5, socket_connect_timeout=5)
-            )
+            self.redis = RedisWindows(redis_client(storage))
         elif storage:
             self.shared = MovingWindowRateLimiter(storage_from_string(storage))
         self.prefix = prefix
@@ -172,27 +205,42 @@ class Windows:
         trip to Redis for all."""
         if not keys:
             return []
-        try:
-            if self.redis is not None:
-                checks = [(self.prefix, kind, key) for key in keys]
-                return self.redis.check_each(self.rules[kind], checks, True)
-            return [self._apply(self.shared, kind, key, "hit") for key in keys]
-        except Exception as error:  # the storage's own errors (Redis away), whatever they are
-            log.warning("rate limits counted locally, storage unavailable: %s", error)
-            return [self._apply(self.local, kind, key, "hit") for key in keys]
+        if not self._away():
+            try:
+                if self.redis is not None:
+                    checks = [(self.prefix, kind, key) for key in keys]
+                    return self.redis.check_each(self.rules[kind], checks, True)
+                return [self._apply(self.shared, kind, key, "hit") for key in keys]
+            except Exception as error:  # the storage's own errors (Redis away), whatever they are
+                self._failed(error)
+        return [self._apply(self.local, kind, key, "hit") for key in keys]
 
     def room(self, kind: str, key: str) -> bool:
         """Whether one more hit would be allowed; nothing is counted."""
         return self._each(kind, key, "test")
 
     def _each(self, kind: str, key: str, method: str) -> bool:
-        try:
-            if self.redis is not None:
-                return self.redis.check(self.rules[kind], (self.prefix, kind, key), method == "hit")
-            return self._apply(self.shared, kind, key, method)
-        except Exception as error:  # the storage's own errors (Redis away), whatever they are
-            log.warning("rate limits counted locally, storage unavailable: %s", error)
-            return self._apply(self.local, kind, key, method)
+        if not self._away():
+            try:
+                if self.redis is not None:
+                    return self.redis.check(
+                        self.rules[kind], (self.prefix, kind, key), method == "hit"
+                    )
+                return self._apply(self.shared, kind, key, method)
+            except Exception as error:  # the storage's own errors (Redis away), whatever they are
+                self._failed(error)
+        return self._apply(self.local, kind, key, method)
+
+    def _away(self) -> bool:
+        return self.away_until > 0 and self.clock() < self.away_until
+
+    def _failed(self, error: Exception) -> None:
+        self.away_until = self.clock() + self.AWAY_SECONDS
+        log.warning(
+            "rate limits counted locally for %.0f s, storage unavailable: %s",
+            self.AWAY_SECONDS,
+            error,
+        )
 
     def _apply(self, limiter: Limiter, kind: str, key: str, method: str) -> bool:
         return all(

@@ -17,7 +17,7 @@ from .. import metrics
 from ..auth import Actor
 from ..extensions import db
 from ..logs import failure
-from . import admission, eventlog, publish
+from . import admission, eventlog, limits, publish
 from .busy import Pace, Turn
 from .limits import SocketLimits
 from .presence import Connections, MemoryPresence, RedisPresence
@@ -41,6 +41,20 @@ def sweep(check: Sweep) -> Sweep:
     return check
 
 
+def redis_client(url: str, max_connections: int, seconds: float) -> Redis:
+    """A client whose calls wait at most ``seconds`` for a connection, and as long for an
+    answer."""
+    return Redis(
+        connection_pool=BlockingConnectionPool.from_url(
+            url,
+            max_connections=max_connections,
+            timeout=seconds,
+            socket_timeout=seconds,
+            socket_connect_timeout=seconds,
+        )
+    )
+
+
 class Runtime:
     """Joins and leaves, presence counts, and the heartbeat that lets clients spot gaps."""
 
@@ -50,19 +64,8 @@ class Runtime:
         url = app.config.get("REDIS_URL")
         # A crowd joining at once must wait for a connection, not fail for want of one
         # (the default pool raised "Too many connections" and presence went wrong).
-        self.redis = (
-            Redis(
-                connection_pool=BlockingConnectionPool.from_url(
-                    url,
-                    max_connections=int(app.config.get("REDIS_MAX_CONNECTIONS", 64)),
-                    timeout=5,
-                    socket_timeout=5,
-                    socket_connect_timeout=5,
-                )
-            )
-            if url
-            else None
-        )
+        max_connections = int(app.config.get("REDIS_MAX_CONNECTIONS", 64))
+        self.redis = redis_client(url, max_connections, 5) if url else None
         self.prefix = f"fabrique:{app.config['SOCKETIO_CHANNEL']}"
         self.presence: MemoryPresence | RedisPresence = (
             RedisPresence(self.redis, self.prefix, self.connections)
@@ -70,7 +73,10 @@ class Runtime:
             else MemoryPresence(self.connections)
         )
         self.limits = SocketLimits(
-            self.redis,  # the process's pool: one script call a check
+            # A pool of their own, with a short timeout: a group's budgets are checked
+            # while its workshop's turn is held, and a Redis that hangs must not hold it
+            # for the 5 s that presence and pages may wait (limits.py, TIMEOUT_SECONDS).
+            limits.redis_client(url, max_connections) if url else None,
             self.prefix,
             app.config["SOCKET_COMMAND_LIMITS"],
             app.config["SOCKET_QUERY_LIMITS"],

@@ -3,13 +3,15 @@ counting goes on in the process while Redis is away."""
 
 from __future__ import annotations
 
+import socket
+import threading
 import uuid
 
 import pytest
 from limits import parse
 from redis import Redis
 
-from facilitation.realtime.limits import LocalWindows, SocketLimits
+from facilitation.realtime.limits import LocalWindows, SocketLimits, redis_client
 
 from ..services import redis_url
 
@@ -96,6 +98,49 @@ def test_processes_sharing_redis_share_a_participants_budget():
 def test_while_redis_is_away_the_process_counts_on_its_own():
     limits = SocketLimits("redis://127.0.0.1:1/0", "away", "5/minute", "5/minute")
     assert [limits.allow("command", "p1") for _ in range(6)] == [True] * 5 + [False]
+
+
+class SilentServer:
+    """A TCP server that takes connections and never answers: a Redis that hangs."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+def test_a_redis_that_hangs_is_waited_for_once_then_the_process_counts_on_its_own():
+    hanging = SilentServer()
+    now = [1000.0]
+    try:
+        client = redis_client(f"redis://127.0.0.1:{hanging.port}/0")
+        limits = SocketLimits(client, "hangs", "5/minute", "5/minute")
+        limits.clock = lambda: now[0]
+
+        answers = [limits.allow("command", "p1") for _ in range(6)]
+        answers.append(limits.allow_each("command", ["p2", "p2"]) == [True, True])
+
+        assert answers == [True] * 5 + [False, True]
+        assert len(hanging.accepted) == 1  # one wait for its timeout, not one a check
+        now[0] += SocketLimits.AWAY_SECONDS + 1
+        assert limits.allow("command", "p3")
+        assert len(hanging.accepted) == 2  # tried again, a while later
+    finally:
+        hanging.close()
 
 
 class CountingRedis(Redis):
