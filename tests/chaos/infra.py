@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import select
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -62,6 +63,16 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+
+    def freeze(self) -> None:
+        """Stopped, not killed: connections stay open and nothing answers (a Redis that
+        hangs, or a network that drops packets), until ``thaw``."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
 
 class TcpProxy:

@@ -52,6 +52,17 @@ def test_a_redis_restart_loses_nothing(cluster, seconds):
     scenario(cluster, f"redis down {seconds}s", restart)
 
 
+def test_a_redis_that_hangs_for_ten_seconds_loses_nothing(cluster):
+    def hang(phones):
+        cluster.redis.freeze()
+        try:
+            time.sleep(10)
+        finally:
+            cluster.redis.thaw()
+
+    scenario(cluster, "redis hangs 10s", hang)
+
+
 @pytest.mark.parametrize("seconds", [3, 30])
 def test_a_phone_offline_while_posting_loses_nothing(cluster, seconds):
     def offline(phones):
