@@ -6,17 +6,19 @@ asserts what was sorted, and that it took well under the per-note menus' actions
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from facilitation.accounts.services import find_by_email
-from facilitation.database import unit_of_work
+from facilitation.database import unit_of_work, utcnow
 from facilitation.extensions import db
 from facilitation.groups.models import Group
+from facilitation.groups.services import create_group
 from facilitation.notes.models import Note
 from facilitation.notes.services import post_note
 from facilitation.workshops import controls
@@ -137,6 +139,57 @@ def test_a_hundred_notes_sorted_by_theme_with_and_without_seeded_grouping(
     check_sorted(live, workshop_id, plan)
     report(f"themed notes, {'seeded' if seeded else 'by hand'}", hands, stats)
     assert hands.total < BOUND
+
+
+# Picks the note whose text is `text`, names the group `title` and presses Enter, all in
+# one turn of the page's loop (no answer from the server can come in between); then says
+# where the note is shown: its group's id, or "loose".
+PLACE_AT_ONCE = """([text, title]) => {
+    const note = [...document.querySelectorAll("#loose-notes .control-note")]
+        .find((li) => li.querySelector(".note-text").textContent === text);
+    note.click();
+    document.getElementById("group-title").value = title;
+    document.getElementById("selection-bar").requestSubmit();
+    return note.closest(".control-group")?.dataset.id ?? "loose";
+}"""
+
+
+def test_a_note_put_into_a_group_moves_there_as_enter_is_pressed_and_comes_back_if_refused(
+    live: Live, facilitator_email: str, new_context: Callable[..., BrowserContext]
+) -> None:
+    """The loose notes close up as the facilitator acts, not a moment later under the
+    pointer aiming at the next note; a placement the server refuses is undone."""
+    texts = ["Des vélos partagés", "Des navettes", "Un atelier de réparation"]
+    workshop_id = swot_of(live, facilitator_email, [("strengths", text) for text in texts])
+    with server_app(live), unit_of_work(workshop_id):
+        actor = crowd.facilitator(facilitator_email, workshop_id)
+        bikes = create_group(actor, get_workshop(workshop_id), "Vélo", "strengths").id
+        shuttles = create_group(actor, get_workshop(workshop_id), "Navettes", "strengths").id
+    page = new_context("desktop").new_page()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, live, facilitator_email)
+    page.goto(f"{live.url}/workshops/{workshop_id}/control")
+    expect(page.locator("#loose-notes .control-note")).to_have_count(3)
+
+    assert page.evaluate(PLACE_AT_ONCE, ["Des vélos partagés", "Vélo"]) == str(bikes)
+    wait_until_sent(page)
+    in_bikes = page.locator(f'.control-group[data-id="{bikes}"] .control-note')
+    expect(in_bikes).to_have_text([re.compile("Des vélos partagés")])
+    with server_app(live):
+        placed = db.session.scalar(select(Note.group_id).where(Note.text == texts[0]))
+        assert placed == bikes
+        # « Navettes » removed behind the page's back (no event tells it): a note put
+        # into it is refused by the server.
+        db.session.execute(update(Group).where(Group.id == shuttles).values(deleted_at=utcnow()))
+        db.session.commit()
+
+    assert page.evaluate(PLACE_AT_ONCE, ["Des navettes", "Navettes"]) == str(shuttles)
+    expect(loose_note(page, "Des navettes")).to_have_count(1)
+    expect(page.locator("#control-feedback")).to_contain_text("Ce groupe n'existe pas.")
+    wait_until_sent(page)
+    expect(page.locator(f'.control-group[data-id="{shuttles}"] .control-note')).to_have_count(0)
+    expect(in_bikes).to_have_count(1)
+    expect(page.locator("#loose-notes .control-note")).to_have_count(2)
 
 
 def swot_of(live: Live, email: str, notes: list[tuple[str, str]]) -> int:

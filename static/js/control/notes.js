@@ -26,6 +26,9 @@ export class NotesPanel {
     this.groups = new Map(); // id -> {el, parts, key}
     this.selected = new Set();
     this.anchor = null; // the last note clicked: Shift extends from it
+    // Notes sent to a group or back to the loose notes, shown there before the page's
+    // state says so (``moveTo``): note id -> {group: id or null, seq: the ack's, once in}.
+    this.moves = new Map();
     this.filter = { text: "", area: null };
     this.bar = new SelectionBar(this);
     // Set by the grouping assistance (control/assist.js): notes just put into a group,
@@ -52,13 +55,17 @@ export class NotesPanel {
   render(state) {
     if (!state.workshop) return;
     for (const id of this.selected) if (!state.notes.has(id)) this.selected.delete(id);
+    for (const [id, move] of this.moves) {
+      if (!state.notes.has(id) || (move.seq !== null && this.live.seq >= move.seq)) this.moves.delete(id);
+    }
     const groups = groupsInOrder(state);
     const known = new Set(groups.map((group) => group.id));
     this.renderAreas(state);
     this.renderGroups(state, groups);
     const lists = new Map([[null, []], ...groups.map((group) => [group.id, []])]);
     for (const note of state.notes.values()) {
-      lists.get(note.group_id && known.has(note.group_id) ? note.group_id : null).push(note);
+      const groupId = this.groupOf(note);
+      lists.get(groupId && known.has(groupId) ? groupId : null).push(note);
     }
     for (const [id, view] of this.notes) {
       if (!state.notes.has(id)) { view.el.remove(); this.notes.delete(id); }
@@ -92,6 +99,30 @@ export class NotesPanel {
     this.bar.render(state);
   }
 
+  // Where a note is shown: where it was sent, until the page's state has caught up.
+  groupOf(note) {
+    const move = this.moves.get(note.id);
+    return move ? move.group : note.group_id;
+  }
+
+  // Notes sent into a group (or back to the loose notes, ``groupId`` null) move there at
+  // once: the list closes up as the facilitator acts, not a moment later under the
+  // pointer aiming at the next note. Once the server has done it (``result``: the acks),
+  // they stay there until the events up to the last ack's are applied; refused, they go
+  // back where the state has them (the refusal is shown by send()).
+  moveTo(ids, groupId, result) {
+    const move = { group: groupId, seq: null };
+    for (const id of ids) this.moves.set(id, move);
+    result.then((acks) => {
+      move.seq = Math.max(0, ...acks.map((ack) => ack.seq ?? 0));
+      this.render(this.state);
+    }, () => {
+      for (const id of ids) if (this.moves.get(id) === move) this.moves.delete(id);
+      this.render(this.state);
+    });
+    this.render(this.state);
+  }
+
   matches(state, note) {
     if (this.filter.area && note.area !== this.filter.area) return false;
     if (!this.filter.text) return true;
@@ -106,7 +137,8 @@ export class NotesPanel {
     if (box.hidden) return;
     const loose = new Map();
     for (const note of state.notes.values()) {
-      if (!note.group_id || !state.groups.has(note.group_id)) loose.set(note.area, (loose.get(note.area) || 0) + 1);
+      const groupId = this.groupOf(note);
+      if (!groupId || !state.groups.has(groupId)) loose.set(note.area, (loose.get(note.area) || 0) + 1);
     }
     const chips = [[null, t("all_areas"), null], ...state.format.areas.map((area) => [area.key, localized(area.label), area.color])];
     // The chips are made once per format and then updated in place: a chip being clicked
@@ -182,7 +214,7 @@ export class NotesPanel {
   updateGroup(view, group, state) {
     const area = areaOf(state, group.area);
     const dots = groupDots(state, group);
-    const count = [...state.notes.values()].filter((note) => note.group_id === group.id).length;
+    const count = [...state.notes.values()].filter((note) => this.groupOf(note) === group.id).length;
     const fits = this.fitting(group);
     const grouping = currentPhase(state)?.kind === "grouping";
     const key = JSON.stringify([group.seq, group.title, dots, group.pledges, count, state.workshop.spotlight, state.format.areas.length, fits, this.selected.size, grouping]);

@@ -100,6 +100,7 @@ export class SelectionBar {
     if (!ids.length) return;
     const group = groupId ? this.panel.state.groups.get(groupId) : null;
     const placed = Promise.all(this.chunks(ids).map((part) => this.send("notes.place", { ids: part, group_id: groupId })));
+    this.panel.moveTo(ids, groupId, placed);
     if (groupId) placed.then(() => this.panel.onGrouped(groupId), () => {});
     this.sent(ids, placed, group
       ? t("grouped_into", { title: group.title || t("untitled_group"), notes: plural("notes_count", ids.length) })
