@@ -41,20 +41,6 @@ def sweep(check: Sweep) -> Sweep:
     return check
 
 
-def redis_client(url: str, max_connections: int, seconds: float) -> Redis:
-    """A client whose calls wait at most ``seconds`` for a connection, and as long for an
-    answer."""
-    return Redis(
-        connection_pool=BlockingConnectionPool.from_url(
-            url,
-            max_connections=max_connections,
-            timeout=seconds,
-            socket_timeout=seconds,
-            socket_connect_timeout=seconds,
-        )
-    )
-
-
 class Runtime:
     """Joins and leaves, presence counts, and the heartbeat that lets clients spot gaps."""
 
@@ -65,7 +51,19 @@ class Runtime:
         # A crowd joining at once must wait for a connection, not fail for want of one
         # (the default pool raised "Too many connections" and presence went wrong).
         max_connections = int(app.config.get("REDIS_MAX_CONNECTIONS", 64))
-        self.redis = redis_client(url, max_connections, 5) if url else None
+        self.redis = (
+            Redis(
+                connection_pool=BlockingConnectionPool.from_url(
+                    url,
+                    max_connections=max_connections,
+                    timeout=5,
+                    socket_timeout=5,
+                    socket_connect_timeout=5,
+                )
+            )
+            if url
+            else None
+        )
         self.prefix = f"fabrique:{app.config['SOCKETIO_CHANNEL']}"
         self.presence: MemoryPresence | RedisPresence = (
             RedisPresence(self.redis, self.prefix, self.connections)
