@@ -65,7 +65,7 @@ def test_a_phone_s_acks_come_in_the_order_of_its_messages(shared_app, start_serv
 def test_a_facilitator_s_phase_change_is_not_held_up_by_a_grouping_suggestion(
     shared_app, start_server
 ):
-    """A suggestion over 1,500 loose notes waits seconds for the similarity process (its
+    """A suggestion over 300 loose notes waits seconds for the similarity process (its
     model loads, every note is embedded); the facilitator's next phase, sent right after
     it on the same socket, is answered first. A socket has at most three such queries in
     hand: a fourth at once is refused (rate_limited), not queued."""
@@ -74,7 +74,7 @@ def test_a_facilitator_s_phase_change_is_not_held_up_by_a_grouping_suggestion(
     workshop = workshops.create_workshop(owner, "brainstorm", "Plénière", "Quoi ?", "fr")
     workshop.phase_index = 2  # grouping
     db.session.commit()
-    insert_notes(workshop.id, 1500)
+    insert_notes(workshop.id, 300)
     server = start_server("a")
     control = LiveClient(server.url, sign_in(server.url, email, PASSWORD)).connect()
     assert control.join(workshop.code, "control")["ok"]
