@@ -10,7 +10,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
@@ -20,6 +20,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 log = logging.getLogger(__name__)
+Answer = TypeVar("Answer")
 
 # A check in Redis is one short script: a Redis that has not answered within this long is
 # taken as away (Windows.AWAY_SECONDS), rather than waited for like a page's reads.
@@ -205,42 +206,39 @@ class Windows:
         trip to Redis for all."""
         if not keys:
             return []
-        if not self._away():
-            try:
-                if self.redis is not None:
-                    checks = [(self.prefix, kind, key) for key in keys]
-                    return self.redis.check_each(self.rules[kind], checks, True)
-                return [self._apply(self.shared, kind, key, "hit") for key in keys]
-            except Exception as error:  # the storage's own errors (Redis away), whatever they are
-                self._failed(error)
-        return [self._apply(self.local, kind, key, "hit") for key in keys]
+        rules = self.rules[kind]
+        return self._counted(
+            lambda redis: redis.check_each(rules, [(self.prefix, kind, key) for key in keys], True),
+            lambda limiter: [self._apply(limiter, kind, key, "hit") for key in keys],
+        )
 
     def room(self, kind: str, key: str) -> bool:
         """Whether one more hit would be allowed; nothing is counted."""
         return self._each(kind, key, "test")
 
     def _each(self, kind: str, key: str, method: str) -> bool:
-        if not self._away():
-            try:
-                if self.redis is not None:
-                    return self.redis.check(
-                        self.rules[kind], (self.prefix, kind, key), method == "hit"
-                    )
-                return self._apply(self.shared, kind, key, method)
-            except Exception as error:  # the storage's own errors (Redis away), whatever they are
-                self._failed(error)
-        return self._apply(self.local, kind, key, method)
-
-    def _away(self) -> bool:
-        return self.away_until > 0 and self.clock() < self.away_until
-
-    def _failed(self, error: Exception) -> None:
-        self.away_until = self.clock() + self.AWAY_SECONDS
-        log.warning(
-            "rate limits counted locally for %.0f s, storage unavailable: %s",
-            self.AWAY_SECONDS,
-            error,
+        rules = self.rules[kind]
+        return self._counted(
+            lambda redis: redis.check(rules, (self.prefix, kind, key), method == "hit"),
+            lambda limiter: self._apply(limiter, kind, key, method),
         )
+
+    def _counted(
+        self, in_redis: Callable[[RedisWindows], Answer], by: Callable[[Limiter], Answer]
+    ) -> Answer:
+        """Counted in Redis (or the shared storage); in the process while it is away, and
+        for ``AWAY_SECONDS`` after it failed."""
+        if self.clock() >= self.away_until:
+            try:
+                return in_redis(self.redis) if self.redis is not None else by(self.shared)
+            except Exception as error:  # the storage's own errors (Redis away), whatever they are
+                self.away_until = self.clock() + self.AWAY_SECONDS
+                log.warning(
+                    "rate limits counted locally for %.0f s, storage unavailable: %s",
+                    self.AWAY_SECONDS,
+                    error,
+                )
+        return by(self.local)
 
     def _apply(self, limiter: Limiter, kind: str, key: str, method: str) -> bool:
         return all(
